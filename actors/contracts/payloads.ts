@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/** Money is always integer minor units of `currency`. */
+export const Money = z.number().int().nonnegative();
+export const Sku = z.string().min(1).max(64);
+export const Line = z.object({ sku: Sku, qty: z.number().int().positive() });
+export const OrderItem = Line.extend({ name: z.string(), unitPrice: Money });
+export const Address = z.object({
+  name: z.string().trim().min(1).max(120),
+  line1: z.string().trim().min(1).max(200),
+  city: z.string().trim().min(1).max(100),
+  postalCode: z.string().trim().min(1).max(20),
+  country: z.string().trim().regex(/^[A-Z]{2}$/, "two-letter ISO country code"),
+});
+export const Step = z.enum(["inventory", "payment", "shipping", "refund"]);
+export const Attempt = z.number().int().positive();
+
+export const ORDER_STATUSES = [
+  "CREATED", "INVENTORY_RESERVED", "INVENTORY_FAILED", "PAYMENT_AUTHORIZED", "PAYMENT_FAILED",
+  "PROCESSING", "SHIPPED", "SHIPPING_FAILED", "DELIVERED", "CANCELLED", "REFUND_PENDING",
+  "REFUND_FAILED", "REFUNDED", "INVENTORY_RELEASED",
+] as const;
+export const OrderStatus = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+export type Line = z.infer<typeof Line>;
+export type OrderItem = z.infer<typeof OrderItem>;
+export type Address = z.infer<typeof Address>;
+export type Step = z.infer<typeof Step>;
+
+const id = { orderId: z.string().min(1) };
+
+/** Payload schema per event type. The type name carries the major version. */
+export const PAYLOADS = {
+  "order.OrderCreated.v1": z.object({
+    ...id, customerId: z.string(), items: z.array(OrderItem).min(1), total: Money,
+    currency: z.string().length(3), shippingAddress: Address,
+  }),
+  "order.PaymentRequested.v1": z.object({
+    ...id, amount: Money, currency: z.string().length(3), paymentToken: z.string(), attempt: Attempt,
+  }),
+  "order.ShipmentRequested.v1": z.object({
+    ...id, shippingAddress: Address, items: z.array(Line), attempt: Attempt,
+  }),
+  "order.PaymentCaptureRequested.v1": z.object({ ...id, amount: Money }),
+  "order.OrderCancelled.v1": z.object({ ...id, reason: z.string(), refund: z.boolean() }),
+  "order.RefundRequested.v1": z.object({ ...id, amount: Money, reason: z.string(), attempt: Attempt }),
+  "order.StatusChanged.v1": z.object({
+    ...id, from: OrderStatus.nullable(), to: OrderStatus, reason: z.string(),
+    details: z.record(z.string(), z.unknown()).default({}),
+  }),
+  "order.TimerFired.v1": z.object({ ...id, timer: z.string(), token: z.string() }),
+  "inventory.InventoryReserved.v1": z.object({ ...id, lines: z.array(Line), attempt: Attempt }),
+  "inventory.InventoryFailed.v1": z.object({
+    ...id, reason: z.string(), attempt: Attempt,
+    shortages: z.array(z.object({ sku: Sku, requested: z.number().int(), available: z.number().int() })),
+  }),
+  "inventory.InventoryReleased.v1": z.object({ ...id, lines: z.array(Line), reason: z.string() }),
+  "inventory.StockCommitted.v1": z.object({ ...id, lines: z.array(Line) }),
+  "payment.PaymentAuthorized.v1": z.object({ ...id, paymentId: z.string(), amount: Money, attempt: Attempt }),
+  "payment.PaymentFailed.v1": z.object({ ...id, reason: z.string(), attempt: Attempt }),
+  "payment.PaymentCaptured.v1": z.object({ ...id, paymentId: z.string(), amount: Money }),
+  "payment.PaymentRefunded.v1": z.object({ ...id, paymentId: z.string().nullable(), amount: Money }),
+  "payment.RefundFailed.v1": z.object({ ...id, reason: z.string() }),
+  "shipping.OrderShipped.v1": z.object({
+    ...id, trackingNumber: z.string(), carrier: z.string(), attempt: Attempt,
+  }),
+  "shipping.ShippingFailed.v1": z.object({ ...id, reason: z.string(), attempt: Attempt }),
+  "ops.RetryRequested.v1": z.discriminatedUnion("step", [
+    z.object({ ...id, step: z.literal("inventory"), attempt: Attempt, lines: z.array(Line) }),
+    z.object({
+      ...id, step: z.literal("payment"), attempt: Attempt, amount: Money,
+      currency: z.string().length(3), paymentToken: z.string(),
+    }),
+    z.object({
+      ...id, step: z.literal("shipping"), attempt: Attempt, shippingAddress: Address, items: z.array(Line),
+    }),
+    z.object({ ...id, step: z.literal("refund"), attempt: Attempt, amount: Money }),
+  ]),
+  "ops.CompensationRequested.v1": z.discriminatedUnion("action", [
+    z.object({ ...id, action: z.literal("refundPayment"), amount: Money, attempt: Attempt }),
+    z.object({ ...id, action: z.literal("releaseInventory"), reason: z.string() }),
+  ]),
+  "ops.DeadLetter.v1": z.object({
+    consumer: z.string(), topic: z.string(), partition: z.number().int(), offset: z.string(),
+    error: z.string(), attempts: z.number().int(), original: z.string(),
+  }),
+} as const;
+
+export type EventType = keyof typeof PAYLOADS;
+export type PayloadOf<T extends EventType> = z.infer<(typeof PAYLOADS)[T]>;
+export const EVENT_TYPES = Object.keys(PAYLOADS) as EventType[];

@@ -1,0 +1,178 @@
+import type { Address, Emit, OrderItem } from "./contracts/index.ts";
+import { ok, reject, unreachable, type Outcome, type TimerSet } from "./runtime/actor.ts";
+import { lines, move, type OrderConfig, type OrderState } from "./order-state.ts";
+
+/** Commands the edge sends to the order aggregate; answered synchronously (202 or 409). */
+export type OrderCommand =
+  | {
+      type: "Place";
+      orderId: string;
+      customerId: string;
+      items: OrderItem[];
+      currency: string;
+      shippingAddress: Address;
+      paymentToken: string;
+    }
+  | { type: "Cancel"; by: "customer" | "admin" }
+  | { type: "Retry" }
+  | { type: "Compensate"; action: "refundPayment" | "releaseInventory" }
+  | { type: "SetStatus"; status: "DELIVERED" | "PROCESSING" | "PAYMENT_AUTHORIZED" };
+
+type Out = Outcome<OrderState, never>;
+const cause = (c: OrderCommand) => `command.${c.type}`;
+
+export const handlingTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet => ({
+  name: "handlingElapsed",
+  at: new Date(now.getTime() + cfg.handlingMs),
+  token: `payment:${s.attempts.payment}`,
+});
+export const expiryTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet => ({
+  name: "reservationExpiry",
+  at: new Date(now.getTime() + cfg.reservationTtlMs),
+  token: `inventory:${s.attempts.inventory}:payment:${s.attempts.payment}`,
+});
+
+/** Decide a command. `null` state means the order does not exist yet. */
+export function decideCommand(s: OrderState | null, c: OrderCommand, now: Date, cfg: OrderConfig): Out {
+  if (c.type === "Place") return place(s, c, now);
+  if (!s) return reject("NONE", "order does not exist");
+  switch (c.type) {
+    case "Cancel":
+      return cancel(s, c, now);
+    case "Retry":
+      return retry(s, now, cfg);
+    case "Compensate":
+      return compensate(s, c, now);
+    case "SetStatus":
+      return setStatus(s, c, now, cfg);
+    default:
+      return unreachable(c);
+  }
+}
+
+function place(s: OrderState | null, c: Extract<OrderCommand, { type: "Place" }>, now: Date): Out {
+  if (s) return reject(s.status, "order already exists");
+  const at = now.toISOString();
+  const total = c.items.reduce((sum, i) => sum + i.unitPrice * i.qty, 0);
+  const state: OrderState = {
+    orderId: c.orderId, customerId: c.customerId, status: "CREATED", items: c.items, total,
+    currency: c.currency, shippingAddress: c.shippingAddress, paymentToken: c.paymentToken,
+    attempts: { inventory: 1, payment: 0, shipping: 0, refund: 0 },
+    reserved: false, paymentId: null, captured: false, shipmentRequested: false,
+    trackingNumber: null, refundGoal: null, createdAt: at, updatedAt: at,
+    history: [{ status: "CREATED", at, cause: cause(c), reason: "order placed", details: { total } }],
+  };
+  return ok(state, [{
+    type: "order.OrderCreated.v1",
+    payload: {
+      orderId: c.orderId, customerId: c.customerId, items: c.items, total,
+      currency: c.currency, shippingAddress: c.shippingAddress,
+    },
+  }]);
+}
+
+function cancel(s: OrderState, c: Extract<OrderCommand, { type: "Cancel" }>, now: Date): Out {
+  const why = `cancelled by ${c.by}`;
+  switch (s.status) {
+    case "CREATED": case "INVENTORY_FAILED": case "INVENTORY_RESERVED":
+    case "PAYMENT_FAILED": case "INVENTORY_RELEASED": {
+      // Not paid: stock goes back (inventory releases on OrderCancelled) and we are done.
+      const m = move(s, "CANCELLED", now, cause(c), why);
+      return ok(m.state, [
+        { type: "order.OrderCancelled.v1", payload: { orderId: s.orderId, reason: why, refund: false } },
+        m.emit,
+      ], { cancelTimers: ["reservationExpiry"] });
+    }
+    case "PAYMENT_AUTHORIZED": case "PROCESSING": case "SHIPPING_FAILED": {
+      if (s.status === "PAYMENT_AUTHORIZED" && s.shipmentRequested) {
+        return reject(s.status, "the order has already been handed to the carrier");
+      }
+      const attempt = s.attempts.refund + 1;
+      const m = move({ ...s, refundGoal: "CANCELLED", attempts: { ...s.attempts, refund: attempt } },
+        "REFUND_PENDING", now, cause(c), why);
+      return ok(m.state, [
+        { type: "order.OrderCancelled.v1", payload: { orderId: s.orderId, reason: why, refund: true } },
+        { type: "order.RefundRequested.v1", payload: { orderId: s.orderId, amount: s.total, reason: why, attempt } },
+        m.emit,
+      ], { cancelTimers: ["handlingElapsed", "reservationExpiry"] });
+    }
+    default:
+      return reject(s.status, `an order in status ${s.status} cannot be cancelled`);
+  }
+}
+
+function retry(s: OrderState, now: Date, cfg: OrderConfig): Out {
+  const a = s.attempts;
+  const id = s.orderId;
+  let next: OrderState;
+  let request: Emit;
+  switch (s.status) {
+    case "INVENTORY_FAILED":
+      next = { ...s, attempts: { ...a, inventory: a.inventory + 1 } };
+      request = { type: "ops.RetryRequested.v1", payload: { orderId: id, step: "inventory", attempt: a.inventory + 1, lines: lines(s) } };
+      return done(move(next, "CREATED", now, "command.Retry", "inventory retried by admin"), request);
+    case "PAYMENT_FAILED": {
+      next = { ...s, attempts: { ...a, payment: a.payment + 1 } };
+      request = {
+        type: "ops.RetryRequested.v1",
+        payload: { orderId: id, step: "payment", attempt: a.payment + 1, amount: s.total, currency: s.currency, paymentToken: s.paymentToken },
+      };
+      // An admin retry keeps the reservation: its expiry starts again.
+      const m = move(next, "INVENTORY_RESERVED", now, "command.Retry", "payment retried by admin");
+      return ok(m.state, [request, m.emit], { timers: [expiryTimer(next, now, cfg)] });
+    }
+    case "SHIPPING_FAILED":
+      next = { ...s, shipmentRequested: true, attempts: { ...a, shipping: a.shipping + 1 } };
+      request = {
+        type: "ops.RetryRequested.v1",
+        payload: { orderId: id, step: "shipping", attempt: a.shipping + 1, shippingAddress: s.shippingAddress, items: lines(s) },
+      };
+      return done(move(next, "PAYMENT_AUTHORIZED", now, "command.Retry", "shipping retried by admin"), request);
+    case "REFUND_FAILED":
+      next = { ...s, attempts: { ...a, refund: a.refund + 1 } };
+      request = { type: "ops.RetryRequested.v1", payload: { orderId: id, step: "refund", attempt: a.refund + 1, amount: s.total } };
+      return done(move(next, "REFUND_PENDING", now, "command.Retry", "refund retried by admin"), request);
+    default:
+      return reject(s.status, `an order in status ${s.status} has no failed step to retry`);
+  }
+}
+
+function compensate(s: OrderState, c: Extract<OrderCommand, { type: "Compensate" }>, now: Date): Out {
+  if (c.action === "refundPayment") {
+    if (s.status !== "SHIPPING_FAILED") {
+      return reject(s.status, `payment can only be refunded by compensation after shipping failed, not in ${s.status}`);
+    }
+    const attempt = s.attempts.refund + 1;
+    const next = { ...s, refundGoal: "REFUNDED" as const, attempts: { ...s.attempts, refund: attempt } };
+    return done(move(next, "REFUND_PENDING", now, cause(c), "payment refund requested by admin"), {
+      type: "ops.CompensationRequested.v1",
+      payload: { orderId: s.orderId, action: "refundPayment", amount: s.total, attempt },
+    });
+  }
+  if (!(s.status === "PAYMENT_FAILED" && s.reserved)) {
+    return reject(s.status, `inventory can only be released after a failed payment, not in ${s.status}`);
+  }
+  const m = move(s, "INVENTORY_RELEASED", now, cause(c), "inventory released by admin");
+  return ok(m.state, [{
+    type: "ops.CompensationRequested.v1",
+    payload: { orderId: s.orderId, action: "releaseInventory", reason: "released by admin" },
+  }, m.emit], { cancelTimers: ["reservationExpiry"] });
+}
+
+function setStatus(s: OrderState, c: Extract<OrderCommand, { type: "SetStatus" }>, now: Date, cfg: OrderConfig): Out {
+  const by = "command.SetStatus";
+  if (c.status === "DELIVERED" && s.status === "SHIPPED") {
+    return done(move(s, "DELIVERED", now, by, "delivery confirmed by admin"));
+  }
+  if (c.status === "PROCESSING" && s.status === "PAYMENT_AUTHORIZED" && !s.shipmentRequested) {
+    const m = move(s, "PROCESSING", now, by, "held for processing by admin");
+    return ok(m.state, [m.emit], { cancelTimers: ["handlingElapsed"] });
+  }
+  if (c.status === "PAYMENT_AUTHORIZED" && s.status === "PROCESSING") {
+    const m = move(s, "PAYMENT_AUTHORIZED", now, by, "hold lifted by admin");
+    return ok(m.state, [m.emit], { timers: [handlingTimer(m.state, now, cfg)] });
+  }
+  return reject(s.status, `an order in status ${s.status} cannot be set to ${c.status}`);
+}
+
+const done = (m: { state: OrderState; emit: Emit }, ...before: Emit[]): Out => ok(m.state, [...before, m.emit]);

@@ -1,0 +1,64 @@
+import type { Address, Emit, OrderItem, OrderStatus } from "./contracts/index.ts";
+
+/** One entry of an order's timeline. */
+export type TimelineEntry = {
+  status: OrderStatus;
+  at: string;
+  cause: string;
+  reason: string;
+  details: Record<string, unknown>;
+};
+
+/** The order aggregate: what the order actor keeps per orderId. */
+export type OrderState = {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  items: OrderItem[];
+  total: number;
+  currency: string;
+  shippingAddress: Address;
+  paymentToken: string;
+  attempts: { inventory: number; payment: number; shipping: number; refund: number };
+  /** inventory holds stock for this order */
+  reserved: boolean;
+  paymentId: string | null;
+  captured: boolean;
+  /** the shipment has been handed to the shipping provider */
+  shipmentRequested: boolean;
+  trackingNumber: string | null;
+  /** where a pending refund leads: a cancellation or a compensation after failed shipping */
+  refundGoal: "CANCELLED" | "REFUNDED" | null;
+  createdAt: string;
+  updatedAt: string;
+  history: TimelineEntry[];
+};
+
+export type OrderConfig = { reservationTtlMs: number; handlingMs: number };
+
+/** Move to `to`, recording the transition in the history and as an order.StatusChanged.v1. */
+export function move(
+  s: OrderState,
+  to: OrderStatus,
+  now: Date,
+  cause: string,
+  reason: string,
+  details: Record<string, unknown> = {},
+): { state: OrderState; emit: Emit } {
+  const at = now.toISOString();
+  const state = {
+    ...s,
+    status: to,
+    updatedAt: at,
+    history: [...s.history, { status: to, at, cause, reason, details }],
+  };
+  return {
+    state,
+    emit: {
+      type: "order.StatusChanged.v1",
+      payload: { orderId: s.orderId, from: s.status, to, reason, details },
+    },
+  };
+}
+
+export const lines = (s: OrderState) => s.items.map(({ sku, qty }) => ({ sku, qty }));

@@ -1,0 +1,141 @@
+/**
+ * The order actor orchestrates the saga for one orderId:
+ *
+ *   CREATED ─reserve─▶ INVENTORY_RESERVED ─authorize─▶ PAYMENT_AUTHORIZED ─ship─▶ SHIPPED ─▶ DELIVERED
+ *      │                     │                               │
+ *      ▼                     ▼                               ▼
+ *   INVENTORY_FAILED     PAYMENT_FAILED ─expiry─▶ RELEASED  SHIPPING_FAILED ─refund─▶ REFUNDED
+ *
+ * It is the only writer of the order aggregate: participants answer its requests, and it
+ * alone decides whether an answer still matters (a late authorization after a cancel is voided).
+ */
+import type { Envelope } from "./contracts/index.ts";
+import { ignore, ok, type Actor, type Outcome } from "./runtime/actor.ts";
+import { decideCommand, expiryTimer, handlingTimer, type OrderCommand } from "./order-commands.ts";
+import { lines, move, type OrderConfig, type OrderState } from "./order-state.ts";
+
+export type OrderInput = { kind: "event"; env: Envelope } | { kind: "command"; command: OrderCommand };
+type Out = Outcome<OrderState, never>;
+
+/** The order actor for a given configuration (reservation TTL, handling time). */
+export function orderActor(cfg: OrderConfig): Actor<OrderState, OrderInput, undefined> {
+  return {
+    kind: "order",
+    topics: ["order.commands", "inventory.events", "payment.events", "shipping.events"],
+    decide(s, input, { now }) {
+      if (input.kind === "command") return decideCommand(s, input.command, now, cfg);
+      if (!s) return ignore("no such order");
+      return onEvent(s, input.env, now, cfg);
+    },
+  };
+}
+
+function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
+  const cause = e.type;
+  switch (e.type) {
+    case "inventory.InventoryReserved.v1": {
+      if (s.status !== "CREATED" || e.payload.attempt !== s.attempts.inventory) {
+        // Inventory releases by itself when it sees the cancellation that overtook this answer.
+        return s.reserved ? ignore("already reserved") : ok({ ...s, reserved: true });
+      }
+      const attempt = s.attempts.payment + 1;
+      const next = { ...s, reserved: true, attempts: { ...s.attempts, payment: attempt } };
+      const m = move(next, "INVENTORY_RESERVED", now, cause, "stock reserved", { lines: e.payload.lines });
+      return ok(m.state, [m.emit, {
+        type: "order.PaymentRequested.v1",
+        payload: { orderId: s.orderId, amount: s.total, currency: s.currency, paymentToken: s.paymentToken, attempt },
+      }], { timers: [expiryTimer(next, now, cfg)] });
+    }
+    case "inventory.InventoryFailed.v1": {
+      if (s.status !== "CREATED" || e.payload.attempt !== s.attempts.inventory) return ignore("stale answer");
+      const m = move(s, "INVENTORY_FAILED", now, cause, e.payload.reason, { shortages: e.payload.shortages });
+      return ok(m.state, [m.emit]);
+    }
+    case "inventory.InventoryReleased.v1":
+      return ok({ ...s, reserved: false });
+    case "payment.PaymentAuthorized.v1": {
+      const { paymentId, attempt } = e.payload;
+      if (s.status === "INVENTORY_RESERVED" && attempt === s.attempts.payment) {
+        const m = move({ ...s, paymentId }, "PAYMENT_AUTHORIZED", now, cause, "payment authorized", { paymentId });
+        return ok(m.state, [m.emit], {
+          timers: [handlingTimer(m.state, now, cfg)],
+          cancelTimers: ["reservationExpiry"],
+        });
+      }
+      if (s.paymentId === null && (s.status === "CANCELLED" || s.status === "INVENTORY_RELEASED")) {
+        // The order gave up while the authorization was in flight: void it.
+        const refund = s.attempts.refund + 1;
+        return ok({ ...s, paymentId, attempts: { ...s.attempts, refund } }, [{
+          type: "order.RefundRequested.v1",
+          payload: { orderId: s.orderId, amount: e.payload.amount, reason: "authorization arrived after the order stopped", attempt: refund },
+        }]);
+      }
+      return ignore("stale authorization");
+    }
+    case "payment.PaymentFailed.v1": {
+      if (s.status !== "INVENTORY_RESERVED" || e.payload.attempt !== s.attempts.payment) return ignore("stale answer");
+      // The reservation is kept until it expires, so an admin can still retry the payment.
+      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload.reason);
+      return ok(m.state, [m.emit]);
+    }
+    case "payment.PaymentCaptured.v1":
+      return ok({ ...s, captured: true });
+    case "payment.PaymentRefunded.v1": {
+      if (s.status !== "REFUND_PENDING") return ok({ ...s, paymentId: null });
+      const goal = s.refundGoal ?? "CANCELLED";
+      const m = move({ ...s, refundGoal: null }, goal, now, cause, "payment refunded", { amount: e.payload.amount });
+      // A compensation refund after failed shipping also gives the stock back.
+      const release = goal === "REFUNDED" && s.reserved;
+      return ok(m.state, [m.emit, ...(release ? [{
+        type: "ops.CompensationRequested.v1" as const,
+        payload: { orderId: s.orderId, action: "releaseInventory" as const, reason: "order refunded" },
+      }] : [])]);
+    }
+    case "payment.RefundFailed.v1": {
+      if (s.status !== "REFUND_PENDING") return ignore("no refund pending");
+      const m = move(s, "REFUND_FAILED", now, cause, e.payload.reason);
+      return ok(m.state, [m.emit]);
+    }
+    case "shipping.OrderShipped.v1": {
+      if (s.status !== "PAYMENT_AUTHORIZED" || e.payload.attempt !== s.attempts.shipping) return ignore("stale answer");
+      const { trackingNumber, carrier } = e.payload;
+      const m = move({ ...s, trackingNumber, reserved: false }, "SHIPPED", now, cause, "order shipped", { trackingNumber, carrier });
+      return ok(m.state, [m.emit, {
+        type: "order.PaymentCaptureRequested.v1",
+        payload: { orderId: s.orderId, amount: s.total },
+      }]);
+    }
+    case "shipping.ShippingFailed.v1": {
+      if (s.status !== "PAYMENT_AUTHORIZED" || e.payload.attempt !== s.attempts.shipping) return ignore("stale answer");
+      const m = move({ ...s, shipmentRequested: false }, "SHIPPING_FAILED", now, cause, e.payload.reason);
+      return ok(m.state, [m.emit]);
+    }
+    case "order.TimerFired.v1":
+      return onTimer(s, e.payload.timer, e.payload.token, now, cfg);
+    default:
+      return ignore(`${e.type} is not for the order actor`);
+  }
+}
+
+function onTimer(s: OrderState, timer: string, token: string, now: Date, cfg: OrderConfig): Out {
+  if (timer === "reservationExpiry") {
+    const live = s.status === "INVENTORY_RESERVED" || s.status === "PAYMENT_FAILED";
+    if (!live || !s.reserved || token !== expiryTimer(s, now, cfg).token) return ignore("reservation no longer pending");
+    const m = move(s, "INVENTORY_RELEASED", now, "order.TimerFired.v1", "reservation expired");
+    return ok(m.state, [{
+      type: "ops.CompensationRequested.v1",
+      payload: { orderId: s.orderId, action: "releaseInventory", reason: "reservation expired" },
+    }, m.emit]);
+  }
+  if (timer === "handlingElapsed") {
+    if (s.status !== "PAYMENT_AUTHORIZED" || s.shipmentRequested || token !== handlingTimer(s, now, cfg).token) {
+      return ignore("shipment not due");
+    }
+    const attempt = s.attempts.shipping + 1;
+    return ok({ ...s, shipmentRequested: true, attempts: { ...s.attempts, shipping: attempt } }, [{
+      type: "order.ShipmentRequested.v1",
+      payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt },
+    }]);
+  }
+  return ignore(`unknown timer ${timer}`);
+}

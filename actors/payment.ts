@@ -1,0 +1,88 @@
+/**
+ * The payment actor authorizes, captures and refunds through the payment provider port.
+ * Every call carries an idempotency key derived from the order and the attempt, so a
+ * redelivered or retried message never charges twice.
+ */
+import type { Emit, Envelope } from "./contracts/index.ts";
+import { ignore, ok, type Actor, type Call, type Outcome } from "./runtime/actor.ts";
+
+export type PaymentState = {
+  status: "authorized" | "captured" | "refunded";
+  paymentId: string;
+  amount: number;
+};
+/** What the payment provider answers. */
+export type PaymentResult = { ok: true; paymentId: string } | { ok: false; reason: string };
+type Out = Outcome<PaymentState, undefined>;
+
+type Request =
+  | { op: "authorize"; orderId: string; attempt: number; amount: number; currency: string; token: string }
+  | { op: "capture"; orderId: string }
+  | { op: "refund"; orderId: string; attempt: number };
+
+function requestOf(e: Envelope): Request | null {
+  switch (e.type) {
+    case "order.PaymentRequested.v1":
+      return { op: "authorize", orderId: e.key, attempt: e.payload.attempt, amount: e.payload.amount, currency: e.payload.currency, token: e.payload.paymentToken };
+    case "ops.RetryRequested.v1":
+      if (e.payload.step === "payment") {
+        const p = e.payload;
+        return { op: "authorize", orderId: e.key, attempt: p.attempt, amount: p.amount, currency: p.currency, token: p.paymentToken };
+      }
+      return e.payload.step === "refund" ? { op: "refund", orderId: e.key, attempt: e.payload.attempt } : null;
+    case "order.PaymentCaptureRequested.v1":
+      return { op: "capture", orderId: e.key };
+    case "order.RefundRequested.v1":
+      return { op: "refund", orderId: e.key, attempt: e.payload.attempt };
+    case "ops.CompensationRequested.v1":
+      return e.payload.action === "refundPayment" ? { op: "refund", orderId: e.key, attempt: e.payload.attempt } : null;
+    default:
+      return null;
+  }
+}
+
+export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResult> = {
+  kind: "payment",
+  topics: ["order.events", "ops.events"],
+  plan(s, e) {
+    const r = requestOf(e);
+    if (!r) return null;
+    const call = (idempotencyKey: string, input: unknown): Call => ({ provider: "payment", op: r.op, idempotencyKey, input });
+    switch (r.op) {
+      case "authorize":
+        return s ? null : call(`authorize:${r.orderId}:${r.attempt}`, { amount: r.amount, currency: r.currency, token: r.token, attempt: r.attempt });
+      case "capture":
+        return s?.status === "authorized" ? call(`capture:${r.orderId}`, { paymentId: s.paymentId, amount: s.amount }) : null;
+      case "refund":
+        return s && s.status !== "refunded" ? call(`refund:${r.orderId}:${r.attempt}`, { paymentId: s.paymentId, amount: s.amount }) : null;
+    }
+  },
+  decide(s, e, { result }) {
+    const r = requestOf(e);
+    if (!r) return ignore(`${e.type} is not for payment`);
+    const orderId = r.orderId;
+    switch (r.op) {
+      case "authorize": {
+        if (s) return answer(s, { type: "payment.PaymentAuthorized.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount, attempt: r.attempt } });
+        if (!result) throw new Error("authorize decided without a provider answer");
+        if (!result.ok) return ok(s, [{ type: "payment.PaymentFailed.v1", payload: { orderId, reason: result.reason, attempt: r.attempt } }]);
+        const next: PaymentState = { status: "authorized", paymentId: result.paymentId, amount: r.amount };
+        return ok(next, [{ type: "payment.PaymentAuthorized.v1", payload: { orderId, paymentId: result.paymentId, amount: r.amount, attempt: r.attempt } }]);
+      }
+      case "capture": {
+        if (!s || s.status !== "authorized") return ignore("nothing to capture");
+        if (!result?.ok) throw new Error(`capture failed: ${result ? result.reason : "no answer"}`);
+        return ok({ ...s, status: "captured" }, [{ type: "payment.PaymentCaptured.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount } }]);
+      }
+      case "refund": {
+        if (!s) return ok(s, [{ type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: null, amount: 0 } }]);
+        if (s.status === "refunded") return answer(s, { type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount } });
+        if (!result) throw new Error("refund decided without a provider answer");
+        if (!result.ok) return ok(s, [{ type: "payment.RefundFailed.v1", payload: { orderId, reason: result.reason } }]);
+        return ok({ ...s, status: "refunded" }, [{ type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount } }]);
+      }
+    }
+  },
+};
+
+const answer = (s: PaymentState, e: Emit): Out => ok(s, [e]);

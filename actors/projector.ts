@@ -1,0 +1,48 @@
+/**
+ * The projector builds the read model of an order (status and timeline) from the order
+ * events; the runner publishes each new view to live subscribers after it commits.
+ */
+import type { Envelope, OrderItem, OrderStatus } from "./contracts/index.ts";
+import { ignore, ok, type Actor } from "./runtime/actor.ts";
+
+export type ViewEntry = { status: OrderStatus; at: string; reason: string; details: Record<string, unknown> };
+export type OrderView = {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  items: OrderItem[];
+  total: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  timeline: ViewEntry[];
+};
+
+export const projectorActor: Actor<OrderView, Envelope> = {
+  kind: "projector",
+  topics: ["order.events"],
+  decide(v, e) {
+    switch (e.type) {
+      case "order.OrderCreated.v1": {
+        if (v) return ignore("already projected");
+        const p = e.payload;
+        const at = e.timestamp;
+        return ok({
+          orderId: p.orderId, customerId: p.customerId, status: "CREATED", items: p.items,
+          total: p.total, currency: p.currency, createdAt: at, updatedAt: at,
+          timeline: [{ status: "CREATED", at, reason: "order placed", details: {} }],
+        });
+      }
+      case "order.StatusChanged.v1": {
+        if (!v) throw new Error(`status change for ${e.key} before its creation`);
+        const { to, reason, details } = e.payload;
+        return ok({
+          ...v, status: to, updatedAt: e.timestamp,
+          timeline: [...v.timeline, { status: to, at: e.timestamp, reason, details }],
+        });
+      }
+      default:
+        return ignore(`${e.type} does not change the view`);
+    }
+  },
+};

@@ -1,0 +1,43 @@
+/** The shipping actor hands an order to the carrier through the shipping provider port. */
+import type { Address, Envelope, Line } from "./contracts/index.ts";
+import { ignore, ok, type Actor } from "./runtime/actor.ts";
+
+export type ShippingState = { trackingNumber: string; carrier: string };
+export type ShippingResult = { ok: true; trackingNumber: string; carrier: string } | { ok: false; reason: string };
+
+type Request = { attempt: number; shippingAddress: Address; items: Line[] };
+
+function requestOf(e: Envelope): Request | null {
+  if (e.type === "order.ShipmentRequested.v1") return e.payload;
+  if (e.type === "ops.RetryRequested.v1" && e.payload.step === "shipping") return e.payload;
+  return null;
+}
+
+export const shippingActor: Actor<ShippingState, Envelope, undefined, ShippingResult> = {
+  kind: "shipping",
+  topics: ["order.events", "ops.events"],
+  plan(s, e) {
+    const r = requestOf(e);
+    if (!r || s) return null;
+    return {
+      provider: "shipping",
+      op: "ship",
+      idempotencyKey: `ship:${e.key}:${r.attempt}`,
+      input: { address: r.shippingAddress, items: r.items, attempt: r.attempt },
+    };
+  },
+  decide(s, e, { result }) {
+    const r = requestOf(e);
+    if (!r) return ignore(`${e.type} is not for shipping`);
+    const orderId = e.key;
+    if (s) {
+      return ok(s, [{ type: "shipping.OrderShipped.v1", payload: { orderId, ...s, attempt: r.attempt } }]);
+    }
+    if (!result) throw new Error("shipment decided without a provider answer");
+    if (!result.ok) {
+      return ok(s, [{ type: "shipping.ShippingFailed.v1", payload: { orderId, reason: result.reason, attempt: r.attempt } }]);
+    }
+    const next = { trackingNumber: result.trackingNumber, carrier: result.carrier };
+    return ok(next, [{ type: "shipping.OrderShipped.v1", payload: { orderId, ...next, attempt: r.attempt } }]);
+  },
+};

@@ -1,0 +1,31 @@
+/** Applies db/migrations/*.sql in order, once each, recorded in runtime.migrations. */
+import { sql } from "drizzle-orm";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Db } from "./client.ts";
+
+const DIR = join(import.meta.dir, "migrations");
+
+export async function migrate(db: Db): Promise<void> {
+  await db.execute(sql`CREATE TABLE IF NOT EXISTS public.schema_migrations (name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
+  const files = readdirSync(DIR).filter((f) => f.endsWith(".sql")).sort();
+  for (const name of files) {
+    await db.transaction(async (tx) => {
+      const done = await tx.execute(sql`SELECT 1 FROM public.schema_migrations WHERE name = ${name} FOR UPDATE`);
+      if (rowsOf(done).length > 0) return;
+      // Statements end with a semicolon at the end of a line; drivers take one per call.
+      const statements = readFileSync(join(DIR, name), "utf8").split(/;\s*$/m).map((s) => s.trim());
+      for (const text of statements.filter((s) => s.replace(/--.*$/gm, "").trim() !== "")) {
+        await tx.execute(sql.raw(text));
+      }
+      await tx.execute(sql`INSERT INTO public.schema_migrations (name) VALUES (${name})`);
+    });
+  }
+}
+
+/** `db.execute` returns `{ rows }` on PGlite and an array on postgres.js. */
+export function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result;
+  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows;
+  return [];
+}
