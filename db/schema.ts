@@ -68,6 +68,7 @@ export const outbox = runtime.table("outbox", {
   message: text("message").notNull(),
   status: text("status").notNull().default("PENDING"),
   createdAt: ts("created_at").notNull().defaultNow(),
+  claimedAt: ts("claimed_at"),
   publishedAt: ts("published_at"),
 });
 export const processedEvents = runtime.table("processed_events", {

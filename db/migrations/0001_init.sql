@@ -76,6 +76,7 @@ CREATE TABLE runtime.outbox (
   message text NOT NULL,
   status text NOT NULL DEFAULT 'PENDING',
   created_at timestamptz NOT NULL DEFAULT now(),
+  claimed_at timestamptz,
   published_at timestamptz
 );
 CREATE INDEX outbox_pending ON runtime.outbox (id) WHERE status = 'PENDING';
@@ -110,6 +111,7 @@ CREATE TABLE runtime.dead_letters (
   at timestamptz NOT NULL DEFAULT now(),
   replayed_at timestamptz
 );
+CREATE UNIQUE INDEX dead_letters_source ON runtime.dead_letters (consumer, topic, partition, "offset");
 
 -- The embedded event log: Kafka's model (topic, partition, offset) in a table.
 CREATE TABLE runtime.log (

@@ -1,0 +1,92 @@
+/**
+ * A deterministic card processor for demos and tests. The card token picks the outcome
+ * (see README.md in this folder); the idempotency key picks the payment id, so the same
+ * key always gets the same answer and moves money at most once.
+ */
+import type { PaymentResult } from "../payment.ts";
+import type { AuthorizeInput, PaymentProvider, PaymentRef } from "./ports.ts";
+import { answerOnce, NO_ANSWER, orderIdOf, stableId } from "./sim-shared.ts";
+
+/** One money movement. `orderId` is known when the authorize key names the order. */
+export type LedgerEntry = { kind: "authorize" | "capture" | "refund"; paymentId: string; amount: number; key: string; orderId?: string };
+
+export type PaymentSimulator = PaymentProvider & {
+  /** Every money movement so far, oldest first. */
+  ledger(): LedgerEntry[];
+  /** Cents captured on `paymentId` (0 or the captured amount: a payment is captured once). */
+  capturedTotal(paymentId: string): number;
+  /** Cents refunded on `paymentId` (0 or the refunded amount: a payment is refunded once). */
+  refundedTotal(paymentId: string): number;
+};
+
+type Payment = { paymentId: string; token: string; amount: number; orderId?: string; captured: boolean; refunded: boolean };
+
+const fail = (reason: string): PaymentResult => ({ ok: false, reason });
+
+/** Why the card behind `token` refuses an authorization on `attempt`, or null when it pays. */
+function refusal(token: string, attempt: number): string | null {
+  if (!token.startsWith("tok_")) return "invalid card token";
+  switch (token) {
+    case "tok_decline": return "card declined";
+    case "tok_insufficient_funds": return "insufficient funds";
+    case "tok_decline_once": return attempt <= 1 ? "card declined" : null;
+    default: return null;
+  }
+}
+
+/** A payment provider with the test-card rules of README.md and a ledger of every movement. */
+export function paymentSimulator(opts: { latencyMs?: number } = {}): PaymentSimulator {
+  // Keys are scoped per operation, like a processor's endpoints: a capture key never
+  // answers for an authorization.
+  const authorizeOnce = answerOnce<PaymentResult>(opts.latencyMs);
+  const captureOnce = answerOnce<PaymentResult>(opts.latencyMs);
+  const refundOnce = answerOnce<PaymentResult>(opts.latencyMs);
+  const payments = new Map<string, Payment>();
+  const entries: LedgerEntry[] = [];
+
+  const record = (kind: LedgerEntry["kind"], p: Payment, amount: number, key: string) => {
+    entries.push({ kind, paymentId: p.paymentId, amount, key, orderId: p.orderId });
+  };
+  const total = (kind: LedgerEntry["kind"], paymentId: string) =>
+    entries.filter((e) => e.kind === kind && e.paymentId === paymentId).reduce((sum, e) => sum + e.amount, 0);
+
+  return {
+    authorize: (key: string, input: AuthorizeInput) => authorizeOnce(key, () => {
+      if (input.token === "tok_timeout") return NO_ANSWER;
+      const reason = refusal(input.token, input.attempt);
+      if (reason) return fail(reason);
+      const p: Payment = { paymentId: `pay_${stableId(key)}`, token: input.token, amount: input.amount, orderId: orderIdOf(key), captured: false, refunded: false };
+      payments.set(p.paymentId, p);
+      record("authorize", p, input.amount, key);
+      return { ok: true, paymentId: p.paymentId };
+    }),
+
+    capture: (key: string, ref: PaymentRef) => captureOnce(key, () => {
+      const p = payments.get(ref.paymentId);
+      if (!p) return fail("unknown payment");
+      if (p.refunded) return fail("payment was refunded");
+      // A second capture under another key confirms the first and moves nothing.
+      if (p.captured) return { ok: true, paymentId: p.paymentId };
+      if (ref.amount > p.amount) return fail("capture exceeds the authorized amount");
+      p.captured = true;
+      record("capture", p, ref.amount, key);
+      return { ok: true, paymentId: p.paymentId };
+    }),
+
+    // Refunding an uncaptured payment releases the hold; either way it happens once.
+    refund: (key: string, ref: PaymentRef) => refundOnce(key, () => {
+      const p = payments.get(ref.paymentId);
+      if (!p) return fail("unknown payment");
+      if (p.token === "tok_refund_fail") return fail("refund rejected by the card issuer");
+      if (p.refunded) return { ok: true, paymentId: p.paymentId };
+      if (ref.amount > p.amount) return fail("refund exceeds the payment");
+      p.refunded = true;
+      record("refund", p, ref.amount, key);
+      return { ok: true, paymentId: p.paymentId };
+    }),
+
+    ledger: () => entries.map((e) => ({ ...e })),
+    capturedTotal: (paymentId) => total("capture", paymentId),
+    refundedTotal: (paymentId) => total("refund", paymentId),
+  };
+}

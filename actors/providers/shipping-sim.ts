@@ -1,0 +1,51 @@
+/**
+ * A deterministic carrier for demos and tests. The postal code picks the outcome (see
+ * README.md in this folder); the idempotency key picks the tracking number, so the same
+ * key always gets the same answer and books at most one parcel.
+ */
+import type { Address, Line } from "../contracts/index.ts";
+import type { ShippingResult } from "../shipping.ts";
+import type { ShipInput, ShippingProvider } from "./ports.ts";
+import { answerOnce, orderIdOf, stableId } from "./sim-shared.ts";
+
+export const SIM_CARRIER = "SimPost";
+
+/** One booked parcel. `orderId` is known when the key names the order. */
+export type Shipment = { key: string; orderId?: string; trackingNumber: string; carrier: string; address: Address; items: Line[]; attempt: number };
+
+export type ShippingSimulator = ShippingProvider & {
+  /** Every parcel booked so far, oldest first. */
+  shipments(): Shipment[];
+  /** The parcels booked for one order. */
+  shipmentsFor(orderId: string): Shipment[];
+};
+
+/** Why the carrier refuses `postalCode` on `attempt`, or null when it ships. */
+function refusal(postalCode: string, attempt: number): string | null {
+  switch (postalCode.trim()) {
+    case "00000": return "address is undeliverable";
+    case "00001": return attempt <= 1 ? "carrier rejected the parcel" : null;
+    default: return null;
+  }
+}
+
+/** A shipping provider with the test-destination rules of README.md and a record of every parcel. */
+export function shippingSimulator(opts: { latencyMs?: number } = {}): ShippingSimulator {
+  const shipOnce = answerOnce<ShippingResult>(opts.latencyMs);
+  const booked: Shipment[] = [];
+
+  return {
+    ship: (key: string, input: ShipInput) => shipOnce(key, () => {
+      const reason = refusal(input.address.postalCode, input.attempt);
+      if (reason) return { ok: false, reason };
+      const trackingNumber = `SP${stableId(key, 12).toUpperCase()}`;
+      booked.push({
+        key, orderId: orderIdOf(key), trackingNumber, carrier: SIM_CARRIER,
+        address: structuredClone(input.address), items: structuredClone(input.items), attempt: input.attempt,
+      });
+      return { ok: true, trackingNumber, carrier: SIM_CARRIER };
+    }),
+    shipments: () => structuredClone(booked),
+    shipmentsFor: (orderId) => structuredClone(booked.filter((s) => s.orderId === orderId)),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Topic } from "../contracts/index.ts";
+
+/** A message to append to the log. */
+export type BusRecord = { topic: Topic; key: string; value: string };
+/** A message read back from the log. */
+export type Delivered = BusRecord & { partition: number; offset: number };
+
+/**
+ * One batch for one partition number, across every topic the group reads. All topics
+ * have the same partition count and are keyed by orderId, so every message of one order
+ * that this group reads arrives in batches of the same partition number (co-partitioning).
+ */
+export type PartitionBatch = { partition: number; messages: Delivered[] };
+
+export type BatchHandler = (batch: PartitionBatch) => Promise<void>;
+
+export interface Consumer {
+  /** Finish the batch in hand, commit its offsets and leave the group. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The event log port: Kafka semantics. Batches of one partition are handed over one at a
+ * time; offsets are committed once the handler resolves, so a crash redelivers, never skips.
+ */
+export interface Bus {
+  readonly partitions: number;
+  publish(records: BusRecord[]): Promise<void>;
+  consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer>;
+  close(): Promise<void>;
+}
+
+/** Thrown by adapters when the log cannot be reached; the edge answers 503. */
+export class Unavailable extends Error {}

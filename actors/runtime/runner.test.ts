@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { openPglite, type Database } from "../../db/client.ts";
+import { deadLetters, outbox, processedEvents } from "../../db/schema.ts";
+import { envelope, topicOf, type Emit, type Envelope } from "../contracts/index.ts";
+import { paymentActor, type PaymentState } from "../payment.ts";
+import { projectorActor, type OrderView } from "../projector.ts";
+import { providerCaller } from "../providers/caller.ts";
+import { paymentSimulator } from "../providers/payment-sim.ts";
+import { shippingSimulator } from "../providers/shipping-sim.ts";
+import type { Delivered, PartitionBatch } from "./bus.ts";
+import { Runner, type RunnerDeps } from "./runner.ts";
+import { actorStateStore, viewStore } from "./stores.ts";
+
+let database: Database;
+afterEach(() => database?.close());
+
+function delivered(e: Emit, key: string, offset: number): Delivered {
+  const env = envelope(e, key, new Date(), null, crypto.randomUUID());
+  return { topic: topicOf(env.type), key, value: JSON.stringify(env), partition: 0, offset };
+}
+const batch = (...messages: Delivered[]): PartitionBatch => ({ partition: 0, messages });
+const paymentRequest = (orderId: string, attempt = 1): Emit => ({
+  type: "order.PaymentRequested.v1",
+  payload: { orderId, amount: 1000, currency: "USD", paymentToken: "tok_visa", attempt },
+});
+
+async function setup(payment = paymentSimulator()) {
+  database = await openPglite();
+  const deps: RunnerDeps = {
+    db: database.db, call: providerCaller({ payment, shipping: shippingSimulator() }, 1000),
+    now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
+  };
+  const runner = new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps);
+  return { db: database.db, runner, payment, deps };
+}
+
+const outboxTypes = async (db: Database["db"]) => (await db.select({ type: outbox.type }).from(outbox)).map((r) => r.type);
+
+describe("runner", () => {
+  test("a redelivered message is a no-op: one authorization, one event", async () => {
+    const { db, runner, payment } = await setup();
+    const msg = delivered(paymentRequest("o-1"), "o-1", 0);
+    await runner.handleBatch(batch(msg));
+    await runner.handleBatch(batch(msg));
+    await runner.handleBatch(batch(msg, msg));
+    expect(await outboxTypes(db)).toEqual(["payment.PaymentAuthorized.v1"]);
+    expect(payment.ledger().filter((e) => e.kind === "authorize")).toHaveLength(1);
+  });
+
+  test("one batch commits every key's state, events and processed marks together", async () => {
+    const { db, runner } = await setup();
+    const msgs = Array.from({ length: 20 }, (_, i) => delivered(paymentRequest(`o-${i}`), `o-${i}`, i));
+    await runner.handleBatch(batch(...msgs));
+    expect(await outboxTypes(db)).toHaveLength(20);
+    expect(await db.select().from(processedEvents).where(eq(processedEvents.consumer, "payment"))).toHaveLength(20);
+  });
+
+  test("provider calls of different keys in one batch run concurrently; one key stays in order", async () => {
+    const sim = paymentSimulator();
+    let inFlight = 0;
+    let max = 0;
+    const calls: string[] = [];
+    const slow = {
+      ...sim,
+      async authorize(key: string, input: Parameters<typeof sim.authorize>[1]) {
+        inFlight++;
+        max = Math.max(max, inFlight);
+        calls.push(key);
+        await Bun.sleep(20);
+        inFlight--;
+        return sim.authorize(key, input);
+      },
+    };
+    const { runner } = await setup(slow);
+    const msgs = [
+      ...Array.from({ length: 10 }, (_, i) => delivered(paymentRequest(`o-${i}`), `o-${i}`, i)),
+      delivered({ type: "order.RefundRequested.v1", payload: { orderId: "o-0", amount: 1000, reason: "cancel", attempt: 1 } }, "o-0", 10),
+    ];
+    await runner.handleBatch(batch(...msgs));
+    expect(max).toBeGreaterThan(1);
+    // o-0's refund came after its authorization in the same batch: one key stays in order.
+    const auth = sim.ledger().find((e) => e.orderId === "o-0" && e.kind === "authorize");
+    expect(sim.refundedTotal(auth?.paymentId ?? "none")).toBe(1000);
+  });
+
+  test("a message that breaks its contract goes to the dead letters at once; the rest goes on", async () => {
+    const { db, runner } = await setup();
+    const bad: Delivered = { topic: "order.events", key: "o-9", value: '{"type":"order.PaymentRequested.v1"}', partition: 0, offset: 0 };
+    await runner.handleBatch(batch(bad, delivered(paymentRequest("o-8"), "o-8", 1)));
+    const parked = await db.select().from(deadLetters);
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.error).toContain("bad envelope");
+    expect(parked[0]?.message).toBe(bad.value);
+    expect((await outboxTypes(db)).sort()).toEqual(["ops.DeadLetter.v1", "payment.PaymentAuthorized.v1"]);
+  });
+
+  test("a message whose handler keeps failing is dead-lettered after maxAttempts, with its error", async () => {
+    const { db, deps } = await setup();
+    const projector = new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps);
+    const orphan = delivered({ type: "order.StatusChanged.v1", payload: { orderId: "ghost", from: "CREATED", to: "CANCELLED", reason: "x", details: {} } }, "ghost", 0);
+    let failures = 0;
+    for (let i = 0; i < 5; i++) {
+      try {
+        await projector.handleBatch(batch(orphan));
+        break;
+      } catch {
+        failures++;
+      }
+    }
+    expect(failures).toBe(2);
+    const [parked] = await db.select().from(deadLetters);
+    expect(parked?.consumer).toBe("projector");
+    expect(parked?.attempts).toBe(3);
+    expect(parked?.error).toContain("before its creation");
+    await projector.handleBatch(batch(orphan));
+    expect(await db.select().from(deadLetters)).toHaveLength(1);
+  });
+});

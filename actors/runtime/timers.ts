@@ -1,0 +1,57 @@
+/**
+ * Durable timers: rows in runtime.timers. When one is due it becomes an
+ * order.TimerFired.v1 in the outbox, in the same transaction that deletes it, so it
+ * reaches the actor through its own mailbox, in order with everything else for that key.
+ */
+import { asc, lte, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { outbox, timers } from "../../db/schema.ts";
+import { envelope, topicOf } from "../contracts/index.ts";
+import { Signal } from "./signal.ts";
+
+export type Timers = { stop(): Promise<void>; wake(): void };
+
+export function startTimers(db: Db, opts: { tickMs: number; now(): Date; onOutbox(): void }): Timers {
+  const signal = new Signal();
+  let stopping = false;
+
+  async function fireDue(): Promise<number> {
+    const now = opts.now();
+    return db.transaction(async (tx) => {
+      const due = await tx.select().from(timers).where(lte(timers.fireAt, now))
+        .orderBy(asc(timers.fireAt)).limit(500).for("update", { skipLocked: true });
+      if (due.length === 0) return 0;
+      const rows = due.map((t) => {
+        const env = envelope({ type: "order.TimerFired.v1", payload: { orderId: t.key, timer: t.name, token: t.token } },
+          t.key, now, null, crypto.randomUUID());
+        return { eventId: env.eventId, topic: topicOf(env.type), key: t.key, type: env.type, message: JSON.stringify(env) };
+      });
+      await tx.insert(outbox).values(rows);
+      await tx.delete(timers).where(sql`(${timers.kind}, ${timers.key}, ${timers.name}) IN (${sql.join(
+        due.map((t) => sql`(${t.kind}, ${t.key}, ${t.name})`), sql`, `)})`);
+      return due.length;
+    });
+  }
+
+  const done = (async () => {
+    while (!stopping) {
+      try {
+        const n = await fireDue();
+        if (n > 0) opts.onOutbox();
+        if (n < 500) await signal.wait(opts.tickMs);
+      } catch (err) {
+        console.error(JSON.stringify({ level: "warn", msg: "timer sweep failed", error: String(err) }));
+        await signal.wait(opts.tickMs * 4);
+      }
+    }
+  })();
+
+  return {
+    wake: () => signal.notify(),
+    async stop() {
+      stopping = true;
+      signal.notify();
+      await done;
+    },
+  };
+}

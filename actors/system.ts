@@ -1,0 +1,116 @@
+/**
+ * The composition root: wires the embedded engines (PGlite, the in-database log,
+ * in-process pub/sub) and the providers to the actors, and starts every role in one process.
+ */
+import { openPglite, type Database } from "../db/client.ts";
+import { seedCatalog } from "../db/seed.ts";
+import { Catalog } from "./catalog.ts";
+import type { Envelope } from "./contracts/index.ts";
+import { inventoryActor, skusOf, type InventoryState, type Stock } from "./inventory.ts";
+import { orderActor, type OrderInput } from "./order.ts";
+import { OrderService } from "./order-service.ts";
+import type { OrderState } from "./order-state.ts";
+import { paymentActor, type PaymentState } from "./payment.ts";
+import { projectorActor, type OrderView } from "./projector.ts";
+import { providerCaller } from "./providers/caller.ts";
+import { paymentSimulator } from "./providers/payment-sim.ts";
+import type { PaymentProvider, ShippingProvider } from "./providers/ports.ts";
+import { shippingSimulator } from "./providers/shipping-sim.ts";
+import { shippingActor, type ShippingState } from "./shipping.ts";
+import type { Consumer } from "./runtime/bus.ts";
+import { EmbeddedBus } from "./runtime/embedded-bus.ts";
+import { memoryPubSub, subjects, type PubSub } from "./runtime/pubsub.ts";
+import { startRelay, type Relay } from "./runtime/relay.ts";
+import { Runner, type RunnerDeps } from "./runtime/runner.ts";
+import { actorStateStore, orderStore, stockResources, viewStore } from "./runtime/stores.ts";
+import { startTimers } from "./runtime/timers.ts";
+
+export type Config = {
+  /** PGlite data directory; undefined keeps everything in memory (tests) */
+  dataDir: string | undefined;
+  partitions: number;
+  reservationTtlMs: number;
+  handlingMs: number;
+  stepTimeoutMs: number;
+  maxAttempts: number;
+  timerTickMs: number;
+  seed: boolean;
+};
+
+export const defaults: Config = {
+  dataDir: "./.data/pg",
+  partitions: 8,
+  reservationTtlMs: 15 * 60_000,
+  handlingMs: 15_000,
+  stepTimeoutMs: 10_000,
+  maxAttempts: 5,
+  timerTickMs: 200,
+  seed: true,
+};
+
+export type System = {
+  config: Config;
+  database: Database;
+  bus: EmbeddedBus;
+  pubsub: PubSub;
+  orders: OrderService;
+  catalog: Catalog;
+  relay: Relay;
+  stop(): Promise<void>;
+};
+
+export type Providers = { payment: PaymentProvider; shipping: ShippingProvider };
+
+/** Start every role of the shop in this process on the embedded engines. */
+export async function startSystem(overrides: Partial<Config> = {}, providers?: Providers): Promise<System> {
+  const config = { ...defaults, ...overrides };
+  const database = await openPglite(config.dataDir);
+  const db = database.db;
+  if (config.seed) await seedCatalog(db);
+  const bus = await EmbeddedBus.open(db, config.partitions);
+  const pubsub = memoryPubSub();
+  const relay = startRelay(db, bus);
+  const p = providers ?? { payment: paymentSimulator(), shipping: shippingSimulator() };
+  const deps: RunnerDeps = {
+    db, call: providerCaller(p, config.stepTimeoutMs), now: () => new Date(),
+    maxAttempts: config.maxAttempts, onOutbox: () => relay.wake(),
+  };
+  const asEvent = (env: Envelope) => env;
+  const order = new Runner<OrderState, OrderInput, undefined, unknown>(
+    { actor: orderActor(config), store: orderStore, input: (env) => ({ kind: "event", env }) }, deps);
+  const runners = [
+    order,
+    new Runner<InventoryState, Envelope, Stock, unknown>({
+      actor: inventoryActor, store: actorStateStore("inventory"), input: asEvent,
+      resources: { ...stockResources, ids: skusOf },
+    }, deps),
+    new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: asEvent }, deps),
+    new Runner({ actor: shippingActor, store: actorStateStore<ShippingState>("shipping"), input: asEvent }, deps),
+    new Runner<OrderView, Envelope, undefined, unknown>({
+      actor: projectorActor, store: viewStore, input: asEvent,
+      afterCommit(changed) {
+        for (const [id, view] of changed) {
+          pubsub.publish(subjects.order(id), view);
+          pubsub.publish(subjects.allOrders, view);
+        }
+      },
+    }, deps),
+  ];
+  const consumers: Consumer[] = [];
+  for (const r of runners) consumers.push(await bus.consume(r.kind, r.topics, (b) => r.handleBatch(b)));
+  const timers = startTimers(db, { tickMs: config.timerTickMs, now: deps.now, onOutbox: deps.onOutbox });
+  let stopped = false;
+  return {
+    config, database, bus, pubsub, relay,
+    orders: new OrderService(db, order),
+    catalog: new Catalog(db),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await timers.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
+      await relay.stop();
+      await database.close();
+    },
+  };
+}

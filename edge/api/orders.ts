@@ -1,0 +1,67 @@
+/** Customer order API: place (idempotent), read, list, cancel. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { Address, OrderStatus, Sku } from "../../actors/contracts/index.ts";
+import { InputError } from "../../actors/errors.ts";
+import type { OrderService } from "../../actors/order-service.ts";
+import type { OrderView } from "../../actors/projector.ts";
+import { requireUser, type AuthEnv } from "../auth.ts";
+import { jsonBody, query } from "../validate.ts";
+
+const PlaceBody = z.object({
+  items: z.array(z.object({ sku: Sku, qty: z.number().int().min(1).max(100) })).min(1).max(50),
+  shippingAddress: Address,
+  paymentToken: z.string().min(1).max(64),
+});
+
+const ListQuery = z.object({
+  status: OrderStatus.optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** The JSON shape of an order, with links to what can be done next. */
+export const orderJson = (v: OrderView) => ({
+  orderId: v.orderId,
+  status: v.status,
+  customerId: v.customerId,
+  items: v.items,
+  total: v.total,
+  currency: v.currency,
+  createdAt: v.createdAt,
+  updatedAt: v.updatedAt,
+  timeline: v.timeline,
+  links: { self: `/api/orders/${v.orderId}`, page: `/orders/${v.orderId}`, cancel: `/api/orders/${v.orderId}/cancel` },
+});
+
+export function ordersApi(orders: OrderService) {
+  const app = new Hono<AuthEnv>();
+  app.use("*", requireUser());
+
+  app.post("/", async (c) => {
+    const user = c.get("user")!;
+    const key = c.req.header("idempotency-key");
+    if (!key || key.length > 200) throw new InputError("Idempotency-Key", "Idempotency-Key header is required (1-200 characters)");
+    const body = await jsonBody(c, PlaceBody);
+    const { view, created } = await orders.place({ ...body, customerId: user.sub, idempotencyKey: key });
+    const json = orderJson(view);
+    return c.json({ orderId: json.orderId, status: json.status, total: json.total, currency: json.currency, created, links: json.links }, 202);
+  });
+
+  app.get("/", async (c) => {
+    const q = query(c, ListQuery);
+    const list = await orders.list(c.get("user")!, q);
+    return c.json({ orders: list.map(orderJson) });
+  });
+
+  app.get("/:id", async (c) => c.json(orderJson(await orders.get(c.get("user")!, c.req.param("id")))));
+
+  app.post("/:id/cancel", async (c) => {
+    const user = c.get("user")!;
+    const view = await orders.command(user, c.req.param("id"), { type: "Cancel", by: user.role });
+    return c.json(orderJson(view), 202);
+  });
+
+  return app;
+}

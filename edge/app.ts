@@ -1,0 +1,34 @@
+/** The HTTP edge: parse, authorize, call, render. */
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { System } from "../actors/system.ts";
+import { adminApi } from "./api/admin.ts";
+import { ordersApi } from "./api/orders.ts";
+import { productsApi } from "./api/products.ts";
+import { assets } from "./assets.ts";
+import { authenticate, type AuthEnv } from "./auth.ts";
+import { sameOrigin } from "./csrf.ts";
+import { onError } from "./http-errors.ts";
+import { orderPages } from "./pages/order-page.tsx";
+
+export function createApp(sys: System, secret: string) {
+  const app = new Hono<AuthEnv>();
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"],
+    },
+  }));
+  app.use(sameOrigin());
+  app.use(authenticate(secret));
+  app.onError(onError);
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.route("/api/products", productsApi(sys.catalog));
+  app.route("/api/orders", ordersApi(sys.orders));
+  app.route("/api/admin", adminApi(sys.orders, sys.catalog));
+  app.route("/", assets);
+  app.route("/", orderPages({ loadOrder: (id) => sys.orders.find(id), pubsub: sys.pubsub }));
+  return app;
+}

@@ -1,0 +1,22 @@
+/** Reads the process environment into the system configuration (unset = default). */
+import { defaults, type Config } from "../actors/system.ts";
+
+const num = (v: string | undefined, fallback: number) => {
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a non-negative number, got "${v}"`);
+  return n;
+};
+
+export function configFromEnv(env: Record<string, string | undefined> = process.env): Config {
+  return {
+    dataDir: env.DATA_DIR ?? defaults.dataDir,
+    partitions: num(env.PARTITIONS, defaults.partitions),
+    reservationTtlMs: num(env.RESERVATION_TTL_MS, defaults.reservationTtlMs),
+    handlingMs: num(env.HANDLING_TIME_MS, defaults.handlingMs),
+    stepTimeoutMs: num(env.STEP_TIMEOUT_MS, defaults.stepTimeoutMs),
+    maxAttempts: num(env.MAX_ATTEMPTS, defaults.maxAttempts),
+    timerTickMs: num(env.TIMER_TICK_MS, defaults.timerTickMs),
+    seed: env.SEED_CATALOG !== "false",
+  };
+}

@@ -1,0 +1,38 @@
+/** Maps failures to answers: 400 names the field, 404, 409 names the state, 503 when a dependency is down. */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+import { Conflict, InputError, NotFound } from "../actors/errors.ts";
+import { Unavailable } from "../actors/runtime/bus.ts";
+
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof HTTPException) return err.getResponse();
+  if (err instanceof InputError) return c.json({ error: err.message, field: err.field }, 400);
+  if (err instanceof NotFound) return c.json({ error: err.message }, 404);
+  if (err instanceof Conflict) return c.json({ error: err.message, status: err.status }, 409);
+  if (isUnavailable(err)) {
+    c.header("Retry-After", "5");
+    return c.json({ error: "a dependency is unavailable, nothing was changed; try again shortly" }, 503);
+  }
+  console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: err.stack }));
+  return c.json({ error: "internal error" }, 500);
+}
+
+/** True for errors that mean the database or the log cannot be reached right now. */
+export function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof Unavailable) return true;
+    if (/closed|ECONNREFUSED|ECONNRESET|connection|terminat|timeout exceeded/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** The first issue of a schema failure, with its path written like `items[0].qty`. */
+export function fieldError(err: ZodError, prefix = ""): InputError {
+  const issue = err.issues[0];
+  const path = (issue?.path ?? []).reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    prefix,
+  );
+  return new InputError(path || "body", `${path || "body"}: ${issue?.message ?? "invalid"}`);
+}

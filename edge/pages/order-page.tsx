@@ -1,0 +1,185 @@
+/**
+ * The customer's order page and its live feed.
+ *
+ *   GET /orders/:id          full page (status, items, history)
+ *   GET /orders/:id/stream   SSE: subscribe -> load -> authorize -> send the current view
+ *                            if newer than Last-Event-ID -> send each newer published view
+ *
+ * Each SSE message is unnamed (htmx swaps it) and carries <hx-partial> blocks rendered
+ * by the same components as the page; its id is the timeline length (see eventIdOf).
+ */
+import { Hono, type Context } from "hono";
+import { render } from "preact-render-to-string";
+import { z } from "zod";
+import { OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
+import type { OrderView } from "../../actors/projector.ts";
+import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
+import { ErrorPage } from "../../views/error-page.tsx";
+import { renderDocument } from "../../views/layout.tsx";
+import { eventIdOf, OrderUpdate } from "../../views/order-live.tsx";
+import { OrderPage } from "../../views/order-page.tsx";
+import { canSee, type AuthEnv } from "../auth.ts";
+
+export type OrderPagesDeps = {
+  loadOrder(id: string): Promise<OrderView | null>;
+  pubsub: PubSub;
+  /** Comment heartbeat period; below Bun's 10 s idle timeout and proxies' read timeouts. */
+  heartbeatMs?: number;
+};
+
+/** Published views arrive as `unknown` (in-process today, NATS in distributed mode). */
+const OrderViewMessage: z.ZodType<OrderView> = z.object({
+  orderId: z.string(), customerId: z.string(), status: OrderStatus, items: z.array(OrderItem),
+  total: z.number(), currency: z.string(), createdAt: z.string(), updatedAt: z.string(),
+  timeline: z.array(z.object({
+    status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
+  })),
+});
+
+/** The order page and its SSE stream; expects `authenticate` to have set the user. */
+export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  app.get("/orders/:id", async (c) => {
+    const user = c.get("user");
+    if (!user) return signInPage(c);
+    const view = await deps.loadOrder(c.req.param("id"));
+    if (!view || !canSee(user, view.customerId)) return notFoundPage(c);
+    const streamUrl = `/orders/${encodeURIComponent(view.orderId)}/stream`;
+    c.header("Cache-Control", "no-store");
+    return c.html(renderDocument(<OrderPage view={view} streamUrl={streamUrl} />));
+  });
+
+  app.get("/orders/:id/stream", async (c) => {
+    const user = c.get("user");
+    if (!user) return signInPage(c);
+    const id = c.req.param("id");
+    // Subscribe before loading: an update committed in between is buffered, not lost.
+    const feed = openFeed(deps.pubsub, id);
+    const view = await deps.loadOrder(id).catch((e: unknown) => (feed.close(), Promise.reject(e)));
+    if (!view || !canSee(user, view.customerId)) return feed.close(), notFoundPage(c);
+    disableIdleTimeout(c);
+    const lastSeen = parseEventId(c.req.header("last-event-id"));
+    const body = eventStream(c.req.raw.signal, deps.heartbeatMs ?? 5_000, (send) => {
+      feed.start(view, lastSeen, send);
+      return feed.close;
+    });
+    return new Response(body, {
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no", // nginx would otherwise hold the stream in its buffer
+      },
+    });
+  });
+
+  return app;
+}
+
+/**
+ * A subscription that buffers until the stream starts, then sends each view whose id is
+ * higher than the last one sent: in order, once, skipping duplicates and stale replays.
+ */
+function openFeed(pubsub: PubSub, orderId: string) {
+  const buffered: OrderView[] = [];
+  let deliver = (view: OrderView) => void buffered.push(view);
+  const close = pubsub.subscribe(subjects.order(orderId), (data) => {
+    const view = OrderViewMessage.safeParse(data);
+    if (view.success && view.data.orderId === orderId) deliver(view.data);
+    else console.warn(`order stream ${orderId}: dropped a message that is not its OrderView`);
+  });
+  const start = (current: OrderView, lastSeen: number, send: (text: string) => void) => {
+    // an id we never sent (ahead of the current view) means the client is confused: resend
+    let sent = lastSeen > eventIdOf(current) ? 0 : lastSeen;
+    deliver = (view) => {
+      const id = eventIdOf(view);
+      if (id <= sent) return;
+      sent = id;
+      send(sseMessage(id, render(<OrderUpdate view={view} />)));
+    };
+    for (const view of [current, ...buffered.splice(0)]) deliver(view);
+  };
+  return { start, close };
+}
+
+/** One unnamed SSE message; every line of data gets its own `data:` field. */
+function sseMessage(id: number, data: string): string {
+  return `id: ${id}\n${data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join("\n")}\n\n`;
+}
+
+/**
+ * A push stream: `open` starts the feed and returns its stop function. Enqueueing is
+ * synchronous, so frames leave in the order they were sent. Stops on request abort or
+ * when the reader cancels (Bun cancels the body when the client disconnects).
+ */
+function eventStream(
+  signal: AbortSignal,
+  heartbeatMs: number,
+  open: (send: (text: string) => void) => () => void,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let stopped = false;
+  let stop = () => void (stopped = true);
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (text: string) => {
+        if (stopped) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          stop(); // the stream was closed under us
+        }
+      };
+      const onAbort = () => {
+        stop();
+        try {
+          controller.close();
+        } catch {
+          // already closed or cancelled
+        }
+      };
+      const close = open(send);
+      const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
+      stop = () => {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(heartbeat);
+        close();
+        signal.removeEventListener("abort", onAbort);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort);
+    },
+    cancel: () => stop(),
+  });
+}
+
+/** Last-Event-ID as we issue it (a non-negative integer); anything else means "from the start". */
+function parseEventId(header: string | undefined): number {
+  const text = header?.trim() ?? "";
+  return /^\d{1,9}$/.test(text) ? Number(text) : 0;
+}
+
+/** Bun ends a response quiet for `idleTimeout`; under Bun, c.env is the server (or holds it). */
+function disableIdleTimeout(c: Context<AuthEnv>) {
+  const env: unknown = c.env;
+  const server = hasTimeout(env) ? env : isObject(env) && "server" in env && hasTimeout(env.server) ? env.server : null;
+  server?.timeout(c.req.raw, 0);
+}
+
+const isObject = (x: unknown): x is object => typeof x === "object" && x !== null;
+const hasTimeout = (x: unknown): x is { timeout(req: Request, seconds: number): void } =>
+  isObject(x) && "timeout" in x && typeof x.timeout === "function";
+
+function signInPage(c: Context<AuthEnv>) {
+  c.header("WWW-Authenticate", 'Bearer realm="saga-shop"');
+  c.header("Cache-Control", "no-store");
+  const page = <ErrorPage title="Please sign in" message="Sign in to see your orders." />;
+  return c.html(renderDocument(page), 401);
+}
+
+function notFoundPage(c: Context<AuthEnv>) {
+  c.header("Cache-Control", "no-store");
+  const page = <ErrorPage title="Order not found" message="We could not find that order in your account." />;
+  return c.html(renderDocument(page), 404);
+}

@@ -1,0 +1,94 @@
+/** Starts a whole shop in memory for end-to-end tests and drives it through the HTTP API. */
+import { expect } from "bun:test";
+import type { OrderStatus } from "../actors/contracts/index.ts";
+import { startSystem, type Config, type Providers } from "../actors/system.ts";
+import { createApp } from "../edge/app.ts";
+import { issueToken, type Role } from "../edge/auth.ts";
+
+export const ADDRESS = { name: "Ada Lovelace", line1: "12 Analytical St", city: "London", postalCode: "N1 9GU", country: "GB" };
+
+export type OrderJson = {
+  orderId: string;
+  status: OrderStatus;
+  customerId: string;
+  total: number;
+  timeline: { status: OrderStatus; reason: string; at: string }[];
+};
+
+/** A shop with test timings: fast timers, short provider timeout, in-memory database. */
+export async function startShop(overrides: Partial<Config> = {}, providers?: Providers) {
+  const sys = await startSystem({
+    dataDir: undefined, partitions: 4, handlingMs: 50, reservationTtlMs: 60_000,
+    stepTimeoutMs: 300, timerTickMs: 20, maxAttempts: 3, seed: true, ...overrides,
+  }, providers);
+  const secret = crypto.randomUUID() + crypto.randomUUID();
+  const app = createApp(sys, secret);
+  const token = (role: Role, sub = role === "admin" ? "admin-1" : "alice") => issueToken(secret, { sub, role });
+
+  async function call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers["content-type"] ??= "application/json";
+    const res = await app.request(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json, headers: res.headers };
+  }
+
+  /** Place an order as `customer`; returns its id. */
+  async function place(customer: string, o: { sku?: string; qty?: number; card?: string; postalCode?: string; key?: string } = {}) {
+    const res = await call("POST", "/api/orders", {
+      token: await token("customer", customer),
+      headers: { "idempotency-key": o.key ?? crypto.randomUUID() },
+      body: {
+        items: [{ sku: o.sku ?? "AUD-001", qty: o.qty ?? 1 }],
+        shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode },
+        paymentToken: o.card ?? "tok_visa",
+      },
+    });
+    expect(res.status).toBe(202);
+    return res.json.orderId as string;
+  }
+
+  /** Poll the read model until the order is in one of `statuses`. */
+  async function waitFor(orderId: string, statuses: OrderStatus[], timeoutMs = 15_000): Promise<OrderJson> {
+    const admin = await token("admin");
+    const deadline = Date.now() + timeoutMs;
+    let last: OrderJson | null = null;
+    while (Date.now() < deadline) {
+      const res = await call("GET", `/api/orders/${orderId}`, { token: admin });
+      if (res.status === 200) {
+        last = res.json;
+        if (last && statuses.includes(last.status)) return last;
+      }
+      await Bun.sleep(15);
+    }
+    throw new Error(`order ${orderId} did not reach ${statuses.join("|")}; last: ${last?.status} ${JSON.stringify(last?.timeline.map((t) => t.status))}`);
+  }
+
+  async function stockOf(sku: string): Promise<{ available: number }> {
+    return (await call("GET", `/api/products/${sku}`)).json;
+  }
+
+  return { sys, app, token, call, place, waitFor, stockOf, stop: () => sys.stop() };
+}
+
+export type Shop = Awaited<ReturnType<typeof startShop>>;
+
+/** The statuses of an order's timeline, in order. */
+export const path = (o: OrderJson) => o.timeline.map((t) => t.status);
+
+/** Poll until `check` holds (eventual consistency of stock release). */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await Bun.sleep(20);
+  }
+  throw new Error("condition not met in time");
+}

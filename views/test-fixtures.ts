@@ -1,0 +1,22 @@
+/** Order views for view and edge tests: plain data, as the projector would build it. */
+import type { OrderStatus } from "../actors/contracts/index.ts";
+import type { OrderView } from "../actors/projector.ts";
+
+/** A freshly placed order for `customerId`. */
+export function placedOrder(orderId: string, customerId: string): OrderView {
+  const at = "2026-03-12T14:03:00.000Z";
+  return {
+    orderId, customerId, status: "CREATED", currency: "USD", total: 4497, createdAt: at, updatedAt: at,
+    items: [
+      { sku: "MUG-1", name: "Mug", qty: 2, unitPrice: 1499 },
+      { sku: "TEA-7", name: "Green tea", qty: 1, unitPrice: 1499 },
+    ],
+    timeline: [{ status: "CREATED", at, reason: "order placed", details: {} }],
+  };
+}
+
+/** `view` after one more status change, as the projector appends it. */
+export function advanced(view: OrderView, status: OrderStatus, reason: string): OrderView {
+  const at = new Date(Date.parse(view.updatedAt) + 60_000).toISOString();
+  return { ...view, status, updatedAt: at, timeline: [...view.timeline, { status, at, reason, details: {} }] };
+}
