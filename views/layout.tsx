@@ -19,6 +19,8 @@ export function Layout({ title, children }: Props) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        {/* no favicon yet: an empty data: icon saves every page a request that would 404 */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={ASSETS.css} />
       </head>
       <body>

@@ -9,7 +9,7 @@ test("shows each item with its line amount and the order total in the order's cu
   ];
   const html = render(<OrderSummary items={items} total={3498} currency="EUR" />);
   expect(html).toContain("Mug &lt;b>");
-  expect(html).toContain("€14.99 each");
+  expect(html).toContain("> €14.99 each</span>");
   expect(html).toContain('<td class="num">€29.98</td>');
   expect(html).toContain('<td class="num total">€34.98</td>');
 });

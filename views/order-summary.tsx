@@ -20,7 +20,7 @@ export function OrderSummary({ items, total, currency }: Props) {
           <tr key={item.sku}>
             <td>
               {item.name}
-              <span class="muted"> · {formatMoney(item.unitPrice, currency)} each</span>
+              <span class="muted"> {formatMoney(item.unitPrice, currency)} each</span>
             </td>
             <td class="num">{item.qty}</td>
             <td class="num">{formatMoney(item.unitPrice * item.qty, currency)}</td>

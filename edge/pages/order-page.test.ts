@@ -179,6 +179,20 @@ describe("GET /orders/:id/stream", () => {
     expect((await sse.message()).id).toBe("5");
   });
 
+  test("an update committed while the stream loads the order is not lost", async () => {
+    const racy = new Hono<AuthEnv>().use(authenticate(SECRET)).route("/", orderPages({
+      pubsub,
+      async loadOrder(id) {
+        const snapshot = orders.get(id) ?? null; // read, then a commit lands before we answer
+        if (snapshot) commit(advanced(snapshot, "INVENTORY_RESERVED", "stock held"));
+        return snapshot;
+      },
+    }));
+    const sse = sseReader(await racy.request("/orders/o-1/stream", { headers: await as(alice) }));
+    open.push(sse);
+    expect([(await sse.message()).id, (await sse.message()).id]).toEqual(["1", "2"]);
+  });
+
   test("a reconnect with Last-Event-ID gets only what is newer", async () => {
     commit(advanced(orders.get("o-1")!, "INVENTORY_RESERVED", "stock held"));
     const { sse } = await connect(alice, { "Last-Event-ID": "2" });

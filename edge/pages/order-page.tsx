@@ -11,7 +11,7 @@
 import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
-import { OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
+import { Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
 import type { OrderView } from "../../actors/projector.ts";
 import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
 import { ErrorPage } from "../../views/error-page.tsx";
@@ -30,7 +30,7 @@ export type OrderPagesDeps = {
 /** Published views arrive as `unknown` (in-process today, NATS in distributed mode). */
 const OrderViewMessage: z.ZodType<OrderView> = z.object({
   orderId: z.string(), customerId: z.string(), status: OrderStatus, items: z.array(OrderItem),
-  total: z.number(), currency: z.string(), createdAt: z.string(), updatedAt: z.string(),
+  total: Money, currency: z.string(), createdAt: z.string(), updatedAt: z.string(),
   timeline: z.array(z.object({
     status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
   })),
@@ -56,8 +56,14 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
     const id = c.req.param("id");
     // Subscribe before loading: an update committed in between is buffered, not lost.
     const feed = openFeed(deps.pubsub, id);
-    const view = await deps.loadOrder(id).catch((e: unknown) => (feed.close(), Promise.reject(e)));
-    if (!view || !canSee(user, view.customerId)) return feed.close(), notFoundPage(c);
+    const view = await deps.loadOrder(id).catch((e: unknown) => {
+      feed.close();
+      throw e;
+    });
+    if (!view || !canSee(user, view.customerId)) {
+      feed.close();
+      return notFoundPage(c);
+    }
     disableIdleTimeout(c);
     const lastSeen = parseEventId(c.req.header("last-event-id"));
     const body = eventStream(c.req.raw.signal, deps.heartbeatMs ?? 5_000, (send) => {

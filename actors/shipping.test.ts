@@ -1,0 +1,71 @@
+import { describe, expect, test } from "bun:test";
+import type { Emit, Envelope } from "./contracts/index.ts";
+import { shippingActor, type ShippingResult, type ShippingState } from "./shipping.ts";
+import { ADDRESS, LINES, NOW, ORDER, ev, sent } from "./test-kit.ts";
+
+const id = { orderId: ORDER };
+const shipReq = (attempt: number) =>
+  ev({ type: "order.ShipmentRequested.v1", payload: { ...id, shippingAddress: ADDRESS, items: LINES, attempt } });
+const shipRetry = (attempt: number) =>
+  ev({ type: "ops.RetryRequested.v1", payload: { ...id, step: "shipping", attempt, shippingAddress: ADDRESS, items: LINES } });
+const NOT_FOR_SHIPPING: [string, Envelope][] = [
+  ["a payment retry", ev({ type: "ops.RetryRequested.v1", payload: { ...id, step: "refund", attempt: 1, amount: 1 } })],
+  ["a capture request", ev({ type: "order.PaymentCaptureRequested.v1", payload: { ...id, amount: 1 } })],
+  ["its own answer", ev({ type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "T", carrier: "Post", attempt: 1 } })],
+];
+
+const SHIPPED: ShippingState = { trackingNumber: "TRK-1", carrier: "Post" };
+const decide = (s: ShippingState | null, e: Envelope, result?: ShippingResult) =>
+  shippingActor.decide(s, e, { now: NOW, result, res: undefined });
+const plan = (s: ShippingState | null, e: Envelope) => shippingActor.plan?.(s, e) ?? null;
+
+type PlanCase = [name: string, state: ShippingState | null, e: Envelope, key: string | null];
+const PLANS: PlanCase[] = [
+  ["first shipment request", null, shipReq(1), `ship:${ORDER}:1`],
+  ["shipment retried by admin", null, shipRetry(2), `ship:${ORDER}:2`],
+  ["request after the order shipped", SHIPPED, shipReq(1), null],
+  ["retry after the order shipped", SHIPPED, shipRetry(3), null],
+  ...NOT_FOR_SHIPPING.map(([name, e]): PlanCase => [name, null, e, null]),
+];
+
+describe("shipping plan: one idempotent call per attempt, none once shipped", () => {
+  test.each(PLANS)("%s", (_, s, e, key) => {
+    const call = plan(s, e);
+    if (!key) return expect(call).toBeNull();
+    const attempt = Number(key.split(":").at(-1));
+    expect(call).toEqual({ provider: "shipping", op: "ship", idempotencyKey: key, input: { address: ADDRESS, items: LINES, attempt } });
+  });
+
+  test.each(PLANS)("%s: decide needs a provider answer exactly when a call is planned", (_, s, e, key) => {
+    if (key) expect(() => decide(s, e)).toThrow();
+    else expect(() => decide(s, e)).not.toThrow();
+  });
+});
+
+const OK: ShippingResult = { ok: true, trackingNumber: "TRK-9", carrier: "Post" };
+type DecideCase = [name: string, state: ShippingState | null, e: Envelope, result: ShippingResult | undefined,
+  after: ShippingState | null, emit: Emit];
+const DECISIONS: DecideCase[] = [
+  ["handed to the carrier", null, shipReq(1), OK, { trackingNumber: "TRK-9", carrier: "Post" },
+    { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-9", carrier: "Post", attempt: 1 } }],
+  ["carrier refused", null, shipReq(1), { ok: false, reason: "address unknown" }, null,
+    { type: "shipping.ShippingFailed.v1", payload: { ...id, reason: "address unknown", attempt: 1 } }],
+  ["retry accepted", null, shipRetry(2), OK, { trackingNumber: "TRK-9", carrier: "Post" },
+    { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-9", carrier: "Post", attempt: 2 } }],
+  ["request redelivered after shipping: answered again for that attempt, no new call", SHIPPED, shipRetry(2), undefined, SHIPPED,
+    { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-1", carrier: "Post", attempt: 2 } }],
+];
+
+describe("shipping decide", () => {
+  test.each(DECISIONS)("%s", (_, s, e, result, after, emit) => {
+    const out = decide(s, e, result);
+    if (out.kind !== "ok") throw new Error(`not decided: ${out.reason}`);
+    expect(out.state).toEqual(after);
+    expect(sent(out.emit)).toEqual([emit.type]);
+    expect(out.emit).toEqual([emit]);
+  });
+
+  test.each(NOT_FOR_SHIPPING)("%s is not for shipping", (_, e) => {
+    expect(decide(SHIPPED, e, OK).kind).toBe("ignore");
+  });
+});
