@@ -37,8 +37,6 @@ export class OrderService {
   /** Place an order; returns the existing one when the idempotency key was seen before. */
   async place(p: PlaceOrder): Promise<{ view: OrderView; created: boolean }> {
     const orderId = orderIdFor(p.customerId, p.idempotencyKey);
-    const existing = await this.find(orderId);
-    if (existing) return { view: existing, created: false };
     const skus = [...new Set(p.items.map((i) => i.sku))];
     const found = await this.db.select({ sku: products.sku, name: products.name, price: products.price })
       .from(products).where(inArray(products.sku, skus));
@@ -53,7 +51,7 @@ export class OrderService {
       command: { type: "Place", orderId, customerId: p.customerId, items, currency: "USD", shippingAddress: p.shippingAddress, paymentToken: p.paymentToken },
     });
     if (out.kind === "ok" && out.state) return { view: viewOf(out.state), created: true };
-    // Lost a race with the same key: the other request created it.
+    // The key was used before (or by a concurrent request): answer with that order.
     const view = await this.find(orderId);
     if (!view) throw new Error(`order ${orderId} vanished after ${out.kind}`);
     return { view, created: false };

@@ -2,7 +2,7 @@
  * The composition root: wires the embedded engines (PGlite, the in-database log,
  * in-process pub/sub) and the providers to the actors, and starts every role in one process.
  */
-import { openPglite, type Database } from "../db/client.ts";
+import { openPglite, type Database, type DbHooks } from "../db/client.ts";
 import { seedCatalog } from "../db/seed.ts";
 import { Catalog } from "./catalog.ts";
 import type { Envelope } from "./contracts/index.ts";
@@ -29,6 +29,10 @@ export type Config = {
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
+  /** consumer loops per group in embedded mode; each takes every pending message of its partitions as one batch */
+  lanes: number;
+  /** how long consumers and the relay let messages gather before a batch (group commit) */
+  lingerMs: number;
   reservationTtlMs: number;
   handlingMs: number;
   stepTimeoutMs: number;
@@ -40,11 +44,13 @@ export type Config = {
 export const defaults: Config = {
   dataDir: "./.data/pg",
   partitions: 8,
+  lanes: 2,
+  lingerMs: 5,
   reservationTtlMs: 15 * 60_000,
   handlingMs: 15_000,
   stepTimeoutMs: 10_000,
   maxAttempts: 5,
-  timerTickMs: 200,
+  timerTickMs: 500,
   seed: true,
 };
 
@@ -62,18 +68,19 @@ export type System = {
 export type Providers = { payment: PaymentProvider; shipping: ShippingProvider };
 
 /** Start every role of the shop in this process on the embedded engines. */
-export async function startSystem(overrides: Partial<Config> = {}, providers?: Providers): Promise<System> {
+export async function startSystem(overrides: Partial<Config> = {}, providers?: Providers, hooks: DbHooks = {}): Promise<System> {
   const config = { ...defaults, ...overrides };
-  const database = await openPglite(config.dataDir);
+  const database = await openPglite(config.dataDir, hooks);
   const db = database.db;
   if (config.seed) await seedCatalog(db);
-  const bus = await EmbeddedBus.open(db, config.partitions);
+  const bus = await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
   const pubsub = memoryPubSub();
-  const relay = startRelay(db, bus);
+  const relay = startRelay(db, bus, { lingerMs: config.lingerMs });
+  const timers = startTimers(db, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: () => relay.wake() });
   const p = providers ?? { payment: paymentSimulator(), shipping: shippingSimulator() };
   const deps: RunnerDeps = {
     db, call: providerCaller(p, config.stepTimeoutMs), now: () => new Date(),
-    maxAttempts: config.maxAttempts, onOutbox: () => relay.wake(),
+    maxAttempts: config.maxAttempts, onOutbox: () => relay.wake(), onTimer: (at) => timers.schedule(at),
   };
   const asEvent = (env: Envelope) => env;
   const order = new Runner<OrderState, OrderInput, undefined, unknown>(
@@ -98,7 +105,6 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   ];
   const consumers: Consumer[] = [];
   for (const r of runners) consumers.push(await bus.consume(r.kind, r.topics, (b) => r.handleBatch(b)));
-  const timers = startTimers(db, { tickMs: config.timerTickMs, now: deps.now, onOutbox: deps.onOutbox });
   let stopped = false;
   return {
     config, database, bus, pubsub, relay,

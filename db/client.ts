@@ -12,10 +12,13 @@ export type Q = Db | Tx;
 
 export type Database = { db: Db; close(): Promise<void>; kind: "pglite" };
 
+export type DbHooks = { onQuery?(sql: string): void };
+
 /** Open PGlite at `dataDir` (or in memory when undefined) and apply migrations. */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise<Database> {
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  const db: Db = drizzle({ client, schema });
+  const onQuery = hooks.onQuery;
+  const db: Db = drizzle({ client, schema, logger: onQuery ? { logQuery: (q) => onQuery(q) } : false });
   await migrate(db);
   return { db, kind: "pglite", close: () => client.close() };
 }

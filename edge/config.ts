@@ -12,6 +12,8 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
   return {
     dataDir: env.DATA_DIR ?? defaults.dataDir,
     partitions: num(env.PARTITIONS, defaults.partitions),
+    lanes: num(env.LANES, defaults.lanes),
+    lingerMs: num(env.LINGER_MS, defaults.lingerMs),
     reservationTtlMs: num(env.RESERVATION_TTL_MS, defaults.reservationTtlMs),
     handlingMs: num(env.HANDLING_TIME_MS, defaults.handlingMs),
     stepTimeoutMs: num(env.STEP_TIMEOUT_MS, defaults.stepTimeoutMs),

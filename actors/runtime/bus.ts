@@ -6,13 +6,14 @@ export type BusRecord = { topic: Topic; key: string; value: string };
 export type Delivered = BusRecord & { partition: number; offset: number };
 
 /**
- * One batch for one partition number, across every topic the group reads. All topics
- * have the same partition count and are keyed by orderId, so every message of one order
- * that this group reads arrives in batches of the same partition number (co-partitioning).
+ * A batch of messages from one or more partitions, across every topic the group reads.
+ * All topics have the same partition count and are keyed by orderId, so every message of
+ * one order that this group reads comes from the same partition number (co-partitioning);
+ * a partition is in at most one batch at a time, so one key is never handled twice at once.
  */
-export type PartitionBatch = { partition: number; messages: Delivered[] };
+export type Batch = { messages: Delivered[] };
 
-export type BatchHandler = (batch: PartitionBatch) => Promise<void>;
+export type BatchHandler = (batch: Batch) => Promise<void>;
 
 export interface Consumer {
   /** Finish the batch in hand, commit its offsets and leave the group. */
@@ -20,7 +21,7 @@ export interface Consumer {
 }
 
 /**
- * The event log port: Kafka semantics. Batches of one partition are handed over one at a
+ * The event log port: Kafka semantics. A partition's batches are handed over one at a
  * time; offsets are committed once the handler resolves, so a crash redelivers, never skips.
  */
 export interface Bus {

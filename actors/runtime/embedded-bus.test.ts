@@ -1,22 +1,22 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { openPglite, type Database } from "../../db/client.ts";
-import type { Delivered, PartitionBatch } from "./bus.ts";
+import type { Batch, Delivered } from "./bus.ts";
 import { EmbeddedBus } from "./embedded-bus.ts";
 import { partitionFor } from "./murmur2.ts";
 
 let database: Database;
 afterEach(() => database?.close());
 
-async function open(partitions = 4) {
+async function open(partitions = 4, lanes = 2) {
   database = await openPglite();
-  return EmbeddedBus.open(database.db, partitions);
+  return EmbeddedBus.open(database.db, { partitions, lanes, lingerMs: 0 });
 }
 
 const records = (key: string, from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({ topic: "order.events" as const, key, value: `${key}:${from + i}` }));
 
 /** Consume into an array until `n` messages for the group arrived. */
-async function collect(bus: EmbeddedBus, group: string, n: number, onBatch?: (b: PartitionBatch) => Promise<void>) {
+async function collect(bus: EmbeddedBus, group: string, n: number, onBatch?: (b: Batch) => Promise<void>) {
   const got: Delivered[] = [];
   let resolve!: () => void;
   const enough = new Promise<void>((r) => (resolve = r));
@@ -47,8 +47,8 @@ describe("embedded bus", () => {
     expect(k1).toEqual(Array.from({ length: 300 }, (_, i) => `k1:${i}`));
   });
 
-  test("different partitions are processed concurrently", async () => {
-    const bus = await open(4);
+  test("different lanes are processed concurrently", async () => {
+    const bus = await open(4, 4);
     const keys = ["a", "b", "c", "d", "e", "f", "g", "h"];
     const parts = new Set(keys.map((k) => partitionFor(k, 4)));
     expect(parts.size).toBeGreaterThan(1);
@@ -96,7 +96,7 @@ describe("embedded bus", () => {
     await bus.publish(records("k", 0, 5));
     const first = await collect(bus, "g", 5);
     await first.consumer.stop();
-    const reopened = await EmbeddedBus.open(database.db, 4);
+    const reopened = await EmbeddedBus.open(database.db, { partitions: 4, lanes: 2, lingerMs: 0 });
     await reopened.publish(records("k", 5, 2));
     const p = partitionFor("k", 4);
     expect((await reopened.read("order.events", p, 0)).map((d) => d.offset)).toEqual([0, 1, 2, 3, 4, 5, 6]);

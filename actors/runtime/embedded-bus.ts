@@ -3,8 +3,13 @@
  * partitions, a record goes to the partition kafkajs would choose for its key, offsets
  * grow by one per partition, and each consumer group keeps its committed offsets.
  * Recent records are also kept in memory so consumers that keep up never read the table.
+ *
+ * A group's partitions are split over a few lanes; a lane hands everything pending on
+ * its partitions to the handler as one batch. With one database connection, fewer and
+ * larger batches are what makes group commit pay off; lanes keep one slow batch (a
+ * provider timing out) from holding up every partition.
  */
-import { and, eq, gte, asc, sql } from "drizzle-orm";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { consumerOffsets, log } from "../../db/schema.ts";
 import type { Topic } from "../contracts/index.ts";
@@ -14,23 +19,35 @@ import { Mutex, Signal } from "./signal.ts";
 
 const TAIL = 20_000;
 const FETCH = 500;
+const MAX_BATCH = 2_000;
 
 type Tail = { base: number; records: Delivered[] };
+export type EmbeddedBusOptions = {
+  partitions: number;
+  lanes: number;
+  /** how long a lane lets records gather after it is woken, so batches grow under load */
+  lingerMs: number;
+};
 
 export class EmbeddedBus implements Bus {
+  readonly partitions: number;
+  readonly lanes: number;
+  readonly lingerMs: number;
   private next = new Map<string, number>();
   private tails = new Map<string, Tail>();
-  private signals: Signal[];
+  private signal = new Signal();
   private appendLock = new Mutex();
   private consumers = new Set<Consumer>();
 
-  private constructor(private db: Db, readonly partitions: number) {
-    this.signals = Array.from({ length: partitions }, () => new Signal());
+  private constructor(private db: Db, opts: EmbeddedBusOptions) {
+    this.partitions = opts.partitions;
+    this.lanes = Math.max(1, Math.min(opts.lanes, opts.partitions));
+    this.lingerMs = opts.lingerMs;
   }
 
   /** Open the log, resuming offsets from what is already stored. */
-  static async open(db: Db, partitions: number): Promise<EmbeddedBus> {
-    const bus = new EmbeddedBus(db, partitions);
+  static async open(db: Db, opts: EmbeddedBusOptions): Promise<EmbeddedBus> {
+    const bus = new EmbeddedBus(db, opts);
     const rows = await db
       .select({ topic: log.topic, partition: log.partition, max: sql<string>`max(${log.offset})` })
       .from(log)
@@ -56,17 +73,18 @@ export class EmbeddedBus implements Bus {
       }
       for (const [k, v] of next) this.next.set(k, v);
       for (const d of out) this.remember(d);
-      for (const p of new Set(out.map((d) => d.partition))) this.signals[p]?.notify();
+      this.signal.notify();
     });
   }
 
   async consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer> {
-    const loops = await Promise.all(
-      Array.from({ length: this.partitions }, (_, p) => PartitionLoop.start(this, group, topics, p, handler)),
-    );
+    const lanes = await Promise.all(Array.from({ length: this.lanes }, (_, lane) => {
+      const owned = Array.from({ length: this.partitions }, (_, p) => p).filter((p) => p % this.lanes === lane);
+      return Lane.start(this, group, topics.flatMap((t) => owned.map((p) => ({ topic: t, partition: p }))), handler);
+    }));
     const consumer: Consumer = {
       stop: async () => {
-        await Promise.all(loops.map((l) => l.stop()));
+        await Promise.all(lanes.map((l) => l.stop()));
         this.consumers.delete(consumer);
       },
     };
@@ -78,42 +96,41 @@ export class EmbeddedBus implements Bus {
     await Promise.all([...this.consumers].map((c) => c.stop()));
   }
 
-  /** Records of `topic`/`partition` from `offset` on, at most FETCH of them. */
-  async read(topic: Topic, partition: number, offset: number): Promise<Delivered[]> {
+  /** Records of `topic`/`partition` from `offset` on, at most `limit` of them. */
+  async read(topic: Topic, partition: number, offset: number, limit = FETCH): Promise<Delivered[]> {
     const k = tp(topic, partition);
-    if (offset >= (this.next.get(k) ?? 0)) return [];
+    if (offset >= (this.next.get(k) ?? 0) || limit <= 0) return [];
     const tail = this.tails.get(k);
-    if (tail && offset >= tail.base) return tail.records.slice(offset - tail.base, offset - tail.base + FETCH);
+    if (tail && offset >= tail.base) return tail.records.slice(offset - tail.base, offset - tail.base + limit);
     const rows = await this.db
       .select({ topic: log.topic, partition: log.partition, offset: log.offset, key: log.key, value: log.value })
       .from(log)
       .where(and(eq(log.topic, topic), eq(log.partition, partition), gte(log.offset, offset)))
       .orderBy(asc(log.offset))
-      .limit(FETCH);
+      .limit(limit);
     return rows.map((r) => ({ ...r, topic }));
   }
 
-  wake(partition: number): void {
-    this.signals[partition]?.notify();
+  wake(): void {
+    this.signal.notify();
   }
 
-  waitFor(partition: number, ms: number): Promise<void> {
-    return this.signals[partition]?.wait(ms) ?? Promise.resolve();
+  waitForRecords(ms: number): Promise<void> {
+    return this.signal.wait(ms);
   }
 
-  async committed(group: string, topics: readonly Topic[], partition: number): Promise<Map<Topic, number>> {
-    const rows = await this.db.select().from(consumerOffsets)
-      .where(and(eq(consumerOffsets.groupId, group), eq(consumerOffsets.partition, partition)));
-    const at = new Map(rows.map((r) => [r.topic, r.offset]));
-    return new Map(topics.map((t) => [t, at.get(t) ?? 0]));
+  async committed(group: string): Promise<Map<string, number>> {
+    const rows = await this.db.select().from(consumerOffsets).where(eq(consumerOffsets.groupId, group));
+    return new Map(rows.map((r) => [tp(r.topic, r.partition), r.offset]));
   }
 
-  async commit(group: string, partition: number, positions: Map<Topic, number>): Promise<void> {
-    const values = [...positions].map(([topic, offset]) => ({ groupId: group, topic, partition, offset }));
-    await this.db.insert(consumerOffsets).values(values).onConflictDoUpdate({
-      target: [consumerOffsets.groupId, consumerOffsets.topic, consumerOffsets.partition],
-      set: { offset: sql`excluded."offset"` },
-    });
+  async commit(group: string, positions: { topic: Topic; partition: number; offset: number }[]): Promise<void> {
+    if (positions.length === 0) return;
+    await this.db.insert(consumerOffsets).values(positions.map((p) => ({ groupId: group, ...p })))
+      .onConflictDoUpdate({
+        target: [consumerOffsets.groupId, consumerOffsets.topic, consumerOffsets.partition],
+        set: { offset: sql`excluded."offset"` },
+      });
   }
 
   private remember(d: Delivered) {
@@ -132,31 +149,30 @@ export class EmbeddedBus implements Bus {
   }
 }
 
-/** One group's loop over one partition number of all its topics. */
-class PartitionLoop {
+type Source = { topic: Topic; partition: number; position: number; committed: number };
+
+/** One group's loop over a set of topic-partitions. */
+class Lane {
   private stopping = false;
   private done!: Promise<void>;
   private lastCommit = 0;
-  private dirty = false;
 
-  private constructor(
-    private bus: EmbeddedBus,
-    private group: string,
-    private topics: readonly Topic[],
-    private partition: number,
-    private handler: BatchHandler,
-    private positions: Map<Topic, number>,
-  ) {}
+  private constructor(private bus: EmbeddedBus, private group: string, private sources: Source[], private handler: BatchHandler) {}
 
-  static async start(bus: EmbeddedBus, group: string, topics: readonly Topic[], p: number, h: BatchHandler) {
-    const loop = new PartitionLoop(bus, group, topics, p, h, await bus.committed(group, topics, p));
-    loop.done = loop.run();
-    return loop;
+  static async start(bus: EmbeddedBus, group: string, owned: { topic: Topic; partition: number }[], h: BatchHandler) {
+    const committed = await bus.committed(group);
+    const sources = owned.map((o) => {
+      const at = committed.get(tp(o.topic, o.partition)) ?? 0;
+      return { ...o, position: at, committed: at };
+    });
+    const lane = new Lane(bus, group, sources, h);
+    lane.done = lane.run();
+    return lane;
   }
 
   async stop() {
     this.stopping = true;
-    this.bus.wake(this.partition);
+    this.bus.wake();
     await this.done;
   }
 
@@ -164,24 +180,26 @@ class PartitionLoop {
     let backoff = 50;
     while (!this.stopping) {
       try {
-        const messages = (await Promise.all(
-          this.topics.map((t) => this.bus.read(t, this.partition, this.positions.get(t) ?? 0)),
-        )).flat();
+        const messages: Delivered[] = [];
+        for (const s of this.sources) {
+          messages.push(...(await this.bus.read(s.topic, s.partition, s.position, Math.min(FETCH, MAX_BATCH - messages.length))));
+        }
         if (messages.length === 0) {
           await this.flush(false);
-          await this.bus.waitFor(this.partition, 250);
+          await this.bus.waitForRecords(250);
+          if (this.bus.lingerMs > 0) await new Promise((r) => setTimeout(r, this.bus.lingerMs));
           continue;
         }
-        await this.handler({ partition: this.partition, messages });
+        await this.handler({ messages });
         for (const m of messages) {
-          this.positions.set(m.topic, Math.max(this.positions.get(m.topic) ?? 0, m.offset + 1));
+          const s = this.sources.find((x) => x.topic === m.topic && x.partition === m.partition);
+          if (s) s.position = Math.max(s.position, m.offset + 1);
         }
-        this.dirty = true;
         await this.flush(false);
         backoff = 50;
       } catch (err) {
         // Not committed: the same records come again after a pause.
-        console.error(JSON.stringify({ level: "warn", msg: "batch failed, will redeliver", group: this.group, partition: this.partition, error: String(err) }));
+        console.error(JSON.stringify({ level: "warn", msg: "batch failed, will redeliver", group: this.group, error: String(err) }));
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 2000);
       }
@@ -189,11 +207,12 @@ class PartitionLoop {
     await this.flush(true).catch(() => undefined);
   }
 
-  /** Offsets are committed at most every 100 ms: redelivery is a no-op anyway. */
+  /** Offsets are committed at most twice a second: redelivery is a no-op anyway. */
   private async flush(force: boolean) {
-    if (!this.dirty || (!force && Date.now() - this.lastCommit < 100)) return;
-    await this.bus.commit(this.group, this.partition, this.positions);
-    this.dirty = false;
+    const moved = this.sources.filter((s) => s.position !== s.committed);
+    if (moved.length === 0 || (!force && Date.now() - this.lastCommit < 500)) return;
+    await this.bus.commit(this.group, moved.map((s) => ({ topic: s.topic, partition: s.partition, offset: s.position })));
+    for (const s of moved) s.committed = s.position;
     this.lastCommit = Date.now();
   }
 }

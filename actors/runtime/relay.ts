@@ -15,7 +15,7 @@ export type Relay = { wake(): void; stop(): Promise<void>; /** resolves when not
 const BATCH = 1000;
 const STALE_MS = 30_000;
 
-export function startRelay(db: Db, bus: Bus): Relay {
+export function startRelay(db: Db, bus: Bus, opts: { lingerMs: number } = { lingerMs: 0 }): Relay {
   const signal = new Signal();
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
@@ -55,6 +55,8 @@ export function startRelay(db: Db, bus: Bus): Relay {
           for (const w of idleWaiters) w();
           idleWaiters = [];
           await signal.wait(1000);
+          // Let rows gather: one publish of many beats many publishes of one.
+          if (opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
         }
       } catch (err) {
         console.error(JSON.stringify({ level: "warn", msg: "outbox relay failed, retrying", error: String(err) }));

@@ -8,7 +8,7 @@ import { projectorActor, type OrderView } from "../projector.ts";
 import { providerCaller } from "../providers/caller.ts";
 import { paymentSimulator } from "../providers/payment-sim.ts";
 import { shippingSimulator } from "../providers/shipping-sim.ts";
-import type { Delivered, PartitionBatch } from "./bus.ts";
+import type { Batch, Delivered } from "./bus.ts";
 import { Runner, type RunnerDeps } from "./runner.ts";
 import { actorStateStore, viewStore } from "./stores.ts";
 
@@ -19,7 +19,7 @@ function delivered(e: Emit, key: string, offset: number): Delivered {
   const env = envelope(e, key, new Date(), null, crypto.randomUUID());
   return { topic: topicOf(env.type), key, value: JSON.stringify(env), partition: 0, offset };
 }
-const batch = (...messages: Delivered[]): PartitionBatch => ({ partition: 0, messages });
+const batch = (...messages: Delivered[]): Batch => ({ messages });
 const paymentRequest = (orderId: string, attempt = 1): Emit => ({
   type: "order.PaymentRequested.v1",
   payload: { orderId, amount: 1000, currency: "USD", paymentToken: "tok_visa", attempt },

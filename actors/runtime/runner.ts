@@ -4,12 +4,12 @@
  * key's new state, outgoing events (outbox), timers and processed marks in ONE transaction
  * (group commit). Provider calls happen before the transaction, with idempotency keys.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db, Q } from "../../db/client.ts";
 import { deadLetters, outbox, processedEvents, timers } from "../../db/schema.ts";
 import { ContractError, envelope, parseEnvelope, topicOf, type Emit, type Envelope } from "../contracts/index.ts";
 import type { Actor, Call, Outcome, TimerSet } from "./actor.ts";
-import type { Delivered, PartitionBatch } from "./bus.ts";
+import type { Batch, Delivered } from "./bus.ts";
 import type { Resources, StateStore } from "./stores.ts";
 
 export type Binding<S, M, R, Res> = {
@@ -29,6 +29,8 @@ export type RunnerDeps = {
   maxAttempts: number;
   /** told after every commit that wrote to the outbox */
   onOutbox(): void;
+  /** told after a commit that set timers, with the earliest */
+  onTimer?(at: Date): void;
 };
 
 type Item = { d: Delivered; env: Envelope };
@@ -52,8 +54,8 @@ export class Runner<S, M, R, Res> {
     return this.b.actor.topics;
   }
 
-  /** Handle one partition batch. Throws when the batch must be redelivered. */
-  async handleBatch(batch: PartitionBatch): Promise<void> {
+  /** Handle one batch. Throws when the batch must be redelivered. */
+  async handleBatch(batch: Batch): Promise<void> {
     const items: Item[] = [];
     const poison: Poison[] = [];
     for (const d of batch.messages) {
@@ -92,43 +94,58 @@ export class Runner<S, M, R, Res> {
       const states = await this.b.store.load(tx, [key], true);
       const w: Writes<S> = { states: new Map(), outbox: [], timers: new Map() };
       const out = this.apply(w, key, states.get(key) ?? null, input, null, undefined, undefined);
-      await this.write(tx, w, []);
+      await this.write(tx, w);
       return out;
     });
-    if (outcome.kind === "ok") this.after(new Map(outcome.state ? [[key, outcome.state]] : []), true);
+    if (outcome.kind === "ok") {
+      this.after(new Map(outcome.state ? [[key, outcome.state]] : []), true, earliestOf(outcome.timers ?? []));
+    }
     return outcome;
   }
 
   private async commit(items: Item[], poison: Poison[], poisonId?: string) {
     const { db, now: clock } = this.deps;
     const now = clock();
-    const fresh = await this.unprocessed(items);
-    const byKey = groupByKey(fresh);
-    const results = await this.callProviders(byKey, now);
+    const unique = dedupe(items);
+    // Actors that call providers are the only writers of their state: what is read
+    // before the calls still holds inside the transaction.
+    const planned = this.b.actor.plan ? await this.b.store.load(db, keys(unique), false) : null;
+    const results = planned ? await this.callProviders(unique, planned, now) : new Map<string, unknown>();
     const w: Writes<S> = { states: new Map(), outbox: [], timers: new Map() };
-    if (fresh.length > 0 || poison.length > 0) {
-      await db.transaction(async (tx) => {
-        const states = await this.b.store.load(tx, [...byKey.keys()], true);
-        const res = this.b.resources;
-        const before: R | undefined = res
-          ? await res.load(tx, fresh.flatMap((i) => res.ids(states.get(i.env.key) ?? null, i.env)))
-          : undefined;
-        let current: R | undefined = before;
-        for (const [key, list] of byKey) {
-          let s: S | null = states.get(key) ?? null;
-          for (const { env } of list) {
-            const out = this.apply(w, key, s, this.b.input(env), env, current, results.get(env.eventId) as Res | undefined);
-            if (out.kind === "ok") {
-              s = out.state;
-              if (out.res !== undefined) current = out.res;
-            }
+    if (unique.length === 0 && poison.length === 0) return;
+    await db.transaction(async (tx) => {
+      // Marking first tells which messages are new: a redelivered one is skipped.
+      const fresh = await this.markProcessed(tx, unique, poisonId);
+      const byKey = groupByKey(fresh);
+      const states = planned ?? await this.b.store.load(tx, [...byKey.keys()], true);
+      const res = this.b.resources;
+      const before: R | undefined = res
+        ? await res.load(tx, fresh.flatMap((i) => res.ids(states.get(i.env.key) ?? null, i.env)))
+        : undefined;
+      let current: R | undefined = before;
+      for (const [key, list] of byKey) {
+        let s: S | null = states.get(key) ?? null;
+        for (const { env } of list) {
+          const out = this.apply(w, key, s, this.b.input(env), env, current, results.get(env.eventId) as Res | undefined);
+          if (out.kind === "ok") {
+            s = out.state;
+            if (out.res !== undefined) current = out.res;
           }
         }
-        if (res && before !== undefined && current !== undefined) await res.save(tx, before, current, now);
-        await this.write(tx, w, [...fresh.map((i) => i.env.eventId), ...(poisonId ? [poisonId] : [])], poison);
-      });
-    }
-    this.after(w.states, w.outbox.length > 0);
+      }
+      if (res && before !== undefined && current !== undefined) await res.save(tx, before, current, now);
+      await this.write(tx, w, poison);
+    });
+    this.after(w.states, w.outbox.length > 0, earliestOf([...w.timers.values()].flatMap((t) => (t.set ? [t.set] : []))));
+  }
+
+  private async markProcessed(tx: Q, items: Item[], poisonId?: string): Promise<Item[]> {
+    const ids = [...items.map((i) => i.env.eventId), ...(poisonId ? [poisonId] : [])];
+    if (ids.length === 0) return [];
+    const marked = await tx.insert(processedEvents).values(ids.map((eventId) => ({ consumer: this.kind, eventId })))
+      .onConflictDoNothing().returning({ id: processedEvents.eventId });
+    const fresh = new Set(marked.map((r) => r.id));
+    return items.filter((i) => fresh.has(i.env.eventId));
   }
 
   /** Fold one message into the writes; returns the outcome. */
@@ -148,7 +165,7 @@ export class Runner<S, M, R, Res> {
     w.outbox.push({ eventId: env.eventId, topic: topicOf(env.type), key, type: env.type, message: JSON.stringify(env) });
   }
 
-  private async write(tx: Q, w: Writes<S>, processed: string[], poison: Poison[] = []) {
+  private async write(tx: Q, w: Writes<S>, poison: Poison[] = []) {
     await this.deadLetters(tx, w, poison);
     await this.b.store.save(tx, [...w.states], this.deps.now());
     if (w.outbox.length > 0) await tx.insert(outbox).values(w.outbox);
@@ -163,9 +180,6 @@ export class Runner<S, M, R, Res> {
         target: [timers.kind, timers.key, timers.name],
         set: { token: sql`excluded.token`, fireAt: sql`excluded.fire_at` },
       });
-    }
-    if (processed.length > 0) {
-      await tx.insert(processedEvents).values(processed.map((eventId) => ({ consumer: this.kind, eventId }))).onConflictDoNothing();
     }
   }
 
@@ -186,34 +200,18 @@ export class Runner<S, M, R, Res> {
     }
   }
 
-  private after(changed: Map<string, S>, wroteOutbox: boolean) {
+  private after(changed: Map<string, S>, wroteOutbox: boolean, earliest: Date | null = null) {
     if (wroteOutbox) this.deps.onOutbox();
+    if (earliest) this.deps.onTimer?.(earliest);
     if (changed.size > 0) this.b.afterCommit?.([...changed]);
   }
 
-  /** Drop messages this consumer already processed, and duplicates within the batch. */
-  private async unprocessed(items: Item[]): Promise<Item[]> {
-    if (items.length === 0) return [];
-    const ids = [...new Set(items.map((i) => i.env.eventId))];
-    const seen = new Set<string>();
-    for (let i = 0; i < ids.length; i += 1000) {
-      const rows = await this.deps.db.select({ id: processedEvents.eventId }).from(processedEvents)
-        .where(and(eq(processedEvents.consumer, this.kind), inArray(processedEvents.eventId, ids.slice(i, i + 1000))));
-      for (const r of rows) seen.add(r.id);
-    }
-    return items.filter((i) => (seen.has(i.env.eventId) ? false : (seen.add(i.env.eventId), true)));
-  }
-
-  /**
-   * Provider calls run before the transaction, keys concurrently, one key in order. Only
-   * actors whose state has no other writer may plan calls, so the state read here holds.
-   */
-  private async callProviders(byKey: Map<string, Item[]>, now: Date): Promise<Map<string, unknown>> {
+  /** Provider calls: keys concurrently, one key in order, each answer kept by message id. */
+  private async callProviders(items: Item[], states: Map<string, S>, now: Date): Promise<Map<string, unknown>> {
     const results = new Map<string, unknown>();
-    const { plan } = this.b.actor;
-    if (!plan || byKey.size === 0) return results;
-    const states = await this.b.store.load(this.deps.db, [...byKey.keys()], false);
-    await Promise.all([...byKey].map(async ([key, list]) => {
+    const plan = this.b.actor.plan;
+    if (!plan) return results;
+    await Promise.all([...groupByKey(items)].map(async ([key, list]) => {
       let s: S | null = states.get(key) ?? null;
       for (const { env } of list) {
         const input = this.b.input(env);
@@ -227,6 +225,17 @@ export class Runner<S, M, R, Res> {
     return results;
   }
 }
+
+/** Keeps the first of messages delivered twice in one batch. */
+function dedupe(items: Item[]): Item[] {
+  const seen = new Set<string>();
+  return items.filter((i) => (seen.has(i.env.eventId) ? false : (seen.add(i.env.eventId), true)));
+}
+
+const earliestOf = (ts: TimerSet[]): Date | null =>
+  ts.reduce<Date | null>((min, t) => (min === null || t.at < min ? t.at : min), null);
+
+const keys = (items: Item[]) => [...new Set(items.map((i) => i.env.key))];
 
 function groupByKey(items: Item[]): Map<string, Item[]> {
   const m = new Map<string, Item[]>();

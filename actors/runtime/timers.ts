@@ -9,11 +9,17 @@ import { outbox, timers } from "../../db/schema.ts";
 import { envelope, topicOf } from "../contracts/index.ts";
 import { Signal } from "./signal.ts";
 
-export type Timers = { stop(): Promise<void>; wake(): void };
+export type Timers = {
+  stop(): Promise<void>;
+  /** A timer was set for `at`: sweep then rather than at the next tick. */
+  schedule(at: Date): void;
+};
 
 export function startTimers(db: Db, opts: { tickMs: number; now(): Date; onOutbox(): void }): Timers {
   const signal = new Signal();
   let stopping = false;
+  let early: ReturnType<typeof setTimeout> | null = null;
+  let earlyAt = Infinity;
 
   async function fireDue(): Promise<number> {
     const now = opts.now();
@@ -47,8 +53,19 @@ export function startTimers(db: Db, opts: { tickMs: number; now(): Date; onOutbo
   })();
 
   return {
-    wake: () => signal.notify(),
+    schedule(at) {
+      const when = at.getTime();
+      if (when >= earlyAt) return;
+      if (early) clearTimeout(early);
+      earlyAt = when;
+      early = setTimeout(() => {
+        early = null;
+        earlyAt = Infinity;
+        signal.notify();
+      }, Math.max(0, when - Date.now()));
+    },
     async stop() {
+      if (early) clearTimeout(early);
       stopping = true;
       signal.notify();
       await done;
