@@ -24,7 +24,7 @@ const cause = (c: OrderCommand) => `command.${c.type}`;
 export const handlingTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet => ({
   name: "handlingElapsed",
   at: new Date(now.getTime() + cfg.handlingMs),
-  token: `payment:${s.attempts.payment}`,
+  token: `payment:${s.attempts.payment}:holds:${s.holds}`,
 });
 export const expiryTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet => ({
   name: "reservationExpiry",
@@ -59,7 +59,7 @@ function place(s: OrderState | null, c: Extract<OrderCommand, { type: "Place" }>
     currency: c.currency, shippingAddress: c.shippingAddress, paymentToken: c.paymentToken,
     attempts: { inventory: 1, payment: 0, shipping: 0, refund: 0 },
     reserved: false, paymentId: null, captured: false, shipmentRequested: false,
-    trackingNumber: null, refundGoal: null, createdAt: at, updatedAt: at,
+    trackingNumber: null, refundGoal: null, holds: 0, createdAt: at, updatedAt: at,
     history: [{ status: "CREATED", at, cause: cause(c), reason: "order placed", details: { total } }],
   };
   return ok(state, [{
@@ -144,9 +144,13 @@ function compensate(s: OrderState, c: Extract<OrderCommand, { type: "Compensate"
     }
     const attempt = s.attempts.refund + 1;
     const next = { ...s, refundGoal: "REFUNDED" as const, attempts: { ...s.attempts, refund: attempt } };
+    // The order will not ship: its stock goes back now, whatever the refund's fate.
     return done(move(next, "REFUND_PENDING", now, cause(c), "payment refund requested by admin"), {
       type: "ops.CompensationRequested.v1",
       payload: { orderId: s.orderId, action: "refundPayment", amount: s.total, attempt },
+    }, {
+      type: "ops.CompensationRequested.v1",
+      payload: { orderId: s.orderId, action: "releaseInventory", reason: "order refunded" },
     });
   }
   if (!(s.status === "PAYMENT_FAILED" && s.reserved)) {
@@ -165,7 +169,7 @@ function setStatus(s: OrderState, c: Extract<OrderCommand, { type: "SetStatus" }
     return done(move(s, "DELIVERED", now, by, "delivery confirmed by admin"));
   }
   if (c.status === "PROCESSING" && s.status === "PAYMENT_AUTHORIZED" && !s.shipmentRequested) {
-    const m = move(s, "PROCESSING", now, by, "held for processing by admin");
+    const m = move({ ...s, holds: s.holds + 1 }, "PROCESSING", now, by, "held for processing by admin");
     return ok(m.state, [m.emit], { cancelTimers: ["handlingElapsed"] });
   }
   if (c.status === "PAYMENT_AUTHORIZED" && s.status === "PROCESSING") {

@@ -27,8 +27,10 @@ export type OrderState = {
   /** the shipment has been handed to the shipping provider */
   shipmentRequested: boolean;
   trackingNumber: string | null;
-  /** where a pending refund leads: a cancellation or a compensation after failed shipping */
-  refundGoal: "CANCELLED" | "REFUNDED" | null;
+  /** where a pending refund leads: a cancellation, a compensation after failed shipping, or back where a void started */
+  refundGoal: "CANCELLED" | "REFUNDED" | "INVENTORY_RELEASED" | null;
+  /** admin holds so far; part of the handling timer's token, so a timer from before a hold never ships */
+  holds: number;
   createdAt: string;
   updatedAt: string;
   history: TimelineEntry[];

@@ -46,7 +46,7 @@ const LEGAL_COMMANDS: Record<Situation, Partial<Record<Cmd, Expect>>> = {
   SHIPPED: { "SetStatus DELIVERED": ["DELIVERED", [SC]] },
   SHIPPING_FAILED: {
     Cancel: CANCEL_PAID, Retry: retryTo("PAYMENT_AUTHORIZED"),
-    "Compensate refundPayment": ["REFUND_PENDING", [COMP, SC]],
+    "Compensate refundPayment": ["REFUND_PENDING", [COMP, COMP, SC]],
   },
   DELIVERED: {},
   CANCELLED: {},
@@ -157,7 +157,7 @@ describe("order command details", () => {
     expect(decideOrder(reach("PAYMENT_AUTHORIZED"), { type: "SetStatus", status: "PROCESSING" }))
       .toMatchObject({ kind: "ok", cancelTimers: ["handlingElapsed"] });
     const out = decideOrder(reach("PROCESSING"), { type: "SetStatus", status: "PAYMENT_AUTHORIZED" });
-    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "handlingElapsed", token: handlingToken(1) }] });
+    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "handlingElapsed", token: handlingToken(1, 1) }] });
     if (out.kind === "ok") expect(out.timers?.[0]?.at).toEqual(new Date(NOW.getTime() + CFG.handlingMs));
   });
 });
@@ -358,11 +358,17 @@ describe("refunds: where REFUND_PENDING leads", () => {
     expect(out.state?.refundGoal).toBeNull();
   });
 
-  test("a compensation refund after failed shipping ends REFUNDED and releases the inventory", () => {
-    const before = drive([{ type: "Compensate", action: "refundPayment" }], reach("SHIPPING_FAILED"));
-    expect(before).toMatchObject({ status: "REFUND_PENDING", refundGoal: "REFUNDED", reserved: true });
-    const out = expectMove(before, msg.refunded(), ["REFUNDED", [SC, COMP]]);
-    expect(emitted(out.emit, COMP)).toEqual({ orderId: ORDER, action: "releaseInventory", reason: "order refunded" });
+  test("a compensation refund after failed shipping releases the inventory at once and ends REFUNDED", () => {
+    const asked = decideOrder(reach("SHIPPING_FAILED"), { type: "Compensate", action: "refundPayment" });
+    if (asked.kind !== "ok" || !asked.state) throw new Error("compensation refused");
+    const comps = asked.emit.filter((e) => e.type === COMP).map((e) => e.payload);
+    expect(comps).toEqual([
+      { orderId: ORDER, action: "refundPayment", amount: TOTAL, attempt: 1 },
+      { orderId: ORDER, action: "releaseInventory", reason: "order refunded" },
+    ]);
+    expect(asked.state).toMatchObject({ status: "REFUND_PENDING", refundGoal: "REFUNDED" });
+    const out = expectMove(asked.state, msg.refunded(), ["REFUNDED", [SC]]);
+    expect(out.state?.paymentId).toBeNull();
   });
 
   test("a failed compensation refund, retried, keeps aiming at REFUNDED", () => {
@@ -370,7 +376,27 @@ describe("refunds: where REFUND_PENDING leads", () => {
     expect(failed.status).toBe("REFUND_FAILED");
     const retried = drive([{ type: "Retry" }], failed);
     expect(retried).toMatchObject({ status: "REFUND_PENDING", refundGoal: "REFUNDED", attempts: { refund: 2 } });
-    expectMove(retried, msg.refunded(), ["REFUNDED", [SC, COMP]]);
+    expectMove(retried, msg.refunded(), ["REFUNDED", [SC]]);
+  });
+
+  test.each(["CANCELLED", "INVENTORY_RELEASED"] as const)("a void that fails in %s surfaces as REFUND_FAILED; a retry returns there", (situation) => {
+    const voiding = drive([msg.authorized(1, "pay-late")], reach(situation));
+    const out = expectMove(voiding, msg.refundFailed(), ["REFUND_FAILED", [SC]]);
+    expect(out.state?.refundGoal).toBe(situation);
+    const retried = drive([{ type: "Retry" }], out.state!);
+    expect(retried.status).toBe("REFUND_PENDING");
+    expectMove(retried, msg.refunded(), [situation, [SC]]);
+  });
+});
+
+describe("admin hold", () => {
+  test("a handling timer set before a hold does not ship after the hold is lifted", () => {
+    const paid = reach("PAYMENT_AUTHORIZED");
+    const held = drive([{ type: "SetStatus", status: "PROCESSING" }, { type: "SetStatus", status: "PAYMENT_AUTHORIZED" }], paid);
+    expect(held.holds).toBe(1);
+    expectStill(held, msg.timer("handlingElapsed", handlingToken(1, 0)), "ignore");
+    const ship = decideOrder(held, msg.timer("handlingElapsed", handlingToken(1, 1)));
+    expect(ship.kind === "ok" && ship.emit.map((e) => e.type)).toEqual(["order.ShipmentRequested.v1"]);
   });
 });
 

@@ -83,18 +83,20 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     case "payment.PaymentRefunded.v1": {
       if (s.status !== "REFUND_PENDING") return ok({ ...s, paymentId: null });
       const goal = s.refundGoal ?? "CANCELLED";
-      const m = move({ ...s, refundGoal: null }, goal, now, cause, "payment refunded", { amount: e.payload.amount });
-      // A compensation refund after failed shipping also gives the stock back.
-      const release = goal === "REFUNDED" && s.reserved;
-      return ok(m.state, [m.emit, ...(release ? [{
-        type: "ops.CompensationRequested.v1" as const,
-        payload: { orderId: s.orderId, action: "releaseInventory" as const, reason: "order refunded" },
-      }] : [])]);
+      const m = move({ ...s, refundGoal: null, paymentId: null }, goal, now, cause, "payment refunded", { amount: e.payload.amount });
+      return ok(m.state, [m.emit]);
     }
     case "payment.RefundFailed.v1": {
-      if (s.status !== "REFUND_PENDING") return ignore("no refund pending");
-      const m = move(s, "REFUND_FAILED", now, cause, e.payload.reason);
-      return ok(m.state, [m.emit]);
+      if (s.status === "REFUND_PENDING") {
+        const m = move(s, "REFUND_FAILED", now, cause, e.payload.reason);
+        return ok(m.state, [m.emit]);
+      }
+      if (s.paymentId !== null && (s.status === "CANCELLED" || s.status === "INVENTORY_RELEASED")) {
+        // Voiding a late authorization failed: money is held, so an admin must see it.
+        const m = move({ ...s, refundGoal: s.status }, "REFUND_FAILED", now, cause, e.payload.reason);
+        return ok(m.state, [m.emit]);
+      }
+      return ignore("no refund pending");
     }
     case "shipping.OrderShipped.v1": {
       if (s.status !== "PAYMENT_AUTHORIZED" || e.payload.attempt !== s.attempts.shipping) return ignore("stale answer");

@@ -70,7 +70,7 @@ export const msg = {
 };
 /** The tokens the order actor gives its timers (a changed attempt makes an older timer stale). */
 export const expiryToken = (inventory: number, payment: number) => `inventory:${inventory}:payment:${payment}`;
-export const handlingToken = (payment: number) => `payment:${payment}`;
+export const handlingToken = (payment: number, holds = 0) => `payment:${payment}:holds:${holds}`;
 
 export type Step = OrderCommand | Envelope;
 

@@ -1,4 +1,5 @@
 /** The driver switch: PGlite on disk (embedded default) or in memory for tests. */
+import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -16,6 +17,7 @@ export type DbHooks = { onQuery?(sql: string): void };
 
 /** Open PGlite at `dataDir` (or in memory when undefined) and apply migrations. */
 export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const onQuery = hooks.onQuery;
   const db: Db = drizzle({ client, schema, logger: onQuery ? { logQuery: (q) => onQuery(q) } : false });
