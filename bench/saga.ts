@@ -17,6 +17,7 @@ import { createApp } from "../edge/app.ts";
 import { issueToken } from "../edge/auth.ts";
 
 const { values: args } = parseArgs({
+  allowPositionals: true,
   options: {
     rate: { type: "string", default: "150" },
     duration: { type: "string", default: "20" },
