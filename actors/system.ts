@@ -5,6 +5,7 @@
 import { openPglite, type Database, type DbHooks } from "../db/client.ts";
 import { seedCatalog } from "../db/seed.ts";
 import { Catalog } from "./catalog.ts";
+import { DeadLetters } from "./dead-letters.ts";
 import type { Envelope } from "./contracts/index.ts";
 import { inventoryActor, skusOf, type InventoryState, type Stock } from "./inventory.ts";
 import { orderActor, type OrderInput } from "./order.ts";
@@ -61,6 +62,7 @@ export type System = {
   pubsub: PubSub;
   orders: OrderService;
   catalog: Catalog;
+  deadLetters: DeadLetters;
   relay: Relay;
   stop(): Promise<void>;
 };
@@ -110,6 +112,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     config, database, bus, pubsub, relay,
     orders: new OrderService(db, order),
     catalog: new Catalog(db),
+    deadLetters: new DeadLetters(db, () => relay.wake()),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -27,7 +27,7 @@ export function createApp(sys: System, secret: string) {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.route("/api/products", productsApi(sys.catalog));
   app.route("/api/orders", ordersApi(sys.orders));
-  app.route("/api/admin", adminApi(sys.orders, sys.catalog));
+  app.route("/api/admin", adminApi(sys.orders, sys.catalog, sys.deadLetters));
   app.route("/", assets);
   app.route("/", orderPages({ loadOrder: (id) => sys.orders.find(id), pubsub: sys.pubsub }));
   return app;

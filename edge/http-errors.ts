@@ -1,12 +1,13 @@
 /** Maps failures to answers: 400 names the field, 404, 409 names the state, 503 when a dependency is down. */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ZodError } from "zod";
+import { ZodError } from "zod";
 import { Conflict, InputError, NotFound } from "../actors/errors.ts";
 import { Unavailable } from "../actors/runtime/bus.ts";
 
 export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) return err.getResponse();
+  if (err instanceof ZodError) err = fieldError(err);
   if (err instanceof InputError) return c.json({ error: err.message, field: err.field }, 400);
   if (err instanceof NotFound) return c.json({ error: err.message }, 404);
   if (err instanceof Conflict) return c.json({ error: err.message, status: err.status }, 409);

@@ -45,6 +45,13 @@ describe("authentication and authorization", () => {
     expect(res.status).toBe(200);
     expect(res.json.orders.map((o: { orderId: string }) => o.orderId)).toContain(id);
     expect(res.json.orders.every((o: { status: string }) => o.status === "PAYMENT_FAILED")).toBe(true);
+    const admin = await shop.token("admin");
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const earlier = new Date(Date.now() - 60_000).toISOString();
+    expect((await shop.call("GET", `/api/orders?from=${later}`, { token: admin })).json.orders).toEqual([]);
+    const window = await shop.call("GET", `/api/orders?from=${earlier}&to=${later}`, { token: admin });
+    expect(window.json.orders.map((o: { orderId: string }) => o.orderId)).toContain(id);
+    expect((await shop.call("GET", "/api/orders?from=yesterday", { token: admin })).status).toBe(400);
   });
 });
 

@@ -3,16 +3,19 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { Sku } from "../../actors/contracts/index.ts";
 import type { Catalog } from "../../actors/catalog.ts";
+import type { DeadLetters } from "../../actors/dead-letters.ts";
 import type { OrderService } from "../../actors/order-service.ts";
 import { requireUser, type AuthEnv } from "../auth.ts";
-import { jsonBody } from "../validate.ts";
+import { jsonBody, query } from "../validate.ts";
 import { orderJson } from "./orders.ts";
 
 const CompensateBody = z.object({ action: z.enum(["refundPayment", "releaseInventory"]) });
 const StatusBody = z.object({ status: z.enum(["DELIVERED", "PROCESSING", "PAYMENT_AUTHORIZED", "CANCELLED"]) });
+const DeadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const DeadLetterId = z.coerce.number().int().positive();
 const StockBody = z.object({ delta: z.number().int().min(-100_000).max(100_000).refine((n) => n !== 0, "must not be 0"), reason: z.string().trim().min(1).max(200) });
 
-export function adminApi(orders: OrderService, catalog: Catalog) {
+export function adminApi(orders: OrderService, catalog: Catalog, deadLetters: DeadLetters) {
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser("admin"));
 
@@ -41,6 +44,14 @@ export function adminApi(orders: OrderService, catalog: Catalog) {
     const sku = Sku.parse(c.req.param("sku"));
     const { delta, reason } = await jsonBody(c, StockBody);
     return c.json(await catalog.adjustStock(sku, delta, reason));
+  });
+
+  app.get("/dead-letters", async (c) => c.json({ deadLetters: await deadLetters.list(query(c, DeadLetterQuery).limit) }));
+
+  app.post("/dead-letters/:id/replay", async (c) => {
+    const id = DeadLetterId.safeParse(c.req.param("id"));
+    if (!id.success) return c.json({ error: "id: must be a positive integer", field: "id" }, 400);
+    return c.json(await deadLetters.replay(id.data), 202);
   });
 
   return app;
