@@ -17,7 +17,8 @@ import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "./bus.ts
 import { partitionFor } from "./murmur2.ts";
 import { Mutex, Signal } from "./signal.ts";
 
-const TAIL = 20_000;
+// Per topic-partition; a consumer further behind reads the table.
+const TAIL = 2_000;
 const FETCH = 500;
 const MAX_BATCH = 2_000;
 

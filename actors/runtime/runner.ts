@@ -1,5 +1,5 @@
 /**
- * The one runner shared by every actor kind. For a batch of one partition it loads the
+ * The one runner shared by every actor kind. For a batch of messages it loads the
  * state of each key, folds `decide` over that key's messages in order, and commits every
  * key's new state, outgoing events (outbox), timers and processed marks in ONE transaction
  * (group commit). Provider calls happen before the transaction, with idempotency keys.
@@ -171,8 +171,9 @@ export class Runner<S, M, R, Res> {
     if (w.outbox.length > 0) await tx.insert(outbox).values(w.outbox);
     const sets = [...w.timers.values()];
     const gone = sets.filter((t) => t.set === null);
-    for (const t of gone) {
-      await tx.delete(timers).where(and(eq(timers.kind, this.kind), eq(timers.key, t.key), eq(timers.name, t.name)));
+    if (gone.length > 0) {
+      await tx.delete(timers).where(and(eq(timers.kind, this.kind),
+        sql`(${timers.key}, ${timers.name}) IN (${sql.join(gone.map((t) => sql`(${t.key}, ${t.name})`), sql`, `)})`));
     }
     const armed = sets.flatMap((t) => (t.set ? [{ kind: this.kind, key: t.key, name: t.name, token: t.set.token, fireAt: t.set.at }] : []));
     if (armed.length > 0) {
