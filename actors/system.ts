@@ -2,7 +2,7 @@
  * The composition root: wires the embedded engines (PGlite, the in-database log,
  * in-process pub/sub) and the providers to the actors, and starts every role in one process.
  */
-import { openPglite, type Database, type DbHooks } from "../db/client.ts";
+import { openDatabase, type Database, type DbHooks } from "../db/client.ts";
 import { seedCatalog } from "../db/seed.ts";
 import { Catalog } from "./catalog.ts";
 import { DeadLetters } from "./dead-letters.ts";
@@ -27,6 +27,8 @@ import { actorStateStore, orderStore, stockResources, viewStore } from "./runtim
 import { startTimers } from "./runtime/timers.ts";
 
 export type Config = {
+  /** Postgres connection URL; when unset the shop runs on PGlite */
+  databaseUrl?: string;
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
@@ -72,7 +74,7 @@ export type Providers = { payment: PaymentProvider; shipping: ShippingProvider }
 /** Start every role of the shop in this process on the embedded engines. */
 export async function startSystem(overrides: Partial<Config> = {}, providers?: Providers, hooks: DbHooks = {}): Promise<System> {
   const config = { ...defaults, ...overrides };
-  const database = await openPglite(config.dataDir, hooks);
+  const database = await openDatabase(config, hooks);
   const db = database.db;
   if (config.seed) await seedCatalog(db);
   const bus = await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });

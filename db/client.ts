@@ -1,8 +1,13 @@
-/** The driver switch: PGlite on disk (embedded default) or in memory for tests. */
+/**
+ * The driver switch: PGlite (on disk, or in memory for tests) by default, Postgres through
+ * postgres.js when a URL is given. One drizzle schema and the same queries serve both.
+ */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import postgres from "postgres";
 import * as schema from "./schema.ts";
 import { migrate } from "./migrate.ts";
 
@@ -11,16 +16,37 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Anything that runs queries: the database or an open transaction. */
 export type Q = Db | Tx;
 
-export type Database = { db: Db; close(): Promise<void>; kind: "pglite" };
-
+export type Database = { db: Db; close(): Promise<void>; kind: "pglite" | "postgres" };
 export type DbHooks = { onQuery?(sql: string): void };
+
+const logger = (hooks: DbHooks) => {
+  const onQuery = hooks.onQuery;
+  return onQuery ? { logQuery: (q: string) => onQuery(q) } : false;
+};
 
 /** Open PGlite at `dataDir` (or in memory when undefined) and apply migrations. */
 export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  const onQuery = hooks.onQuery;
-  const db: Db = drizzle({ client, schema, logger: onQuery ? { logQuery: (q) => onQuery(q) } : false });
+  const db: Db = drizzle({ client, schema, logger: logger(hooks) });
   await migrate(db);
   return { db, kind: "pglite", close: () => client.close() };
+}
+
+/** Connect a pool to Postgres at `url` and apply migrations (once, even when processes race). */
+export async function openPostgres(url: string, hooks: DbHooks = {}, poolSize = 20): Promise<Database> {
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5 });
+  const db: Db = drizzlePostgres({ client, schema, logger: logger(hooks) });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await client.end({ timeout: 1 });
+    throw err;
+  }
+  return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+/** Postgres when `databaseUrl` is set, PGlite otherwise. */
+export function openDatabase(opts: { databaseUrl?: string; dataDir?: string }, hooks: DbHooks = {}): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, hooks) : openPglite(opts.dataDir, hooks);
 }

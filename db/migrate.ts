@@ -1,4 +1,4 @@
-/** Applies db/migrations/*.sql in order, once each, recorded in runtime.migrations. */
+/** Applies db/migrations/*.sql in order, once each, recorded in public.schema_migrations. */
 import { sql } from "drizzle-orm";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -6,12 +6,16 @@ import type { Db } from "./client.ts";
 
 const DIR = join(import.meta.dir, "migrations");
 
+/** Serializes migrations of processes that start together (any fixed number will do). */
+const MIGRATION_LOCK = 7_262_001;
+
 export async function migrate(db: Db): Promise<void> {
-  await db.execute(sql`CREATE TABLE IF NOT EXISTS public.schema_migrations (name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
   const files = readdirSync(DIR).filter((f) => f.endsWith(".sql")).sort();
   for (const name of files) {
     await db.transaction(async (tx) => {
-      const done = await tx.execute(sql`SELECT 1 FROM public.schema_migrations WHERE name = ${name} FOR UPDATE`);
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      await tx.execute(sql`CREATE TABLE IF NOT EXISTS public.schema_migrations (name text PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())`);
+      const done = await tx.execute(sql`SELECT 1 FROM public.schema_migrations WHERE name = ${name}`);
       if (rowsOf(done).length > 0) return;
       // Statements end with a semicolon at the end of a line; drivers take one per call.
       const statements = readFileSync(join(DIR, name), "utf8").split(/;\s*$/m).map((s) => s.trim());

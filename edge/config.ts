@@ -10,6 +10,7 @@ const num = (v: string | undefined, fallback: number) => {
 
 export function configFromEnv(env: Record<string, string | undefined> = process.env): Config {
   return {
+    databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR ?? defaults.dataDir,
     partitions: num(env.PARTITIONS, defaults.partitions),
     lanes: num(env.LANES, defaults.lanes),

@@ -3,145 +3,148 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { orders } from "../db/schema.ts";
 import { ADDRESS, startShop, type Shop } from "./kit.ts";
+import { ENGINES } from "./engines.ts";
 
-let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-});
-afterAll(() => shop.stop());
-
-const body = { items: [{ sku: "AUD-005", qty: 1 }], shippingAddress: ADDRESS, paymentToken: "tok_visa" };
-
-describe("authentication and authorization", () => {
-  test("orders need a token", async () => {
-    expect((await shop.call("GET", "/api/orders")).status).toBe(401);
-    expect((await shop.call("POST", "/api/orders", { body, headers: { "idempotency-key": "k" } })).status).toBe(401);
-    expect((await shop.call("GET", "/api/orders", { token: "not-a-jwt" })).status).toBe(401);
+describe.each(ENGINES)("%s", (engine) => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await startShop({}, undefined, engine);
   });
+  afterAll(() => shop.stop());
 
-  test("a customer sees only their own orders: another's is 404 to read and to cancel", async () => {
-    const id = await shop.place("alice", { sku: "AUD-005" });
-    const mallory = await shop.token("customer", "mallory");
-    expect((await shop.call("GET", `/api/orders/${id}`, { token: mallory })).status).toBe(404);
-    expect((await shop.call("POST", `/api/orders/${id}/cancel`, { token: mallory })).status).toBe(404);
-    const own = await shop.call("GET", "/api/orders", { token: mallory });
-    expect(own.json.orders).toEqual([]);
-    const alice = await shop.call("GET", `/api/orders/${id}`, { token: await shop.token("customer", "alice") });
-    expect(alice.status).toBe(200);
-    expect(alice.json.orderId).toBe(id);
-  });
+  const body = { items: [{ sku: "AUD-005", qty: 1 }], shippingAddress: ADDRESS, paymentToken: "tok_visa" };
 
-  test("admin routes need the admin role", async () => {
-    const id = await shop.place("alice", { sku: "AUD-005" });
-    const customer = await shop.token("customer", "alice");
-    expect((await shop.call("POST", `/api/admin/orders/${id}/retry`, { token: customer })).status).toBe(403);
-    expect((await shop.call("POST", `/api/admin/orders/${id}/retry`)).status).toBe(401);
-  });
-
-  test("admins list every order, filterable by status", async () => {
-    const id = await shop.place("zoe", { sku: "AUD-005", card: "tok_decline" });
-    await shop.waitFor(id, ["PAYMENT_FAILED"]);
-    const res = await shop.call("GET", "/api/orders?status=PAYMENT_FAILED", { token: await shop.token("admin") });
-    expect(res.status).toBe(200);
-    expect(res.json.orders.map((o: { orderId: string }) => o.orderId)).toContain(id);
-    expect(res.json.orders.every((o: { status: string }) => o.status === "PAYMENT_FAILED")).toBe(true);
-    const admin = await shop.token("admin");
-    const later = new Date(Date.now() + 60_000).toISOString();
-    const earlier = new Date(Date.now() - 60_000).toISOString();
-    expect((await shop.call("GET", `/api/orders?from=${later}`, { token: admin })).json.orders).toEqual([]);
-    const window = await shop.call("GET", `/api/orders?from=${earlier}&to=${later}`, { token: admin });
-    expect(window.json.orders.map((o: { orderId: string }) => o.orderId)).toContain(id);
-    expect((await shop.call("GET", "/api/orders?from=yesterday", { token: admin })).status).toBe(400);
-  });
-});
-
-describe("validation", () => {
-  const bad: [string, unknown, string][] = [
-    ["no items", { ...body, items: [] }, "items"],
-    ["zero quantity", { ...body, items: [{ sku: "AUD-005", qty: 0 }] }, "items[0].qty"],
-    ["fractional quantity", { ...body, items: [{ sku: "AUD-005", qty: 1.5 }] }, "items[0].qty"],
-    ["missing city", { ...body, shippingAddress: { ...ADDRESS, city: "" } }, "shippingAddress.city"],
-    ["bad country", { ...body, shippingAddress: { ...ADDRESS, country: "Britain" } }, "shippingAddress.country"],
-    ["no payment token", { ...body, paymentToken: undefined }, "paymentToken"],
-    ["unknown product", { ...body, items: [{ sku: "NOPE-1", qty: 1 }] }, "items[0].sku"],
-  ];
-  test.each(bad)("%s -> 400 naming %p, nothing written", async (_name, payload, field) => {
-    const token = await shop.token("customer", "val");
-    const res = await shop.call("POST", "/api/orders", { token, body: payload, headers: { "idempotency-key": crypto.randomUUID() } });
-    expect(res.status).toBe(400);
-    expect(res.json.field).toBe(field);
-    expect(res.json.error).toContain(field);
-    const rows = await shop.sys.database.db.select().from(orders).where(eq(orders.customerId, "val"));
-    expect(rows).toHaveLength(0);
-  });
-
-  test("a missing Idempotency-Key is a 400", async () => {
-    const res = await shop.call("POST", "/api/orders", { token: await shop.token("customer"), body });
-    expect(res.status).toBe(400);
-    expect(res.json.field).toBe("Idempotency-Key");
-  });
-
-  test("a form-encoded post is refused", async () => {
-    const res = await shop.app.request("/api/orders", {
-      method: "POST",
-      headers: { authorization: `Bearer ${await shop.token("customer")}`, "content-type": "text/plain", "idempotency-key": "x" },
-      body: JSON.stringify(body),
+  describe("authentication and authorization", () => {
+    test("orders need a token", async () => {
+      expect((await shop.call("GET", "/api/orders")).status).toBe(401);
+      expect((await shop.call("POST", "/api/orders", { body, headers: { "idempotency-key": "k" } })).status).toBe(401);
+      expect((await shop.call("GET", "/api/orders", { token: "not-a-jwt" })).status).toBe(401);
     });
-    expect(res.status).toBe(400);
-  });
 
-  test("bad list filters are a 400", async () => {
-    const res = await shop.call("GET", "/api/orders?status=LOST", { token: await shop.token("admin") });
-    expect(res.status).toBe(400);
-    expect(res.json.field).toBe("status");
-  });
-});
-
-describe("idempotency", () => {
-  test("the same key from the same customer returns the same order, once", async () => {
-    const key = crypto.randomUUID();
-    const token = await shop.token("customer", "idem");
-    const send = () => shop.call("POST", "/api/orders", { token, body, headers: { "idempotency-key": key } });
-    const [a, b] = await Promise.all([send(), send()]);
-    const c = await send();
-    expect(a.status).toBe(202);
-    expect(b.json.orderId).toBe(a.json.orderId);
-    expect(c.json.orderId).toBe(a.json.orderId);
-    expect(c.json.created).toBe(false);
-    const rows = await shop.sys.database.db.select().from(orders).where(eq(orders.customerId, "idem"));
-    expect(rows).toHaveLength(1);
-    const other = await shop.call("POST", "/api/orders", { token: await shop.token("customer", "idem2"), body, headers: { "idempotency-key": key } });
-    expect(other.json.orderId).not.toBe(a.json.orderId);
-  });
-
-  test("prices come from the catalog", async () => {
-    const product = (await shop.call("GET", "/api/products/AUD-005")).json;
-    const res = await shop.call("POST", "/api/orders", {
-      token: await shop.token("customer", "price"),
-      body: { ...body, items: [{ sku: "AUD-005", qty: 3, unitPrice: 1 }], total: 1 },
-      headers: { "idempotency-key": crypto.randomUUID() },
+    test("a customer sees only their own orders: another's is 404 to read and to cancel", async () => {
+      const id = await shop.place("alice", { sku: "AUD-005" });
+      const mallory = await shop.token("customer", "mallory");
+      expect((await shop.call("GET", `/api/orders/${id}`, { token: mallory })).status).toBe(404);
+      expect((await shop.call("POST", `/api/orders/${id}/cancel`, { token: mallory })).status).toBe(404);
+      const own = await shop.call("GET", "/api/orders", { token: mallory });
+      expect(own.json.orders).toEqual([]);
+      const alice = await shop.call("GET", `/api/orders/${id}`, { token: await shop.token("customer", "alice") });
+      expect(alice.status).toBe(200);
+      expect(alice.json.orderId).toBe(id);
     });
-    expect(res.status).toBe(202);
-    expect(res.json.total).toBe(product.price * 3);
-  });
-});
 
-describe("catalog", () => {
-  test("products list with available stock, 404 for an unknown sku", async () => {
-    const list = await shop.call("GET", "/api/products?limit=100");
-    expect(list.json.products.length).toBeGreaterThanOrEqual(50);
-    expect(new Set(list.json.products.map((p: { category: string }) => p.category)).size).toBeGreaterThanOrEqual(5);
-    expect((await shop.call("GET", "/api/products/NOPE")).status).toBe(404);
-  });
-});
+    test("admin routes need the admin role", async () => {
+      const id = await shop.place("alice", { sku: "AUD-005" });
+      const customer = await shop.token("customer", "alice");
+      expect((await shop.call("POST", `/api/admin/orders/${id}/retry`, { token: customer })).status).toBe(403);
+      expect((await shop.call("POST", `/api/admin/orders/${id}/retry`)).status).toBe(401);
+    });
 
-describe("a dependency that is down", () => {
-  test("commands answer 503 with Retry-After and write nothing", async () => {
-    const down = await startShop();
-    const token = await down.token("customer", "x");
-    await down.sys.stop();
-    const res = await down.call("POST", "/api/orders", { token, body, headers: { "idempotency-key": crypto.randomUUID() } });
-    expect(res.status).toBe(503);
-    expect(res.headers.get("retry-after")).toBe("5");
+    test("admins list every order, filterable by status", async () => {
+      const id = await shop.place("zoe", { sku: "AUD-005", card: "tok_decline" });
+      await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      const res = await shop.call("GET", "/api/orders?status=PAYMENT_FAILED", { token: await shop.token("admin") });
+      expect(res.status).toBe(200);
+      expect(res.json.orders.map((o: { orderId: string }) => o.orderId)).toContain(id);
+      expect(res.json.orders.every((o: { status: string }) => o.status === "PAYMENT_FAILED")).toBe(true);
+      const admin = await shop.token("admin");
+      const later = new Date(Date.now() + 60_000).toISOString();
+      const earlier = new Date(Date.now() - 60_000).toISOString();
+      expect((await shop.call("GET", `/api/orders?from=${later}`, { token: admin })).json.orders).toEqual([]);
+      const window = await shop.call("GET", `/api/orders?from=${earlier}&to=${later}`, { token: admin });
+      expect(window.json.orders.map((o: { orderId: string }) => o.orderId)).toContain(id);
+      expect((await shop.call("GET", "/api/orders?from=yesterday", { token: admin })).status).toBe(400);
+    });
+  });
+
+  describe("validation", () => {
+    const bad: [string, unknown, string][] = [
+      ["no items", { ...body, items: [] }, "items"],
+      ["zero quantity", { ...body, items: [{ sku: "AUD-005", qty: 0 }] }, "items[0].qty"],
+      ["fractional quantity", { ...body, items: [{ sku: "AUD-005", qty: 1.5 }] }, "items[0].qty"],
+      ["missing city", { ...body, shippingAddress: { ...ADDRESS, city: "" } }, "shippingAddress.city"],
+      ["bad country", { ...body, shippingAddress: { ...ADDRESS, country: "Britain" } }, "shippingAddress.country"],
+      ["no payment token", { ...body, paymentToken: undefined }, "paymentToken"],
+      ["unknown product", { ...body, items: [{ sku: "NOPE-1", qty: 1 }] }, "items[0].sku"],
+    ];
+    test.each(bad)("%s -> 400 naming %p, nothing written", async (_name, payload, field) => {
+      const token = await shop.token("customer", "val");
+      const res = await shop.call("POST", "/api/orders", { token, body: payload, headers: { "idempotency-key": crypto.randomUUID() } });
+      expect(res.status).toBe(400);
+      expect(res.json.field).toBe(field);
+      expect(res.json.error).toContain(field);
+      const rows = await shop.sys.database.db.select().from(orders).where(eq(orders.customerId, "val"));
+      expect(rows).toHaveLength(0);
+    });
+
+    test("a missing Idempotency-Key is a 400", async () => {
+      const res = await shop.call("POST", "/api/orders", { token: await shop.token("customer"), body });
+      expect(res.status).toBe(400);
+      expect(res.json.field).toBe("Idempotency-Key");
+    });
+
+    test("a form-encoded post is refused", async () => {
+      const res = await shop.app.request("/api/orders", {
+        method: "POST",
+        headers: { authorization: `Bearer ${await shop.token("customer")}`, "content-type": "text/plain", "idempotency-key": "x" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(400);
+    });
+
+    test("bad list filters are a 400", async () => {
+      const res = await shop.call("GET", "/api/orders?status=LOST", { token: await shop.token("admin") });
+      expect(res.status).toBe(400);
+      expect(res.json.field).toBe("status");
+    });
+  });
+
+  describe("idempotency", () => {
+    test("the same key from the same customer returns the same order, once", async () => {
+      const key = crypto.randomUUID();
+      const token = await shop.token("customer", "idem");
+      const send = () => shop.call("POST", "/api/orders", { token, body, headers: { "idempotency-key": key } });
+      const [a, b] = await Promise.all([send(), send()]);
+      const c = await send();
+      expect(a.status).toBe(202);
+      expect(b.json.orderId).toBe(a.json.orderId);
+      expect(c.json.orderId).toBe(a.json.orderId);
+      expect(c.json.created).toBe(false);
+      const rows = await shop.sys.database.db.select().from(orders).where(eq(orders.customerId, "idem"));
+      expect(rows).toHaveLength(1);
+      const other = await shop.call("POST", "/api/orders", { token: await shop.token("customer", "idem2"), body, headers: { "idempotency-key": key } });
+      expect(other.json.orderId).not.toBe(a.json.orderId);
+    });
+
+    test("prices come from the catalog", async () => {
+      const product = (await shop.call("GET", "/api/products/AUD-005")).json;
+      const res = await shop.call("POST", "/api/orders", {
+        token: await shop.token("customer", "price"),
+        body: { ...body, items: [{ sku: "AUD-005", qty: 3, unitPrice: 1 }], total: 1 },
+        headers: { "idempotency-key": crypto.randomUUID() },
+      });
+      expect(res.status).toBe(202);
+      expect(res.json.total).toBe(product.price * 3);
+    });
+  });
+
+  describe("catalog", () => {
+    test("products list with available stock, 404 for an unknown sku", async () => {
+      const list = await shop.call("GET", "/api/products?limit=100");
+      expect(list.json.products.length).toBeGreaterThanOrEqual(50);
+      expect(new Set(list.json.products.map((p: { category: string }) => p.category)).size).toBeGreaterThanOrEqual(5);
+      expect((await shop.call("GET", "/api/products/NOPE")).status).toBe(404);
+    });
+  });
+
+  describe("a dependency that is down", () => {
+    test("commands answer 503 with Retry-After and write nothing", async () => {
+      const down = await startShop({}, undefined, engine);
+      const token = await down.token("customer", "x");
+      await down.sys.stop();
+      const res = await down.call("POST", "/api/orders", { token, body, headers: { "idempotency-key": crypto.randomUUID() } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+    });
   });
 });

@@ -1,40 +1,43 @@
 /** A poison message on the live system: parked with its error, visible to admins, replayable. */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { envelope, topicOf } from "../actors/contracts/index.ts";
 import { outbox } from "../db/schema.ts";
 import { startShop, waitUntil, type Shop } from "./kit.ts";
+import { ENGINES } from "./engines.ts";
 
-let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-});
-afterAll(() => shop.stop());
-
-test("a message the projector cannot handle is dead-lettered after maxAttempts, then replayed by an admin", async () => {
-  const admin = await shop.token("admin");
-  const env = envelope({
-    type: "order.StatusChanged.v1",
-    payload: { orderId: "ghost-order", from: "CREATED", to: "CANCELLED", reason: "test", details: {} },
-  }, "ghost-order", new Date(), null, crypto.randomUUID());
-  await shop.sys.database.db.insert(outbox).values({ eventId: env.eventId, topic: topicOf(env.type), key: env.key, type: env.type, message: JSON.stringify(env) });
-  shop.sys.relay.wake();
-
-  let parked: any[] = [];
-  await waitUntil(async () => {
-    parked = (await shop.call("GET", "/api/admin/dead-letters", { token: admin })).json.deadLetters;
-    return parked.length === 1;
+describe.each(ENGINES)("%s", (engine) => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await startShop({}, undefined, engine);
   });
-  expect(parked[0]).toMatchObject({ consumer: "projector", topic: "order.events", key: "ghost-order", attempts: 3, replayedAt: null });
-  expect(parked[0].error).toContain("before its creation");
-  // Everyone else moved on: an order placed afterwards still completes.
-  await shop.waitFor(await shop.place("alice"), ["SHIPPED"]);
+  afterAll(() => shop.stop());
 
-  expect((await shop.call("GET", "/api/admin/dead-letters", { token: await shop.token("customer") })).status).toBe(403);
-  const replay = await shop.call("POST", `/api/admin/dead-letters/${parked[0].id}/replay`, { token: admin });
-  expect(replay.status).toBe(202);
-  expect(replay.json.replayedAt).not.toBeNull();
-  // Still an orphan, so the projector fails it again: a second, new dead letter proves redelivery.
-  await waitUntil(async () => (await shop.call("GET", "/api/admin/dead-letters", { token: admin })).json.deadLetters.length === 2);
-  expect((await shop.call("POST", `/api/admin/dead-letters/${parked[0].id}/replay`, { token: admin })).status).toBe(404);
-  expect((await shop.call("POST", "/api/admin/dead-letters/abc/replay", { token: admin })).status).toBe(400);
+  test("a message the projector cannot handle is dead-lettered after maxAttempts, then replayed by an admin", async () => {
+    const admin = await shop.token("admin");
+    const env = envelope({
+      type: "order.StatusChanged.v1",
+      payload: { orderId: "ghost-order", from: "CREATED", to: "CANCELLED", reason: "test", details: {} },
+    }, "ghost-order", new Date(), null, crypto.randomUUID());
+    await shop.sys.database.db.insert(outbox).values({ eventId: env.eventId, topic: topicOf(env.type), key: env.key, type: env.type, message: JSON.stringify(env) });
+    shop.sys.relay.wake();
+
+    let parked: any[] = [];
+    await waitUntil(async () => {
+      parked = (await shop.call("GET", "/api/admin/dead-letters", { token: admin })).json.deadLetters;
+      return parked.length === 1;
+    });
+    expect(parked[0]).toMatchObject({ consumer: "projector", topic: "order.events", key: "ghost-order", attempts: 3, replayedAt: null });
+    expect(parked[0].error).toContain("before its creation");
+    // Everyone else moved on: an order placed afterwards still completes.
+    await shop.waitFor(await shop.place("alice"), ["SHIPPED"]);
+
+    expect((await shop.call("GET", "/api/admin/dead-letters", { token: await shop.token("customer") })).status).toBe(403);
+    const replay = await shop.call("POST", `/api/admin/dead-letters/${parked[0].id}/replay`, { token: admin });
+    expect(replay.status).toBe(202);
+    expect(replay.json.replayedAt).not.toBeNull();
+    // Still an orphan, so the projector fails it again: a second, new dead letter proves redelivery.
+    await waitUntil(async () => (await shop.call("GET", "/api/admin/dead-letters", { token: admin })).json.deadLetters.length === 2);
+    expect((await shop.call("POST", `/api/admin/dead-letters/${parked[0].id}/replay`, { token: admin })).status).toBe(404);
+    expect((await shop.call("POST", "/api/admin/dead-letters/abc/replay", { token: admin })).status).toBe(400);
+  });
 });

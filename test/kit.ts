@@ -4,6 +4,7 @@ import type { OrderStatus } from "../actors/contracts/index.ts";
 import { startSystem, type Config, type Providers } from "../actors/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken, type Role } from "../edge/auth.ts";
+import { freshPostgres, type Engine } from "./engines.ts";
 
 export const ADDRESS = { name: "Ada Lovelace", line1: "12 Analytical St", city: "London", postalCode: "N1 9GU", country: "GB" };
 
@@ -15,11 +16,16 @@ export type OrderJson = {
   timeline: { status: OrderStatus; reason: string; at: string }[];
 };
 
-/** A shop with test timings: fast timers, short provider timeout, in-memory database. */
-export async function startShop(overrides: Partial<Config> = {}, providers?: Providers) {
+/**
+ * A shop with test timings (fast timers, short provider timeout) on an in-memory PGlite,
+ * or on a database of its own on the local Postgres.
+ */
+export async function startShop(overrides: Partial<Config> = {}, providers?: Providers, engine: Engine = "embedded") {
+  const pg = engine === "postgres" && !overrides.databaseUrl ? await freshPostgres() : null;
   const sys = await startSystem({
     dataDir: undefined, partitions: 4, handlingMs: 50, reservationTtlMs: 60_000,
-    stepTimeoutMs: 300, timerTickMs: 20, maxAttempts: 3, seed: true, ...overrides,
+    stepTimeoutMs: 300, timerTickMs: 20, maxAttempts: 3, seed: true,
+    ...(pg ? { databaseUrl: pg.url } : {}), ...overrides,
   }, providers);
   const secret = crypto.randomUUID() + crypto.randomUUID();
   const app = createApp(sys, secret);
@@ -75,7 +81,12 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
     return (await call("GET", `/api/products/${sku}`)).json;
   }
 
-  return { sys, app, token, call, place, waitFor, stockOf, stop: () => sys.stop() };
+  async function stop() {
+    await sys.stop();
+    await pg?.drop();
+  }
+
+  return { sys, app, token, call, place, waitFor, stockOf, stop };
 }
 
 export type Shop = Awaited<ReturnType<typeof startShop>>;

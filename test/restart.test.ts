@@ -10,14 +10,16 @@ import { join } from "node:path";
 import { stock } from "../db/schema.ts";
 import { paymentSimulator } from "../actors/providers/payment-sim.ts";
 import { shippingSimulator } from "../actors/providers/shipping-sim.ts";
+import { ENGINES, freshPostgres } from "./engines.ts";
 import { startShop } from "./kit.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "saga-shop-restart-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("a restart resumes from committed offsets and finishes every order exactly once", async () => {
+test.each(ENGINES)("%s: a restart resumes from committed offsets and finishes every order exactly once", async (engine) => {
   const providers = { payment: paymentSimulator({ latencyMs: 2 }), shipping: shippingSimulator({ latencyMs: 2 }) };
-  const config = { dataDir: join(dir, "pg"), handlingMs: 20 };
+  const pg = engine === "postgres" ? await freshPostgres() : null;
+  const config = pg ? { databaseUrl: pg.url, handlingMs: 20 } : { dataDir: join(dir, "pg"), handlingMs: 20 };
   const cards = ["tok_visa", "tok_visa", "tok_decline", "tok_visa"];
   const first = await startShop(config, providers);
   const ids: string[] = [];
@@ -51,5 +53,6 @@ test("a restart resumes from committed offsets and finishes every order exactly 
     expect(rows.every((r) => r.reserved >= 0 && r.onHand >= r.reserved)).toBe(true);
   } finally {
     await second.stop();
+    await pg?.drop();
   }
 });

@@ -1,135 +1,137 @@
 /** Every path of the order saga, end to end through the HTTP API on the embedded default. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { ENGINES } from "./engines.ts";
 import { path, startShop, waitUntil, type Shop } from "./kit.ts";
 
-let shop: Shop;
-let admin: string;
-beforeAll(async () => {
-  shop = await startShop();
-  admin = await shop.token("admin");
+describe.each(ENGINES)("%s", (engine) => {
+  let shop: Shop;
+  let admin: string;
+  beforeAll(async () => {
+    shop = await startShop({}, undefined, engine);
+    admin = await shop.token("admin");
+  });
+  afterAll(() => shop.stop());
+
+  const post = (p: string, body?: unknown) => shop.call("POST", p, { token: admin, body });
+
+  describe("checkout", () => {
+    test("happy path reaches SHIPPED, then DELIVERED by an admin", async () => {
+      const before = (await shop.stockOf("AUD-002")).available;
+      const id = await shop.place("alice", { sku: "AUD-002", qty: 2 });
+      const shipped = await shop.waitFor(id, ["SHIPPED"]);
+      expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
+      expect((await shop.stockOf("AUD-002")).available).toBe(before - 2);
+      const res = await shop.call("PATCH", `/api/admin/orders/${id}/status`, { token: admin, body: { status: "DELIVERED" } });
+      expect(res.status).toBe(202);
+      expect(path(await shop.waitFor(id, ["DELIVERED"])).at(-1)).toBe("DELIVERED");
+    });
+
+    test("insufficient stock -> INVENTORY_FAILED; after restocking an admin retry ships it", async () => {
+      const id = await shop.place("alice", { sku: "BOK-008", qty: 5 });
+      const failed = await shop.waitFor(id, ["INVENTORY_FAILED"]);
+      expect(failed.timeline.at(-1)?.reason).toContain("BOK-008");
+      expect((await shop.stockOf("BOK-008")).available).toBe(4);
+      expect((await post("/api/admin/products/BOK-008/stock", { delta: 10, reason: "delivery" })).status).toBe(200);
+      expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
+      const shipped = await shop.waitFor(id, ["SHIPPED"]);
+      expect(path(shipped)).toEqual(["CREATED", "INVENTORY_FAILED", "CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
+      expect((await shop.stockOf("BOK-008")).available).toBe(9);
+    });
+  });
+
+  describe("payment", () => {
+    test("declined card -> PAYMENT_FAILED with the reservation still held", async () => {
+      const before = (await shop.stockOf("TOY-002")).available;
+      const id = await shop.place("alice", { sku: "TOY-002", card: "tok_decline" });
+      const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      expect(failed.timeline.at(-1)?.reason).toBe("card declined");
+      expect((await shop.stockOf("TOY-002")).available).toBe(before - 1);
+    });
+
+    test("admin retry of a failed payment ships the order", async () => {
+      const id = await shop.place("alice", { sku: "TOY-003", card: "tok_decline_once" });
+      await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
+      const shipped = await shop.waitFor(id, ["SHIPPED"]);
+      expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_FAILED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
+    });
+
+    test("admin compensation releases the inventory of a failed payment", async () => {
+      const before = (await shop.stockOf("TOY-004")).available;
+      const id = await shop.place("alice", { sku: "TOY-004", qty: 3, card: "tok_insufficient_funds" });
+      await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      expect((await post(`/api/admin/orders/${id}/compensate`, { action: "releaseInventory" })).status).toBe(202);
+      expect(path(await shop.waitFor(id, ["INVENTORY_RELEASED"])).at(-1)).toBe("INVENTORY_RELEASED");
+      await waitUntil(async () => (await shop.stockOf("TOY-004")).available === before);
+    });
+
+    test("a provider that never answers times the step out -> PAYMENT_FAILED", async () => {
+      const id = await shop.place("alice", { sku: "TOY-005", card: "tok_timeout" });
+      const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      expect(failed.timeline.at(-1)?.reason).toContain("did not answer");
+    });
+  });
+
+  describe("shipping", () => {
+    test("undeliverable address -> SHIPPING_FAILED; refund compensation -> REFUNDED with stock back", async () => {
+      const before = (await shop.stockOf("SPT-001")).available;
+      const id = await shop.place("alice", { sku: "SPT-001", postalCode: "00000" });
+      await shop.waitFor(id, ["SHIPPING_FAILED"]);
+      expect((await post(`/api/admin/orders/${id}/compensate`, { action: "refundPayment" })).status).toBe(202);
+      const refunded = await shop.waitFor(id, ["REFUNDED"]);
+      expect(path(refunded)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPING_FAILED", "REFUND_PENDING", "REFUNDED"]);
+      await waitUntil(async () => (await shop.stockOf("SPT-001")).available === before);
+    });
+
+    test("admin retry of failed shipping ships the order", async () => {
+      const id = await shop.place("alice", { sku: "SPT-002", postalCode: "00001" });
+      await shop.waitFor(id, ["SHIPPING_FAILED"]);
+      expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
+      const shipped = await shop.waitFor(id, ["SHIPPED"]);
+      expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPING_FAILED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
+    });
+  });
+
+  describe("cancellation before payment", () => {
+    test("cancel after a declined payment -> CANCELLED and the stock is released", async () => {
+      const before = (await shop.stockOf("SPT-003")).available;
+      const id = await shop.place("bob", { sku: "SPT-003", qty: 2, card: "tok_decline" });
+      await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "bob") });
+      expect(res.status).toBe(202);
+      expect(res.json.status).toBe("CANCELLED");
+      await shop.waitFor(id, ["CANCELLED"]);
+      await waitUntil(async () => (await shop.stockOf("SPT-003")).available === before);
+    });
+
+    test("cancel racing the saga right after checkout ends CANCELLED with no stock held and nothing charged", async () => {
+      const before = (await shop.stockOf("SPT-005")).available;
+      const id = await shop.place("bob", { sku: "SPT-005", card: "tok_decline" });
+      const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "bob") });
+      expect(res.status).toBe(202);
+      await shop.waitFor(id, ["CANCELLED"]);
+      await waitUntil(async () => (await shop.stockOf("SPT-005")).available === before);
+    });
+  });
+
+  describe("illegal commands", () => {
+    test("cancelling a SHIPPED order is a 409 naming the state, and changes nothing", async () => {
+      const id = await shop.place("carol", { sku: "SPT-009" });
+      const shipped = await shop.waitFor(id, ["SHIPPED"]);
+      const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "carol") });
+      expect(res.status).toBe(409);
+      expect(res.json.status).toBe("SHIPPED");
+      expect(res.json.error).toContain("SHIPPED");
+      const after = await shop.waitFor(id, ["SHIPPED"]);
+      expect(after.timeline).toEqual(shipped.timeline);
+    });
+
+    test("retrying an order with no failed step is a 409", async () => {
+      const id = await shop.place("carol", { sku: "SPT-008" });
+      await shop.waitFor(id, ["SHIPPED"]);
+      const res = await post(`/api/admin/orders/${id}/retry`);
+      expect(res.status).toBe(409);
+      expect(res.json.status).toBe("SHIPPED");
+    });
+  });
 });
-afterAll(() => shop.stop());
-
-const post = (p: string, body?: unknown) => shop.call("POST", p, { token: admin, body });
-
-describe("checkout", () => {
-  test("happy path reaches SHIPPED, then DELIVERED by an admin", async () => {
-    const before = (await shop.stockOf("AUD-002")).available;
-    const id = await shop.place("alice", { sku: "AUD-002", qty: 2 });
-    const shipped = await shop.waitFor(id, ["SHIPPED"]);
-    expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
-    expect((await shop.stockOf("AUD-002")).available).toBe(before - 2);
-    const res = await shop.call("PATCH", `/api/admin/orders/${id}/status`, { token: admin, body: { status: "DELIVERED" } });
-    expect(res.status).toBe(202);
-    expect(path(await shop.waitFor(id, ["DELIVERED"])).at(-1)).toBe("DELIVERED");
-  });
-
-  test("insufficient stock -> INVENTORY_FAILED; after restocking an admin retry ships it", async () => {
-    const id = await shop.place("alice", { sku: "BOK-008", qty: 5 });
-    const failed = await shop.waitFor(id, ["INVENTORY_FAILED"]);
-    expect(failed.timeline.at(-1)?.reason).toContain("BOK-008");
-    expect((await shop.stockOf("BOK-008")).available).toBe(4);
-    expect((await post("/api/admin/products/BOK-008/stock", { delta: 10, reason: "delivery" })).status).toBe(200);
-    expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
-    const shipped = await shop.waitFor(id, ["SHIPPED"]);
-    expect(path(shipped)).toEqual(["CREATED", "INVENTORY_FAILED", "CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
-    expect((await shop.stockOf("BOK-008")).available).toBe(9);
-  });
-});
-
-describe("payment", () => {
-  test("declined card -> PAYMENT_FAILED with the reservation still held", async () => {
-    const before = (await shop.stockOf("TOY-002")).available;
-    const id = await shop.place("alice", { sku: "TOY-002", card: "tok_decline" });
-    const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
-    expect(failed.timeline.at(-1)?.reason).toBe("card declined");
-    expect((await shop.stockOf("TOY-002")).available).toBe(before - 1);
-  });
-
-  test("admin retry of a failed payment ships the order", async () => {
-    const id = await shop.place("alice", { sku: "TOY-003", card: "tok_decline_once" });
-    await shop.waitFor(id, ["PAYMENT_FAILED"]);
-    expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
-    const shipped = await shop.waitFor(id, ["SHIPPED"]);
-    expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_FAILED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
-  });
-
-  test("admin compensation releases the inventory of a failed payment", async () => {
-    const before = (await shop.stockOf("TOY-004")).available;
-    const id = await shop.place("alice", { sku: "TOY-004", qty: 3, card: "tok_insufficient_funds" });
-    await shop.waitFor(id, ["PAYMENT_FAILED"]);
-    expect((await post(`/api/admin/orders/${id}/compensate`, { action: "releaseInventory" })).status).toBe(202);
-    expect(path(await shop.waitFor(id, ["INVENTORY_RELEASED"])).at(-1)).toBe("INVENTORY_RELEASED");
-    await waitUntil(async () => (await shop.stockOf("TOY-004")).available === before);
-  });
-
-  test("a provider that never answers times the step out -> PAYMENT_FAILED", async () => {
-    const id = await shop.place("alice", { sku: "TOY-005", card: "tok_timeout" });
-    const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
-    expect(failed.timeline.at(-1)?.reason).toContain("did not answer");
-  });
-});
-
-describe("shipping", () => {
-  test("undeliverable address -> SHIPPING_FAILED; refund compensation -> REFUNDED with stock back", async () => {
-    const before = (await shop.stockOf("SPT-001")).available;
-    const id = await shop.place("alice", { sku: "SPT-001", postalCode: "00000" });
-    await shop.waitFor(id, ["SHIPPING_FAILED"]);
-    expect((await post(`/api/admin/orders/${id}/compensate`, { action: "refundPayment" })).status).toBe(202);
-    const refunded = await shop.waitFor(id, ["REFUNDED"]);
-    expect(path(refunded)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPING_FAILED", "REFUND_PENDING", "REFUNDED"]);
-    await waitUntil(async () => (await shop.stockOf("SPT-001")).available === before);
-  });
-
-  test("admin retry of failed shipping ships the order", async () => {
-    const id = await shop.place("alice", { sku: "SPT-002", postalCode: "00001" });
-    await shop.waitFor(id, ["SHIPPING_FAILED"]);
-    expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
-    const shipped = await shop.waitFor(id, ["SHIPPED"]);
-    expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPING_FAILED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
-  });
-});
-
-describe("cancellation before payment", () => {
-  test("cancel after a declined payment -> CANCELLED and the stock is released", async () => {
-    const before = (await shop.stockOf("SPT-003")).available;
-    const id = await shop.place("bob", { sku: "SPT-003", qty: 2, card: "tok_decline" });
-    await shop.waitFor(id, ["PAYMENT_FAILED"]);
-    const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "bob") });
-    expect(res.status).toBe(202);
-    expect(res.json.status).toBe("CANCELLED");
-    await shop.waitFor(id, ["CANCELLED"]);
-    await waitUntil(async () => (await shop.stockOf("SPT-003")).available === before);
-  });
-
-  test("cancel racing the saga right after checkout ends CANCELLED with no stock held and nothing charged", async () => {
-    const before = (await shop.stockOf("SPT-005")).available;
-    const id = await shop.place("bob", { sku: "SPT-005", card: "tok_decline" });
-    const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "bob") });
-    expect(res.status).toBe(202);
-    await shop.waitFor(id, ["CANCELLED"]);
-    await waitUntil(async () => (await shop.stockOf("SPT-005")).available === before);
-  });
-});
-
-describe("illegal commands", () => {
-  test("cancelling a SHIPPED order is a 409 naming the state, and changes nothing", async () => {
-    const id = await shop.place("carol", { sku: "SPT-009" });
-    const shipped = await shop.waitFor(id, ["SHIPPED"]);
-    const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "carol") });
-    expect(res.status).toBe(409);
-    expect(res.json.status).toBe("SHIPPED");
-    expect(res.json.error).toContain("SHIPPED");
-    const after = await shop.waitFor(id, ["SHIPPED"]);
-    expect(after.timeline).toEqual(shipped.timeline);
-  });
-
-  test("retrying an order with no failed step is a 409", async () => {
-    const id = await shop.place("carol", { sku: "SPT-008" });
-    await shop.waitFor(id, ["SHIPPED"]);
-    const res = await post(`/api/admin/orders/${id}/retry`);
-    expect(res.status).toBe(409);
-    expect(res.json.status).toBe("SHIPPED");
-  });
-});
-
