@@ -1,6 +1,8 @@
 /**
- * The composition root: wires the embedded engines (PGlite, the in-database log,
- * in-process pub/sub) and the providers to the actors, and starts every role in one process.
+ * The composition root: picks the engines (PGlite or Postgres, the in-database log or
+ * Kafka, in-process pub/sub or NATS), wires them and the providers to the actors, and
+ * starts the roles this process plays: edge (commands and queries), actors (consumers
+ * and timers), relay (outbox to log). The embedded default plays them all.
  */
 import { openDatabase, type Database, type DbHooks } from "../db/client.ts";
 import { seedCatalog } from "../db/seed.ts";
@@ -18,17 +20,28 @@ import { paymentSimulator } from "./providers/payment-sim.ts";
 import type { PaymentProvider, ShippingProvider } from "./providers/ports.ts";
 import { shippingSimulator } from "./providers/shipping-sim.ts";
 import { shippingActor, type ShippingState } from "./shipping.ts";
-import type { Consumer } from "./runtime/bus.ts";
+import type { Bus, Consumer } from "./runtime/bus.ts";
 import { EmbeddedBus } from "./runtime/embedded-bus.ts";
+import { KafkaBus } from "./runtime/kafka-bus.ts";
+import { natsPubSub } from "./runtime/nats-pubsub.ts";
 import { memoryPubSub, subjects, type PubSub } from "./runtime/pubsub.ts";
 import { startRelay, type Relay } from "./runtime/relay.ts";
 import { Runner, type RunnerDeps } from "./runtime/runner.ts";
 import { actorStateStore, orderStore, stockResources, viewStore } from "./runtime/stores.ts";
 import { startTimers } from "./runtime/timers.ts";
 
+export type Role = "edge" | "actors" | "relay";
+export const ROLES: readonly Role[] = ["edge", "actors", "relay"];
+
 export type Config = {
+  /** what this process does; the embedded default does everything */
+  roles: readonly Role[];
   /** Postgres connection URL; when unset the shop runs on PGlite */
   databaseUrl?: string;
+  /** Kafka bootstrap brokers; when unset the log lives in the database */
+  kafkaBrokers?: string[];
+  /** NATS server; when unset live updates stay in this process */
+  natsUrl?: string;
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
@@ -45,6 +58,7 @@ export type Config = {
 };
 
 export const defaults: Config = {
+  roles: ROLES,
   dataDir: "./.data/pg",
   partitions: 8,
   lanes: 2,
@@ -60,31 +74,40 @@ export const defaults: Config = {
 export type System = {
   config: Config;
   database: Database;
-  bus: EmbeddedBus;
+  bus: Bus;
   pubsub: PubSub;
   orders: OrderService;
   catalog: Catalog;
   deadLetters: DeadLetters;
-  relay: Relay;
+  /** null when this process is not a relay */
+  relay: Relay | null;
   stop(): Promise<void>;
 };
 
 export type Providers = { payment: PaymentProvider; shipping: ShippingProvider };
 
-/** Start every role of the shop in this process on the embedded engines. */
+/** Start the roles of `config` on the engines it names. */
 export async function startSystem(overrides: Partial<Config> = {}, providers?: Providers, hooks: DbHooks = {}): Promise<System> {
   const config = { ...defaults, ...overrides };
+  const plays = (r: Role) => config.roles.includes(r);
+  if (!config.kafkaBrokers && ROLES.some((r) => !plays(r))) {
+    throw new Error("the in-database log needs every role in one process: set KAFKA_BROKERS to split roles");
+  }
   const database = await openDatabase(config, hooks);
   const db = database.db;
   if (config.seed) await seedCatalog(db);
-  const bus = await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
-  const pubsub = memoryPubSub();
-  const relay = startRelay(db, bus, { lingerMs: config.lingerMs });
-  const timers = startTimers(db, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: () => relay.wake() });
+  const bus: Bus = config.kafkaBrokers
+    ? await KafkaBus.open({ brokers: config.kafkaBrokers, partitions: config.partitions })
+    : await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
+  const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
+  const relay = plays("relay") ? startRelay(db, bus, { lingerMs: config.lingerMs }) : null;
+  // Relays in other processes hear about new outbox rows through NOTIFY (a trigger).
+  const unlisten = relay && config.kafkaBrokers ? await database.listen("outbox", () => relay.wake()) : null;
+  const timers = plays("actors") ? startTimers(db, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: () => relay?.wake() }) : null;
   const p = providers ?? { payment: paymentSimulator(), shipping: shippingSimulator() };
   const deps: RunnerDeps = {
     db, call: providerCaller(p, config.stepTimeoutMs), now: () => new Date(),
-    maxAttempts: config.maxAttempts, onOutbox: () => relay.wake(), onTimer: (at) => timers.schedule(at),
+    maxAttempts: config.maxAttempts, onOutbox: () => relay?.wake(), onTimer: (at) => timers?.schedule(at),
   };
   const asEvent = (env: Envelope) => env;
   const order = new Runner<OrderState, OrderInput, undefined, unknown>(
@@ -108,19 +131,25 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     }, deps),
   ];
   const consumers: Consumer[] = [];
-  for (const r of runners) consumers.push(await bus.consume(r.kind, r.topics, (b) => r.handleBatch(b)));
+  if (plays("actors")) {
+    for (const r of runners) consumers.push(await bus.consume(r.kind, r.topics, (b) => r.handleBatch(b)));
+  }
   let stopped = false;
   return {
     config, database, bus, pubsub, relay,
     orders: new OrderService(db, order),
     catalog: new Catalog(db),
-    deadLetters: new DeadLetters(db, () => relay.wake()),
+    deadLetters: new DeadLetters(db, () => relay?.wake()),
+    /** Drain: finish the batches in hand, commit their offsets, then close everything. */
     async stop() {
       if (stopped) return;
       stopped = true;
-      await timers.stop();
+      await timers?.stop();
       await Promise.all(consumers.map((c) => c.stop()));
-      await relay.stop();
+      await unlisten?.().catch(() => undefined);
+      await relay?.stop();
+      await bus.close().catch(() => undefined);
+      await pubsub.close?.();
       await database.close();
     },
   };

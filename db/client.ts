@@ -16,7 +16,13 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Anything that runs queries: the database or an open transaction. */
 export type Q = Db | Tx;
 
-export type Database = { db: Db; close(): Promise<void>; kind: "pglite" | "postgres" };
+export type Database = {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** LISTEN on `channel`; resolves to an unlisten function */
+  listen(channel: string, fn: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+};
 export type DbHooks = { onQuery?(sql: string): void };
 
 const logger = (hooks: DbHooks) => {
@@ -30,7 +36,10 @@ export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise
   const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const db: Db = drizzle({ client, schema, logger: logger(hooks) });
   await migrate(db);
-  return { db, kind: "pglite", close: () => client.close() };
+  return {
+    db, kind: "pglite", close: () => client.close(),
+    listen: async (channel, fn) => client.listen(channel, () => fn()),
+  };
 }
 
 /** Connect a pool to Postgres at `url` and apply migrations (once, even when processes race). */
@@ -43,7 +52,13 @@ export async function openPostgres(url: string, hooks: DbHooks = {}, poolSize = 
     await client.end({ timeout: 1 });
     throw err;
   }
-  return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  return {
+    db, kind: "postgres", close: () => client.end({ timeout: 5 }),
+    async listen(channel, fn) {
+      const { unlisten } = await client.listen(channel, () => fn());
+      return unlisten;
+    },
+  };
 }
 
 /** Postgres when `databaseUrl` is set, PGlite otherwise. */

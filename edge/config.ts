@@ -1,5 +1,5 @@
 /** Reads the process environment into the system configuration (unset = default). */
-import { defaults, type Config } from "../actors/system.ts";
+import { defaults, ROLES, type Config, type Role } from "../actors/system.ts";
 
 const num = (v: string | undefined, fallback: number) => {
   if (v === undefined || v === "") return fallback;
@@ -8,9 +8,22 @@ const num = (v: string | undefined, fallback: number) => {
   return n;
 };
 
-export function configFromEnv(env: Record<string, string | undefined> = process.env): Config {
+/** `edge,actors` -> the roles; unset means all of them. */
+export function parseRoles(v: string | undefined): Role[] {
+  if (!v) return [...ROLES];
+  return v.split(",").map((r) => {
+    const role = ROLES.find((x) => x === r.trim());
+    if (!role) throw new Error(`unknown role "${r}": use ${ROLES.join(", ")}`);
+    return role;
+  });
+}
+
+export function configFromEnv(env: Record<string, string | undefined> = process.env, roles?: string): Config {
   return {
+    roles: parseRoles(roles ?? env.ROLES),
     databaseUrl: env.DATABASE_URL || undefined,
+    kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(",").map((b) => b.trim()).filter(Boolean) : undefined,
+    natsUrl: env.NATS_URL || undefined,
     dataDir: env.DATA_DIR ?? defaults.dataDir,
     partitions: num(env.PARTITIONS, defaults.partitions),
     lanes: num(env.LANES, defaults.lanes),

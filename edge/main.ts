@@ -1,24 +1,39 @@
-/** `bun start`: every role of the shop in one process on the embedded engines. */
+/**
+ * `bun start`: every role of the shop in one process on the embedded engines.
+ * `bun edge/main.ts --role edge|actors|relay` (or ROLES=edge,relay): one role of the
+ * distributed shop; DATABASE_URL, KAFKA_BROKERS and NATS_URL name the engines.
+ */
+import { parseArgs } from "node:util";
 import { startSystem } from "../actors/system.ts";
 import { createApp } from "./app.ts";
 import { configFromEnv } from "./config.ts";
 import { signingSecret } from "./secret.ts";
 
-const config = configFromEnv();
+const { values } = parseArgs({ options: { role: { type: "string" } }, allowPositionals: true });
+const config = configFromEnv(process.env, values.role);
+if (config.databaseUrl && !process.env.JWT_SECRET) {
+  throw new Error("JWT_SECRET must be set when the shop runs on Postgres: every edge instance signs with it");
+}
 const sys = await startSystem(config);
-const app = createApp(sys, signingSecret(config.dataDir));
-const port = Number(process.env.PORT ?? 3000);
-const server = Bun.serve({ port, fetch: app.fetch, idleTimeout: 60 });
+const server = config.roles.includes("edge")
+  ? Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: createApp(sys, signingSecret(config.dataDir)).fetch, idleTimeout: 60 })
+  : null;
 
-console.log(JSON.stringify({ level: "info", msg: "saga-shop started", url: `http://localhost:${server.port}`, dataDir: config.dataDir }));
-console.log(`\n  saga-shop is running on http://localhost:${server.port}\n  get a token: npx bun run token --role customer --sub alice   (or --role admin)\n`);
+console.log(JSON.stringify({
+  level: "info", msg: "saga-shop started", roles: config.roles, url: server ? `http://localhost:${server.port}` : null,
+  database: config.databaseUrl ? "postgres" : config.dataDir, log: config.kafkaBrokers ? "kafka" : "database",
+}));
+if (server && !config.databaseUrl) {
+  console.log(`\n  saga-shop is running on http://localhost:${server.port}\n  get a token: npx bun run token --role customer --sub alice   (or --role admin)\n`);
+}
 
 let stopping = false;
+/** SIGTERM: stop taking requests and close SSE streams, drain the actors, commit, exit. */
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(JSON.stringify({ level: "info", msg: "shutting down", signal }));
-  await server.stop();
+  await server?.stop(true);
   await sys.stop();
   process.exit(0);
 }

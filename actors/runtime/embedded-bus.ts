@@ -38,7 +38,7 @@ export class EmbeddedBus implements Bus {
   private tails = new Map<string, Tail>();
   private signal = new Signal();
   private appendLock = new Mutex();
-  private consumers = new Set<Consumer>();
+  private groups = new Map<string, Group>();
 
   private constructor(private db: Db, opts: EmbeddedBusOptions) {
     this.partitions = opts.partitions;
@@ -78,23 +78,23 @@ export class EmbeddedBus implements Bus {
     });
   }
 
+  /** Join `group`: its members share the partitions, and every join or leave rebalances. */
   async consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer> {
-    const lanes = await Promise.all(Array.from({ length: this.lanes }, (_, lane) => {
-      const owned = Array.from({ length: this.partitions }, (_, p) => p).filter((p) => p % this.lanes === lane);
-      return Lane.start(this, group, topics.flatMap((t) => owned.map((p) => ({ topic: t, partition: p }))), handler);
-    }));
-    const consumer: Consumer = {
-      stop: async () => {
-        await Promise.all(lanes.map((l) => l.stop()));
-        this.consumers.delete(consumer);
-      },
-    };
-    this.consumers.add(consumer);
-    return consumer;
+    let g = this.groups.get(group);
+    if (!g) this.groups.set(group, (g = new Group(this, group)));
+    const member = new Member(this, group, topics, handler);
+    await g.join(member);
+    const joined = g;
+    return { stop: () => joined.leave(member) };
+  }
+
+  /** The members of a group, for tests and metrics: partitions per member. */
+  assignment(group: string): number[][] {
+    return this.groups.get(group)?.members.map((m) => m.partitions) ?? [];
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await Promise.all([...this.groups.values()].map((g) => g.leaveAll()));
   }
 
   /** Records of `topic`/`partition` from `offset` on, at most `limit` of them. */
@@ -151,6 +151,71 @@ export class EmbeddedBus implements Bus {
 }
 
 type Source = { topic: Topic; partition: number; position: number; committed: number };
+
+/**
+ * A consumer group in this process. Partition numbers are split into contiguous ranges,
+ * one per member, the same for every topic (co-partitioning). A rebalance first drains
+ * every member (batches in hand finish and commit), then hands out the new ranges.
+ */
+class Group {
+  members: Member[] = [];
+  private lock = new Mutex();
+
+  constructor(private bus: EmbeddedBus, readonly name: string) {}
+
+  join(m: Member) {
+    return this.lock.run(async () => {
+      this.members.push(m);
+      await this.rebalance();
+    });
+  }
+
+  leave(m: Member) {
+    return this.lock.run(async () => {
+      this.members = this.members.filter((x) => x !== m);
+      await m.revoke();
+      await this.rebalance();
+    });
+  }
+
+  leaveAll() {
+    return this.lock.run(async () => {
+      await Promise.all(this.members.map((m) => m.revoke()));
+      this.members = [];
+    });
+  }
+
+  private async rebalance() {
+    await Promise.all(this.members.map((m) => m.revoke()));
+    const n = this.bus.partitions;
+    const per = Math.ceil(n / Math.max(1, this.members.length));
+    await Promise.all(this.members.map((m, i) =>
+      m.assign(Array.from({ length: n }, (_, p) => p).filter((p) => Math.floor(p / per) === i))));
+  }
+}
+
+/** One consumer of a group: its partitions, split over the bus's lanes. */
+class Member {
+  partitions: number[] = [];
+  private lanes: Lane[] = [];
+
+  constructor(private bus: EmbeddedBus, private group: string, private topics: readonly Topic[], private handler: BatchHandler) {}
+
+  async assign(partitions: number[]) {
+    this.partitions = partitions;
+    const count = Math.min(this.bus.lanes, partitions.length);
+    this.lanes = await Promise.all(Array.from({ length: count }, (_, lane) => {
+      const owned = partitions.filter((_, i) => i % count === lane);
+      return Lane.start(this.bus, this.group, this.topics.flatMap((t) => owned.map((p) => ({ topic: t, partition: p }))), this.handler);
+    }));
+  }
+
+  async revoke() {
+    await Promise.all(this.lanes.map((l) => l.stop()));
+    this.lanes = [];
+    this.partitions = [];
+  }
+}
 
 /** One group's loop over a set of topic-partitions. */
 class Lane {

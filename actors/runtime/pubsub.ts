@@ -3,6 +3,8 @@ export interface PubSub {
   publish(subject: string, data: unknown): void;
   /** Returns an unsubscribe function. */
   subscribe(subject: string, fn: (data: unknown) => void): () => void;
+  /** Release connections, if there are any. */
+  close?(): Promise<void>;
 }
 
 /** In-process pub/sub for the embedded default. */

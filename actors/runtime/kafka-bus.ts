@@ -1,0 +1,171 @@
+/**
+ * The Bus on Kafka (kafkajs). Partitions are chosen with the same murmur2 hash as the
+ * embedded log; a co-partitioning assignor gives partition p of every topic to one member,
+ * and that member handles the batches of one partition number one at a time, so one key
+ * is never handled twice at once while different partitions run in parallel. Offsets are
+ * committed after each batch; a failed batch seeks back and is delivered again.
+ */
+import { AssignerProtocol, Kafka, logLevel, type Admin, type Assigner, type Consumer as KafkaConsumer, type Producer } from "kafkajs";
+import type { Topic } from "../contracts/index.ts";
+import { TOPICS } from "../contracts/index.ts";
+import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "./bus.ts";
+import { Unavailable } from "./bus.ts";
+import { partitionFor } from "./murmur2.ts";
+import { Mutex } from "./signal.ts";
+
+export type KafkaBusOptions = { brokers: string[]; partitions: number; clientId?: string };
+
+const ASSIGNOR = "saga-copartitioned";
+
+/** Partition p of every subscribed topic goes to the same member: contiguous ranges of p. */
+export const copartitioned = ({ cluster }: { cluster: { findTopicPartitionMetadata(t: string): { partitionId: number }[] } }): Assigner => ({
+  name: ASSIGNOR,
+  version: 1,
+  async assign({ members, topics }) {
+    const ids = members.map((m) => m.memberId).sort();
+    const count = Math.max(...topics.map((t) => cluster.findTopicPartitionMetadata(t).length));
+    const per = Math.ceil(count / Math.max(1, ids.length));
+    return ids.map((memberId, i) => {
+      const mine = Array.from({ length: count }, (_, p) => p).filter((p) => Math.floor(p / per) === i);
+      const assignment = Object.fromEntries(topics.map((t) => [t, mine]));
+      return { memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }) };
+    });
+  },
+  protocol({ topics }) {
+    return { name: ASSIGNOR, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+  },
+});
+
+export class KafkaBus implements Bus {
+  readonly partitions: number;
+  private consumers = new Set<Consumer>();
+
+  private constructor(private kafka: Kafka, private producer: Producer, opts: KafkaBusOptions) {
+    this.partitions = opts.partitions;
+  }
+
+  /** Connect, make sure every topic exists with `partitions` partitions, start the producer. */
+  static async open(opts: KafkaBusOptions): Promise<KafkaBus> {
+    const kafka = new Kafka({
+      clientId: opts.clientId ?? "saga-shop",
+      brokers: opts.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ namespace, level, log }) => {
+        if (level <= logLevel.WARN) console.error(JSON.stringify({ level: level === logLevel.ERROR ? "error" : "warn", msg: log.message, kafka: namespace }));
+      },
+      retry: { initialRetryTime: 100, retries: 8 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, opts.partitions);
+    } finally {
+      await admin.disconnect();
+    }
+    // Not idempotent: the librdkafka mock cluster used in tests rejects it. Consumers dedupe.
+    const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 1 });
+    await producer.connect();
+    return new KafkaBus(kafka, producer, opts);
+  }
+
+  async publish(records: BusRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const byTopic = new Map<Topic, { key: string; value: string; partition: number }[]>();
+    for (const r of records) {
+      const list = byTopic.get(r.topic) ?? [];
+      list.push({ key: r.key, value: r.value, partition: partitionFor(r.key, this.partitions) });
+      byTopic.set(r.topic, list);
+    }
+    try {
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (err) {
+      throw new Unavailable(`kafka publish failed: ${err instanceof Error ? err.message : err}`, { cause: err });
+    }
+  }
+
+  async consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer> {
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      partitionAssigners: [copartitioned],
+      sessionTimeout: 6_000,
+      heartbeatInterval: 500,
+      rebalanceTimeout: 10_000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, retries: 1_000_000 },
+    });
+    await consumer.connect();
+    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+    const lanes = new Map<number, Mutex>();
+    const lane = (p: number) => lanes.get(p) ?? lanes.set(p, new Mutex()).get(p)!;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.partitions * topics.length,
+      eachBatch: async ({ batch, isRunning, isStale, resolveOffset }) => {
+        if (batch.isEmpty() || !isRunning() || isStale()) return;
+        const topic = asTopic(batch.topic);
+        const messages: Delivered[] = batch.messages.map((m) => ({
+          topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
+        }));
+        // One partition number at a time across topics: one key is never handled twice at once.
+        const done = await lane(batch.partition).run(() => deliver(consumer, handler, topic, batch.partition, messages));
+        if (done) resolveOffset(batch.lastOffset());
+      },
+    });
+    const c: Consumer = {
+      stop: async () => {
+        await consumer.disconnect();
+        this.consumers.delete(c);
+      },
+    };
+    this.consumers.add(c);
+    return c;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.producer.disconnect();
+  }
+}
+
+/** Hand a batch to the handler and commit it; false when it must be read again. */
+async function deliver(consumer: KafkaConsumer, handler: BatchHandler, topic: Topic, partition: number, messages: Delivered[]): Promise<boolean> {
+  const first = messages[0]!;
+  const next = String(messages.at(-1)!.offset + 1);
+  try {
+    await handler({ messages });
+  } catch (err) {
+    // Not committed: read the batch again after a pause.
+    console.error(JSON.stringify({ level: "warn", msg: "batch failed, will redeliver", topic, partition, error: String(err) }));
+    await new Promise((r) => setTimeout(r, 200));
+    consumer.seek({ topic, partition, offset: String(first.offset) });
+    return false;
+  }
+  try {
+    await consumer.commitOffsets([{ topic, partition, offset: next }]);
+  } catch (err) {
+    // Lost the partition in a rebalance: its next owner gets the batch again, and dedupes it.
+    console.error(JSON.stringify({ level: "warn", msg: "offset commit failed", topic, partition, error: String(err) }));
+  }
+  return true;
+}
+
+async function ensureTopics(admin: Admin, partitions: number) {
+  const existing = new Set(await admin.listTopics());
+  const missing = TOPICS.filter((t) => !existing.has(t));
+  if (missing.length > 0) {
+    await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+  }
+  const meta = await admin.fetchTopicMetadata({ topics: [...TOPICS] });
+  for (const t of meta.topics) {
+    if (t.partitions.length !== partitions) {
+      throw new Error(`topic ${t.name} has ${t.partitions.length} partitions, expected ${partitions}: every topic must have the same count`);
+    }
+  }
+}
+
+function asTopic(t: string): Topic {
+  const topic = TOPICS.find((x) => x === t);
+  if (!topic) throw new Error(`message from unknown topic ${t}`);
+  return topic;
+}
