@@ -40,6 +40,8 @@ export type Config = {
   databaseUrl?: string;
   /** Kafka bootstrap brokers; when unset the log lives in the database */
   kafkaBrokers?: string[];
+  /** Kafka consumer group session timeout */
+  kafkaSessionTimeoutMs?: number;
   /** NATS server; when unset live updates stay in this process */
   natsUrl?: string;
   /** PGlite data directory; undefined keeps everything in memory (tests) */
@@ -97,7 +99,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const db = database.db;
   if (config.seed) await seedCatalog(db);
   const bus: Bus = config.kafkaBrokers
-    ? await KafkaBus.open({ brokers: config.kafkaBrokers, partitions: config.partitions })
+    ? await KafkaBus.open({ brokers: config.kafkaBrokers, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs })
     : await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
   const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
   const relay = plays("relay") ? startRelay(db, bus, { lingerMs: config.lingerMs }) : null;
@@ -130,10 +132,9 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
       },
     }, deps),
   ];
-  const consumers: Consumer[] = [];
-  if (plays("actors")) {
-    for (const r of runners) consumers.push(await bus.consume(r.kind, r.topics, (b) => r.handleBatch(b)));
-  }
+  const consumers: Consumer[] = plays("actors")
+    ? await Promise.all(runners.map((r) => bus.consume(r.kind, r.topics, (b) => r.handleBatch(b))))
+    : [];
   let stopped = false;
   return {
     config, database, bus, pubsub, relay,

@@ -13,7 +13,13 @@ import { Unavailable } from "./bus.ts";
 import { partitionFor } from "./murmur2.ts";
 import { Mutex } from "./signal.ts";
 
-export type KafkaBusOptions = { brokers: string[]; partitions: number; clientId?: string };
+export type KafkaBusOptions = {
+  brokers: string[];
+  partitions: number;
+  clientId?: string;
+  /** group session timeout; a rebalance waits up to this long for members (Kafka's floor is 6 s) */
+  sessionTimeoutMs?: number;
+};
 
 const ASSIGNOR = "saga-copartitioned";
 
@@ -22,6 +28,10 @@ export const copartitioned = ({ cluster }: { cluster: { findTopicPartitionMetada
   name: ASSIGNOR,
   version: 1,
   async assign({ members, topics }) {
+    // The group leader answers a moment late so followers' SyncGroup arrives first: the
+    // librdkafka mock cluster rejects a follower that syncs after the leader (and kafkajs
+    // then gives up on it). Harmless on a real broker.
+    await new Promise((r) => setTimeout(r, 200));
     const ids = members.map((m) => m.memberId).sort();
     const count = Math.max(...topics.map((t) => cluster.findTopicPartitionMetadata(t).length));
     const per = Math.ceil(count / Math.max(1, ids.length));
@@ -40,7 +50,7 @@ export class KafkaBus implements Bus {
   readonly partitions: number;
   private consumers = new Set<Consumer>();
 
-  private constructor(private kafka: Kafka, private producer: Producer, opts: KafkaBusOptions) {
+  private constructor(private kafka: Kafka, private producer: Producer, private opts: KafkaBusOptions) {
     this.partitions = opts.partitions;
   }
 
@@ -87,11 +97,17 @@ export class KafkaBus implements Bus {
     const consumer = this.kafka.consumer({
       groupId: group,
       partitionAssigners: [copartitioned],
-      sessionTimeout: 6_000,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 500,
       rebalanceTimeout: 10_000,
+      // A fetch returns as soon as there is data; the cap bounds a hop's latency on brokers
+      // (like the librdkafka mock) that hold an empty fetch for its full wait.
+      maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 100, retries: 1_000_000 },
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      console.error(JSON.stringify({ level: "error", msg: "kafka consumer crashed", group, error: String(e.payload.error), restart: e.payload.restart }));
     });
     await consumer.connect();
     for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });

@@ -1,0 +1,97 @@
+/*
+ * A Kafka-protocol cluster for tests, hosted by librdkafka's mock broker.
+ *
+ *   mock-cluster <brokers> [topic:partitions ...]
+ *
+ * Prints "BOOTSTRAP host:port,..." once, then serves one command per stdin line,
+ * answering "OK" or "ERR <message>":
+ *   down <id> | up <id> | rtt <id> <ms> | topic <name> <partitions> | quit
+ * Broker ids run from 1 to <brokers>. EOF behaves like quit, so the cluster dies
+ * with the process that holds our stdin.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+static int replication;
+
+static rd_kafka_resp_err_t create_topic(rd_kafka_mock_cluster_t *mc, const char *name, int partitions) {
+  if (partitions < 1) return RD_KAFKA_RESP_ERR__INVALID_ARG;
+  return rd_kafka_mock_topic_create(mc, name, partitions, replication);
+}
+
+/* Runs one command line; returns 0 on quit. */
+static int serve(rd_kafka_mock_cluster_t *mc, char *line) {
+  char name[256];
+  int id, n;
+  rd_kafka_resp_err_t err;
+
+  line[strcspn(line, "\r\n")] = '\0';
+  if (strcmp(line, "quit") == 0) return 0;
+  if (sscanf(line, "down %d", &id) == 1) err = rd_kafka_mock_broker_set_down(mc, id);
+  else if (sscanf(line, "up %d", &id) == 1) err = rd_kafka_mock_broker_set_up(mc, id);
+  else if (sscanf(line, "rtt %d %d", &id, &n) == 2) err = rd_kafka_mock_broker_set_rtt(mc, id, n);
+  else if (sscanf(line, "topic %255s %d", name, &n) == 2) err = create_topic(mc, name, n);
+  else {
+    printf("ERR unknown command: %s\n", line);
+    fflush(stdout);
+    return 1;
+  }
+  if (err) printf("ERR %s\n", rd_kafka_err2str(err));
+  else printf("OK\n");
+  fflush(stdout);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  char errstr[512], line[512];
+  int brokers = argc > 1 ? atoi(argv[1]) : 0;
+
+  if (brokers < 1) {
+    fprintf(stderr, "usage: %s <brokers> [topic:partitions ...]\n", argv[0]);
+    return 2;
+  }
+  replication = brokers < 3 ? brokers : 3;
+
+  /* The handle only hosts the cluster; it never produces. */
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  /* Hush the notice that this handle has no bootstrap.servers: it needs none. */
+  rd_kafka_conf_set(conf, "log_level", "4", errstr, sizeof errstr);
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  if (!rk) {
+    fprintf(stderr, "rd_kafka_new: %s\n", errstr);
+    return 1;
+  }
+  rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, brokers);
+  if (!mc) {
+    fprintf(stderr, "rd_kafka_mock_cluster_new failed\n");
+    rd_kafka_destroy(rk);
+    return 1;
+  }
+
+  for (int i = 2; i < argc; i++) {
+    char name[256];
+    int partitions = 0;
+    rd_kafka_resp_err_t err = sscanf(argv[i], "%255[^:]:%d", name, &partitions) == 2
+                                  ? create_topic(mc, name, partitions)
+                                  : RD_KAFKA_RESP_ERR__INVALID_ARG;
+    if (err) {
+      fprintf(stderr, "topic %s: %s (expected name:partitions)\n", argv[i], rd_kafka_err2str(err));
+      rd_kafka_mock_cluster_destroy(mc);
+      rd_kafka_destroy(rk);
+      return 2;
+    }
+  }
+
+  printf("BOOTSTRAP %s\n", rd_kafka_mock_cluster_bootstraps(mc));
+  fflush(stdout);
+
+  while (fgets(line, sizeof line, stdin) && serve(mc, line)) {
+  }
+
+  rd_kafka_mock_cluster_destroy(mc);
+  rd_kafka_destroy(rk);
+  return 0;
+}
