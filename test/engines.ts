@@ -3,9 +3,32 @@
  * get a database of their own on the local server and fail loudly when it is not there.
  */
 import postgres from "postgres";
+import { TOPICS } from "../actors/contracts/index.ts";
+import type { Config } from "../actors/system.ts";
+import { startKafkaMock } from "../deploy/kafka-mock/index.ts";
 
-export type Engine = "embedded" | "postgres";
+/** embedded: PGlite + in-database log; postgres: Postgres + in-database log; distributed: Postgres + Kafka + NATS. */
+export type Engine = "embedded" | "postgres" | "distributed";
+/** The engines the database-level suites run on. */
 export const ENGINES: Engine[] = ["embedded", "postgres"];
+/** Every engine, for the saga suites. */
+export const ALL_ENGINES: Engine[] = ["embedded", "postgres", "distributed"];
+export const NATS_URL = process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222";
+
+/** The configuration and the teardown of one engine's servers for one test shop. */
+export async function engineConfig(engine: Engine, partitions: number): Promise<{ config: Partial<Config>; stop(): Promise<void> }> {
+  if (engine === "embedded") return { config: {}, stop: async () => {} };
+  const pg = await freshPostgres();
+  if (engine === "postgres") return { config: { databaseUrl: pg.url }, stop: () => pg.drop() };
+  const mock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions })) });
+  return {
+    config: { databaseUrl: pg.url, kafkaBrokers: mock.bootstrap, kafkaSessionTimeoutMs: 3_000, natsUrl: NATS_URL },
+    async stop() {
+      await mock.stop();
+      await pg.drop();
+    },
+  };
+}
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { path, startShop, waitUntil, type Shop } from "./kit.ts";
-import { ENGINES } from "./engines.ts";
+import { ALL_ENGINES } from "./engines.ts";
 
-describe.each(ENGINES)("%s", (engine) => {
+describe.each(ALL_ENGINES)("%s", (engine) => {
   let shop: Shop;
   let admin: string;
   beforeAll(async () => {

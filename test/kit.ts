@@ -4,7 +4,7 @@ import type { OrderStatus } from "../actors/contracts/index.ts";
 import { startSystem, type Config, type Providers } from "../actors/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken, type Role } from "../edge/auth.ts";
-import { freshPostgres, type Engine } from "./engines.ts";
+import { engineConfig, type Engine } from "./engines.ts";
 
 export const ADDRESS = { name: "Ada Lovelace", line1: "12 Analytical St", city: "London", postalCode: "N1 9GU", country: "GB" };
 
@@ -21,11 +21,12 @@ export type OrderJson = {
  * or on a database of its own on the local Postgres.
  */
 export async function startShop(overrides: Partial<Config> = {}, providers?: Providers, engine: Engine = "embedded") {
-  const pg = engine === "postgres" && !overrides.databaseUrl ? await freshPostgres() : null;
+  const partitions = 4;
+  const servers = overrides.databaseUrl ? null : await engineConfig(engine, partitions);
   const sys = await startSystem({
-    dataDir: undefined, partitions: 4, handlingMs: 50, reservationTtlMs: 60_000,
+    dataDir: undefined, partitions, handlingMs: 50, reservationTtlMs: 60_000,
     stepTimeoutMs: 300, timerTickMs: 20, maxAttempts: 3, seed: true,
-    ...(pg ? { databaseUrl: pg.url } : {}), ...overrides,
+    ...servers?.config, ...overrides,
   }, providers);
   const secret = crypto.randomUUID() + crypto.randomUUID();
   const app = createApp(sys, secret);
@@ -83,7 +84,7 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
 
   async function stop() {
     await sys.stop();
-    await pg?.drop();
+    await servers?.stop();
   }
 
   return { sys, app, token, call, place, waitFor, stockOf, stop };

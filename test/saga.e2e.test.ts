@@ -1,9 +1,9 @@
 /** Every path of the order saga, end to end through the HTTP API on the embedded default. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ENGINES } from "./engines.ts";
+import { ALL_ENGINES } from "./engines.ts";
 import { path, startShop, waitUntil, type Shop } from "./kit.ts";
 
-describe.each(ENGINES)("%s", (engine) => {
+describe.each(ALL_ENGINES)("%s", (engine) => {
   let shop: Shop;
   let admin: string;
   beforeAll(async () => {

@@ -109,6 +109,9 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.CRASH, (e) => {
       console.error(JSON.stringify({ level: "error", msg: "kafka consumer crashed", group, error: String(e.payload.error), restart: e.payload.restart }));
     });
+    let joined!: () => void;
+    const hasJoined = new Promise<void>((r) => (joined = r));
+    consumer.on(consumer.events.GROUP_JOIN, () => joined());
     await consumer.connect();
     for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
     const lanes = new Map<number, Mutex>();
@@ -128,6 +131,8 @@ export class KafkaBus implements Bus {
         if (done) resolveOffset(batch.lastOffset());
       },
     });
+    // Ready once the member holds partitions (a group forms in seconds).
+    await Promise.race([hasJoined, new Promise((r) => setTimeout(r, 30_000))]);
     const c: Consumer = {
       stop: async () => {
         await consumer.disconnect();
