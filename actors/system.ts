@@ -8,6 +8,7 @@ import { openDatabase, type Database, type DbHooks } from "../db/client.ts";
 import { seedCatalog } from "../db/seed.ts";
 import { Catalog } from "./catalog.ts";
 import { DeadLetters } from "./dead-letters.ts";
+import { commandHealth } from "./health.ts";
 import type { Envelope } from "./contracts/index.ts";
 import { inventoryActor, skusOf, type InventoryState, type Stock } from "./inventory.ts";
 import { orderActor, type OrderInput } from "./order.ts";
@@ -38,12 +39,16 @@ export type Config = {
   roles: readonly Role[];
   /** Postgres connection URL; when unset the shop runs on PGlite */
   databaseUrl?: string;
+  /** Postgres connections per process (5 processes x 10 stay under Postgres's default 100) */
+  poolSize?: number;
   /** Kafka bootstrap brokers; when unset the log lives in the database */
   kafkaBrokers?: string[];
   /** Kafka consumer group session timeout */
   kafkaSessionTimeoutMs?: number;
   /** NATS server; when unset live updates stay in this process */
   natsUrl?: string;
+  /** commands are refused (503) while the oldest unpublished event is older than this */
+  maxOutboxAgeMs: number;
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
@@ -61,6 +66,7 @@ export type Config = {
 
 export const defaults: Config = {
   roles: ROLES,
+  maxOutboxAgeMs: 5_000,
   dataDir: "./.data/pg",
   partitions: 8,
   lanes: 2,
@@ -81,6 +87,8 @@ export type System = {
   orders: OrderService;
   catalog: Catalog;
   deadLetters: DeadLetters;
+  /** can this shop take commands right now (database up, log keeping up) */
+  health: ReturnType<typeof commandHealth>;
   /** null when this process is not a relay */
   relay: Relay | null;
   stop(): Promise<void>;
@@ -141,6 +149,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     orders: new OrderService(db, order),
     catalog: new Catalog(db),
     deadLetters: new DeadLetters(db, () => relay?.wake()),
+    health: commandHealth(db, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
     /** Drain: finish the batches in hand, commit their offsets, then close everything. */
     async stop() {
       if (stopped) return;

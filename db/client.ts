@@ -43,7 +43,7 @@ export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise
 }
 
 /** Connect a pool to Postgres at `url` and apply migrations (once, even when processes race). */
-export async function openPostgres(url: string, hooks: DbHooks = {}, poolSize = 20): Promise<Database> {
+export async function openPostgres(url: string, hooks: DbHooks = {}, poolSize = 10): Promise<Database> {
   const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5 });
   const db: Db = drizzlePostgres({ client, schema, logger: logger(hooks) });
   try {
@@ -62,6 +62,6 @@ export async function openPostgres(url: string, hooks: DbHooks = {}, poolSize = 
 }
 
 /** Postgres when `databaseUrl` is set, PGlite otherwise. */
-export function openDatabase(opts: { databaseUrl?: string; dataDir?: string }, hooks: DbHooks = {}): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, hooks) : openPglite(opts.dataDir, hooks);
+export function openDatabase(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number }, hooks: DbHooks = {}): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, hooks, opts.poolSize) : openPglite(opts.dataDir, hooks);
 }

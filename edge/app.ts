@@ -7,6 +7,7 @@ import { ordersApi } from "./api/orders.ts";
 import { productsApi } from "./api/products.ts";
 import { assets } from "./assets.ts";
 import { authenticate, type AuthEnv } from "./auth.ts";
+import { commandGate } from "./command-gate.ts";
 import { sameOrigin } from "./csrf.ts";
 import { onError } from "./http-errors.ts";
 import { orderPages } from "./pages/order-page.tsx";
@@ -25,6 +26,7 @@ export function createApp(sys: System, secret: string) {
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.use("/api/*", commandGate(sys.health));
   app.route("/api/products", productsApi(sys.catalog));
   app.route("/api/orders", ordersApi(sys.orders));
   app.route("/api/admin", adminApi(sys.orders, sys.catalog, sys.deadLetters));

@@ -22,9 +22,11 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
   return {
     roles: parseRoles(roles ?? env.ROLES),
     databaseUrl: env.DATABASE_URL || undefined,
+    poolSize: env.PG_POOL_SIZE ? num(env.PG_POOL_SIZE, 10) : undefined,
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(",").map((b) => b.trim()).filter(Boolean) : undefined,
     kafkaSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ? num(env.KAFKA_SESSION_TIMEOUT_MS, 10_000) : undefined,
     natsUrl: env.NATS_URL || undefined,
+    maxOutboxAgeMs: num(env.MAX_OUTBOX_AGE_MS, defaults.maxOutboxAgeMs),
     dataDir: env.DATA_DIR ?? defaults.dataDir,
     partitions: num(env.PARTITIONS, defaults.partitions),
     lanes: num(env.LANES, defaults.lanes),

@@ -19,11 +19,23 @@ export function onError(err: Error, c: Context): Response {
   return c.json({ error: "internal error" }, 500);
 }
 
-/** True for errors that mean the database or the log cannot be reached right now. */
+/** Driver error codes that mean "not reachable right now" rather than "wrong request". */
+const DOWN_CODES = new Set([
+  "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT",
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE",
+]);
+
+/**
+ * True for errors that mean the database or the log cannot be reached right now:
+ * Postgres SQLSTATE classes 08 (connection), 53 (insufficient resources, e.g. too many
+ * connections) and 57P (shutting down), socket errors, and a closed PGlite.
+ */
 export function isUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof Unavailable) return true;
-    if (/closed|ECONNREFUSED|ECONNRESET|connection|terminat|timeout exceeded/i.test(e.message)) return true;
+    const code = "code" in e && typeof e.code === "string" ? e.code : "";
+    if (DOWN_CODES.has(code) || /^(08|53|57P)/.test(code)) return true;
+    if (/PGlite is closed|ECONNREFUSED|ECONNRESET/i.test(e.message)) return true;
   }
   return false;
 }
