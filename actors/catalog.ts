@@ -3,6 +3,7 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { movements, products, stock } from "../db/schema.ts";
 import { Conflict, NotFound } from "./errors.ts";
+import type { Cache } from "./runtime/cache.ts";
 
 export type Product = {
   sku: string;
@@ -23,10 +24,30 @@ const columns = {
   available: sql<number>`coalesce(${stock.onHand} - ${stock.reserved}, 0)`.mapWith(Number),
 };
 
-export class Catalog {
-  constructor(private db: Db) {}
+/**
+ * Cached reads are keyed by a version that every change bumps (per SKU, and one for the
+ * whole catalog). A reader that loaded old data while a change committed can only write it
+ * under the old version, which nobody reads any more: no stale entry outlives a change.
+ */
+const TTL_SECONDS = 60;
+const VERSION_KEY = "catalog:version";
+const skuVersionKey = (sku: string) => `catalog:version:${sku}`;
 
+export class Catalog {
+  constructor(private db: Db, private cache: Cache) {}
+
+  /** A page of products; cached under the catalog version, which every stock change bumps. */
   async list(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
+    const version = (await this.cache.get<number>(VERSION_KEY)) ?? 0;
+    const key = `catalog:list:${version}:${f.category ?? "*"}:${f.limit}:${f.offset}`;
+    const hit = await this.cache.get<Product[]>(key);
+    if (hit) return hit;
+    const rows = await this.query(f);
+    await this.cache.set(key, rows, TTL_SECONDS);
+    return rows;
+  }
+
+  private async query(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
     const rows = await this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
       .where(f.category ? eq(products.category, f.category) : undefined)
       .orderBy(asc(products.category), asc(products.name)).limit(f.limit).offset(f.offset);
@@ -34,6 +55,23 @@ export class Catalog {
   }
 
   async get(sku: string): Promise<Product> {
+    const version = (await this.cache.get<number>(skuVersionKey(sku))) ?? 0;
+    const key = `catalog:product:${sku}:${version}`;
+    const hit = await this.cache.get<Product>(key);
+    if (hit) return hit;
+    const product = await this.load(sku);
+    await this.cache.set(key, product, TTL_SECONDS);
+    return product;
+  }
+
+  /** Forget cached reads of these products (their stock or details changed). */
+  async invalidate(skus: string[]): Promise<void> {
+    if (skus.length === 0) return;
+    const week = 7 * 24 * 3600;
+    await Promise.all([...skus.map((sku) => this.cache.incr(skuVersionKey(sku), week)), this.cache.incr(VERSION_KEY, week)]);
+  }
+
+  private async load(sku: string): Promise<Product> {
     const [row] = await this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
       .where(eq(products.sku, sku));
     if (!row) throw new NotFound(`product ${sku} not found`);
@@ -53,6 +91,7 @@ export class Catalog {
       }
       await tx.insert(movements).values({ sku, deltaOnHand: delta, deltaReserved: 0, reason, ref: "admin" });
     });
+    await this.invalidate([sku]);
     return this.get(sku);
   }
 }

@@ -25,6 +25,7 @@ import type { Bus, Consumer } from "./runtime/bus.ts";
 import { EmbeddedBus } from "./runtime/embedded-bus.ts";
 import { KafkaBus } from "./runtime/kafka-bus.ts";
 import { natsPubSub } from "./runtime/nats-pubsub.ts";
+import { memoryCache, upstashCache, type Cache } from "./runtime/cache.ts";
 import { memoryPubSub, subjects, type PubSub } from "./runtime/pubsub.ts";
 import { startRelay, type Relay } from "./runtime/relay.ts";
 import { Runner, type RunnerDeps } from "./runtime/runner.ts";
@@ -47,6 +48,8 @@ export type Config = {
   kafkaSessionTimeoutMs?: number;
   /** NATS server; when unset live updates stay in this process */
   natsUrl?: string;
+  /** Upstash Redis REST endpoint for the shared cache and counters; in memory when unset */
+  upstash?: { url: string; token: string; prefix?: string };
   /** commands are refused (503) while the oldest unpublished event is older than this */
   maxOutboxAgeMs: number;
   /** PGlite data directory; undefined keeps everything in memory (tests) */
@@ -84,6 +87,7 @@ export type System = {
   database: Database;
   bus: Bus;
   pubsub: PubSub;
+  cache: Cache;
   orders: OrderService;
   catalog: Catalog;
   deadLetters: DeadLetters;
@@ -110,6 +114,8 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     ? await KafkaBus.open({ brokers: config.kafkaBrokers, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs })
     : await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
   const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
+  const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
+  const catalog = new Catalog(db, cache);
   const relay = plays("relay") ? startRelay(db, bus, { lingerMs: config.lingerMs }) : null;
   // Relays in other processes hear about new outbox rows through NOTIFY (a trigger).
   const unlisten = relay && config.kafkaBrokers ? await database.listen("outbox", () => relay.wake()) : null;
@@ -127,6 +133,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     new Runner<InventoryState, Envelope, Stock, unknown>({
       actor: inventoryActor, store: actorStateStore("inventory"), input: asEvent,
       resources: { ...stockResources, ids: skusOf },
+      afterResources: (skus) => void catalog.invalidate(skus).catch((err) => console.error(JSON.stringify({ level: "warn", msg: "cache invalidation failed", error: String(err) }))),
     }, deps),
     new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: asEvent }, deps),
     new Runner({ actor: shippingActor, store: actorStateStore<ShippingState>("shipping"), input: asEvent }, deps),
@@ -145,9 +152,8 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     : [];
   let stopped = false;
   return {
-    config, database, bus, pubsub, relay,
+    config, database, bus, pubsub, cache, relay, catalog,
     orders: new OrderService(db, order),
-    catalog: new Catalog(db),
     deadLetters: new DeadLetters(db, () => relay?.wake()),
     health: commandHealth(db, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
     /** Drain: finish the batches in hand, commit their offsets, then close everything. */

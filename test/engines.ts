@@ -6,14 +6,16 @@ import postgres from "postgres";
 import { TOPICS } from "../actors/contracts/index.ts";
 import type { Config } from "../actors/system.ts";
 import { startKafkaMock } from "../deploy/kafka-mock/index.ts";
+import { startUpstashBridge } from "../deploy/upstash-bridge.ts";
 
-/** embedded: PGlite + in-database log; postgres: Postgres + in-database log; distributed: Postgres + Kafka + NATS. */
+/** embedded: PGlite + in-database log; postgres: Postgres + in-database log; distributed: Postgres + Kafka + NATS + Redis. */
 export type Engine = "embedded" | "postgres" | "distributed";
 /** The engines the database-level suites run on. */
 export const ENGINES: Engine[] = ["embedded", "postgres"];
 /** Every engine, for the saga suites. */
 export const ALL_ENGINES: Engine[] = ["embedded", "postgres", "distributed"];
 export const NATS_URL = process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222";
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** The configuration and the teardown of one engine's servers for one test shop. */
 export async function engineConfig(engine: Engine, partitions: number): Promise<{ config: Partial<Config>; stop(): Promise<void> }> {
@@ -21,9 +23,15 @@ export async function engineConfig(engine: Engine, partitions: number): Promise<
   const pg = await freshPostgres();
   if (engine === "postgres") return { config: { databaseUrl: pg.url }, stop: () => pg.drop() };
   const mock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions })) });
+  const token = crypto.randomUUID();
+  const redis = startUpstashBridge({ port: 0, redisUrl: REDIS_URL, token });
   return {
-    config: { databaseUrl: pg.url, kafkaBrokers: mock.bootstrap, kafkaSessionTimeoutMs: 3_000, natsUrl: NATS_URL },
+    config: {
+      databaseUrl: pg.url, kafkaBrokers: mock.bootstrap, kafkaSessionTimeoutMs: 3_000, natsUrl: NATS_URL,
+      upstash: { url: redis.url, token, prefix: `test:${token}:` },
+    },
     async stop() {
+      await redis.stop();
       await mock.stop();
       await pg.drop();
     },

@@ -20,6 +20,8 @@ export type Binding<S, M, R, Res> = {
   resources?: Resources<R> & { ids(state: S | null, env: Envelope): string[] };
   /** after commit, with every key whose state changed (live updates) */
   afterCommit?(changed: [string, S][]): void;
+  /** after commit, with the ids of the shared resources that changed (cache invalidation) */
+  afterResources?(ids: string[]): void;
 };
 
 export type RunnerDeps = {
@@ -113,6 +115,7 @@ export class Runner<S, M, R, Res> {
     const results = planned ? await this.callProviders(unique, planned, now) : new Map<string, unknown>();
     const w: Writes<S> = { states: new Map(), outbox: [], timers: new Map() };
     if (unique.length === 0 && poison.length === 0) return;
+    let changedResources: string[] = [];
     await db.transaction(async (tx) => {
       // Marking first tells which messages are new: a redelivered one is skipped.
       const fresh = await this.markProcessed(tx, unique, poisonId);
@@ -133,10 +136,11 @@ export class Runner<S, M, R, Res> {
           }
         }
       }
-      if (res && before !== undefined && current !== undefined) await res.save(tx, before, current, now);
+      if (res && before !== undefined && current !== undefined) changedResources = await res.save(tx, before, current, now);
       await this.write(tx, w, poison);
     });
     this.after(w.states, w.outbox.length > 0, earliestOf([...w.timers.values()].flatMap((t) => (t.set ? [t.set] : []))));
+    if (changedResources.length > 0) this.b.afterResources?.(changedResources);
   }
 
   private async markProcessed(tx: Q, items: Item[], poisonId?: string): Promise<Item[]> {

@@ -17,7 +17,8 @@ export interface StateStore<S> {
 /** Shared rows an actor reads and changes besides its own state (inventory: stock levels). */
 export interface Resources<R> {
   load(q: Q, ids: string[]): Promise<R>;
-  save(q: Q, before: R, after: R, now: Date): Promise<void>;
+  /** Write what changed; returns the ids that changed. */
+  save(q: Q, before: R, after: R, now: Date): Promise<string[]>;
 }
 
 /** Generic per-key state in runtime.actor_state. */
@@ -94,12 +95,13 @@ export const stockResources: Resources<Stock> = {
       const b = before[sku];
       return !b || b.onHand !== l.onHand || b.reserved !== l.reserved;
     });
-    if (changed.length === 0) return;
+    if (changed.length === 0) return [];
     await q.insert(stock).values(changed.map(([sku, l]) => ({ sku, onHand: l.onHand, reserved: l.reserved })))
       .onConflictDoUpdate({ target: stock.sku, set: { onHand: sql`excluded.on_hand`, reserved: sql`excluded.reserved` } });
     await q.insert(movements).values(changed.map(([sku, l]) => {
       const b = before[sku] ?? { onHand: 0, reserved: 0 };
       return { sku, deltaOnHand: l.onHand - b.onHand, deltaReserved: l.reserved - b.reserved, reason: "saga", at: now };
     }));
+    return changed.map(([sku]) => sku);
   },
 };

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Redis } from "@upstash/redis";
 import { RedisClient } from "bun";
-import { startUpstashBridge, type UpstashBridge } from "../deploy/upstash-bridge.ts";
+import { startUpstashBridge, type UpstashBridge } from "../../deploy/upstash-bridge.ts";
 import { memoryCache, upstashCache, type Cache } from "./cache.ts";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
