@@ -4,7 +4,9 @@
  * starts the roles this process plays: edge (commands and queries), actors (consumers
  * and timers), relay (outbox to log). The embedded default plays them all.
  */
+import { count, eq, sql } from "drizzle-orm";
 import { openDatabase, type Database, type DbHooks } from "../db/client.ts";
+import { outbox } from "../db/schema.ts";
 import { seedCatalog } from "../db/seed.ts";
 import { Catalog } from "./catalog.ts";
 import { DeadLetters } from "./dead-letters.ts";
@@ -17,6 +19,7 @@ import type { OrderState } from "./order-state.ts";
 import { paymentActor, type PaymentState } from "./payment.ts";
 import { projectorActor, type OrderView } from "./projector.ts";
 import { providerCaller } from "./providers/caller.ts";
+import { httpProviders } from "./providers/http.ts";
 import { paymentSimulator } from "./providers/payment-sim.ts";
 import type { PaymentProvider, ShippingProvider } from "./providers/ports.ts";
 import { shippingSimulator } from "./providers/shipping-sim.ts";
@@ -26,6 +29,7 @@ import { EmbeddedBus } from "./runtime/embedded-bus.ts";
 import { KafkaBus } from "./runtime/kafka-bus.ts";
 import { natsPubSub } from "./runtime/nats-pubsub.ts";
 import { memoryCache, upstashCache, type Cache } from "./runtime/cache.ts";
+import { metered, registry, shopMetrics, type Registry, type ShopMetrics } from "./runtime/metrics.ts";
 import { memoryPubSub, subjects, type PubSub } from "./runtime/pubsub.ts";
 import { startRelay, type Relay } from "./runtime/relay.ts";
 import { Runner, type RunnerDeps } from "./runtime/runner.ts";
@@ -48,6 +52,8 @@ export type Config = {
   kafkaSessionTimeoutMs?: number;
   /** NATS server; when unset live updates stay in this process */
   natsUrl?: string;
+  /** the card processor and carrier as an HTTP service; the in-process simulators when unset */
+  providersUrl?: string;
   /** Upstash Redis REST endpoint for the shared cache and counters; in memory when unset */
   upstash?: { url: string; token: string; prefix?: string };
   /** commands are refused (503) while the oldest unpublished event is older than this */
@@ -88,6 +94,11 @@ export type System = {
   bus: Bus;
   pubsub: PubSub;
   cache: Cache;
+  metrics: Registry;
+  /** the shop's metrics in `metrics` */
+  meters: ShopMetrics;
+  /** readiness probes, one per dependency */
+  probes: Record<string, () => Promise<void>>;
   orders: OrderService;
   catalog: Catalog;
   deadLetters: DeadLetters;
@@ -120,10 +131,12 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   // Relays in other processes hear about new outbox rows through NOTIFY (a trigger).
   const unlisten = relay && config.kafkaBrokers ? await database.listen("outbox", () => relay.wake()) : null;
   const timers = plays("actors") ? startTimers(db, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: () => relay?.wake() }) : null;
-  const p = providers ?? { payment: paymentSimulator(), shipping: shippingSimulator() };
+  const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : { payment: paymentSimulator(), shipping: shippingSimulator() });
+  const metrics = registry();
+  const m = shopMetrics(metrics);
   const deps: RunnerDeps = {
     db, call: providerCaller(p, config.stepTimeoutMs), now: () => new Date(),
-    maxAttempts: config.maxAttempts, onOutbox: () => relay?.wake(), onTimer: (at) => timers?.schedule(at),
+    maxAttempts: config.maxAttempts, onOutbox: () => relay?.wake(), onTimer: (at) => timers?.schedule(at), metrics: m,
   };
   const asEvent = (env: Envelope) => env;
   const order = new Runner<OrderState, OrderInput, undefined, unknown>(
@@ -148,11 +161,20 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     }, deps),
   ];
   const consumers: Consumer[] = plays("actors")
-    ? await Promise.all(runners.map((r) => bus.consume(r.kind, r.topics, (b) => r.handleBatch(b))))
+    ? await Promise.all(runners.map((r) => bus.consume(r.kind, r.topics, metered(m, r.kind, (b) => r.handleBatch(b)))))
     : [];
+  if (plays("actors")) {
+    m.consumerLag.collect(async () => (await Promise.all(runners.map(async (r) =>
+      (await bus.lag(r.kind, r.topics)).map((l) => ({ labels: { group: r.kind, topic: l.topic, partition: l.partition }, value: l.lag }))))).flat());
+  }
+  m.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox).where(eq(outbox.status, "PENDING")))[0]?.n ?? 0);
+  const probes: Record<string, () => Promise<void>> = {
+    database: async () => void (await db.execute(sql`select 1`)),
+    log: async () => void (await bus.lag(runners[0]!.kind, ["order.events"])),
+  };
   let stopped = false;
   return {
-    config, database, bus, pubsub, cache, relay, catalog,
+    config, database, bus, pubsub, cache, relay, catalog, metrics, probes, meters: m,
     orders: new OrderService(db, order),
     deadLetters: new DeadLetters(db, () => relay?.wake()),
     health: commandHealth(db, { maxOutboxAgeMs: config.maxOutboxAgeMs }),

@@ -10,10 +10,15 @@ import { authenticate, type AuthEnv } from "./auth.ts";
 import { commandGate } from "./command-gate.ts";
 import { sameOrigin } from "./csrf.ts";
 import { onError } from "./http-errors.ts";
+import { httpMetrics, opsRoutes } from "./ops.ts";
+import { withCorrelation } from "../actors/runtime/log.ts";
 import { orderPages } from "./pages/order-page.tsx";
 
 export function createApp(sys: System, secret: string) {
   const app = new Hono<AuthEnv>();
+  app.use(httpMetrics(sys.meters));
+  // Every log line of a request carries its correlation id (the caller's, or a new one).
+  app.use((c, next) => withCorrelation(c.req.header("x-correlation-id") ?? crypto.randomUUID(), next));
   app.use(secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"],
@@ -25,7 +30,7 @@ export function createApp(sys: System, secret: string) {
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
-  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.route("/", opsRoutes({ metrics: sys.metrics, probes: sys.probes }));
   app.use("/api/*", commandGate(sys.health));
   app.route("/api/products", productsApi(sys.catalog));
   app.route("/api/orders", ordersApi(sys.orders));

@@ -26,6 +26,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(",").map((b) => b.trim()).filter(Boolean) : undefined,
     kafkaSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ? num(env.KAFKA_SESSION_TIMEOUT_MS, 10_000) : undefined,
     natsUrl: env.NATS_URL || undefined,
+    providersUrl: env.PROVIDERS_URL || undefined,
     upstash: env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
       ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
       : undefined,

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { Conflict, InputError, NotFound } from "../actors/errors.ts";
 import { Unavailable } from "../actors/runtime/bus.ts";
+import { log } from "../actors/runtime/log.ts";
 
 export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) return err.getResponse();
@@ -15,7 +16,7 @@ export function onError(err: Error, c: Context): Response {
     c.header("Retry-After", "5");
     return c.json({ error: "a dependency is unavailable, nothing was changed; try again shortly" }, 503);
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: err.stack }));
+  log.error("unhandled", { path: c.req.path, error: err });
   return c.json({ error: "internal error" }, 500);
 }
 

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { startSystem } from "../actors/system.ts";
 import { createApp } from "./app.ts";
 import { configFromEnv } from "./config.ts";
+import { opsRoutes } from "./ops.ts";
 import { signingSecret } from "./secret.ts";
 
 const { values } = parseArgs({ options: { role: { type: "string" } }, allowPositionals: true });
@@ -17,13 +18,16 @@ if (config.databaseUrl && !process.env.JWT_SECRET) {
 const sys = await startSystem(config);
 const server = config.roles.includes("edge")
   ? Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: createApp(sys, signingSecret(config.dataDir)).fetch, idleTimeout: 60 })
-  : null;
+  : process.env.METRICS_PORT
+    // actors and relays serve only /metrics, /healthz and /readyz, and only when asked to
+    ? Bun.serve({ port: Number(process.env.METRICS_PORT), fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
+    : null;
 
 console.log(JSON.stringify({
   level: "info", msg: "saga-shop started", roles: config.roles, url: server ? `http://localhost:${server.port}` : null,
   database: config.databaseUrl ? "postgres" : config.dataDir, log: config.kafkaBrokers ? "kafka" : "database",
 }));
-if (server && !config.databaseUrl) {
+if (server && config.roles.includes("edge") && !config.databaseUrl) {
   console.log(`\n  saga-shop is running on http://localhost:${server.port}\n  get a token: npx bun run token --role customer --sub alice   (or --role admin)\n`);
 }
 

@@ -28,6 +28,8 @@ export interface Bus {
   readonly partitions: number;
   publish(records: BusRecord[]): Promise<void>;
   consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer>;
+  /** Messages not yet committed by `group`, per topic-partition (for metrics). */
+  lag(group: string, topics: readonly Topic[]): Promise<{ topic: Topic; partition: number; lag: number }[]>;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import { consumerOffsets, log } from "../../db/schema.ts";
 import type { Topic } from "../contracts/index.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "./bus.ts";
 import { partitionFor } from "./murmur2.ts";
+import { log as logger } from "./log.ts";
 import { Mutex, Signal } from "./signal.ts";
 
 // Per topic-partition; a consumer further behind reads the table.
@@ -86,6 +87,14 @@ export class EmbeddedBus implements Bus {
     await g.join(member);
     const joined = g;
     return { stop: () => joined.leave(member) };
+  }
+
+  async lag(group: string, topics: readonly Topic[]) {
+    const committed = await this.committed(group);
+    return topics.flatMap((topic) => Array.from({ length: this.partitions }, (_, partition) => {
+      const k = tp(topic, partition);
+      return { topic, partition, lag: Math.max(0, (this.next.get(k) ?? 0) - (committed.get(k) ?? 0)) };
+    }));
   }
 
   /** The members of a group, for tests and metrics: partitions per member. */
@@ -265,7 +274,7 @@ class Lane {
         backoff = 50;
       } catch (err) {
         // Not committed: the same records come again after a pause.
-        console.error(JSON.stringify({ level: "warn", msg: "batch failed, will redeliver", group: this.group, error: String(err) }));
+        logger.warn("batch failed, will redeliver", { group: this.group, error: err });
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 2000);
       }

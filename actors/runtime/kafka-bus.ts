@@ -11,6 +11,7 @@ import { TOPICS } from "../contracts/index.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "./bus.ts";
 import { Unavailable } from "./bus.ts";
 import { partitionFor } from "./murmur2.ts";
+import { log } from "./log.ts";
 import { Mutex } from "./signal.ts";
 
 export type KafkaBusOptions = {
@@ -49,6 +50,7 @@ export const copartitioned = ({ cluster }: { cluster: { findTopicPartitionMetada
 export class KafkaBus implements Bus {
   readonly partitions: number;
   private consumers = new Set<Consumer>();
+  private admin: Admin | null = null;
 
   private constructor(private kafka: Kafka, private producer: Producer, private opts: KafkaBusOptions) {
     this.partitions = opts.partitions;
@@ -60,8 +62,9 @@ export class KafkaBus implements Bus {
       clientId: opts.clientId ?? "saga-shop",
       brokers: opts.brokers,
       logLevel: logLevel.WARN,
-      logCreator: () => ({ namespace, level, log }) => {
-        if (level <= logLevel.WARN) console.error(JSON.stringify({ level: level === logLevel.ERROR ? "error" : "warn", msg: log.message, kafka: namespace }));
+      logCreator: () => ({ namespace, level, log: entry }) => {
+        if (level === logLevel.ERROR) log.error(entry.message, { kafka: namespace });
+        else if (level === logLevel.WARN) log.warn(entry.message, { kafka: namespace });
       },
       retry: { initialRetryTime: 100, retries: 8 },
     });
@@ -107,7 +110,7 @@ export class KafkaBus implements Bus {
       retry: { initialRetryTime: 100, retries: 1_000_000 },
     });
     consumer.on(consumer.events.CRASH, (e) => {
-      console.error(JSON.stringify({ level: "error", msg: "kafka consumer crashed", group, error: String(e.payload.error), restart: e.payload.restart }));
+      log.error("kafka consumer crashed", { group, error: e.payload.error, restart: e.payload.restart });
     });
     let joined!: () => void;
     const hasJoined = new Promise<void>((r) => (joined = r));
@@ -143,8 +146,29 @@ export class KafkaBus implements Bus {
     return c;
   }
 
+  async lag(group: string, topics: readonly Topic[]) {
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    const admin = this.admin;
+    const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
+    const out: { topic: Topic; partition: number; lag: number }[] = [];
+    for (const t of committed) {
+      const topic = asTopic(t.topic);
+      const ends = await admin.fetchTopicOffsets(t.topic);
+      for (const p of t.partitions) {
+        const end = ends.find((e) => e.partition === p.partition);
+        const from = p.offset === "-1" ? Number(end?.low ?? 0) : Number(p.offset);
+        out.push({ topic, partition: p.partition, lag: Math.max(0, Number(end?.high ?? 0) - from) });
+      }
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.admin?.disconnect();
     await this.producer.disconnect();
   }
 }
@@ -157,7 +181,7 @@ async function deliver(consumer: KafkaConsumer, handler: BatchHandler, topic: To
     await handler({ messages });
   } catch (err) {
     // Not committed: read the batch again after a pause.
-    console.error(JSON.stringify({ level: "warn", msg: "batch failed, will redeliver", topic, partition, error: String(err) }));
+    log.warn("batch failed, will redeliver", { topic, partition, error: err });
     await new Promise((r) => setTimeout(r, 200));
     consumer.seek({ topic, partition, offset: String(first.offset) });
     return false;
@@ -166,7 +190,7 @@ async function deliver(consumer: KafkaConsumer, handler: BatchHandler, topic: To
     await consumer.commitOffsets([{ topic, partition, offset: next }]);
   } catch (err) {
     // Lost the partition in a rebalance: its next owner gets the batch again, and dedupes it.
-    console.error(JSON.stringify({ level: "warn", msg: "offset commit failed", topic, partition, error: String(err) }));
+    log.warn("offset commit failed", { topic, partition, error: err });
   }
   return true;
 }

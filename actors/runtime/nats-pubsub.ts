@@ -8,6 +8,7 @@
  * into the caller, which publishes after its commit and must not be failed by a broker.
  */
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { log } from "./log.ts";
 import type { PubSub } from "./pubsub.ts";
 
 export type NatsPubSub = PubSub & { close(): Promise<void> };
@@ -34,7 +35,7 @@ export async function natsPubSub(url: string): Promise<NatsPubSub> {
   const warnOnce = (reason: string, err?: unknown) => {
     if (warned.has(reason)) return;
     warned.add(reason);
-    console.warn(`nats pubsub (${url}): ${reason}`, err instanceof Error ? err.message : "");
+    log.warn(`nats pubsub: ${reason}`, { url, error: err });
   };
   void (async () => {
     for await (const s of nc.status()) {

@@ -8,6 +8,7 @@ import type { Db } from "../../db/client.ts";
 import { outbox } from "../../db/schema.ts";
 import { TOPICS, type Topic } from "../contracts/index.ts";
 import type { Bus } from "./bus.ts";
+import { log } from "./log.ts";
 import { Signal } from "./signal.ts";
 
 export type Relay = { wake(): void; stop(): Promise<void>; /** resolves when nothing is pending */ idle(): Promise<void> };
@@ -59,7 +60,7 @@ export function startRelay(db: Db, bus: Bus, opts: { lingerMs: number } = { ling
           if (opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
         }
       } catch (err) {
-        console.error(JSON.stringify({ level: "warn", msg: "outbox relay failed, retrying", error: String(err) }));
+        log.warn("outbox relay failed, retrying", { error: err });
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 2000);
       }

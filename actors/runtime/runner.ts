@@ -10,6 +10,7 @@ import { deadLetters, outbox, processedEvents, timers } from "../../db/schema.ts
 import { ContractError, envelope, parseEnvelope, topicOf, type Emit, type Envelope } from "../contracts/index.ts";
 import type { Actor, Call, Outcome, TimerSet } from "./actor.ts";
 import type { Batch, Delivered } from "./bus.ts";
+import type { ShopMetrics } from "./metrics.ts";
 import type { Resources, StateStore } from "./stores.ts";
 
 export type Binding<S, M, R, Res> = {
@@ -33,7 +34,21 @@ export type RunnerDeps = {
   onOutbox(): void;
   /** told after a commit that set timers, with the earliest */
   onTimer?(at: Date): void;
+  metrics?: Pick<ShopMetrics, "messages" | "deadLetters" | "stepDuration">;
 };
+
+/** The saga step a request event starts; its answer's time minus the request's is the step's duration. */
+function stepOf(cause: Envelope): string | null {
+  switch (cause.type) {
+    case "order.OrderCreated.v1": return "inventory";
+    case "order.PaymentRequested.v1": return "payment";
+    case "order.PaymentCaptureRequested.v1": return "capture";
+    case "order.ShipmentRequested.v1": return "shipping";
+    case "order.RefundRequested.v1": return "refund";
+    case "ops.RetryRequested.v1": return cause.payload.step;
+    default: return null;
+  }
+}
 
 type Item = { d: Delivered; env: Envelope };
 type Poison = { d: Delivered; error: string; attempts: number };
@@ -41,7 +56,10 @@ type Writes<S> = {
   states: Map<string, S>;
   outbox: (typeof outbox.$inferInsert)[];
   timers: Map<string, { key: string; name: string; set: TimerSet | null }>;
+  /** tallied in the transaction, recorded only once it commits */
+  tally: { ok: number; ignored: number; parked: number; steps: { step: string; seconds: number }[] };
 };
+const emptyWrites = <S>(): Writes<S> => ({ states: new Map(), outbox: [], timers: new Map(), tally: { ok: 0, ignored: 0, parked: 0, steps: [] } });
 
 export class Runner<S, M, R, Res> {
   private failures = new Map<string, number>();
@@ -94,7 +112,7 @@ export class Runner<S, M, R, Res> {
   async execute(key: string, input: M): Promise<Outcome<S, R>> {
     const outcome = await this.deps.db.transaction(async (tx) => {
       const states = await this.b.store.load(tx, [key], true);
-      const w: Writes<S> = { states: new Map(), outbox: [], timers: new Map() };
+      const w = emptyWrites<S>();
       const out = this.apply(w, key, states.get(key) ?? null, input, null, undefined, undefined);
       await this.write(tx, w);
       return out;
@@ -113,10 +131,11 @@ export class Runner<S, M, R, Res> {
     // before the calls still holds inside the transaction.
     const planned = this.b.actor.plan ? await this.b.store.load(db, keys(unique), false) : null;
     const results = planned ? await this.callProviders(unique, planned, now) : new Map<string, unknown>();
-    const w: Writes<S> = { states: new Map(), outbox: [], timers: new Map() };
+    let w = emptyWrites<S>();
     if (unique.length === 0 && poison.length === 0) return;
     let changedResources: string[] = [];
     await db.transaction(async (tx) => {
+      w = emptyWrites<S>(); // a retried transaction starts over
       // Marking first tells which messages are new: a redelivered one is skipped.
       const fresh = await this.markProcessed(tx, unique, poisonId);
       const byKey = groupByKey(fresh);
@@ -141,6 +160,20 @@ export class Runner<S, M, R, Res> {
     });
     this.after(w.states, w.outbox.length > 0, earliestOf([...w.timers.values()].flatMap((t) => (t.set ? [t.set] : []))));
     if (changedResources.length > 0) this.b.afterResources?.(changedResources);
+    this.record(w.tally);
+  }
+
+  private record(t: Writes<S>["tally"]) {
+    const m = this.deps.metrics;
+    if (!m) return;
+    const group = this.kind;
+    if (t.ok) m.messages.inc({ group, outcome: "ok" }, t.ok);
+    if (t.ignored) m.messages.inc({ group, outcome: "ignored" }, t.ignored);
+    if (t.parked) {
+      m.messages.inc({ group, outcome: "dead_letter" }, t.parked);
+      m.deadLetters.inc({ group }, t.parked);
+    }
+    for (const s of t.steps) m.stepDuration.observe({ step: s.step }, s.seconds);
   }
 
   private async markProcessed(tx: Q, items: Item[], poisonId?: string): Promise<Item[]> {
@@ -156,7 +189,11 @@ export class Runner<S, M, R, Res> {
   private apply(w: Writes<S>, key: string, s: S | null, input: M, cause: Envelope | null, res: R | undefined, result: Res | undefined) {
     const now = this.deps.now();
     const out = this.b.actor.decide(s, input, { now, res: res as R, result });
-    if (out.kind !== "ok") return out;
+    if (out.kind !== "ok") {
+      w.tally.ignored++;
+      return out;
+    }
+    w.tally.ok++;
     if (out.state !== null) w.states.set(key, out.state);
     for (const e of out.emit) this.emit(w, e, key, now, cause);
     for (const name of out.cancelTimers ?? []) w.timers.set(`${key}\0${name}`, { key, name, set: null });
@@ -166,6 +203,9 @@ export class Runner<S, M, R, Res> {
 
   private emit(w: Writes<S>, e: Emit, key: string, now: Date, cause: Envelope | null) {
     const env = envelope(e, key, now, cause, crypto.randomUUID());
+    // A participant answering a request closes a saga step (clocks may differ: never below 0).
+    const step = cause && this.kind !== "order" && this.kind !== "projector" ? stepOf(cause) : null;
+    if (step) w.tally.steps.push({ step, seconds: Math.max(0, (now.getTime() - Date.parse(cause!.timestamp)) / 1000) });
     w.outbox.push({ eventId: env.eventId, topic: topicOf(env.type), key, type: env.type, message: JSON.stringify(env) });
   }
 
@@ -196,6 +236,7 @@ export class Runner<S, M, R, Res> {
       consumer: this.kind, topic: p.d.topic, partition: p.d.partition, offset: String(p.d.offset),
       key: p.d.key, error: p.error, attempts: p.attempts, message: p.d.value,
     }))).onConflictDoNothing().returning({ topic: deadLetters.topic, partition: deadLetters.partition, offset: deadLetters.offset });
+    w.tally.parked += parked.length;
     for (const p of poison) {
       if (!parked.some((r) => r.topic === p.d.topic && r.partition === p.d.partition && r.offset === String(p.d.offset))) continue;
       this.emit(w, {

@@ -7,6 +7,7 @@ import { asc, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { outbox, timers } from "../../db/schema.ts";
 import { envelope, topicOf } from "../contracts/index.ts";
+import { log } from "./log.ts";
 import { Signal } from "./signal.ts";
 
 export type Timers = {
@@ -46,7 +47,7 @@ export function startTimers(db: Db, opts: { tickMs: number; now(): Date; onOutbo
         if (n > 0) opts.onOutbox();
         if (n < 500) await signal.wait(opts.tickMs);
       } catch (err) {
-        console.error(JSON.stringify({ level: "warn", msg: "timer sweep failed", error: String(err) }));
+        log.warn("timer sweep failed", { error: err });
         await signal.wait(opts.tickMs * 4);
       }
     }

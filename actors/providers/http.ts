@@ -1,0 +1,72 @@
+/**
+ * Payment and shipping providers over HTTP: clients of deploy/provider-sim.ts (or anything
+ * speaking its protocol). Only a parsed answer is returned; a network error, a non-2xx
+ * status or an answer of the wrong shape throws, so the runtime retries the message, which
+ * the idempotency key makes safe.
+ */
+import { z } from "zod";
+import type { PaymentResult } from "../payment.ts";
+import type { ShippingResult } from "../shipping.ts";
+import type { AuthorizeInput, PaymentProvider, PaymentRef, ShipInput, ShippingProvider } from "./ports.ts";
+
+/**
+ * The runtime's caller already races its step timeout; this bound only stops a hanging
+ * call (tok_timeout) from holding a socket forever once the caller has moved on.
+ */
+const FETCH_TIMEOUT_MS = 30_000;
+
+const failed = z.object({ ok: z.literal(false), reason: z.string() });
+const PaymentAnswer = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), paymentId: z.string().min(1) }),
+  failed,
+]) satisfies z.ZodType<PaymentResult>;
+const ShippingAnswer = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), trackingNumber: z.string().min(1), carrier: z.string().min(1) }),
+  failed,
+]) satisfies z.ZodType<ShippingResult>;
+
+/** Providers that call the service at `baseUrl`, e.g. `http://provider-sim:4010`. */
+export function httpProviders(baseUrl: string): { payment: PaymentProvider; shipping: ShippingProvider } {
+  const base = baseUrl.replace(/\/+$/, "");
+  const post = <I, R>(path: string, answer: z.ZodType<R>) => async (idempotencyKey: string, input: I): Promise<R> => {
+    const url = `${base}${path}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ idempotencyKey, input }),
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new Error(`POST ${url} failed: ${err instanceof Error ? err.message : err}`, { cause: err });
+    }
+    const text = await res.text();
+    // A 4xx is a bug on our side and a retry will not fix it, but there is no answer to
+    // return either: throwing leaves the message to the runtime's retry and dead-letter path.
+    if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);
+    const parsed = answer.safeParse(parseJson(text));
+    if (!parsed.success) throw new Error(`POST ${url} answered an unexpected body: ${text.slice(0, 200)}`);
+    return parsed.data;
+  };
+
+  return {
+    payment: {
+      authorize: post<AuthorizeInput, PaymentResult>("/payment/authorize", PaymentAnswer),
+      capture: post<PaymentRef, PaymentResult>("/payment/capture", PaymentAnswer),
+      refund: post<PaymentRef, PaymentResult>("/payment/refund", PaymentAnswer),
+    },
+    shipping: {
+      ship: post<ShipInput, ShippingResult>("/shipping/ship", ShippingAnswer),
+    },
+  };
+}
+
+/** The JSON in `text`, or undefined (which no answer schema accepts). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

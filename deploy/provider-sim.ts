@@ -1,0 +1,85 @@
+/**
+ * The payment and shipping simulators as one small HTTP service. In distributed mode the
+ * actors run as several processes that may be killed at any moment; the card processor and
+ * the carrier must outlive them and keep one ledger, like real ones, so they live here.
+ *
+ *   POST /payment/authorize  {"idempotencyKey", "input": AuthorizeInput} -> PaymentResult
+ *   POST /payment/capture    {"idempotencyKey", "input": PaymentRef}     -> PaymentResult
+ *   POST /payment/refund     {"idempotencyKey", "input": PaymentRef}     -> PaymentResult
+ *   POST /shipping/ship      {"idempotencyKey", "input": ShipInput}      -> ShippingResult
+ *   GET  /ledger[?orderId=]     -> LedgerEntry[]   (every money movement, oldest first)
+ *   GET  /shipments[?orderId=]  -> Shipment[]      (every booked parcel, oldest first)
+ *
+ * A decline is an answer (200 `{"ok": false, "reason"}`); a malformed request is 400
+ * `{"error", "field"}`. `tok_timeout` never answers: the client's timeout handles it.
+ *
+ * Run as a script: PORT (default 4010), LATENCY_MS.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { Address, Attempt, Line, Money } from "../actors/contracts/index.ts";
+import { paymentSimulator, type PaymentSimulator } from "../actors/providers/payment-sim.ts";
+import type { AuthorizeInput, PaymentRef, ShipInput } from "../actors/providers/ports.ts";
+import { shippingSimulator, type ShippingSimulator } from "../actors/providers/shipping-sim.ts";
+import { onError } from "../edge/http-errors.ts";
+import { jsonBody } from "../edge/validate.ts";
+
+export type ProviderSim = {
+  url: string;
+  stop(): Promise<void>;
+  payment: PaymentSimulator;
+  shipping: ShippingSimulator;
+  /** Requests still being handled (a hanging `tok_timeout` is one until its client goes). */
+  pendingRequests(): number;
+};
+
+const AuthorizeInputSchema = z.object({ amount: Money, currency: z.string().length(3), token: z.string(), attempt: Attempt }) satisfies z.ZodType<AuthorizeInput>;
+const PaymentRefSchema = z.object({ paymentId: z.string().min(1), amount: Money }) satisfies z.ZodType<PaymentRef>;
+const ShipInputSchema = z.object({ address: Address, items: z.array(Line), attempt: Attempt }) satisfies z.ZodType<ShipInput>;
+
+/** Starts the service; `port: 0` picks a free port (see `url`). */
+export function startProviderSim(opts: { port: number; latencyMs?: number }): ProviderSim {
+  const payment = paymentSimulator({ latencyMs: opts.latencyMs });
+  const shipping = shippingSimulator({ latencyMs: opts.latencyMs });
+  const app = new Hono()
+    .post("/payment/authorize", route(AuthorizeInputSchema, payment.authorize))
+    .post("/payment/capture", route(PaymentRefSchema, payment.capture))
+    .post("/payment/refund", route(PaymentRefSchema, payment.refund))
+    .post("/shipping/ship", route(ShipInputSchema, shipping.ship))
+    .get("/ledger", (c) => c.json(payment.ledger().filter(ofOrder(c.req.query("orderId")))))
+    .get("/shipments", (c) => c.json(shipping.shipments().filter(ofOrder(c.req.query("orderId")))))
+    .onError(onError);
+
+  // Longer than the client's 30 s fetch timeout, so the client decides when a hanging call
+  // ends; the server only drops connections whose client vanished without closing them.
+  const server = Bun.serve({ port: opts.port, idleTimeout: 60, fetch: app.fetch });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    stop: () => server.stop(true),
+    payment,
+    shipping,
+    pendingRequests: () => server.pendingRequests,
+  };
+}
+
+/**
+ * A POST handler: parse `{idempotencyKey, input}`, call the simulator, answer its result.
+ * A `tok_timeout` answer never settles; when its client goes, Bun aborts the request and
+ * drops it from `pendingRequests`, and the stuck handler, referenced by nothing, is collected.
+ */
+function route<I, R>(input: z.ZodType<I>, call: (key: string, input: I) => Promise<R>) {
+  const body = z.object({ idempotencyKey: z.string().min(1), input });
+  return async (c: Context) => {
+    const req = await jsonBody(c, body);
+    return c.json(await call(req.idempotencyKey, req.input));
+  };
+}
+
+const ofOrder = (orderId: string | undefined) => (r: { orderId?: string }) => orderId === undefined || r.orderId === orderId;
+
+if (import.meta.main) {
+  const latency = Number(process.env.LATENCY_MS ?? 0);
+  const sim = startProviderSim({ port: Number(process.env.PORT ?? 4010), latencyMs: Number.isFinite(latency) ? latency : 0 });
+  console.log(`provider simulator listening on ${sim.url}`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => sim.stop().then(() => process.exit(0)));
+}

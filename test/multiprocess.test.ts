@@ -1,0 +1,165 @@
+/**
+ * The distributed shop as separate OS processes on Postgres + Kafka + NATS: one relay,
+ * two actors, two edges, the card processor and carrier as an outside service. Live
+ * updates fan out across edges, and a `kill -9` of an actors process mid-run loses,
+ * duplicates and oversells nothing.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import postgres from "postgres";
+import { TOPICS } from "../actors/contracts/index.ts";
+import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
+import { startProviderSim } from "../deploy/provider-sim.ts";
+import { issueToken } from "../edge/auth.ts";
+import { freshPostgres, NATS_URL } from "./engines.ts";
+import { ADDRESS } from "./kit.ts";
+import { freePort, spawnRole, type ShopProcess } from "./processes.ts";
+
+const SECRET = crypto.randomUUID() + crypto.randomUUID();
+let mock: KafkaMock;
+let pg: Awaited<ReturnType<typeof freshPostgres>>;
+let sim: ReturnType<typeof startProviderSim>;
+let sql: ReturnType<typeof postgres>;
+const procs: ShopProcess[] = [];
+let edges: string[] = [];
+
+beforeAll(async () => {
+  mock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions: 8 })) });
+  pg = await freshPostgres();
+  sim = startProviderSim({ port: 0, latencyMs: 1 });
+  const env = {
+    DATABASE_URL: pg.url, KAFKA_BROKERS: mock.bootstrap.join(","), NATS_URL, JWT_SECRET: SECRET,
+    PROVIDERS_URL: sim.url, PARTITIONS: "8", KAFKA_SESSION_TIMEOUT_MS: "3000", HANDLING_TIME_MS: "100",
+    STEP_TIMEOUT_MS: "3000", TIMER_TICK_MS: "100", SEED_CATALOG: "true",
+  };
+  procs.push(await spawnRole("relay", "relay", env));
+  const [a1, a2, e1, e2] = await Promise.all([
+    spawnRole("actors1", "actors", env), spawnRole("actors2", "actors", env),
+    freePort().then((p) => spawnRole("edge1", "edge", env, p)), freePort().then((p) => spawnRole("edge2", "edge", env, p)),
+  ]);
+  procs.push(a1!, a2!, e1!, e2!);
+  edges = [e1!, e2!].map((e) => `http://127.0.0.1:${e.port}`);
+  sql = postgres(pg.url, { max: 2, onnotice: () => {} });
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of procs) p.kill(9);
+  await Promise.all(procs.map((p) => p.exited));
+  await sql?.end({ timeout: 1 });
+  await sim?.stop();
+  await mock?.stop();
+  await pg?.drop();
+}, 60_000);
+
+const token = (sub: string, role: "customer" | "admin" = "customer") => issueToken(SECRET, { sub, role });
+
+async function place(edge: string, customer: string, o: { sku: string; card: string; postalCode?: string }) {
+  const res = await fetch(`${edge}/api/orders`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${await token(customer)}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+    body: JSON.stringify({ items: [{ sku: o.sku, qty: 1 }], shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode }, paymentToken: o.card }),
+  });
+  if (res.status !== 202) throw new Error(`place: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { orderId: string }).orderId;
+}
+
+async function statuses(ids: string[]): Promise<Map<string, { status: string; timeline: { status: string }[] }>> {
+  const rows = await sql<{ id: string; status: string; view: { timeline: { status: string }[] } }[]>`
+    SELECT id, status, view FROM ordering.order_views WHERE id = ANY(${ids})`;
+  return new Map(rows.map((r) => [r.id, { status: r.status, timeline: r.view.timeline }]));
+}
+
+async function until(check: () => Promise<boolean>, what: string, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(200);
+  }
+}
+
+describe("distributed shop in separate processes", () => {
+  test("a customer watching on edge 1 sees a cancel made through edge 2", async () => {
+    const id = await place(edges[1]!, "fan", { sku: "BOK-002", card: "tok_decline" });
+    await until(async () => (await statuses([id])).get(id)?.status === "PAYMENT_FAILED", "payment to fail", 30_000);
+    const abort = new AbortController();
+    const res = await fetch(`${edges[0]}/orders/${id}/stream`, { headers: { cookie: `session=${await token("fan")}` }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const seen: string[] = [];
+    const reading = (async () => {
+      const dec = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen.push(dec.decode(value));
+        if (seen.join("").includes('data-status="CANCELLED"')) return;
+      }
+    })();
+    await until(async () => seen.join("").includes('data-status="PAYMENT_FAILED"'), "the stream's first state", 10_000);
+    const cancel = await fetch(`${edges[1]}/api/orders/${id}/cancel`, { method: "POST", headers: { authorization: `Bearer ${await token("fan")}` } });
+    expect(cancel.status).toBe(202);
+    await Promise.race([reading, Bun.sleep(20_000)]);
+    abort.abort();
+    expect(seen.join("")).toContain('data-status="CANCELLED"');
+  }, 60_000);
+
+  test("1,000 mixed orders survive kill -9 of an actors process: same outcomes, nothing twice, nothing oversold", async () => {
+    // Enough stock for everyone: each order's outcome then depends only on its card and address.
+    await sql`UPDATE inventory.stock SET on_hand = on_hand + 10000`;
+    const before = await sql<{ sku: string; on_hand: number; reserved: number }[]>`SELECT sku, on_hand, reserved FROM inventory.stock`;
+    const kinds = [
+      { card: "tok_visa", expect: "SHIPPED" },
+      { card: "tok_mastercard", expect: "SHIPPED" },
+      { card: "tok_decline", expect: "PAYMENT_FAILED" },
+      { card: "tok_visa", postalCode: "00000", expect: "SHIPPING_FAILED" },
+    ];
+    const skus = ["AUD-005", "BOK-002", "SPT-009", "TOY-007", "HOM-002"];
+    const placed: { id: string; expect: string; sku: string }[] = [];
+    let killed = false;
+    for (let i = 0; i < 1000; i += 20) {
+      const batch = await Promise.all(Array.from({ length: 20 }, async (_, j) => {
+        const n = i + j;
+        const k = kinds[n % kinds.length]!;
+        const sku = skus[n % skus.length]!;
+        const id = await place(edges[n % 2]!, `mp-${n % 37}`, { sku, card: k.card, postalCode: k.postalCode });
+        return { id, expect: k.expect, sku };
+      }));
+      placed.push(...batch);
+      if (!killed && placed.length >= 300) {
+        procs[1]!.kill(9);
+        killed = true;
+      }
+    }
+    const ids = placed.map((p) => p.id);
+    await until(async () => {
+      const now = await statuses(ids);
+      return placed.every((p) => now.get(p.id)?.status === p.expect);
+    }, "every order's final status", 180_000);
+
+    const final = await statuses(ids);
+    for (const p of placed) {
+      const timeline = final.get(p.id)!.timeline.map((t) => t.status);
+      expect(new Set(timeline).size).toBe(timeline.length);
+    }
+    // The outside card processor and carrier: nothing charged or shipped twice.
+    const ledger = sim.payment.ledger();
+    const captures = new Map<string, number>();
+    for (const e of ledger.filter((x) => x.kind === "capture")) captures.set(e.paymentId, (captures.get(e.paymentId) ?? 0) + 1);
+    expect([...captures.values()].every((n) => n === 1)).toBe(true);
+    const shippedIds = new Set(placed.filter((p) => p.expect === "SHIPPED").map((p) => p.id));
+    expect(captures.size).toBe(shippedIds.size);
+    const authorizedOrders = ledger.filter((x) => x.kind === "authorize").map((x) => x.orderId);
+    expect(authorizedOrders.length).toBe(new Set(authorizedOrders).size);
+    const shipments = sim.shipping.shipments();
+    expect(shipments.length).toBe(shippedIds.size);
+    expect(new Set(shipments.map((s) => s.orderId))).toEqual(shippedIds);
+    // Stock: sold units left on_hand exactly once; failed orders still hold their reservation.
+    const after = new Map((await sql<{ sku: string; on_hand: number; reserved: number }[]>`SELECT sku, on_hand, reserved FROM inventory.stock`).map((r) => [r.sku, r]));
+    for (const b of before) {
+      const a = after.get(b.sku)!;
+      const mine = placed.filter((p) => p.sku === b.sku);
+      expect(a.on_hand).toBe(b.on_hand - mine.filter((p) => p.expect === "SHIPPED").length);
+      expect(a.reserved).toBe(b.reserved + mine.filter((p) => p.expect !== "SHIPPED").length);
+      expect(a.reserved).toBeLessThanOrEqual(a.on_hand);
+    }
+  }, 300_000);
+});
