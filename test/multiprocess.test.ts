@@ -12,7 +12,7 @@ import { startProviderSim } from "../deploy/provider-sim.ts";
 import { issueToken } from "../edge/auth.ts";
 import { freshPostgres, NATS_URL } from "./engines.ts";
 import { ADDRESS } from "./kit.ts";
-import { freePort, spawnRole, type ShopProcess } from "./processes.ts";
+import { ARTIFACTS, freePort, spawnRole, type ShopProcess } from "./processes.ts";
 
 const SECRET = crypto.randomUUID() + crypto.randomUUID();
 let mock: KafkaMock;
@@ -20,6 +20,7 @@ let pg: Awaited<ReturnType<typeof freshPostgres>>;
 let sim: ReturnType<typeof startProviderSim>;
 let sql: ReturnType<typeof postgres>;
 const procs: ShopProcess[] = [];
+let sharedEnv: Record<string, string> = {};
 let edges: string[] = [];
 
 beforeAll(async () => {
@@ -31,6 +32,7 @@ beforeAll(async () => {
     PROVIDERS_URL: sim.url, PARTITIONS: "8", KAFKA_SESSION_TIMEOUT_MS: "3000", HANDLING_TIME_MS: "100",
     STEP_TIMEOUT_MS: "3000", TIMER_TICK_MS: "100", SEED_CATALOG: "true",
   };
+  sharedEnv = env;
   procs.push(await spawnRole("relay", "relay", env));
   const [a1, a2, e1, e2] = await Promise.all([
     spawnRole("actors1", "actors", env), spawnRole("actors2", "actors", env),
@@ -78,7 +80,8 @@ async function until(check: () => Promise<boolean>, what: string, ms: number) {
 
 describe("distributed shop in separate processes", () => {
   test("a customer watching on edge 1 sees a cancel made through edge 2", async () => {
-    const id = await place(edges[1]!, "fan", { sku: "BOK-002", card: "tok_decline" });
+    // A SKU of its own: releasing this order's stock must not race the next test's counts.
+    const id = await place(edges[1]!, "fan", { sku: "LAP-002", card: "tok_decline" });
     await until(async () => (await statuses([id])).get(id)?.status === "PAYMENT_FAILED", "payment to fail", 30_000);
     const abort = new AbortController();
     const res = await fetch(`${edges[0]}/orders/${id}/stream`, { headers: { cookie: `session=${await token("fan")}` }, signal: abort.signal });
@@ -162,4 +165,15 @@ describe("distributed shop in separate processes", () => {
       expect(a.reserved).toBeLessThanOrEqual(a.on_hand);
     }
   }, 300_000);
+
+  test("SIGTERM drains an actors process: it exits 0 and its orders finish on the other member", async () => {
+    const replacement = await spawnRole("actors3", "actors", sharedEnv);
+    procs.push(replacement);
+    const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => place(edges[i % 2]!, `term-${i}`, { sku: "BOK-002", card: "tok_visa" })));
+    const leaving = procs[2]!;
+    leaving.kill(15);
+    expect(await Promise.race([leaving.exited, Bun.sleep(30_000).then(() => "still running")])).toBe(0);
+    expect(await Bun.file(`${ARTIFACTS}/actors2.log`).text()).toContain('"msg":"shutting down"');
+    await until(async () => [...(await statuses(ids)).values()].filter((o) => o.status === "SHIPPED").length === ids.length, "orders to ship", 120_000);
+  }, 200_000);
 });

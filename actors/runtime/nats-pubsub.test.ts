@@ -3,9 +3,24 @@
  * and NATS (two connections, as two edge processes would hold). NATS tests need the server
  * at TEST_NATS_URL (default nats://127.0.0.1:4222) and fail when it is not there.
  */
-import { afterEach, beforeEach, describe, expect, spyOn, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { setLogWriter, type Level } from "./log.ts";
 import { natsPubSub } from "./nats-pubsub.ts";
 import { memoryPubSub, subjects, type PubSub } from "./pubsub.ts";
+
+/** Captures the warnings the structured logger writes while `fn` runs. */
+async function warningsOf(fn: () => void | Promise<void>): Promise<{ msg: string; url?: string }[]> {
+  const lines: { msg: string; url?: string }[] = [];
+  const previous = setLogWriter((line, level: Level) => {
+    if (level === "warn") lines.push(JSON.parse(line));
+  });
+  try {
+    await fn();
+  } finally {
+    setLogWriter(previous);
+  }
+  return lines;
+}
 
 const NATS_URL = process.env.TEST_NATS_URL ?? "nats://127.0.0.1:4222";
 const START_NATS = "start it with `nats-server -a 127.0.0.1 -p 4222 -js &` or set TEST_NATS_URL";
@@ -95,12 +110,9 @@ function contract(name: string, open: () => Promise<Sides>) {
       await barrier(sides);
       const cyclic: Record<string, unknown> = {};
       cyclic.self = cyclic;
-      const warn = spyOn(console, "warn").mockImplementation(() => {});
-      try {
+      await warningsOf(() => {
         for (const bad of [10n, cyclic, "x".repeat(2 * 1024 * 1024)]) expect(() => a.publish(subject, bad)).not.toThrow();
-      } finally {
-        warn.mockRestore();
-      }
+      });
       const fine = Array.from({ length: 20 }, (_, i) => `fine ${i}`);
       for (const m of fine) a.publish(subject, m);
       const fineOnes = () => got.filter((d) => typeof d === "string" && d.startsWith("fine"));
@@ -145,13 +157,10 @@ describe("NATS connection", () => {
   test("publish after close does not throw", async () => {
     const ps = await openNats();
     await ps.close();
-    const warn = spyOn(console, "warn").mockImplementation(() => {});
-    try {
+    const warnings = await warningsOf(() => {
       expect(() => ps.publish(subjects.allOrders, { late: true })).not.toThrow();
-      expect(warn).toHaveBeenCalledTimes(1);
-    } finally {
-      warn.mockRestore();
-    }
+    });
+    expect(warnings).toHaveLength(1);
   });
 
   test("an unreachable server is reported with its address", async () => {
@@ -173,15 +182,12 @@ describe("NATS connection", () => {
       server.kill();
       await server.exited;
       await Bun.sleep(200);
-      const warn = spyOn(console, "warn").mockImplementation(() => {});
-      try {
+      const warnings = await warningsOf(() => {
         expect(() => {
           for (let i = 0; i < 50; i++) a.publish(subject, "while down");
         }).not.toThrow();
-        expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([`nats pubsub (${url}): disconnected, dropping live updates until it reconnects`]);
-      } finally {
-        warn.mockRestore();
-      }
+      });
+      expect(warnings.map((w) => [w.msg, w.url])).toEqual([["nats pubsub: disconnected, dropping live updates until it reconnects", url]]);
       server = await startNatsServer(port);
       await barrier({ a, b }); // both reconnected, b's subscription restored
       a.publish(subject, "after");

@@ -10,6 +10,7 @@ import { deadLetters, outbox, processedEvents, timers } from "../../db/schema.ts
 import { ContractError, envelope, parseEnvelope, topicOf, type Emit, type Envelope } from "../contracts/index.ts";
 import type { Actor, Call, Outcome, TimerSet } from "./actor.ts";
 import type { Batch, Delivered } from "./bus.ts";
+import { log } from "./log.ts";
 import type { ShopMetrics } from "./metrics.ts";
 import type { Resources, StateStore } from "./stores.ts";
 
@@ -102,7 +103,12 @@ export class Runner<S, M, R, Res> {
     } catch (err) {
       const attempts = (this.failures.get(item.env.eventId) ?? 0) + 1;
       this.failures.set(item.env.eventId, attempts);
-      if (attempts < this.deps.maxAttempts) throw err;
+      const about = { correlationId: item.env.correlationId, consumer: this.kind, type: item.env.type, eventId: item.env.eventId, attempts };
+      if (attempts < this.deps.maxAttempts) {
+        log.warn("message failed, will retry", { ...about, error: err });
+        throw err;
+      }
+      log.error("message dead-lettered", { ...about, error: err });
       this.failures.delete(item.env.eventId);
       await this.commit([], [{ d: item.d, error: String(err instanceof Error ? err.message : err), attempts }], item.env.eventId);
     }
