@@ -127,7 +127,8 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
   const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
   const catalog = new Catalog(db, cache);
-  const relay = plays("relay") ? startRelay(db, bus, { lingerMs: config.lingerMs }) : null;
+  // On Postgres any number of relays may run: they take turns per slot of keys.
+  const relay = plays("relay") ? startRelay(db, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres" }) : null;
   // Relays in other processes hear about new outbox rows through NOTIFY (a trigger).
   const unlisten = relay && config.kafkaBrokers ? await database.listen("outbox", () => relay.wake()) : null;
   const timers = plays("actors") ? startTimers(db, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: () => relay?.wake() }) : null;

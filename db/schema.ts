@@ -1,4 +1,5 @@
 /** Drizzle schema: one Postgres schema per bounded context, shared by PGlite and postgres.js. */
+import { sql } from "drizzle-orm";
 import { bigint, bigserial, integer, jsonb, pgSchema, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -70,6 +71,8 @@ export const outbox = runtime.table("outbox", {
   createdAt: ts("created_at").notNull().defaultNow(),
   claimedAt: ts("claimed_at"),
   publishedAt: ts("published_at"),
+  /** a stable hash of the key: a relay publishes a slot only while it holds it */
+  slot: integer("slot").generatedAlwaysAs(sql`abs(hashtext(key) % 16)`),
 });
 export const processedEvents = runtime.table("processed_events", {
   consumer: text("consumer").notNull(),

@@ -2,9 +2,15 @@
  * The outbox relay: claims pending rows (FOR UPDATE SKIP LOCKED, so relays never share a
  * row), publishes them in id order, then marks them published. A crash between publish and
  * mark publishes again, which consumers absorb through processed_events.
+ *
+ * When several relays share a database (`shared`), each key's events must still go out in
+ * order: a row's slot is a hash of its key, and a relay claims rows only from slots it
+ * holds (a transaction-scoped advisory lock) that have nothing in flight, so one slot is
+ * published by one relay at a time, oldest first.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import { and, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { rowsOf } from "../../db/migrate.ts";
+import type { Db, Q } from "../../db/client.ts";
 import { outbox } from "../../db/schema.ts";
 import { TOPICS, type Topic } from "../contracts/index.ts";
 import type { Bus } from "./bus.ts";
@@ -14,25 +20,31 @@ import { Signal } from "./signal.ts";
 export type Relay = { wake(): void; stop(): Promise<void>; /** resolves when nothing is pending */ idle(): Promise<void> };
 
 const BATCH = 1000;
-const STALE_MS = 30_000;
+const STALE_MS = 10_000;
+const SLOTS = 16;
+const SLOT_LOCKS = 7_262_100;
+const SLOTS_PER_TURN = 4;
 
-export function startRelay(db: Db, bus: Bus, opts: { lingerMs: number } = { lingerMs: 0 }): Relay {
+export type RelayOptions = { lingerMs: number; shared?: boolean };
+
+export function startRelay(db: Db, bus: Bus, opts: RelayOptions = { lingerMs: 0 }): Relay {
   const signal = new Signal();
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
   let lastReclaim = 0;
 
   async function step(): Promise<number> {
+    if (lastReclaim === 0 && !opts.shared) {
+      // The only relay of this database: whatever is in progress was left by a crash.
+      await db.update(outbox).set({ status: "PENDING", claimedAt: null }).where(eq(outbox.status, "IN_PROGRESS"));
+      lastReclaim = Date.now();
+    }
     if (Date.now() - lastReclaim > STALE_MS / 3) {
       lastReclaim = Date.now();
       await db.update(outbox).set({ status: "PENDING" })
         .where(and(eq(outbox.status, "IN_PROGRESS"), lt(outbox.claimedAt, new Date(Date.now() - STALE_MS))));
     }
-    const pending = db.select({ id: outbox.id }).from(outbox).where(eq(outbox.status, "PENDING"))
-      .orderBy(outbox.id).limit(BATCH).for("update", { skipLocked: true });
-    const claimed = await db.update(outbox).set({ status: "IN_PROGRESS", claimedAt: sql`now()` })
-      .where(inArray(outbox.id, pending))
-      .returning({ id: outbox.id, topic: outbox.topic, key: outbox.key, message: outbox.message });
+    const claimed = opts.shared ? await claimHeldSlots() : await claim(db, eq(outbox.status, "PENDING"));
     if (claimed.length === 0) return 0;
     claimed.sort((a, b) => a.id - b.id);
     const ids = claimed.map((r) => r.id);
@@ -44,6 +56,19 @@ export function startRelay(db: Db, bus: Bus, opts: { lingerMs: number } = { ling
     }
     await db.update(outbox).set({ status: "PUBLISHED", publishedAt: sql`now()` }).where(inArray(outbox.id, ids));
     return claimed.length;
+  }
+
+  /** Lock the free slots (until this transaction ends), then claim only those with nothing in flight. */
+  function claimHeldSlots() {
+    return db.transaction(async (tx) => {
+      // A few random free slots per turn, so that several relays share the work.
+      const held = rowsOf(await tx.execute(sql`SELECT s FROM (SELECT s FROM generate_series(0, ${SLOTS - 1}) AS s ORDER BY random()) AS free
+        WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s) LIMIT ${SLOTS_PER_TURN}`)).map((r) => Number(r.s));
+      if (held.length === 0) return [];
+      // A new statement, so it sees every claim committed before we got the locks.
+      return claim(tx, and(eq(outbox.status, "PENDING"), inArray(outbox.slot, held),
+        sql`NOT EXISTS (SELECT 1 FROM runtime.outbox busy WHERE busy.status = 'IN_PROGRESS' AND busy.slot = ${outbox.slot})`));
+    });
   }
 
   const done = (async () => {
@@ -80,6 +105,15 @@ export function startRelay(db: Db, bus: Bus, opts: { lingerMs: number } = { ling
       for (const w of idleWaiters) w();
     },
   };
+}
+
+/** Mark up to BATCH pending rows matching `where` as in progress, oldest first. */
+function claim(q: Q, where: SQL | undefined) {
+  const pending = q.select({ id: outbox.id }).from(outbox).where(where)
+    .orderBy(outbox.id).limit(BATCH).for("update", { skipLocked: true });
+  return q.update(outbox).set({ status: "IN_PROGRESS", claimedAt: sql`now()` })
+    .where(inArray(outbox.id, pending))
+    .returning({ id: outbox.id, topic: outbox.topic, key: outbox.key, message: outbox.message });
 }
 
 function asTopic(t: string): Topic {
