@@ -61,13 +61,14 @@ export function startRelay(db: Db, bus: Bus, opts: RelayOptions = { lingerMs: 0 
   /** Lock the free slots (until this transaction ends), then claim only those with nothing in flight. */
   function claimHeldSlots() {
     return db.transaction(async (tx) => {
-      // A few random free slots per turn, so that several relays share the work.
-      const held = rowsOf(await tx.execute(sql`SELECT s FROM (SELECT s FROM generate_series(0, ${SLOTS - 1}) AS s ORDER BY random()) AS free
-        WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s) LIMIT ${SLOTS_PER_TURN}`)).map((r) => Number(r.s));
+      // A few slots that have pending rows, in random order so that relays spread out.
+      const held = rowsOf(await tx.execute(sql`SELECT s FROM (
+          SELECT s FROM (SELECT DISTINCT slot AS s FROM runtime.outbox WHERE status = 'PENDING') AS pending ORDER BY random()
+        ) AS candidates WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s) LIMIT ${SLOTS_PER_TURN}`)).map((r) => Number(r.s));
       if (held.length === 0) return [];
       // A new statement, so it sees every claim committed before we got the locks.
       return claim(tx, and(eq(outbox.status, "PENDING"), inArray(outbox.slot, held),
-        sql`NOT EXISTS (SELECT 1 FROM runtime.outbox busy WHERE busy.status = 'IN_PROGRESS' AND busy.slot = ${outbox.slot})`));
+        sql`NOT EXISTS (SELECT 1 FROM runtime.outbox AS busy WHERE busy.status = 'IN_PROGRESS' AND busy.slot = "runtime"."outbox"."slot")`));
     });
   }
 

@@ -1,14 +1,26 @@
-/** A wake-up signal: `wait` resolves at the next `notify` or after `ms`. */
+/**
+ * A wake-up signal: `wait` resolves at the next `notify` or after `ms`. A notify that finds
+ * nobody waiting is kept for the next `wait`, so work announced mid-step is never missed.
+ */
 export class Signal {
   private waiters = new Set<() => void>();
+  private missed = false;
 
   notify(): void {
+    if (this.waiters.size === 0) {
+      this.missed = true;
+      return;
+    }
     const ws = this.waiters;
     this.waiters = new Set();
     for (const w of ws) w();
   }
 
   wait(ms: number): Promise<void> {
+    if (this.missed) {
+      this.missed = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
