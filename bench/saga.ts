@@ -5,28 +5,56 @@
  *   --rate N       orders offered per second (open loop); 0 = as fast as --concurrency allows
  *   --duration S   seconds of load (open loop)          --orders N    orders (closed loop)
  *   --concurrency C  requests in flight (closed loop)
+ *
+ * `bun run bench:saga -- --distributed`: the same load on the distributed shop on this
+ * machine (Postgres, a Kafka mock cluster, NATS; relay, actors and edges as separate
+ * processes), next to this machine's `pgbench -N` TPS. See bench/distributed.ts.
+ *
+ *   --edges N (2)  --actors N (2)  --partitions N (8)  --warmup N (20 orders)
+ *   --pgbench S    seconds of pgbench -N (15; 0 skips it)   --drain S (120)  --keep-logs
+ *   defaults there: --rate 250 --duration 60
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { OrderView } from "../actors/projector.ts";
 import { subjects } from "../actors/runtime/pubsub.ts";
 import { startSystem } from "../actors/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken } from "../edge/auth.ts";
+import { runDistributed } from "./distributed.ts";
+import { createLoad, pct } from "./load.ts";
 
 const { values: args } = parseArgs({
   allowPositionals: true,
   options: {
-    rate: { type: "string", default: "150" },
-    duration: { type: "string", default: "20" },
+    rate: { type: "string" },
+    duration: { type: "string" },
     orders: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "64" },
+    distributed: { type: "boolean", default: false },
+    edges: { type: "string", default: "2" },
+    actors: { type: "string", default: "2" },
+    partitions: { type: "string", default: "8" },
+    warmup: { type: "string", default: "20" },
+    pgbench: { type: "string", default: "15" },
+    drain: { type: "string", default: "120" },
+    "keep-logs": { type: "boolean", default: false },
   },
 });
+
+if (args.distributed) {
+  process.exit(await runDistributed({
+    rate: Number(args.rate ?? 250), durationS: Number(args.duration ?? 60),
+    orders: Number(args.orders), concurrency: Number(args.concurrency),
+    edges: Number(args.edges), actors: Number(args.actors), partitions: Number(args.partitions),
+    warmup: Number(args.warmup), pgbenchS: Number(args.pgbench), drainS: Number(args.drain), keepLogs: args["keep-logs"],
+  }));
+}
+
+args.rate ??= "150";
+args.duration ??= "20";
 const rate = Number(args.rate);
-const FINAL = new Set(["SHIPPED", "INVENTORY_FAILED", "PAYMENT_FAILED", "SHIPPING_FAILED"]);
 
 const dir = mkdtempSync(join(tmpdir(), "saga-bench-"));
 const statements = new Map<string, number>();
@@ -43,81 +71,20 @@ const base = `http://localhost:${server.port}`;
 const skus = (await sys.catalog.list({ limit: 100, offset: 0 })).map((p) => p.sku);
 const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => issueToken(secret, { sub: `bench-${i}`, role: "customer" })));
 
-const started = new Map<string, number>();
-const latencies: number[] = [];
-let finished = 0;
-let allDone: () => void = () => {};
-sys.pubsub.subscribe(subjects.allOrders, (data) => {
-  const v = data as OrderView;
-  const t0 = started.get(v.orderId);
-  if (t0 === undefined || !FINAL.has(v.status)) return;
-  started.delete(v.orderId);
-  latencies.push(performance.now() - t0);
-  if (++finished === placedTarget) allDone();
+const load = createLoad({
+  bases: [base], tokens, skus, rate, durationS: Number(args.duration), orders: Number(args.orders), concurrency: Number(args.concurrency),
 });
+sys.pubsub.subscribe(subjects.allOrders, load.onView);
+const { placed, errors, finished, elapsedS: elapsed, latencies } = await load.run();
+const q = (p: number) => pct(latencies, p);
 
-let placedTarget = Infinity;
-let errors = 0;
-async function placeOne(i: number) {
-  const t0 = performance.now();
-  const res = await fetch(`${base}/api/orders`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${tokens[i % tokens.length]}`, "content-type": "application/json", "idempotency-key": `bench-${i}` },
-    body: JSON.stringify({
-      items: [{ sku: skus[i % skus.length], qty: 1 }, { sku: skus[(i * 7 + 3) % skus.length], qty: 2 }],
-      shippingAddress: { name: "Bench", line1: "1 Load St", city: "Perf", postalCode: "12345", country: "US" },
-      paymentToken: "tok_visa",
-    }),
-  });
-  if (res.status !== 202) {
-    errors++;
-    return;
-  }
-  const { orderId } = (await res.json()) as { orderId: string };
-  started.set(orderId, t0);
-}
-
-const done = new Promise<void>((r) => (allDone = r));
-const t0 = performance.now();
-let placed = 0;
-if (rate > 0) {
-  const total = Math.round(rate * Number(args.duration));
-  placedTarget = total;
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await Bun.sleep(wait);
-    pending.push(placeOne(i));
-    placed++;
-  }
-  await Promise.all(pending);
-} else {
-  const total = Number(args.orders);
-  placedTarget = total;
-  let next = 0;
-  await Promise.all(Array.from({ length: Number(args.concurrency) }, async () => {
-    while (next < total) {
-      const i = next++;
-      await placeOne(i);
-      placed++;
-    }
-  }));
-}
-placedTarget = placed - errors;
-if (finished >= placedTarget) allDone();
-await Promise.race([done, Bun.sleep(120_000)]);
-const elapsed = (performance.now() - t0) / 1000;
-
-latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
 const mode = rate > 0 ? `open loop, ${rate} orders/s offered for ${args.duration} s` : `closed loop, ${args.concurrency} in flight`;
 console.log(`saga bench (embedded default: PGlite on disk, ${sys.config.partitions} partitions; ${mode})`);
 console.log(`  orders placed      ${placed} (${errors} errors)`);
 console.log(`  orders finished    ${finished}`);
 console.log(`  throughput         ${(finished / elapsed).toFixed(1)} orders/s (POST to final status, ${elapsed.toFixed(1)} s)`);
-console.log(`  latency p50        ${pct(50).toFixed(0)} ms`);
-console.log(`  latency p99        ${pct(99).toFixed(0)} ms`);
+console.log(`  latency p50        ${q(50).toFixed(0)} ms`);
+console.log(`  latency p99        ${q(99).toFixed(0)} ms`);
 console.log(`  latency max        ${(latencies.at(-1) ?? NaN).toFixed(0)} ms`);
 console.log(`  rss                ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 
