@@ -28,9 +28,10 @@ export async function spawnRole(name: string, role: string, env: Record<string, 
   return p;
 }
 
+/** A TCP port nothing listens on right now. */
 export async function freePort(): Promise<number> {
-  const s = Bun.serve({ port: 0, fetch: () => new Response("") });
-  const port = s.port!;
-  s.stop(true);
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
   return port;
 }

@@ -5,6 +5,7 @@
  * its reason to exist. Redis tests fail, never skip, when Redis is not there.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { freePort } from "../../test/processes.ts";
 import { Redis } from "@upstash/redis";
 import { RedisClient } from "bun";
 import { startUpstashBridge, type UpstashBridge } from "../../deploy/upstash-bridge.ts";
@@ -224,13 +225,6 @@ describe("upstash bridge protocol", () => {
     }
   }, 20_000);
 });
-
-async function freePort() {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
 
 /** A private redis-server we may stop, so the shared one stays up for everyone else. */
 async function startRedisServer(port: number) {

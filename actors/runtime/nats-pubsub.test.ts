@@ -4,6 +4,7 @@
  * at TEST_NATS_URL (default nats://127.0.0.1:4222) and fail when it is not there.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { freePort } from "../../test/processes.ts";
 import { setLogWriter, type Level } from "./log.ts";
 import { natsPubSub } from "./nats-pubsub.ts";
 import { memoryPubSub, subjects, type PubSub } from "./pubsub.ts";
@@ -200,13 +201,6 @@ describe("NATS connection", () => {
     }
   }, 30_000);
 });
-
-async function freePort() {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
 
 /** A private nats-server we may stop, so the shared one stays up for everyone else. */
 async function startNatsServer(port: number) {
