@@ -122,7 +122,10 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const db = database.db;
   if (config.seed) await seedCatalog(db);
   const bus: Bus = config.kafkaBrokers
-    ? await KafkaBus.open({ brokers: config.kafkaBrokers, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs })
+    ? await KafkaBus.open({
+      brokers: config.kafkaBrokers, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      lanes: config.lanes, lingerMs: config.lingerMs,
+    })
     : await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
   const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
   const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();

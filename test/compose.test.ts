@@ -50,7 +50,7 @@ const readByCode = new Set(
 const LEFT_TO_DEFAULT: Record<string, string> = {
   ROLES: "each service names its role with --role in its command (checked below)",
   DATA_DIR: "PGlite's directory: unused with DATABASE_URL, and JWT_SECRET is set, so no secret file is written",
-  LANES: "consumer loops of the in-database log only; the Kafka bus does not read it",
+  LANES: "group-commit lanes per consumer; the default 2 keeps a slow provider call from stalling every partition",
   KAFKA_SESSION_TIMEOUT_MS: "kafkajs's default suits a broker on the same network",
   LINGER_MS: "the default 5 ms batching suits the relay and the consumers alike",
   PG_POOL_SIZE: "postgres.js pool per process: the default in db/client.ts; max_connections is sized for it (checked below)",

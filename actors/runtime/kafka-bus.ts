@@ -12,11 +12,14 @@ import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "./bus.ts
 import { Unavailable } from "./bus.ts";
 import { partitionFor } from "./murmur2.ts";
 import { log } from "./log.ts";
-import { Mutex } from "./signal.ts";
 
 export type KafkaBusOptions = {
   brokers: string[];
   partitions: number;
+  /** lanes per member: a partition number always goes to the same lane (default 2) */
+  lanes?: number;
+  /** how long a lane lets batches gather before handing them over as one (default 5 ms) */
+  lingerMs?: number;
   clientId?: string;
   /** group session timeout; a rebalance waits up to this long for members (Kafka's floor is 6 s) */
   sessionTimeoutMs?: number;
@@ -117,8 +120,10 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.GROUP_JOIN, () => joined());
     await consumer.connect();
     for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-    const lanes = new Map<number, Mutex>();
-    const lane = (p: number) => lanes.get(p) ?? lanes.set(p, new Mutex()).get(p)!;
+    // Group commit: batches of the partitions of one lane that arrive while it is busy are
+    // handed to the handler together, in one transaction; one lane runs one at a time, and a
+    // partition number always maps to the same lane, so one key is never handled twice at once.
+    const lanes = Array.from({ length: this.opts.lanes ?? 2 }, () => new Lane(handler, this.opts.lingerMs ?? 5));
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -129,8 +134,8 @@ export class KafkaBus implements Bus {
         const messages: Delivered[] = batch.messages.map((m) => ({
           topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
         }));
-        // One partition number at a time across topics: one key is never handled twice at once.
-        const done = await lane(batch.partition).run(() => deliver(consumer, handler, topic, batch.partition, messages));
+        const lane = lanes[batch.partition % lanes.length]!;
+        const done = await deliver(consumer, (b) => lane.submit(b.messages), topic, batch.partition, messages);
         if (done) resolveOffset(batch.lastOffset());
       },
     });
@@ -170,6 +175,40 @@ export class KafkaBus implements Bus {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     await this.admin?.disconnect();
     await this.producer.disconnect();
+  }
+}
+
+/** Collects batches and hands them over together, one handover at a time. */
+class Lane {
+  private pending: { messages: Delivered[]; settle(err?: unknown): void }[] = [];
+  private running = false;
+
+  constructor(private handler: BatchHandler, private lingerMs: number) {}
+
+  submit(messages: Delivered[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ messages, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      void this.drain();
+    });
+  }
+
+  private async drain() {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.pending.length > 0) {
+        if (this.lingerMs > 0) await new Promise((r) => setTimeout(r, this.lingerMs));
+        const taken = this.pending.splice(0);
+        try {
+          await this.handler({ messages: taken.flatMap((t) => t.messages) });
+          for (const t of taken) t.settle();
+        } catch (err) {
+          for (const t of taken) t.settle(err ?? new Error("batch failed"));
+        }
+      }
+    } finally {
+      this.running = false;
+    }
   }
 }
 
