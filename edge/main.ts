@@ -4,6 +4,7 @@
  * distributed shop; DATABASE_URL, KAFKA_BROKERS and NATS_URL name the engines.
  */
 import { parseArgs } from "node:util";
+import { log } from "../actors/runtime/log.ts";
 import { startSystem } from "../actors/system.ts";
 import { createApp } from "./app.ts";
 import { configFromEnv } from "./config.ts";
@@ -23,10 +24,10 @@ const server = config.roles.includes("edge")
     ? Bun.serve({ port: Number(process.env.METRICS_PORT), fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
     : null;
 
-console.log(JSON.stringify({
-  level: "info", msg: "saga-shop started", roles: config.roles, url: server ? `http://localhost:${server.port}` : null,
+log.info("saga-shop started", {
+  roles: config.roles, url: server ? `http://localhost:${server.port}` : null,
   database: config.databaseUrl ? "postgres" : config.dataDir, log: config.kafkaBrokers ? "kafka" : "database",
-}));
+});
 if (server && config.roles.includes("edge") && !config.databaseUrl) {
   console.log(`\n  saga-shop is running on http://localhost:${server.port}\n  get a token: npx bun run token --role customer --sub alice   (or --role admin)\n`);
 }
@@ -36,7 +37,7 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(JSON.stringify({ level: "info", msg: "shutting down", signal }));
+  log.info("shutting down", { signal });
   await server?.stop(true);
   await sys.stop();
   process.exit(0);
