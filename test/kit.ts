@@ -95,12 +95,11 @@ export type Shop = Awaited<ReturnType<typeof startShop>>;
 /** The statuses of an order's timeline, in order. */
 export const path = (o: OrderJson) => o.timeline.map((t) => t.status);
 
-/** Poll until `check` holds (eventual consistency of stock release). */
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000) {
+/** Poll until `check` holds (eventual consistency); the error names what never happened. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000, what = "condition") {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(20);
   }
-  throw new Error("condition not met in time");
 }

@@ -11,7 +11,7 @@ import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
 import { startProviderSim } from "../deploy/provider-sim.ts";
 import { issueToken } from "../edge/auth.ts";
 import { freshPostgres, NATS_URL } from "./engines.ts";
-import { ADDRESS } from "./kit.ts";
+import { ADDRESS, waitUntil } from "./kit.ts";
 import { ARTIFACTS, freePort, spawnRole, type ShopProcess } from "./processes.ts";
 
 const SECRET = crypto.randomUUID() + crypto.randomUUID();
@@ -70,19 +70,11 @@ async function statuses(ids: string[]): Promise<Map<string, { status: string; ti
   return new Map(rows.map((r) => [r.id, { status: r.status, timeline: r.view.timeline }]));
 }
 
-async function until(check: () => Promise<boolean>, what: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(200);
-  }
-}
-
 describe("distributed shop in separate processes", () => {
   test("a customer watching on edge 1 sees a cancel made through edge 2", async () => {
     // A SKU of its own: releasing this order's stock must not race the next test's counts.
     const id = await place(edges[1]!, "fan", { sku: "LAP-002", card: "tok_decline" });
-    await until(async () => (await statuses([id])).get(id)?.status === "PAYMENT_FAILED", "payment to fail", 60_000);
+    await waitUntil(async () => (await statuses([id])).get(id)?.status === "PAYMENT_FAILED", 60_000, "payment to fail");
     const abort = new AbortController();
     const res = await fetch(`${edges[0]}/orders/${id}/stream`, { headers: { cookie: `session=${await token("fan")}` }, signal: abort.signal });
     expect(res.status).toBe(200);
@@ -97,7 +89,7 @@ describe("distributed shop in separate processes", () => {
         if (seen.join("").includes('data-status="CANCELLED"')) return;
       }
     })();
-    await until(async () => seen.join("").includes('data-status="PAYMENT_FAILED"'), "the stream's first state", 10_000);
+    await waitUntil(async () => seen.join("").includes('data-status="PAYMENT_FAILED"'), 10_000, "the stream's first state");
     const cancel = await fetch(`${edges[1]}/api/orders/${id}/cancel`, { method: "POST", headers: { authorization: `Bearer ${await token("fan")}` } });
     expect(cancel.status).toBe(202);
     await Promise.race([reading, Bun.sleep(20_000)]);
@@ -133,10 +125,10 @@ describe("distributed shop in separate processes", () => {
       }
     }
     const ids = placed.map((p) => p.id);
-    await until(async () => {
+    await waitUntil(async () => {
       const now = await statuses(ids);
       return placed.every((p) => now.get(p.id)?.status === p.expect);
-    }, "every order's final status", 180_000);
+    }, 180_000, "every order's final status");
 
     const final = await statuses(ids);
     for (const p of placed) {
@@ -146,7 +138,7 @@ describe("distributed shop in separate processes", () => {
     // The outside card processor and carrier: nothing charged or shipped twice. Capture
     // follows shipping, so wait for the last captures first.
     const shippedCount = placed.filter((p) => p.expect === "SHIPPED").length;
-    await until(async () => sim.payment.ledger().filter((x) => x.kind === "capture").length >= shippedCount, "captures", 60_000);
+    await waitUntil(async () => sim.payment.ledger().filter((x) => x.kind === "capture").length >= shippedCount, 60_000, "captures");
     await Bun.sleep(500);
     const ledger = sim.payment.ledger();
     const captures = new Map<string, number>();
@@ -178,6 +170,6 @@ describe("distributed shop in separate processes", () => {
     leaving.kill(15);
     expect(await Promise.race([leaving.exited, Bun.sleep(30_000).then(() => "still running")])).toBe(0);
     expect(await Bun.file(`${ARTIFACTS}/actors2.log`).text()).toContain('"msg":"shutting down"');
-    await until(async () => [...(await statuses(ids)).values()].filter((o) => o.status === "SHIPPED").length === ids.length, "orders to ship", 120_000);
+    await waitUntil(async () => [...(await statuses(ids)).values()].filter((o) => o.status === "SHIPPED").length === ids.length, 120_000, "orders to ship");
   }, 200_000);
 });

@@ -97,11 +97,6 @@ export class EmbeddedBus implements Bus {
     }));
   }
 
-  /** The members of a group, for tests and metrics: partitions per member. */
-  assignment(group: string): number[][] {
-    return this.groups.get(group)?.members.map((m) => m.partitions) ?? [];
-  }
-
   async close(): Promise<void> {
     await Promise.all([...this.groups.values()].map((g) => g.leaveAll()));
   }
