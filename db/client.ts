@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -33,7 +34,8 @@ const logger = (hooks: DbHooks) => {
 /** Open PGlite at `dataDir` (or in memory when undefined) and apply migrations. */
 export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  // pg_trgm gives search its typo tolerance, as on Postgres
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   const db: Db = drizzle({ client, schema, logger: logger(hooks) });
   await migrate(db);
   return {

@@ -13,6 +13,8 @@ import { onError } from "./http-errors.ts";
 import { httpMetrics, opsRoutes } from "./ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
 import { orderPages } from "./pages/order-page.tsx";
+import { currencyRoutes } from "./pages/currency.ts";
+import { pageShell } from "./shell.ts";
 
 export function createApp(sys: System, secret: string) {
   const app = new Hono<AuthEnv>();
@@ -27,6 +29,7 @@ export function createApp(sys: System, secret: string) {
   }));
   app.use(sameOrigin());
   app.use(authenticate(secret));
+  app.use(pageShell({ cartCount: async () => 0 }));
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
@@ -36,6 +39,7 @@ export function createApp(sys: System, secret: string) {
   app.route("/api/orders", ordersApi(sys.orders));
   app.route("/api/admin", adminApi(sys.orders, sys.catalog, sys.deadLetters));
   app.route("/", assets);
+  app.route("/", currencyRoutes);
   app.route("/", orderPages({ loadOrder: (id) => sys.orders.find(id), pubsub: sys.pubsub }));
   return app;
 }

@@ -2,7 +2,8 @@
  * Static assets for the pages: htmx 4, its SSE extension and our stylesheet. Files are
  * read once, when this module loads, and served from memory with an ETag.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
@@ -23,8 +24,16 @@ const js = "text/javascript; charset=utf-8";
 const files = new Map<string, Asset>([
   ["htmx.js", load(require.resolve("htmx.org/dist/htmx.min.js"), js)],
   ["hx-sse.js", load(require.resolve("htmx.org/dist/ext/hx-sse.min.js"), js)],
-  ["app.css", load(fileURLToPath(new URL("../views/styles.css", import.meta.url)), "text/css; charset=utf-8")],
+  ["app.css", stylesheet()],
 ]);
+
+/** views/styles.css, then each area's sheet in views/css/ (alphabetical), as one file. */
+function stylesheet(): Asset {
+  const views = fileURLToPath(new URL("../views/", import.meta.url));
+  const parts = [join(views, "styles.css"), ...readdirSync(join(views, "css")).filter((f) => f.endsWith(".css")).sort().map((f) => join(views, "css", f))];
+  const body = parts.map((p) => readFileSync(p, "utf8")).join("\n");
+  return { body, type: "text/css; charset=utf-8", etag: `"${Bun.hash(body).toString(36)}"` };
+}
 
 /** Serves /assets/htmx.js, /assets/hx-sse.js and /assets/app.css; mount with app.route("/", assets). */
 export const assets = new Hono().get("/assets/:name", (c) => {

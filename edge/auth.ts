@@ -6,18 +6,25 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
 import { z } from "zod";
+import type { Shell } from "../views/layout.tsx";
 
 export type Role = "customer" | "admin";
-export type User = { sub: string; role: Role };
-export type AuthEnv = { Variables: { user: User | null } };
+export type User = { sub: string; role: Role; name?: string };
+export type AuthEnv = {
+  Variables: {
+    user: User | null;
+    /** the page shell for this request (edge/shell.ts) */
+    shell: (extra?: Partial<Shell>) => Promise<Shell>;
+  };
+};
 
 export const SESSION_COOKIE = "session";
-const Claims = z.object({ sub: z.string().min(1), role: z.enum(["customer", "admin"]) });
+const Claims = z.object({ sub: z.string().min(1), role: z.enum(["customer", "admin"]), name: z.string().max(100).optional() });
 
 /** Sign a token for `user`, valid for `ttlSeconds`. */
 export function issueToken(secret: string, user: User, ttlSeconds = 15 * 60): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: user.sub, role: user.role, iat: now, exp: now + ttlSeconds }, secret, "HS256");
+  return sign({ sub: user.sub, role: user.role, ...(user.name ? { name: user.name } : {}), iat: now, exp: now + ttlSeconds }, secret, "HS256");
 }
 
 /** Reads the token if there is one; never rejects (see `requireUser`). */

@@ -1,7 +1,10 @@
 /**
- * CSRF protection for everything authenticated by the session cookie: an unsafe request
- * must come from our own origin (Sec-Fetch-Site or Origin). A bearer token is not an
- * ambient credential, so API clients that send one are not affected.
+ * CSRF protection: an unsafe request that a browser sends from another site is refused,
+ * whether or not it carries our cookies (a cross-site login or register form would
+ * otherwise sign the victim into the attacker's account). Browsers say where a request
+ * comes from in Sec-Fetch-Site, or at least Origin; a request with neither is not from a
+ * browser form, and is refused only when it carries cookies, which would be ambient
+ * credentials. A bearer token is not ambient, so API clients that send one pass.
  */
 import type { MiddlewareHandler } from "hono";
 
@@ -10,12 +13,13 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 export function sameOrigin(): MiddlewareHandler {
   return async (c, next) => {
     if (SAFE.has(c.req.method) || c.req.header("authorization")?.startsWith("Bearer ")) return next();
-    // No cookie, no ambient credential: authentication answers 401 on its own.
-    if (!c.req.header("cookie")) return next();
     const site = c.req.header("sec-fetch-site");
     const origin = c.req.header("origin");
     const ours = new URL(c.req.url).origin;
-    if (site === "same-origin" || (site === undefined && origin === ours)) return next();
+    const allowed = site !== undefined ? site === "same-origin"
+      : origin !== undefined ? origin === ours
+      : !c.req.header("cookie");
+    if (allowed) return next();
     return c.json({ error: "cross-site request refused" }, 403);
   };
 }

@@ -6,7 +6,7 @@ const html = renderDocument(<Layout title="Order <1>">hello</Layout>);
 test("is a phone-friendly document with a language and an escaped title", () => {
   expect(html.startsWith("<!doctype html><html lang=\"en\">")).toBe(true);
   expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>');
-  expect(html).toContain("<title>Order &lt;1></title>");
+  expect(html).toContain("<title>Order &lt;1> · saga shop</title>");
   expect(html).toContain('<main id="main">hello</main>');
 });
 
@@ -16,4 +16,18 @@ test("loads only our own files: no inline script or style for the CSP to allow",
   expect(scripts.every((m) => m[2] === "")).toBe(true);
   expect(html).toContain(`<link rel="stylesheet" href="${ASSETS.css}"/>`);
   expect(html).not.toMatch(/<style|style=|\son[a-z]+=/);
+});
+
+test("the header shows the signed-in customer, the cart count and the chosen currency", () => {
+  const shell = { user: { name: "Ada <b>", role: "customer" as const }, cartCount: 3, currency: "EUR", currencies: ["USD", "EUR"], here: "/search?q=x", q: "x\"y" };
+  const page = renderDocument(<Layout title="t" shell={shell}>x</Layout>);
+  expect(page).toContain("Sign out Ada &lt;b>");
+  expect(page).toMatch(/id="cart-count"[^>]*>.*3<\/span>/);
+  expect(page).toContain('<option value="EUR" selected>EUR</option>');
+  expect(page).toContain('value="/search?q=x"');
+  expect(page).toContain('value="x&quot;y"');
+  expect(page).not.toContain('href="/login"');
+  const guest = renderDocument(<Layout title="t" shell={{ ...shell, user: null }}>x</Layout>);
+  expect(guest).toContain('href="/login"');
+  expect(guest).not.toContain("/admin");
 });

@@ -1,24 +1,39 @@
 /** The HTML shell of every page: no inline script, so a strict CSP can allow only /assets. */
 import type { ComponentChildren, VNode } from "preact";
 import { render } from "preact-render-to-string";
+import { SearchBox } from "./search-box.tsx";
 
 /** Script and stylesheet URLs served by edge/assets.ts. */
 export const ASSETS = { htmx: "/assets/htmx.js", sse: "/assets/hx-sse.js", css: "/assets/app.css" } as const;
 
-type Props = { title: string; children: ComponentChildren };
+/** What the header shows on every page: who is signed in, the cart, the currency. */
+export type Shell = {
+  user: { name: string; role: "customer" | "admin" } | null;
+  cartCount: number;
+  currency: string;
+  currencies: readonly string[];
+  /** the current search text, kept in the search box */
+  q?: string;
+  /** path and query of this page, to come back to after changing the currency */
+  here: string;
+};
+
+type Props = { title: string; shell?: Shell; children: ComponentChildren };
+
+export const CART_COUNT_ID = "cart-count";
 
 /**
  * A full document. The scripts sit at the end of <body> without `defer`: htmx starts on
  * DOMContentLoaded only if the document is still loading when it runs; with `defer` it
  * would start on a timer that can fire before hx-sse.js has registered its extension.
  */
-export function Layout({ title, children }: Props) {
+export function Layout({ title, shell, children }: Props) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
+        <title>{`${title} · saga shop`}</title>
         {/* no favicon yet: an empty data: icon saves every page a request that would 404 */}
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={ASSETS.css} />
@@ -27,12 +42,66 @@ export function Layout({ title, children }: Props) {
         <a class="skip" href="#main">Skip to content</a>
         <header class="site">
           <a href="/" class="brand">saga shop</a>
+          {shell && <SiteNav shell={shell} />}
         </header>
         <main id="main">{children}</main>
         <script src={ASSETS.htmx}></script>
         <script src={ASSETS.sse}></script>
       </body>
     </html>
+  );
+}
+
+/** Search, cart, account and currency; plain links and forms, so it works without JavaScript. */
+function SiteNav({ shell }: { shell: Shell }) {
+  const { user } = shell;
+  return (
+    <>
+      <SearchBox q={shell.q ?? ""} />
+      <nav aria-label="Account" class="site-nav">
+        <a href="/cart">
+          Cart <CartCount count={shell.cartCount} />
+        </a>
+        {user ? (
+          <>
+            <a href="/orders">My orders</a>
+            {user.role === "admin" && <a href="/admin">Admin</a>}
+            <form method="post" action="/logout" class="inline">
+              <button type="submit" class="link">Sign out {user.name}</button>
+            </form>
+          </>
+        ) : (
+          <>
+            <a href="/login">Sign in</a>
+            <a href="/register">Register</a>
+          </>
+        )}
+        <CurrencyPicker shell={shell} />
+      </nav>
+    </>
+  );
+}
+
+/** The cart badge; cart fragments re-render it out of band so it stays right. */
+export function CartCount({ count, oob }: { count: number; oob?: boolean }) {
+  return (
+    <span id={CART_COUNT_ID} class="count" {...(oob ? { "hx-swap-oob": "true" } : {})}>
+      <span class="visually-hidden">items: </span>
+      {count}
+    </span>
+  );
+}
+
+function CurrencyPicker({ shell }: { shell: Shell }) {
+  return (
+    <form method="post" action="/currency" class="inline currency">
+      <input type="hidden" name="back" value={shell.here} />
+      <label for="currency-select" class="visually-hidden">Currency</label>
+      <select id="currency-select" name="code">
+        {shell.currencies.map((code) => <option value={code} selected={code === shell.currency}>{code}</option>)}
+      </select>
+      <button type="submit" class="small">Set</button>
+    </form>
   );
 }
 

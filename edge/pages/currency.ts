@@ -1,0 +1,17 @@
+/** POST /currency: remember the visitor's currency for a year and go back where they were. */
+import { Hono } from "hono";
+import { setCookie } from "hono/cookie";
+import { isCurrencyCode, CURRENCY_CODES } from "../../actors/currency.ts";
+import { InputError } from "../../actors/errors.ts";
+import type { AuthEnv } from "../auth.ts";
+import { localPath } from "../local-path.ts";
+import { CURRENCY_COOKIE } from "../shell.ts";
+
+export const currencyRoutes = new Hono<AuthEnv>().post("/currency", async (c) => {
+  const form = await c.req.parseBody();
+  const code = form.code;
+  if (!isCurrencyCode(code)) throw new InputError("code", `code: choose one of ${CURRENCY_CODES.join(", ")}`);
+  const secure = new URL(c.req.url).protocol === "https:";
+  setCookie(c, CURRENCY_COOKIE, code, { path: "/", sameSite: "Lax", httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
+  return c.redirect(localPath(form.back), 303);
+});
