@@ -9,6 +9,7 @@ import { openDatabase, type Database, type DbHooks } from "../db/client.ts";
 import { outbox } from "../db/schema.ts";
 import { seedCatalog } from "../db/seed.ts";
 import { Catalog } from "./catalog.ts";
+import { Currencies } from "./currency.ts";
 import { DeadLetters } from "./dead-letters.ts";
 import { commandHealth } from "./health.ts";
 import type { Envelope } from "./contracts/index.ts";
@@ -101,6 +102,7 @@ export type System = {
   probes: Record<string, () => Promise<void>>;
   orders: OrderService;
   catalog: Catalog;
+  currencies: Currencies;
   deadLetters: DeadLetters;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
@@ -180,6 +182,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   return {
     config, database, bus, pubsub, cache, relay, catalog, metrics, probes, meters: m,
     orders: new OrderService(db, order),
+    currencies: new Currencies(db, cache),
     deadLetters: new DeadLetters(db, () => relay?.wake()),
     health: commandHealth(db, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
     /** Drain: finish the batches in hand, commit their offsets, then close everything. */
