@@ -1,0 +1,119 @@
+/**
+ * The order page in a real browser: the badge follows the saga live over SSE, with no
+ * reload, no CSP violation and no console error.
+ *
+ *   place (JSON API) -> open /orders/:id (authorization held) -> stream connects
+ *     -> release the card processor -> badge swaps to the final status in place
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { OrderStatus } from "../../actors/contracts/index.ts";
+import type { PaymentProvider } from "../../actors/providers/ports.ts";
+import { paymentSimulator } from "../../actors/providers/payment-sim.ts";
+import { orderIdOf } from "../../actors/providers/sim-shared.ts";
+import { shippingSimulator } from "../../actors/providers/shipping-sim.ts";
+import { STATUS_TEXT } from "../../views/order-status.tsx";
+import { waitUntil } from "../kit.ts";
+import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
+
+const LIVE_MS = 30_000;
+
+/**
+ * The simulated card processor, holding each order's authorization until the test
+ * releases it: the page is open before the saga moves on, however slow the machine.
+ */
+function heldPayments(inner: PaymentProvider) {
+  const gates = new Map<string, { open: Promise<void>; release(): void }>();
+  const gate = (orderId: string) => {
+    let g = gates.get(orderId);
+    if (!g) {
+      let release = () => {};
+      const open = new Promise<void>((r) => (release = r));
+      g = { open, release };
+      gates.set(orderId, g);
+    }
+    return g;
+  };
+  const provider: PaymentProvider = {
+    authorize: async (key, input) => {
+      await gate(orderIdOf(key) ?? key).open;
+      return inner.authorize(key, input);
+    },
+    capture: (key, input) => inner.capture(key, input),
+    refund: (key, input) => inner.refund(key, input),
+  };
+  return { provider, release: (orderId: string) => gate(orderId).release(), releaseAll: () => gates.forEach((g) => g.release()) };
+}
+
+const payments = heldPayments(paymentSimulator());
+let b: BrowserShop;
+
+describeBrowser("order page in Chromium", () => {
+  beforeAll(async () => {
+    b = await startBrowserShop({ handlingMs: 200, stepTimeoutMs: 60_000 }, { payment: payments.provider, shipping: shippingSimulator() });
+  }, 60_000);
+  afterAll(async () => {
+    payments.releaseAll(); // a held call would keep the runner from stopping
+    await b?.stop();
+  }, 60_000);
+
+  /** Open the order page as its customer while payment is held; release it once the stream is up. */
+  async function watchOrder(customer: string, card: string) {
+    const orderId = await b.shop.place(customer, { card });
+    await b.shop.waitFor(orderId, ["INVENTORY_RESERVED"]);
+    const context = await b.newContext();
+    await b.signInAs(context, customer, "customer");
+    const watched = await b.newPage(context);
+    const { page } = watched;
+    // The request, not the response: Bun sends a stream's headers with its first chunk, and
+    // nothing is newer than the page until payment moves (the server subscribes first anyway).
+    const streaming = page.waitForRequest((req) => req.url().endsWith(`/orders/${orderId}/stream`), { timeout: LIVE_MS });
+    await page.goto(`/orders/${orderId}`);
+    expect(await page.getAttribute("#order-status .badge", "data-status")).toBe("INVENTORY_RESERVED");
+    await streaming;
+    // survives only if the document is never replaced
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
+    payments.release(orderId);
+    return { orderId, ...watched };
+  }
+
+  async function expectBadgeLive(w: Awaited<ReturnType<typeof watchOrder>>, status: OrderStatus) {
+    const badge = await w.page.waitForSelector(`#order-status .badge[data-status="${status}"]`, { timeout: LIVE_MS });
+    expect((await badge.textContent())?.trim()).toBe(STATUS_TEXT[status].label);
+    // the history region is swapped by the same message
+    await w.page.waitForSelector(`#order-timeline li:has-text("${STATUS_TEXT[status].label}")`, { timeout: LIVE_MS });
+    expect(await w.page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same document");
+    expect(w.documents).toHaveLength(1);
+    expect(w.problems).toEqual({ console: [], pageErrors: [], csp: [], requests: [] });
+  }
+
+  test("a paid order reaches 'On its way' without a reload", async () => {
+    const w = await watchOrder("browser-alice", "tok_visa");
+    await expectBadgeLive(w, "SHIPPED");
+    await screenshot(w.page, "order-page-shipped");
+    await w.page.context().close();
+  }, 60_000);
+
+  test("a declined card shows 'Payment declined' without a reload", async () => {
+    const w = await watchOrder("browser-bob", "tok_decline");
+    await expectBadgeLive(w, "PAYMENT_FAILED");
+    await screenshot(w.page, "order-page-payment-declined");
+    await w.page.context().close();
+  }, 60_000);
+
+  // Guards the assertions above: a clean report must come from a watcher that does see violations.
+  test("the watcher reports a script the CSP blocks", async () => {
+    const orderId = await b.shop.place("browser-carol");
+    const context = await b.newContext();
+    await b.signInAs(context, "browser-carol", "customer");
+    const { page, problems } = await b.newPage(context);
+    await page.goto(`/orders/${orderId}`);
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "void 0";
+      document.body.append(script);
+    });
+    await waitUntil(async () => problems.csp.length > 0, LIVE_MS, "a CSP violation report");
+    expect(problems.csp[0]).toContain("script-src");
+    await context.close();
+  }, 60_000);
+});
