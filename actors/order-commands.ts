@@ -1,4 +1,4 @@
-import type { Address, Emit, OrderItem } from "./contracts/index.ts";
+import type { Address, Emit, OrderItem, OrderStatus } from "./contracts/index.ts";
 import { ok, reject, unreachable, type Outcome, type TimerSet } from "./runtime/actor.ts";
 import { lines, move, type OrderConfig, type OrderState } from "./order-state.ts";
 
@@ -8,8 +8,11 @@ export type OrderCommand =
       type: "Place";
       orderId: string;
       customerId: string;
+      /** unit prices already converted to `currency` */
       items: OrderItem[];
       currency: string;
+      /** units of `currency` per US dollar the prices were converted at, e.g. "0.92000000" */
+      fxRate: string;
       shippingAddress: Address;
       paymentToken: string;
     }
@@ -56,7 +59,7 @@ function place(s: OrderState | null, c: Extract<OrderCommand, { type: "Place" }>
   const total = c.items.reduce((sum, i) => sum + i.unitPrice * i.qty, 0);
   const state: OrderState = {
     orderId: c.orderId, customerId: c.customerId, status: "CREATED", items: c.items, total,
-    currency: c.currency, shippingAddress: c.shippingAddress, paymentToken: c.paymentToken,
+    currency: c.currency, fxRate: c.fxRate, shippingAddress: c.shippingAddress, paymentToken: c.paymentToken,
     attempts: { inventory: 1, payment: 0, shipping: 0, refund: 0 },
     reserved: false, paymentId: null, captured: false, shipmentRequested: false,
     trackingNumber: null, refundGoal: null, holds: 0, createdAt: at, updatedAt: at,
@@ -66,39 +69,50 @@ function place(s: OrderState | null, c: Extract<OrderCommand, { type: "Place" }>
     type: "order.OrderCreated.v1",
     payload: {
       orderId: c.orderId, customerId: c.customerId, items: c.items, total,
-      currency: c.currency, shippingAddress: c.shippingAddress,
+      currency: c.currency, fxRate: c.fxRate, shippingAddress: c.shippingAddress,
     },
   }]);
 }
 
+/** What a cancel does per status: release (unpaid), refund (paid) or nothing; a Record, so a new status must be decided here. */
+const CANCEL: Record<OrderStatus, "release" | "refund" | null> = {
+  CREATED: "release", INVENTORY_FAILED: "release", INVENTORY_RESERVED: "release",
+  PAYMENT_FAILED: "release", INVENTORY_RELEASED: "release",
+  PAYMENT_AUTHORIZED: "refund", PROCESSING: "refund", SHIPPING_FAILED: "refund",
+  SHIPPED: null, DELIVERED: null, CANCELLED: null, REFUND_PENDING: null, REFUND_FAILED: null, REFUNDED: null,
+};
+
+/**
+ * Whether an order in `status` may be cancelled: the Cancel command's own rule. The status
+ * cannot tell a paid order already handed to the carrier; the command refuses that one (409).
+ */
+export const canCancel = (status: OrderStatus): boolean => CANCEL[status] !== null;
+
 function cancel(s: OrderState, c: Extract<OrderCommand, { type: "Cancel" }>, now: Date): Out {
   const why = `cancelled by ${c.by}`;
-  switch (s.status) {
-    case "CREATED": case "INVENTORY_FAILED": case "INVENTORY_RESERVED":
-    case "PAYMENT_FAILED": case "INVENTORY_RELEASED": {
-      // Not paid: stock goes back (inventory releases on OrderCancelled) and we are done.
-      const m = move(s, "CANCELLED", now, cause(c), why);
-      return ok(m.state, [
-        { type: "order.OrderCancelled.v1", payload: { orderId: s.orderId, reason: why, refund: false } },
-        m.emit,
-      ], { cancelTimers: ["reservationExpiry"] });
-    }
-    case "PAYMENT_AUTHORIZED": case "PROCESSING": case "SHIPPING_FAILED": {
-      if (s.status === "PAYMENT_AUTHORIZED" && s.shipmentRequested) {
-        return reject(s.status, "the order has already been handed to the carrier");
-      }
-      const attempt = s.attempts.refund + 1;
-      const m = move({ ...s, refundGoal: "CANCELLED", attempts: { ...s.attempts, refund: attempt } },
-        "REFUND_PENDING", now, cause(c), why);
-      return ok(m.state, [
-        { type: "order.OrderCancelled.v1", payload: { orderId: s.orderId, reason: why, refund: true } },
-        { type: "order.RefundRequested.v1", payload: { orderId: s.orderId, amount: s.total, reason: why, attempt } },
-        m.emit,
-      ], { cancelTimers: ["handlingElapsed", "reservationExpiry"] });
-    }
-    default:
-      return reject(s.status, `an order in status ${s.status} cannot be cancelled`);
+  const kind = CANCEL[s.status];
+  if (kind === "release") {
+    // Not paid: stock goes back (inventory releases on OrderCancelled) and we are done.
+    const m = move(s, "CANCELLED", now, cause(c), why);
+    return ok(m.state, [
+      { type: "order.OrderCancelled.v1", payload: { orderId: s.orderId, reason: why, refund: false } },
+      m.emit,
+    ], { cancelTimers: ["reservationExpiry"] });
   }
+  if (kind === "refund") {
+    if (s.status === "PAYMENT_AUTHORIZED" && s.shipmentRequested) {
+      return reject(s.status, "the order has already been handed to the carrier");
+    }
+    const attempt = s.attempts.refund + 1;
+    const m = move({ ...s, refundGoal: "CANCELLED", attempts: { ...s.attempts, refund: attempt } },
+      "REFUND_PENDING", now, cause(c), why);
+    return ok(m.state, [
+      { type: "order.OrderCancelled.v1", payload: { orderId: s.orderId, reason: why, refund: true } },
+      { type: "order.RefundRequested.v1", payload: { orderId: s.orderId, amount: s.total, reason: why, attempt } },
+      m.emit,
+    ], { cancelTimers: ["handlingElapsed", "reservationExpiry"] });
+  }
+  return reject(s.status, `an order in status ${s.status} cannot be cancelled`);
 }
 
 function retry(s: OrderState, now: Date, cfg: OrderConfig): Out {

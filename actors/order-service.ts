@@ -7,6 +7,7 @@ import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { orderViews, products } from "../db/schema.ts";
 import type { Address, Line, OrderStatus } from "./contracts/index.ts";
+import { BASE_CURRENCY, convert, type Currencies } from "./currency.ts";
 import { Conflict, InputError, NotFound } from "./errors.ts";
 import type { OrderCommand } from "./order-commands.ts";
 import type { OrderState } from "./order-state.ts";
@@ -21,6 +22,8 @@ export type PlaceOrder = {
   items: Line[];
   shippingAddress: Address;
   paymentToken: string;
+  /** the currency to charge in (one of CURRENCY_CODES); USD when unset */
+  currency?: string;
 };
 export type Viewer = { sub: string; role: "customer" | "admin" };
 export type OrderFilter = { status?: OrderStatus; from?: Date; to?: Date; limit: number };
@@ -32,11 +35,20 @@ export function orderIdFor(customerId: string, idempotencyKey: string): string {
 }
 
 export class OrderService {
-  constructor(private db: Db, private runner: Runner<OrderState, OrderInput, undefined, unknown>) {}
+  constructor(
+    private db: Db,
+    private runner: Runner<OrderState, OrderInput, undefined, unknown>,
+    private currencies: Currencies,
+  ) {}
 
-  /** Place an order; returns the existing one when the idempotency key was seen before. */
+  /**
+   * Place an order; returns the existing one when the idempotency key was seen before.
+   * Each catalog unit price is converted once (rounded to the currency's minor units) and
+   * the total is the sum of converted unit price x quantity, so lines always add up.
+   */
   async place(p: PlaceOrder): Promise<{ view: OrderView; created: boolean }> {
     const orderId = orderIdFor(p.customerId, p.idempotencyKey);
+    const rate = await this.currencies.rate(p.currency ?? BASE_CURRENCY);
     const skus = [...new Set(p.items.map((i) => i.sku))];
     const found = await this.db.select({ sku: products.sku, name: products.name, price: products.price })
       .from(products).where(inArray(products.sku, skus));
@@ -44,11 +56,14 @@ export class OrderService {
     const items = p.items.map((line, i) => {
       const product = bySku.get(line.sku);
       if (!product) throw new InputError(`items[${i}].sku`, `items[${i}].sku: unknown product ${line.sku}`);
-      return { sku: line.sku, qty: line.qty, name: product.name, unitPrice: product.price };
+      return { sku: line.sku, qty: line.qty, name: product.name, unitPrice: convert(product.price, rate) };
     });
     const out = await this.runner.execute(orderId, {
       kind: "command",
-      command: { type: "Place", orderId, customerId: p.customerId, items, currency: "USD", shippingAddress: p.shippingAddress, paymentToken: p.paymentToken },
+      command: {
+        type: "Place", orderId, customerId: p.customerId, items, currency: rate.code, fxRate: rate.rate,
+        shippingAddress: p.shippingAddress, paymentToken: p.paymentToken,
+      },
     });
     if (out.kind === "ok" && out.state) return { view: viewOf(out.state), created: true };
     // The key was used before (or by a concurrent request): answer with that order.
@@ -102,7 +117,7 @@ export class OrderService {
 function viewOf(s: OrderState): OrderView {
   return {
     orderId: s.orderId, customerId: s.customerId, status: s.status, items: s.items, total: s.total,
-    currency: s.currency, createdAt: s.createdAt, updatedAt: s.updatedAt,
+    currency: s.currency, ...(s.fxRate ? { fxRate: s.fxRate } : {}), createdAt: s.createdAt, updatedAt: s.updatedAt,
     timeline: s.history.map(({ status, at, reason, details }) => ({ status, at, reason, details })),
   };
 }

@@ -15,8 +15,11 @@ export type OrderState = {
   customerId: string;
   status: OrderStatus;
   items: OrderItem[];
+  /** in minor units of `currency`: the sum of each converted unit price times its quantity */
   total: number;
   currency: string;
+  /** units of `currency` per US dollar when the order was placed; absent on orders from before it was recorded (USD) */
+  fxRate?: string;
   shippingAddress: Address;
   paymentToken: string;
   attempts: { inventory: number; payment: number; shipping: number; refund: number };

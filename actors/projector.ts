@@ -13,6 +13,8 @@ export type OrderView = {
   items: OrderItem[];
   total: number;
   currency: string;
+  /** the conversion rate the prices were taken at (see OrderState.fxRate) */
+  fxRate?: string;
   createdAt: string;
   updatedAt: string;
   timeline: ViewEntry[];
@@ -29,7 +31,7 @@ export const projectorActor: Actor<OrderView, Envelope> = {
         const at = e.timestamp;
         return ok({
           orderId: p.orderId, customerId: p.customerId, status: "CREATED", items: p.items,
-          total: p.total, currency: p.currency, createdAt: at, updatedAt: at,
+          total: p.total, currency: p.currency, ...(p.fxRate ? { fxRate: p.fxRate } : {}), createdAt: at, updatedAt: at,
           timeline: [{ status: "CREATED", at, reason: "order placed", details: {} }],
         });
       }

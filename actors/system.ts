@@ -8,8 +8,12 @@ import { count, eq, sql } from "drizzle-orm";
 import { openDatabase, type Database, type DbHooks } from "../db/client.ts";
 import { outbox } from "../db/schema.ts";
 import { seedCatalog } from "../db/seed.ts";
+import { Accounts } from "./accounts.ts";
+import { Carts } from "./cart.ts";
 import { Catalog } from "./catalog.ts";
 import { Currencies } from "./currency.ts";
+import { Search } from "./search.ts";
+import { publishStock } from "./stock-live.ts";
 import { DeadLetters } from "./dead-letters.ts";
 import { commandHealth } from "./health.ts";
 import type { Envelope } from "./contracts/index.ts";
@@ -29,6 +33,7 @@ import type { Bus, Consumer } from "./runtime/bus.ts";
 import { EmbeddedBus } from "./runtime/embedded-bus.ts";
 import { KafkaBus } from "./runtime/kafka-bus.ts";
 import { natsPubSub } from "./runtime/nats-pubsub.ts";
+import { log } from "./runtime/log.ts";
 import { memoryCache, upstashCache, type Cache } from "./runtime/cache.ts";
 import { metered, registry, shopMetrics, type Registry, type ShopMetrics } from "./runtime/metrics.ts";
 import { memoryPubSub, subjects, type PubSub } from "./runtime/pubsub.ts";
@@ -102,7 +107,13 @@ export type System = {
   probes: Record<string, () => Promise<void>>;
   orders: OrderService;
   catalog: Catalog;
+  /** full-text catalog search with facets and typo correction */
+  search: Search;
+  /** guests' and customers' carts */
+  carts: Carts;
   currencies: Currencies;
+  /** customer and admin accounts, passwords and refresh-token sessions */
+  accounts: Accounts;
   deadLetters: DeadLetters;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
@@ -123,6 +134,8 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const database = await openDatabase(config, hooks);
   const db = database.db;
   if (config.seed) await seedCatalog(db);
+  const search = new Search(db);
+  await search.refreshTerms(); // the typo-correction vocabulary follows the products
   const bus: Bus = config.kafkaBrokers
     ? await KafkaBus.open({
       brokers: config.kafkaBrokers, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs,
@@ -152,7 +165,12 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     new Runner<InventoryState, Envelope, Stock, unknown>({
       actor: inventoryActor, store: actorStateStore("inventory"), input: asEvent,
       resources: { ...stockResources, ids: skusOf },
-      afterResources: (skus) => void catalog.invalidate(skus).catch((err) => console.error(JSON.stringify({ level: "warn", msg: "cache invalidation failed", error: String(err) }))),
+      afterResources: (skus) => void catalog.invalidate(skus)
+        .catch((err) => console.error(JSON.stringify({ level: "warn", msg: "cache invalidation failed", error: String(err) })))
+        // live stock on product pages, after the invalidation: a page that loads too late
+        // for this message reads the new figure instead (best effort, like all live updates)
+        .then(() => publishStock(db, pubsub, skus))
+        .catch((err) => log.warn("stock fan-out failed", { error: err })),
     }, deps),
     new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: asEvent }, deps),
     new Runner({ actor: shippingActor, store: actorStateStore<ShippingState>("shipping"), input: asEvent }, deps),
@@ -178,11 +196,14 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     database: async () => void (await db.execute(sql`select 1`)),
     log: async () => void (await bus.lag(runners[0]!.kind, ["order.events"])),
   };
+  const currencies = new Currencies(db, cache);
   let stopped = false;
   return {
-    config, database, bus, pubsub, cache, relay, catalog, metrics, probes, meters: m,
-    orders: new OrderService(db, order),
-    currencies: new Currencies(db, cache),
+    config, database, bus, pubsub, cache, relay, catalog, search, metrics, probes, meters: m,
+    orders: new OrderService(db, order, currencies),
+    carts: new Carts(db),
+    currencies,
+    accounts: new Accounts(db),
     deadLetters: new DeadLetters(db, () => relay?.wake()),
     health: commandHealth(db, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
     /** Drain: finish the batches in hand, commit their offsets, then close everything. */

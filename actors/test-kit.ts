@@ -44,7 +44,7 @@ export const CFG: OrderConfig = { reservationTtlMs: 15 * 60_000, handlingMs: 5_0
 export const order = orderActor(CFG);
 
 export const PLACE: OrderCommand = {
-  type: "Place", orderId: ORDER, customerId: "cust-1", items: ITEMS, currency: "EUR",
+  type: "Place", orderId: ORDER, customerId: "cust-1", items: ITEMS, currency: "EUR", fxRate: "0.92000000",
   shippingAddress: ADDRESS, paymentToken: "tok_visa",
 };
 

@@ -1,22 +1,42 @@
 /** The HTTP edge: parse, authorize, call, render. */
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { LoginLimiter } from "../actors/login-limiter.ts";
 import type { System } from "../actors/system.ts";
+import { authApi, type AuthApiDeps } from "./api/auth.ts";
 import { adminApi } from "./api/admin.ts";
+import { cartApi } from "./api/cart.ts";
 import { ordersApi } from "./api/orders.ts";
 import { productsApi } from "./api/products.ts";
 import { assets } from "./assets.ts";
 import { authenticate, type AuthEnv } from "./auth.ts";
+import { cartCount, mergeCartOnSignIn } from "./cart-session.ts";
 import { commandGate } from "./command-gate.ts";
 import { sameOrigin } from "./csrf.ts";
 import { onError } from "./http-errors.ts";
 import { httpMetrics, opsRoutes } from "./ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
+import { accountPages } from "./pages/account-pages.tsx";
+import { cartPages } from "./pages/cart-pages.tsx";
+import { checkoutPages } from "./pages/checkout-pages.tsx";
+import { orderHistoryPages } from "./pages/order-history.tsx";
 import { orderPages } from "./pages/order-page.tsx";
+import { catalogPages } from "./pages/catalog-pages.tsx";
 import { currencyRoutes } from "./pages/currency.ts";
+import { AUTH_API, cookieRenewal } from "./session.ts";
 import { pageShell } from "./shell.ts";
 
-export function createApp(sys: System, secret: string) {
+export type AppOptions = {
+  /** behind our own reverse proxy: believe its X-Forwarded-For and X-Forwarded-Proto */
+  trustProxy?: boolean;
+};
+
+/** The shop's HTTP app: every route behind the shared middleware; tokens signed with `secret`. */
+export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
+  const session: AuthApiDeps = {
+    accounts: sys.accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(sys.cache),
+    onSignIn: mergeCartOnSignIn(sys.carts), // the guest's cart joins the customer's
+  };
   const app = new Hono<AuthEnv>();
   app.use(httpMetrics(sys.meters));
   // Every log line of a request carries its correlation id (the caller's, or a new one).
@@ -28,18 +48,25 @@ export function createApp(sys: System, secret: string) {
     },
   }));
   app.use(sameOrigin());
-  app.use(authenticate(secret));
-  app.use(pageShell({ cartCount: async () => 0 }));
+  app.use(authenticate(secret, cookieRenewal(session)));
+  app.use(pageShell({ cartCount: cartCount(sys.carts) }));
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
   app.route("/", opsRoutes({ metrics: sys.metrics, probes: sys.probes }));
   app.use("/api/*", commandGate(sys.health));
-  app.route("/api/products", productsApi(sys.catalog));
+  app.route(AUTH_API, authApi(session));
+  app.route("/api/products", productsApi(sys.catalog, sys.search));
   app.route("/api/orders", ordersApi(sys.orders));
+  app.route("/api/cart", cartApi(sys));
   app.route("/api/admin", adminApi(sys.orders, sys.catalog, sys.deadLetters));
   app.route("/", assets);
   app.route("/", currencyRoutes);
+  app.route("/", accountPages(session));
+  app.route("/", catalogPages({ catalog: sys.catalog, search: sys.search, currencies: sys.currencies, pubsub: sys.pubsub }));
+  app.route("/", cartPages(sys));
+  app.route("/", checkoutPages(sys));
+  app.route("/", orderHistoryPages(sys.orders));
   app.route("/", orderPages({ loadOrder: (id) => sys.orders.find(id), pubsub: sys.pubsub }));
   return app;
 }

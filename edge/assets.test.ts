@@ -1,14 +1,21 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { assets } from "./assets.ts";
 
 const dist = (file: string) => readFileSync(require.resolve(`htmx.org/dist/${file}`), "utf8");
+
+/** The base sheet, then each area's sheet, alphabetically. */
+function stylesheets(): string {
+  const dir = new URL("../views/css/", import.meta.url);
+  const areas = readdirSync(dir).filter((f) => f.endsWith(".css")).sort().map((f) => new URL(f, dir));
+  return [new URL("../views/styles.css", import.meta.url), ...areas].map((u) => readFileSync(u, "utf8")).join("\n");
+}
 
 describe("assets", () => {
   test.each([
     ["/assets/htmx.js", "text/javascript; charset=utf-8", dist("htmx.min.js")],
     ["/assets/hx-sse.js", "text/javascript; charset=utf-8", dist("ext/hx-sse.min.js")],
-    ["/assets/app.css", "text/css; charset=utf-8", readFileSync(new URL("../views/styles.css", import.meta.url), "utf8")],
+    ["/assets/app.css", "text/css; charset=utf-8", stylesheets()],
   ])("%s is served with its type, a cache policy and an ETag", async (path, type, body) => {
     const res = await assets.request(path);
     expect(res.status).toBe(200);

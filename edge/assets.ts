@@ -29,8 +29,11 @@ const files = new Map<string, Asset>([
 
 /** views/styles.css, then each area's sheet in views/css/ (alphabetical), as one file. */
 function stylesheet(): Asset {
-  const views = fileURLToPath(new URL("../views/", import.meta.url));
-  const parts = [join(views, "styles.css"), ...readdirSync(join(views, "css")).filter((f) => f.endsWith(".css")).sort().map((f) => join(views, "css", f))];
+  const dir = fileURLToPath(new URL("../views/css/", import.meta.url));
+  const parts = [
+    fileURLToPath(new URL("../views/styles.css", import.meta.url)),
+    ...readdirSync(dir).filter((f) => f.endsWith(".css")).sort().map((f) => join(dir, f)),
+  ];
   const body = parts.map((p) => readFileSync(p, "utf8")).join("\n");
   return { body, type: "text/css; charset=utf-8", etag: `"${Bun.hash(body).toString(36)}"` };
 }

@@ -1,6 +1,8 @@
 /**
  * JWT authentication: HS256 tokens read from `Authorization: Bearer` (API) or the
- * `session` cookie (pages and SSE). Roles: customer, admin.
+ * `session` cookie (pages and SSE). Roles: customer, admin. A browser whose access token
+ * has expired but that holds a `refresh` cookie is renewed in passing (edge/session.ts),
+ * so a page opened after 15 minutes just works; bearer clients refresh explicitly.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
@@ -19,25 +21,49 @@ export type AuthEnv = {
 };
 
 export const SESSION_COOKIE = "session";
+export const REFRESH_COOKIE = "refresh";
+/** Access tokens live 15 minutes; the refresh token renews them. */
+export const ACCESS_TTL_SECONDS = 15 * 60;
+/** Trades a refresh token for a user, or null, and the Set-Cookie lines that go with it. */
+export type Renew = (c: Context<AuthEnv>, refreshToken: string) => Promise<{ user: User | null; cookies: string[] }>;
 const Claims = z.object({ sub: z.string().min(1), role: z.enum(["customer", "admin"]), name: z.string().max(100).optional() });
 
 /** Sign a token for `user`, valid for `ttlSeconds`. */
-export function issueToken(secret: string, user: User, ttlSeconds = 15 * 60): Promise<string> {
+export function issueToken(secret: string, user: User, ttlSeconds = ACCESS_TTL_SECONDS): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sign({ sub: user.sub, role: user.role, ...(user.name ? { name: user.name } : {}), iat: now, exp: now + ttlSeconds }, secret, "HS256");
 }
 
-/** Reads the token if there is one; never rejects (see `requireUser`). */
-export function authenticate(secret: string): MiddlewareHandler<AuthEnv> {
+/**
+ * Reads the token if there is one, else renews a cookie session with `renew` when given;
+ * never rejects (see `requireUser`). A bearer token is never renewed: API clients refresh.
+ */
+export function authenticate(secret: string, renew?: Renew): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
-    c.set("user", await userOf(c, secret));
+    const header = c.req.header("authorization");
+    const bearer = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+    let user = await verified(bearer ?? getCookie(c, SESSION_COOKIE), secret);
+    let cookies: string[] = [];
+    const refresh = bearer === undefined ? getCookie(c, REFRESH_COOKIE) : undefined;
+    if (!user && refresh && renew) ({ user, cookies } = await renew(c, refresh));
+    c.set("user", user);
     await next();
+    if (cookies.length > 0) putFirst(c, cookies);
   };
 }
 
-async function userOf(c: Context, secret: string): Promise<User | null> {
-  const header = c.req.header("authorization");
-  const token = header?.startsWith("Bearer ") ? header.slice(7) : getCookie(c, SESSION_COOKIE);
+/**
+ * Adds `cookies` to the response ahead of the handler's own. After the handler, because
+ * Hono drops headers set earlier when a handler returns a Response it built itself (an SSE
+ * stream); ahead, so that a handler's cookies (a new sign-in, a sign-out) win.
+ */
+function putFirst(c: Context, cookies: string[]) {
+  const own = c.res.headers.getSetCookie();
+  c.header("Set-Cookie", undefined);
+  for (const cookie of [...cookies, ...own]) c.header("Set-Cookie", cookie, { append: true });
+}
+
+async function verified(token: string | undefined, secret: string): Promise<User | null> {
   if (!token) return null;
   try {
     const claims = Claims.safeParse(await verify(token, secret, "HS256"));

@@ -17,8 +17,11 @@ if (config.databaseUrl && !process.env.JWT_SECRET) {
   throw new Error("JWT_SECRET must be set when the shop runs on Postgres: every edge instance signs with it");
 }
 const sys = await startSystem(config);
+if (config.roles.includes("edge")) await firstAdmin();
+// TRUST_PROXY=true only behind our own proxy: it makes X-Forwarded-For and -Proto believed
+const trustProxy = process.env.TRUST_PROXY === "true";
 const server = config.roles.includes("edge")
-  ? Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: createApp(sys, signingSecret(config.dataDir)).fetch, idleTimeout: 60 })
+  ? Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: createApp(sys, signingSecret(config.dataDir), { trustProxy }).fetch, idleTimeout: 60 })
   : process.env.METRICS_PORT
     // actors and relays serve only /metrics, /healthz and /readyz, and only when asked to
     ? Bun.serve({ port: Number(process.env.METRICS_PORT), fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
@@ -30,6 +33,16 @@ log.info("saga-shop started", {
 });
 if (server && config.roles.includes("edge") && !config.databaseUrl) {
   console.log(`\n  saga-shop is running on http://localhost:${server.port}\n  get a token: npx bun run token --role customer --sub alice   (or --role admin)\n`);
+}
+
+/** Creates the first administrator if there is none; a generated password is shown this once. */
+async function firstAdmin() {
+  const admin = await sys.accounts.ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD });
+  if (!admin) return;
+  log.info("first administrator created", { email: admin.email });
+  if (admin.password) {
+    console.log(`\n  first administrator: ${admin.email}\n  password: ${admin.password}\n  (shown only now; set ADMIN_PASSWORD before the first start to choose it)\n`);
+  }
 }
 
 let stopping = false;

@@ -81,7 +81,7 @@ function interpolate(text: string, vars: Record<string, string>): string {
     return op === "-" && missing ? arg! : value ?? "";
   });
 }
-const SECRETS = { JWT_SECRET: "j".repeat(48), UPSTASH_TOKEN: "u".repeat(32), POSTGRES_PASSWORD: "p".repeat(24) };
+const SECRETS = { JWT_SECRET: "j".repeat(48), UPSTASH_TOKEN: "u".repeat(32), POSTGRES_PASSWORD: "p".repeat(24), ADMIN_PASSWORD: "a1".repeat(8) };
 
 function rawEnv(s: Service): Record<string, string> {
   const e = s.environment ?? {};

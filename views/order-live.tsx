@@ -4,7 +4,9 @@
  * so the markup cannot drift between first paint and live updates.
  */
 import type { ComponentChildren } from "preact";
+import { canCancel } from "../actors/order-commands.ts";
 import type { OrderView } from "../actors/projector.ts";
+import { failureText } from "./order-failure.ts";
 import { StatusBadge } from "./order-status.tsx";
 import { Timeline } from "./timeline.tsx";
 
@@ -19,6 +21,7 @@ declare module "preact" {
 
 export const STATUS_REGION = "order-status";
 export const TIMELINE_REGION = "order-timeline";
+export const CANCEL_REGION = "order-cancel";
 
 /**
  * The SSE event id of a view. The timeline only grows (one entry per status change), so
@@ -26,11 +29,29 @@ export const TIMELINE_REGION = "order-timeline";
  */
 export const eventIdOf = (view: OrderView): number => view.timeline.length;
 
-/** The current status; a polite live region so screen readers announce changes. */
+/** The current status and, when something went wrong, why; a polite live region so screen readers announce changes. */
 export function StatusRegion({ view }: { view: OrderView }) {
+  const problem = failureText(view);
   return (
     <div id={STATUS_REGION} class="status" role="status">
       <StatusBadge status={view.status} />
+      {problem && <p class="status-note">{problem}</p>}
+    </div>
+  );
+}
+
+/**
+ * The cancel button, present only while the order domain's Cancel rule allows it; the
+ * stream re-renders it, so it disappears the moment the order ships.
+ */
+export function CancelRegion({ view }: { view: OrderView }) {
+  return (
+    <div id={CANCEL_REGION} class="order-cancel">
+      {canCancel(view.status) && (
+        <form method="post" action={`/orders/${encodeURIComponent(view.orderId)}/cancel`}>
+          <button type="submit" class="danger">Cancel order</button>
+        </form>
+      )}
     </div>
   );
 }
@@ -56,6 +77,9 @@ export function OrderUpdate({ view }: { view: OrderView }) {
       </hx-partial>
       <hx-partial hx-target={`#${TIMELINE_REGION}`} hx-swap="outerMorph">
         <TimelineRegion view={view} />
+      </hx-partial>
+      <hx-partial hx-target={`#${CANCEL_REGION}`} hx-swap="outerMorph">
+        <CancelRegion view={view} />
       </hx-partial>
     </>
   );

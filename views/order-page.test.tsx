@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { render } from "preact-render-to-string";
 import { renderDocument } from "./layout.tsx";
-import { eventIdOf, OrderUpdate, StatusRegion, TimelineRegion } from "./order-live.tsx";
+import { CancelRegion, eventIdOf, OrderUpdate, StatusRegion, TimelineRegion } from "./order-live.tsx";
 import { OrderPage } from "./order-page.tsx";
 import { advanced, placedOrder } from "./test-fixtures.ts";
 
@@ -24,11 +24,14 @@ test("the stream's partials carry exactly the regions the page renders (one comp
   const update = render(<OrderUpdate view={view} />);
   const status = render(<StatusRegion view={view} />);
   const timeline = render(<TimelineRegion view={view} />);
+  const cancel = render(<CancelRegion view={view} />);
   expect(page).toContain(status);
   expect(page).toContain(timeline);
+  expect(page).toContain(cancel);
   expect(update).toBe(
     `<hx-partial hx-target="#order-status" hx-swap="outerMorph">${status}</hx-partial>` +
-      `<hx-partial hx-target="#order-timeline" hx-swap="outerMorph">${timeline}</hx-partial>`,
+      `<hx-partial hx-target="#order-timeline" hx-swap="outerMorph">${timeline}</hx-partial>` +
+      `<hx-partial hx-target="#order-cancel" hx-swap="outerMorph">${cancel}</hx-partial>`,
   );
 });
 

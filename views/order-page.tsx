@@ -2,7 +2,7 @@
 import type { OrderView } from "../actors/projector.ts";
 import { formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
-import { eventIdOf, StatusRegion, TimelineRegion } from "./order-live.tsx";
+import { CancelRegion, eventIdOf, StatusRegion, TimelineRegion } from "./order-live.tsx";
 import { OrderSummary } from "./order-summary.tsx";
 
 type Props = { view: OrderView; streamUrl: string };
@@ -30,6 +30,7 @@ export function OrderPage({ view, streamUrl }: Props) {
             Placed <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>
           </p>
           <StatusRegion view={view} />
+          <CancelRegion view={view} />
         </header>
         <section class="card" aria-labelledby="items-heading">
           <h2 id="items-heading">What you ordered</h2>

@@ -34,6 +34,8 @@ export const PAYLOADS = {
   "order.OrderCreated.v1": z.object({
     ...id, customerId: z.string(), items: z.array(OrderItem).min(1), total: Money,
     currency: z.string().length(3), shippingAddress: Address,
+    /** units of `currency` per US dollar the prices were converted at; absent on events from before it was recorded */
+    fxRate: z.string().regex(/^\d+(\.\d+)?$/).optional(),
   }),
   "order.PaymentRequested.v1": z.object({
     ...id, amount: Money, currency: z.string().length(3), paymentToken: z.string(), attempt: Attempt,

@@ -107,6 +107,24 @@ function contract(name: string, open: () => Cache, hooks = () => {}) {
       expect(await cache.incr("incr:window", 1)).toBe(1);
     });
 
+    test("ttl counts down to the expiry that set or the first incr gave; null when missing or expired", async () => {
+      const cache = open();
+      expect(await cache.ttl("ttl:missing")).toBeNull();
+      await cache.set("ttl:set", "v", 60);
+      const set = await cache.ttl("ttl:set");
+      expect(set).toBeGreaterThan(59);
+      expect(set).toBeLessThanOrEqual(60);
+      await cache.incr("ttl:counter", 2);
+      await Bun.sleep(600);
+      await cache.incr("ttl:counter", 60); // a later incr keeps the window
+      const left = await cache.ttl("ttl:counter");
+      expect(left).toBeGreaterThan(0.9);
+      expect(left).toBeLessThan(1.5);
+      await cache.set("ttl:gone", "v", 0.2);
+      await Bun.sleep(300);
+      expect(await cache.ttl("ttl:gone")).toBeNull();
+    });
+
     test("misuse is refused: undefined values, non-positive ttl, incr of a non-number", async () => {
       const cache = open();
       await expect(cache.set("bad:undefined", undefined, 60)).rejects.toThrow(TypeError);

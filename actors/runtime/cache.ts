@@ -16,6 +16,8 @@ export interface Cache {
   del(...keys: string[]): Promise<void>;
   /** Atomic: returns the new count; sets the expiry only when the key is new. */
   incr(key: string, ttlSeconds: number): Promise<number>;
+  /** Seconds until `key` expires (fractions allowed), null when it is missing or expired, Infinity when it never expires. */
+  ttl(key: string): Promise<number | null>;
 }
 
 const NOT_AN_INTEGER = "ERR value is not an integer or out of range"; // Redis's words
@@ -61,6 +63,10 @@ export function memoryCache(opts: { maxEntries?: number } = {}): Cache {
       put(key, String(count), e ? e.expiresAt : Date.now() + ttlMs(ttlSeconds));
       return count;
     },
+    async ttl(key) {
+      const e = live(key);
+      return e ? (e.expiresAt - Date.now()) / 1000 : null;
+    },
   };
 }
 
@@ -85,6 +91,11 @@ export function upstashCache(url: string, token: string, opts: { prefix?: string
       const [count] = await redis.multi().incr(k(key)).pexpire(k(key), ttlMs(ttlSeconds), "NX").exec();
       if (typeof count !== "number") throw new Error(`INCR answered ${JSON.stringify(count)}`);
       return count;
+    },
+    async ttl(key) {
+      // PTTL: -2 when the key is missing, -1 when it has no expiry (never written by this port)
+      const ms = await redis.pttl(k(key));
+      return ms === -2 ? null : ms === -1 ? Infinity : ms / 1000;
     },
   };
 }

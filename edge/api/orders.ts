@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { Address, OrderStatus, Sku } from "../../actors/contracts/index.ts";
+import { CURRENCY_CODES } from "../../actors/currency.ts";
 import { InputError } from "../../actors/errors.ts";
 import type { OrderService } from "../../actors/order-service.ts";
 import type { OrderView } from "../../actors/projector.ts";
@@ -12,6 +13,7 @@ const PlaceBody = z.object({
   items: z.array(z.object({ sku: Sku, qty: z.number().int().min(1).max(100) })).min(1).max(50),
   shippingAddress: Address,
   paymentToken: z.string().min(1).max(64),
+  currency: z.enum(CURRENCY_CODES, { error: `choose one of ${CURRENCY_CODES.join(", ")}` }).optional(),
 });
 
 const ListQuery = z.object({
@@ -29,6 +31,7 @@ export const orderJson = (v: OrderView) => ({
   items: v.items,
   total: v.total,
   currency: v.currency,
+  fxRate: v.fxRate ?? null,
   createdAt: v.createdAt,
   updatedAt: v.updatedAt,
   timeline: v.timeline,
@@ -45,8 +48,8 @@ export function ordersApi(orders: OrderService) {
     if (!key || key.length > 200) throw new InputError("Idempotency-Key", "Idempotency-Key header is required (1-200 characters)");
     const body = await jsonBody(c, PlaceBody);
     const { view, created } = await orders.place({ ...body, customerId: user.sub, idempotencyKey: key });
-    const json = orderJson(view);
-    return c.json({ orderId: json.orderId, status: json.status, total: json.total, currency: json.currency, created, links: json.links }, 202);
+    const { orderId, status, total, currency, fxRate, links } = orderJson(view);
+    return c.json({ orderId, status, total, currency, fxRate, created, links }, 202);
   });
 
   app.get("/", async (c) => {

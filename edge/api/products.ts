@@ -2,6 +2,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Catalog } from "../../actors/catalog.ts";
+import type { Search } from "../../actors/search.ts";
+import { listingQuery } from "../catalog-query.ts";
 import { query } from "../validate.ts";
 
 const ListQuery = z.object({
@@ -10,9 +12,15 @@ const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export function productsApi(catalog: Catalog) {
+/** GET /api/products, /api/products/search and /api/products/:sku. */
+export function productsApi(catalog: Catalog, search: Search) {
   const app = new Hono();
   app.get("/", async (c) => c.json({ products: await catalog.list(query(c, ListQuery)) }));
+  /** The search page's data: same parameters (q, category, brand, price, stock, sort, page). */
+  app.get("/search", async (c) => {
+    const { items, facets, total, page, pages, pageSize, sort, correctedQuery } = await search.search(listingQuery(c));
+    return c.json({ items, facets, total, page, pages, pageSize, sort, correctedQuery });
+  });
   app.get("/:sku", async (c) => c.json(await catalog.get(c.req.param("sku"))));
   return app;
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import type { OrderView } from "../../actors/projector.ts";
-import { memoryPubSub, subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
+import { memoryPubSub, subjects } from "../../actors/runtime/pubsub.ts";
+import { countingPubSub, sseReader } from "../../test/sse.ts";
 import { advanced, placedOrder } from "../../views/test-fixtures.ts";
 import { authenticate, issueToken, type AuthEnv, type User } from "../auth.ts";
 import { orderPages } from "./order-page.tsx";
@@ -12,8 +13,7 @@ const bob: User = { sub: "bob", role: "customer" };
 const admin: User = { sub: "root", role: "admin" };
 
 let orders: Map<string, OrderView>;
-let pubsub: PubSub;
-let subscribers: number; // live subscriptions, to see streams let go
+let pubsub: ReturnType<typeof countingPubSub>; // counts live subscriptions, to see streams let go
 let app: Hono<AuthEnv>;
 
 beforeEach(() => {
@@ -24,16 +24,7 @@ beforeEach(() => {
     ["o-2", advanced(sneaky, "PAYMENT_FAILED", "<script>alert('reason')</script>")],
     ["o-3", placedOrder("o-3", "bob")],
   ]);
-  const real = memoryPubSub();
-  subscribers = 0;
-  pubsub = {
-    publish: real.publish,
-    subscribe(subject, fn) {
-      subscribers++;
-      const off = real.subscribe(subject, fn);
-      return () => (subscribers--, off());
-    },
-  };
+  pubsub = countingPubSub(memoryPubSub());
   app = new Hono<AuthEnv>()
     .use(authenticate(SECRET))
     .route("/", orderPages({ loadOrder: async (id) => orders.get(id) ?? null, pubsub, heartbeatMs: 50 }));
@@ -91,54 +82,7 @@ describe("GET /orders/:id", () => {
   });
 });
 
-type Frame = { id?: string; data: string; comment?: string };
-
-/** Reads SSE frames off a response body the way hx-sse.js parses them. */
-function sseReader(res: Response) {
-  if (!res.body) throw new Error("no body");
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  return {
-    async next(): Promise<Frame> {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          return parseFrame(block);
-        }
-        const { done, value } = await reader.read();
-        if (done) throw new Error("stream ended");
-        buffer += decoder.decode(value, { stream: true });
-      }
-    },
-    /** The next frame that is a message, skipping heartbeats. */
-    async message(): Promise<Frame> {
-      for (;;) {
-        const frame = await this.next();
-        if (frame.comment === undefined) return frame;
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
-}
-
-function parseFrame(block: string): Frame {
-  const frame: Frame = { data: "" };
-  const data: string[] = [];
-  for (const line of block.split("\n")) {
-    const colon = line.indexOf(":");
-    const [field, value] = colon < 0 ? [line, ""] : [line.slice(0, colon), line.slice(colon + 1).replace(/^ /, "")];
-    if (field === "") frame.comment = value;
-    else if (field === "id") frame.id = value;
-    else if (field === "data") data.push(value);
-  }
-  frame.data = data.join("\n");
-  return frame;
-}
-
-const statusOf = (frame: Frame) => /data-status="([A-Z_]+)"/.exec(frame.data)?.[1];
+const statusOf = (frame: { data: string }) => /data-status="([A-Z_]+)"/.exec(frame.data)?.[1];
 
 describe("GET /orders/:id/stream", () => {
   let open: ReturnType<typeof sseReader>[] = [];
@@ -227,15 +171,15 @@ describe("GET /orders/:id/stream", () => {
     const abort = new AbortController();
     const { sse } = await connect(alice, {}, abort.signal);
     await sse.message();
-    expect(subscribers).toBe(1);
+    expect(pubsub.live).toBe(1);
     abort.abort();
-    expect(subscribers).toBe(0);
+    expect(pubsub.live).toBe(0);
 
     const { sse: other } = await connect(alice);
     await other.message();
-    expect(subscribers).toBe(1);
+    expect(pubsub.live).toBe(1);
     await other.cancel();
-    expect(subscribers).toBe(0);
+    expect(pubsub.live).toBe(0);
   });
 
   test("same authorization as the page: 401, 404 for others, admins allowed", async () => {
@@ -243,7 +187,7 @@ describe("GET /orders/:id/stream", () => {
     const other = await app.request("/orders/o-1/stream", { headers: await as(bob) });
     expect(other.status).toBe(404);
     expect(other.headers.get("content-type")).toStartWith("text/html");
-    expect(subscribers).toBe(0);
+    expect(pubsub.live).toBe(0);
     const { res } = await connect(admin);
     expect(res.status).toBe(200);
   });
@@ -266,8 +210,8 @@ describe("under a real Bun server", () => {
       expect((await sse.message()).id).toBe("2");
 
       abort.abort();
-      for (let i = 0; i < 50 && subscribers > 0; i++) await Bun.sleep(20);
-      expect(subscribers).toBe(0);
+      for (let i = 0; i < 50 && pubsub.live > 0; i++) await Bun.sleep(20);
+      expect(pubsub.live).toBe(0);
     } finally {
       abort.abort();
       await server.stop(true);

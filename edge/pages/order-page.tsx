@@ -19,6 +19,7 @@ import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order-live.tsx";
 import { OrderPage } from "../../views/order-page.tsx";
 import { canSee, type AuthEnv } from "../auth.ts";
+import { disableIdleTimeout, eventStream, sseMessage, sseResponse } from "../sse.ts";
 
 export type OrderPagesDeps = {
   loadOrder(id: string): Promise<OrderView | null>;
@@ -30,7 +31,7 @@ export type OrderPagesDeps = {
 /** Published views arrive as `unknown` (in-process today, NATS in distributed mode). */
 const OrderViewMessage: z.ZodType<OrderView> = z.object({
   orderId: z.string(), customerId: z.string(), status: OrderStatus, items: z.array(OrderItem),
-  total: Money, currency: z.string(), createdAt: z.string(), updatedAt: z.string(),
+  total: Money, currency: z.string(), fxRate: z.string().optional(), createdAt: z.string(), updatedAt: z.string(),
   timeline: z.array(z.object({
     status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
   })),
@@ -70,13 +71,7 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
       feed.start(view, lastSeen, send);
       return feed.close;
     });
-    return new Response(body, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-store",
-        "X-Accel-Buffering": "no", // nginx would otherwise hold the stream in its buffer
-      },
-    });
+    return sseResponse(body);
   });
 
   return app;
@@ -101,63 +96,11 @@ function openFeed(pubsub: PubSub, orderId: string) {
       const id = eventIdOf(view);
       if (id <= sent) return;
       sent = id;
-      send(sseMessage(id, render(<OrderUpdate view={view} />)));
+      send(sseMessage(render(<OrderUpdate view={view} />), id));
     };
     for (const view of [current, ...buffered.splice(0)]) deliver(view);
   };
   return { start, close };
-}
-
-/** One unnamed SSE message; every line of data gets its own `data:` field. */
-function sseMessage(id: number, data: string): string {
-  return `id: ${id}\n${data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join("\n")}\n\n`;
-}
-
-/**
- * A push stream: `open` starts the feed and returns its stop function. Enqueueing is
- * synchronous, so frames leave in the order they were sent. Stops on request abort or
- * when the reader cancels (Bun cancels the body when the client disconnects).
- */
-function eventStream(
-  signal: AbortSignal,
-  heartbeatMs: number,
-  open: (send: (text: string) => void) => () => void,
-): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let stopped = false;
-  let stop = () => void (stopped = true);
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (text: string) => {
-        if (stopped) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          stop(); // the stream was closed under us
-        }
-      };
-      const onAbort = () => {
-        stop();
-        try {
-          controller.close();
-        } catch {
-          // already closed or cancelled
-        }
-      };
-      const close = open(send);
-      const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
-      stop = () => {
-        if (stopped) return;
-        stopped = true;
-        clearInterval(heartbeat);
-        close();
-        signal.removeEventListener("abort", onAbort);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort);
-    },
-    cancel: () => stop(),
-  });
 }
 
 /** Last-Event-ID as we issue it (a non-negative integer); anything else means "from the start". */
@@ -165,17 +108,6 @@ function parseEventId(header: string | undefined): number {
   const text = header?.trim() ?? "";
   return /^\d{1,9}$/.test(text) ? Number(text) : 0;
 }
-
-/** Bun ends a response quiet for `idleTimeout`; under Bun, c.env is the server (or holds it). */
-function disableIdleTimeout(c: Context<AuthEnv>) {
-  const env: unknown = c.env;
-  const server = hasTimeout(env) ? env : isObject(env) && "server" in env && hasTimeout(env.server) ? env.server : null;
-  server?.timeout(c.req.raw, 0);
-}
-
-const isObject = (x: unknown): x is object => typeof x === "object" && x !== null;
-const hasTimeout = (x: unknown): x is { timeout(req: Request, seconds: number): void } =>
-  isObject(x) && "timeout" in x && typeof x.timeout === "function";
 
 function signInPage(c: Context<AuthEnv>) {
   c.header("WWW-Authenticate", 'Bearer realm="saga-shop"');

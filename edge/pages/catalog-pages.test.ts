@@ -1,0 +1,121 @@
+/** Home, category and product pages against a whole shop (seeded demo catalog, PGlite). */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startShop, type Shop } from "../../test/kit.ts";
+
+let shop: Shop;
+beforeAll(async () => {
+  shop = await startShop();
+}, 30_000);
+afterAll(() => shop.stop());
+
+async function get(path: string, currency?: string) {
+  const res = await shop.app.request(path, { headers: currency ? { cookie: `currency=${currency}` } : {} });
+  return { res, html: await res.text() };
+}
+
+describe("GET /", () => {
+  test("links every category and shows the top-rated products, in the page shell", async () => {
+    const { res, html } = await get("/");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toStartWith("text/html");
+    expect(res.headers.get("cache-control")).toBe("private, no-cache");
+    for (const [slug, name] of [["laptops", "Laptops"], ["home-kitchen", "Home &amp; Kitchen"], ["toys", "Toys"]]) {
+      expect(html).toContain(`<a href="/c/${slug}">${name} `);
+    }
+    expect(html).toContain('<a href="/p/TOY-007">Plushwood Sleepy Fox</a>'); // rated 4.9, the best
+    expect(html).toContain("4.9 out of 5");
+    expect(html).toContain('action="/search"'); // the shell's search box
+  });
+});
+
+describe("GET /c/:category", () => {
+  test("lists the category's products with brand, price and stock filters but no category filter", async () => {
+    const { res, html } = await get("/c/laptops");
+    expect(res.status).toBe(200);
+    expect(html).toContain("<h1>Laptops</h1>");
+    expect(html).toContain("1–9 of 9 products");
+    expect(html).toContain('<form method="get" action="/c/laptops"');
+    expect(html).toContain('name="brand" value="Altair"');
+    expect(html).not.toContain('name="category"');
+    expect(html).toContain('href="/p/LAP-001"');
+    expect(html).not.toContain('href="/p/PHN-001"');
+  });
+
+  test("filters within the category and keeps the choice checked", async () => {
+    const { html } = await get("/c/laptops?brand=Altair&sort=price-desc");
+    expect(html).toContain("1–2 of 2 products");
+    expect(html).toContain('<input type="checkbox" name="brand" value="Altair" checked/>');
+    expect(html.indexOf("/p/LAP-002")).toBeLessThan(html.indexOf("/p/LAP-001")); // $2,299 before $999
+    expect(html).toContain('<option value="price-desc" selected>');
+  });
+
+  test("404 page for an unknown category, 400 naming a bad parameter", async () => {
+    const missing = await get("/c/spaceships");
+    expect(missing.res.status).toBe(404);
+    expect(missing.html).toContain("Not found");
+    const bad = await get("/c/laptops?page=abc");
+    expect(bad.res.status).toBe(400);
+    expect(bad.html).toContain("page:");
+  });
+});
+
+describe("GET /p/:sku", () => {
+  test("name, brand, rating as words, price, pictures with alt text, description and live stock", async () => {
+    const { res, html } = await get("/p/LAP-005");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-cache");
+    expect(html).toContain("<h1>Norrland Studio 14</h1>");
+    expect(html).toContain("by Norrland");
+    expect(html).toContain("4.8 out of 5");
+    expect(html).toContain('<span class="price">$1,799.00</span>');
+    expect(html).toContain("colour-calibrated OLED laptop");
+    for (const n of [1, 2, 3]) expect(html).toContain(`<img src="/images/LAP-005-${n}.svg" alt="Norrland Studio 14, picture ${n} of 3"`);
+    expect(html).toContain('<a href="/c/laptops">Laptops</a>');
+    expect(html).toContain('<div class="stock-live" hx-sse:connect="/p/LAP-005/stream" hx-swap="none">');
+    expect(html).toContain('<p id="stock-LAP-005" class="stock stock-low" role="status" data-stock="low">Only 7 left!</p>');
+  });
+
+  test("the add-to-cart form follows the cart's contract", async () => {
+    const { html } = await get("/p/LAP-001");
+    expect(html).toContain('<form method="post" action="/cart/items" hx-post="/cart/items" hx-target="#cart-message-LAP-001" hx-swap="innerHTML">');
+    expect(html).toContain('<input type="hidden" name="sku" value="LAP-001"/>');
+    expect(html).toContain('<label for="qty-LAP-001">Quantity</label>');
+    expect(html).toMatch(/<input id="qty-LAP-001" type="number" name="qty" value="1" min="1" max="10"/);
+    expect(html).toContain('<button type="submit">Add to cart</button>');
+    expect(html).toContain('<p id="cart-message-LAP-001" role="status"></p>');
+    expect(html).toContain(">In stock</p>");
+  });
+
+  test("out of stock: said so, and no form to add it", async () => {
+    const { html } = await get("/p/LAP-009");
+    expect(html).toContain(">Out of stock</p>");
+    expect(html).not.toContain('action="/cart/items"');
+  });
+
+  test("404 page for an unknown product", async () => {
+    const { res, html } = await get("/p/NOPE-404");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toStartWith("text/html");
+    expect(html).toContain("Not found");
+  });
+});
+
+describe("prices in the visitor's currency", () => {
+  test("JPY has no decimals, EUR has two; the same product, converted", async () => {
+    const yen = await get("/p/LAP-001", "JPY");
+    expect(yen.html).toContain('<span class="price">¥151,049</span>'); // 999.00 USD x 151.2
+    expect(yen.html).not.toMatch(/¥[\d,]+\.\d/);
+    const euro = await get("/p/LAP-001", "EUR");
+    expect(euro.html).toContain('<span class="price">€919.08</span>');
+    const listing = await get("/c/laptops", "JPY");
+    expect(listing.html).toContain("¥151,049");
+    expect(listing.html).toContain("¥75,600 to ¥151,200"); // the $500-1000 bucket, converted
+    const home = await get("/", "JPY");
+    expect(home.html).toMatch(/<span class="price">¥[\d,]+<\/span>/);
+    expect(home.html).not.toContain('<span class="price">$');
+  });
+
+  test("an unknown currency cookie falls back to dollars", async () => {
+    expect((await get("/p/LAP-001", "XYZ")).html).toContain('<span class="price">$999.00</span>');
+  });
+});

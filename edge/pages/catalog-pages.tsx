@@ -1,0 +1,84 @@
+/**
+ * The customer catalog:
+ *
+ *   GET /                 home: categories and top-rated products
+ *   GET /c/:category      a category's listing (filters, sort, pages)
+ *   GET /p/:sku           a product page with live stock
+ *   GET /p/:sku/stream    SSE: the product's stock badge as it changes (stock-stream.tsx)
+ *   GET /search           search results with facets; /search/suggest for autocomplete
+ *   GET /images/:file     generated product pictures
+ *
+ * Each handler parses, calls the catalog or search, and renders; prices show in the
+ * visitor's currency.
+ */
+import { Hono } from "hono";
+import type { Catalog } from "../../actors/catalog.ts";
+import type { Currencies } from "../../actors/currency.ts";
+import { NotFound } from "../../actors/errors.ts";
+import type { PubSub } from "../../actors/runtime/pubsub.ts";
+import { slugOf, type Search } from "../../actors/search.ts";
+import { canBuy, stockLevel } from "../../actors/stock-live.ts";
+import { CategoryPage } from "../../views/catalog/category-page.tsx";
+import { categoryHref, HomePage } from "../../views/catalog/home-page.tsx";
+import { pageHref } from "../../views/catalog/pagination.tsx";
+import { productHref } from "../../views/catalog/product-card.tsx";
+import { ProductPage } from "../../views/catalog/product-page.tsx";
+import type { AuthEnv } from "../auth.ts";
+import { listingPairs, listingQuery } from "../catalog-query.ts";
+import { listed, pageErrors, sendPage, visitorRate } from "./catalog-render.tsx";
+import { productImages } from "./product-images.ts";
+import { searchPages } from "./search-pages.tsx";
+import { stockStream } from "./stock-stream.tsx";
+
+export type CatalogDeps = {
+  catalog: Catalog;
+  search: Search;
+  currencies: Currencies;
+  pubsub: PubSub;
+  /** SSE comment heartbeat period */
+  heartbeatMs?: number;
+};
+
+const FEATURED = 8;
+
+/** Every catalog route; mount with app.route("/", catalogPages(deps)). */
+export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.onError(pageErrors);
+
+  app.get("/", async (c) => {
+    const [categories, featured, rate] = await Promise.all([
+      deps.search.categories(), deps.search.featured(FEATURED), visitorRate(c, deps.currencies),
+    ]);
+    const shell = await c.get("shell")();
+    return sendPage(c, <HomePage shell={shell} categories={categories} featured={featured.map(listed)} rate={rate} />);
+  });
+
+  app.get("/c/:category", async (c) => {
+    const category = (await deps.search.categories()).find((x) => x.slug === c.req.param("category"));
+    if (!category) throw new NotFound(`no category ${c.req.param("category")}`);
+    const params = { ...listingQuery(c), categories: [category.name] };
+    const [result, rate] = await Promise.all([deps.search.search(params), visitorRate(c, deps.currencies)]);
+    const action = categoryHref(category);
+    const pairs = listingPairs(params, { category: false });
+    return sendPage(c, (
+      <CategoryPage shell={await c.get("shell")()} category={category} result={result} items={result.items.map(listed)}
+        rate={rate} action={action} inStock={params.inStock} href={(n) => pageHref(action, pairs, n)} />
+    ));
+  });
+
+  app.get("/p/:sku", async (c) => {
+    const [product, rate] = await Promise.all([deps.catalog.get(c.req.param("sku")), visitorRate(c, deps.currencies)]);
+    return sendPage(c, (
+      <ProductPage shell={await c.get("shell")()} product={product} rate={rate}
+        category={{ name: product.category, slug: slugOf(product.category) }}
+        level={stockLevel(product.available)} canBuy={canBuy(product.available)}
+        streamUrl={`${productHref(product.sku)}/stream`} />
+    ));
+  });
+
+  app.route("/", stockStream(deps));
+  app.route("/", searchPages(deps));
+  app.route("/", productImages(deps.catalog));
+  return app;
+}

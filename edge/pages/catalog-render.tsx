@@ -1,0 +1,45 @@
+/** What the catalog pages share: the visitor's rate, page responses and their error pages. */
+import type { Context } from "hono";
+import type { VNode } from "preact";
+import type { Product } from "../../actors/catalog.ts";
+import type { Currencies, Rate } from "../../actors/currency.ts";
+import { InputError, NotFound } from "../../actors/errors.ts";
+import { stockLevel } from "../../actors/stock-live.ts";
+import type { Listed } from "../../views/catalog/product-card.tsx";
+import { ErrorPage } from "../../views/error-page.tsx";
+import { renderDocument } from "../../views/layout.tsx";
+import { onError } from "../http-errors.ts";
+import { currencyOf } from "../shell.ts";
+
+/**
+ * Pages carry the visitor's shell (name, cart count, currency) and live stock: a browser may
+ * keep them but must ask again before reuse, and no shared cache may keep them at all.
+ */
+const PAGE_CACHE = "private, no-cache";
+
+/** The exchange rate of the visitor's currency. */
+export const visitorRate = (c: Context, currencies: Currencies): Promise<Rate> => currencies.rate(currencyOf(c));
+
+/** A catalog product with how its stock reads to a shopper. */
+export const listed = (product: Product): Listed => ({ product, level: stockLevel(product.available) });
+
+/** A full HTML page with the catalog's caching headers. */
+export function sendPage(c: Context, page: VNode, status: 200 | 400 | 404 = 200): Response {
+  c.header("Cache-Control", PAGE_CACHE);
+  c.header("Vary", "Cookie");
+  return c.html(renderDocument(page), status);
+}
+
+/**
+ * onError for the catalog pages: a bad parameter is a 400 page naming it, an unknown product
+ * or category a 404 page; anything else gets the shop's usual answer (503, 500).
+ */
+export function pageErrors(err: Error, c: Context): Response | Promise<Response> {
+  if (err instanceof InputError) {
+    return sendPage(c, <ErrorPage title="That request did not make sense" message={`Please check the address: ${err.message}`} />, 400);
+  }
+  if (err instanceof NotFound) {
+    return sendPage(c, <ErrorPage title="Not found" message="We could not find that page in the shop." />, 404);
+  }
+  return onError(err, c);
+}

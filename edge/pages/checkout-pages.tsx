@@ -1,0 +1,94 @@
+/**
+ * Checkout, for signed-in customers (others go to /login and come back):
+ *
+ *   GET  /checkout   the cart in the visitor's currency, the address and card form, a fresh idempotency key
+ *   POST /checkout   303 to /orders/:id | 422 fields (re-rendered, never the card number)
+ *                    | 409 empty cart or changed stock | 400 form without its key
+ *
+ * A repeated POST with the same key lands on the same order (actors/checkout.ts).
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { checkout } from "../../actors/checkout.ts";
+import { Address } from "../../actors/contracts/index.ts";
+import type { OrderService } from "../../actors/order-service.ts";
+import { cardToken, type CardResult } from "../../actors/providers/test-cards.ts";
+import type { AddressValues, CheckoutError } from "../../views/checkout-form.tsx";
+import { CheckoutPage } from "../../views/checkout-page.tsx";
+import { renderDocument } from "../../views/layout.tsx";
+import type { AuthEnv } from "../auth.ts";
+import { pricedCart, type CartDeps } from "../cart-session.ts";
+import { currencyOf } from "../shell.ts";
+import { refusal } from "./cart-pages.tsx";
+
+// Form fields arrive as text, as files, or not at all; anything but text counts as empty.
+const text = z.string().catch("");
+const CheckoutForm = z.object({
+  name: text, line1: text, city: text, postalCode: text, country: text, card: text, idempotencyKey: text,
+});
+const KEY = /^[A-Za-z0-9-]{8,100}$/;
+
+const ADDRESS_TEXT: Record<keyof AddressValues, string> = {
+  name: "Enter the name to deliver to (up to 120 characters)",
+  line1: "Enter the street and number (up to 200 characters)",
+  city: "Enter the town or city (up to 100 characters)",
+  postalCode: "Enter the postal code (up to 20 characters)",
+  country: "Enter the two-letter country code, such as GB",
+};
+const CARD_TEXT: Record<Extract<CardResult, { ok: false }>["problem"], string> = {
+  missing: "Enter a card number",
+  malformed: "Enter the card number as 12 to 19 digits",
+  checksum: "That card number is not valid: check the digits",
+  unknown: "This shop takes only the test cards listed under “Test cards”",
+};
+const isAddressField = (k: unknown): k is keyof AddressValues => typeof k === "string" && k in ADDRESS_TEXT;
+
+type Status = 200 | 400 | 404 | 409 | 422;
+
+/** The checkout page and its form's target; expects `authenticate` and `pageShell` to have run. */
+export function checkoutPages(deps: CartDeps & { orders: OrderService }): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  async function show(c: Context<AuthEnv>, status: Status, values: AddressValues, errors: CheckoutError[], key: string) {
+    const cart = await pricedCart(deps, c);
+    c.header("Cache-Control", "no-store");
+    const page = <CheckoutPage shell={await c.get("shell")()} cart={cart} values={values} errors={errors} idempotencyKey={key} />;
+    return c.html(renderDocument(page), status);
+  }
+
+  app.get("/checkout", async (c) => {
+    if (!c.get("user")) return c.redirect("/login?next=/checkout", 303);
+    const blank = { name: "", line1: "", city: "", postalCode: "", country: "" };
+    return show(c, 200, blank, [], crypto.randomUUID());
+  });
+
+  app.post("/checkout", async (c) => {
+    const user = c.get("user");
+    if (!user) return c.redirect("/login?next=/checkout", 303);
+    const { card, idempotencyKey, ...values } = CheckoutForm.parse(await c.req.parseBody());
+    if (!KEY.test(idempotencyKey)) {
+      const expired = { message: "This form was incomplete. Check your details and place the order again." };
+      return show(c, 400, values, [expired], crypto.randomUUID());
+    }
+    const address = Address.safeParse({ ...values, country: values.country.trim().toUpperCase() });
+    const token = cardToken(card);
+    const errors: CheckoutError[] = [
+      ...(address.success ? [] : [...new Set(address.error.issues.map((i) => i.path[0]).filter(isAddressField))]
+        .map((field) => ({ field, message: ADDRESS_TEXT[field] }))),
+      ...(token.ok ? [] : [{ field: "card" as const, message: CARD_TEXT[token.problem] }]),
+    ];
+    if (!address.success || !token.ok) return show(c, 422, values, errors, idempotencyKey);
+    try {
+      const { orderId } = await checkout(deps, {
+        customerId: user.sub, idempotencyKey, shippingAddress: address.data, paymentToken: token.token, currency: currencyOf(c),
+      });
+      return c.redirect(`/orders/${encodeURIComponent(orderId)}`, 303);
+    } catch (err) {
+      const refused = refusal(err);
+      if (!refused) throw err;
+      return show(c, refused.status, values, [{ message: refused.message }], idempotencyKey);
+    }
+  });
+
+  return app;
+}

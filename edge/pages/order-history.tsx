@@ -1,0 +1,63 @@
+/**
+ * The customer's orders:
+ *
+ *   GET  /orders              the signed-in customer's own orders, newest first
+ *   POST /orders/:id/cancel   cancel: 303 back to the order | 404 not theirs | 409 names the status
+ *
+ * Both send a visitor who is not signed in to /login, coming back here afterwards.
+ */
+import { Hono, type Context } from "hono";
+import { OrderStatus } from "../../actors/contracts/index.ts";
+import { Conflict, NotFound } from "../../actors/errors.ts";
+import type { OrderService } from "../../actors/order-service.ts";
+import { ErrorPage } from "../../views/error-page.tsx";
+import { renderDocument } from "../../views/layout.tsx";
+import { OrderHistoryPage } from "../../views/order-history.tsx";
+import { STATUS_TEXT } from "../../views/order-status.tsx";
+import type { AuthEnv } from "../auth.ts";
+
+const HISTORY_LIMIT = 100;
+
+/** The order history page and the cancel form's target; expects `authenticate` and `pageShell`. */
+export function orderHistoryPages(orders: OrderService): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  app.get("/orders", async (c) => {
+    const user = c.get("user");
+    if (!user) return c.redirect("/login?next=/orders", 303);
+    // "My orders" is the viewer's own, also for an admin (who has the admin pages for everyone's)
+    const list = await orders.list({ sub: user.sub, role: "customer" }, { limit: HISTORY_LIMIT });
+    c.header("Cache-Control", "no-store");
+    return c.html(renderDocument(<OrderHistoryPage shell={await c.get("shell")()} orders={list} />));
+  });
+
+  app.post("/orders/:id/cancel", async (c) => {
+    const user = c.get("user");
+    const id = c.req.param("id");
+    const page = `/orders/${encodeURIComponent(id)}`;
+    if (!user) return c.redirect(`/login?next=${encodeURIComponent(page)}`, 303);
+    try {
+      await orders.command(user, id, { type: "Cancel", by: user.role });
+    } catch (err) {
+      if (err instanceof NotFound) return problem(c, 404, "Order not found", "We could not find that order in your account.");
+      if (err instanceof Conflict) return problem(c, 409, "This order can no longer be cancelled", notCancellable(err));
+      throw err;
+    }
+    return c.redirect(page, 303);
+  });
+
+  return app;
+}
+
+/** The refusal in customer words, naming the order's status. */
+function notCancellable(err: Conflict): string {
+  const status = OrderStatus.safeParse(err.status);
+  const state = status.success ? `${STATUS_TEXT[status.data].label} (${status.data})` : err.status;
+  const why = /cannot be cancelled/.test(err.message) ? "it can no longer be cancelled" : err.message;
+  return `Your order is ${state}: ${why}.`;
+}
+
+function problem(c: Context<AuthEnv>, status: 404 | 409, title: string, message: string) {
+  c.header("Cache-Control", "no-store");
+  return c.html(renderDocument(<ErrorPage title={title} message={message} />), status);
+}

@@ -1,0 +1,57 @@
+/**
+ *   GET /p/:sku/stream   SSE: subscribe -> load the product -> send its stock badge ->
+ *                        send the badge again each time its available units change
+ *
+ * Messages are unnamed <hx-partial> blocks rendered by the page's own StockBadge. Stock has
+ * no version to resume from, so a reconnect simply gets the current badge first.
+ */
+import { Hono } from "hono";
+import { render } from "preact-render-to-string";
+import type { Catalog } from "../../actors/catalog.ts";
+import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
+import { stockLevel, StockUpdate as StockMessage } from "../../actors/stock-live.ts";
+import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
+import type { AuthEnv } from "../auth.ts";
+import { disableIdleTimeout, eventStream, sseMessage, sseResponse } from "../sse.ts";
+
+type Deps = { catalog: Catalog; pubsub: PubSub; heartbeatMs?: number };
+
+/** The stock stream of one product page. */
+export function stockStream(deps: Deps): Hono<AuthEnv> {
+  return new Hono<AuthEnv>().get("/p/:sku/stream", async (c) => {
+    const sku = c.req.param("sku");
+    // Subscribe before loading: a change committed in between is buffered, not lost.
+    const feed = openFeed(deps.pubsub, sku);
+    const product = await deps.catalog.get(sku).catch((e: unknown) => {
+      feed.close();
+      throw e; // an unknown SKU becomes the 404 page
+    });
+    disableIdleTimeout(c);
+    const body = eventStream(c.req.raw.signal, deps.heartbeatMs ?? 5_000, (send) => {
+      feed.start(product.available, send);
+      return feed.close;
+    });
+    return sseResponse(body);
+  });
+}
+
+/** A subscription that buffers until the stream starts, then sends each change of units once. */
+function openFeed(pubsub: PubSub, sku: string) {
+  const buffered: number[] = [];
+  let deliver = (units: number) => void buffered.push(units);
+  const close = pubsub.subscribe(subjects.stock(sku), (data) => {
+    const message = StockMessage.safeParse(data);
+    if (message.success && message.data.sku === sku) deliver(message.data.available);
+    else console.warn(`stock stream ${sku}: dropped a message that is not its stock update`);
+  });
+  const start = (current: number, send: (text: string) => void) => {
+    let sent: number | null = null;
+    deliver = (units) => {
+      if (units === sent) return; // the badge would not change
+      sent = units;
+      send(sseMessage(render(<StockUpdate sku={sku} level={stockLevel(units)} />)));
+    };
+    for (const units of [current, ...buffered.splice(0)]) deliver(units);
+  };
+  return { start, close };
+}

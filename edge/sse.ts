@@ -1,0 +1,81 @@
+/**
+ * Server-sent events shared by the live pages: a push stream with comment heartbeats, the
+ * message framing htmx's hx-sse extension parses, and the per-request switch that keeps
+ * Bun from closing a quiet stream.
+ */
+import type { Context } from "hono";
+
+/** One unnamed SSE message (htmx swaps it); every line of data gets its own `data:` field. */
+export function sseMessage(data: string, id?: number): string {
+  const lines = data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join("\n");
+  return `${id === undefined ? "" : `id: ${id}\n`}${lines}\n\n`;
+}
+
+/**
+ * A push stream: `open` starts the feed and returns its stop function. Enqueueing is
+ * synchronous, so frames leave in the order they were sent. Stops on request abort or
+ * when the reader cancels (Bun cancels the body when the client disconnects).
+ */
+export function eventStream(
+  signal: AbortSignal,
+  heartbeatMs: number,
+  open: (send: (text: string) => void) => () => void,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let stopped = false;
+  let stop = () => void (stopped = true);
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (text: string) => {
+        if (stopped) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          stop(); // the stream was closed under us
+        }
+      };
+      const onAbort = () => {
+        stop();
+        try {
+          controller.close();
+        } catch {
+          // already closed or cancelled
+        }
+      };
+      const close = open(send);
+      const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
+      stop = () => {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(heartbeat);
+        close();
+        signal.removeEventListener("abort", onAbort);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort);
+    },
+    cancel: () => stop(),
+  });
+}
+
+/** The response that carries an event stream past caches and buffering proxies. */
+export function sseResponse(body: ReadableStream<Uint8Array>): Response {
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-store",
+      "X-Accel-Buffering": "no", // nginx would otherwise hold the stream in its buffer
+    },
+  });
+}
+
+/** Bun ends a response quiet for `idleTimeout`; under Bun, c.env is the server (or holds it). */
+export function disableIdleTimeout(c: Context) {
+  const env: unknown = c.env;
+  const server = hasTimeout(env) ? env : isObject(env) && "server" in env && hasTimeout(env.server) ? env.server : null;
+  server?.timeout(c.req.raw, 0);
+}
+
+const isObject = (x: unknown): x is object => typeof x === "object" && x !== null;
+const hasTimeout = (x: unknown): x is { timeout(req: Request, seconds: number): void } =>
+  isObject(x) && "timeout" in x && typeof x.timeout === "function";

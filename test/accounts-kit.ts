@@ -1,0 +1,95 @@
+/**
+ * For the accounts tests: the accounts service on a real database, an edge with just the
+ * middleware and routes that accounts need (the same pieces edge/app.ts wires), and a
+ * cookie jar that keeps what a browser would.
+ */
+import { Hono } from "hono";
+import { Accounts, type AccountsOptions } from "../actors/accounts.ts";
+import { LoginLimiter } from "../actors/login-limiter.ts";
+import { memoryCache, type Cache } from "../actors/runtime/cache.ts";
+import { argon2Passwords } from "../actors/runtime/passwords.ts";
+import { openPglite, openPostgres, type Db } from "../db/client.ts";
+import { authApi } from "../edge/api/auth.ts";
+import { authenticate, type AuthEnv } from "../edge/auth.ts";
+import { sameOrigin } from "../edge/csrf.ts";
+import { onError } from "../edge/http-errors.ts";
+import { accountPages } from "../edge/pages/account-pages.tsx";
+import { AUTH_API, cookieRenewal } from "../edge/session.ts";
+import { pageShell } from "../edge/shell.ts";
+import { freshPostgres, type Engine } from "./engines.ts";
+
+/** Real argon2id at a test-sized cost (1 MiB, one pass): hashes verify like production ones. */
+export const quickPasswords = argon2Passwords({ memoryCost: 1024, timeCost: 1 });
+
+/** A migrated database on `engine`; `close` also drops a Postgres database. */
+export async function openEngine(engine: Engine): Promise<{ db: Db; close(): Promise<void> }> {
+  if (engine === "embedded") return openPglite();
+  const pg = await freshPostgres();
+  const database = await openPostgres(pg.url);
+  return { db: database.db, close: async () => (await database.close(), await pg.drop()) };
+}
+
+export type KitOptions = AccountsOptions & { trustProxy?: boolean; cache?: Cache };
+
+/**
+ * The accounts routes on PGlite in memory. GET /whoami echoes the user; GET /stream too,
+ * in a Response it builds itself, as the SSE routes do.
+ */
+export async function accountsEdge(opts: KitOptions = {}) {
+  const database = await openPglite();
+  const accounts = new Accounts(database.db, { passwords: quickPasswords, ...opts });
+  const secret = crypto.randomUUID() + crypto.randomUUID();
+  const signIns: string[] = [];
+  const deps = {
+    accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(opts.cache ?? memoryCache()),
+    onSignIn: async (_c: unknown, userId: string) => void signIns.push(userId),
+  };
+  const app = new Hono<AuthEnv>()
+    .use(sameOrigin())
+    .use(authenticate(secret, cookieRenewal(deps)))
+    .use(pageShell({ cartCount: async () => 0 }));
+  app.onError(onError);
+  app.route(AUTH_API, authApi(deps));
+  app.route("/", accountPages(deps));
+  app.get("/whoami", (c) => c.json({ user: c.get("user") }));
+  app.get("/stream", (c) => new Response(JSON.stringify({ user: c.get("user") }), { headers: { "content-type": "text/event-stream" } }));
+  return { app, accounts, secret, signIns, db: database.db, close: () => database.close() };
+}
+
+/** What Bun.serve hands Hono as `env`: only the part getConnInfo asks for. */
+export const peer = (address: string) => ({ requestIP: () => ({ address, family: "IPv4", port: 40_000 }) });
+
+/** Cookies as a browser keeps them: set, replaced, and deleted by Max-Age=0. */
+export function cookieJar() {
+  const cookies = new Map<string, string>();
+  return {
+    get: (name: string) => cookies.get(name),
+    set: (name: string, value: string) => void cookies.set(name, value),
+    delete: (name: string) => void cookies.delete(name),
+    /** The Cookie header to send, or {} when empty. */
+    header(): Record<string, string> {
+      return cookies.size === 0 ? {} : { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
+    },
+    /** Takes the Set-Cookie headers of `res`. */
+    take(res: Response) {
+      for (const line of res.headers.getSetCookie()) {
+        const [pair = ""] = line.split(";");
+        const name = pair.slice(0, pair.indexOf("="));
+        if (/;\s*max-age=0\b/i.test(line)) cookies.delete(name);
+        else cookies.set(name, pair.slice(pair.indexOf("=") + 1));
+      }
+      return res;
+    },
+  };
+}
+
+/** The attributes of the Set-Cookie line for `name` in `res`, lowercased, keyed by attribute. */
+export function setCookieOf(res: Response, name: string): Record<string, string> | undefined {
+  const line = res.headers.getSetCookie().find((l) => l.startsWith(`${name}=`));
+  if (!line) return undefined;
+  const [pair = "", ...attrs] = line.split(";").map((s) => s.trim());
+  return Object.fromEntries([["value", pair.slice(name.length + 1)], ...attrs.map((a) => {
+    const [k = "", v = "true"] = a.split("=");
+    return [k.toLowerCase(), v];
+  })]);
+}
