@@ -5,21 +5,20 @@
  * the limits. Carts expire lazily: one untouched for 7 days reads as empty and is deleted
  * when next seen, and creating a cart sweeps away every expired one.
  */
-import { and, asc, eq, gt, gte, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { Db, Q, Tx } from "../db/client.ts";
 import { cartItems, carts, products, stock } from "../db/schema.ts";
 import type { Line } from "./contracts/index.ts";
 import {
   checkLineQty, checkRequestedQty, countOf, expired, expiryCutoff, mergedQty, type CartLine,
 } from "./cart-rules.ts";
+import { guardedAdd, peek, whose } from "./cart-add.ts";
 import { NotFound } from "./errors.ts";
+
+export type Added = { cartId: string; name: string; qty: number; count: number };
 
 /** Whose cart: a signed-in customer's, or a guest's (null until the first add creates one). */
 export type CartOwner = { kind: "user"; userId: string } | { kind: "guest"; cartId: string | null };
-
-/** A guest id may only ever name a guest cart, never a customer's. */
-const whose = (o: CartOwner): SQL | undefined =>
-  o.kind === "user" ? eq(carts.owner, o.userId) : o.cartId ? and(eq(carts.id, o.cartId), isNull(carts.owner)) : undefined;
 
 /** The carts of guests and customers: reads with today's prices and stock, changes under the cart's lock. */
 export class Carts {
@@ -41,9 +40,26 @@ export class Carts {
     return row?.n ?? 0;
   }
 
-  /** Add `qty` units (creating the cart if needed); the snapshot moves to today's price, which the customer just saw. */
-  async add(owner: CartOwner, sku: string, qty: number): Promise<{ cartId: string; name: string; qty: number; count: number }> {
+  /**
+   * Add `qty` units (creating the cart if needed); the snapshot moves to today's price,
+   * which the customer just saw. The common case costs two statements: one read for the
+   * checks and their messages, one guarded write. When the guard refuses (another add or
+   * an order got there first) or the cart has expired, the locked path decides instead.
+   */
+  async add(owner: CartOwner, sku: string, qty: number): Promise<Added> {
     checkRequestedQty(qty, 1);
+    const seen = await peek(this.db, owner, sku);
+    if (!seen) throw new NotFound(`There is no product ${sku}.`);
+    const now = this.clock();
+    if (seen.cartUpdatedAt && expired(seen.cartUpdatedAt, now)) return this.addLocked(owner, sku, qty);
+    checkLineQty(seen, seen.had + qty, seen.had);
+    if (!seen.cartId) await this.db.delete(carts).where(lt(carts.updatedAt, expiryCutoff(now)));
+    const written = await guardedAdd(this.db, owner, seen.cartId, { sku, qty, price: seen.price, now });
+    return written ? { ...written, name: seen.name } : this.addLocked(owner, sku, qty);
+  }
+
+  /** `add` inside one transaction holding the cart's lock: exact messages whatever raced. */
+  private async addLocked(owner: CartOwner, sku: string, qty: number): Promise<Added> {
     return this.db.transaction(async (tx) => {
       const product = await productOf(tx, sku);
       const cartId = await this.open(tx, owner);

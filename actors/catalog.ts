@@ -31,20 +31,35 @@ const columns = {
  */
 const TTL_SECONDS = 60;
 const VERSION_KEY = "catalog:version";
+const VERSION_TTL_SECONDS = 7 * 24 * 3600;
 const skuVersionKey = (sku: string) => `catalog:version:${sku}`;
 
+/**
+ * A catalog read cached under the catalog version: every stock or product change bumps
+ * it, so a cached search, listing or category count is never older than the last change.
+ */
+export async function versioned<T>(cache: Cache, key: string, load: () => Promise<T>): Promise<T> {
+  const version = (await cache.get<number>(VERSION_KEY)) ?? 0;
+  const full = `catalog:${version}:${key}`;
+  const hit = await cache.get<T>(full);
+  if (hit !== null) return hit;
+  const value = await load();
+  await cache.set(full, value, TTL_SECONDS);
+  return value;
+}
+
+/** Makes every versioned read stale: call after products change. */
+export async function bumpCatalogVersion(cache: Cache): Promise<void> {
+  await cache.incr(VERSION_KEY, VERSION_TTL_SECONDS);
+}
+
 export class Catalog {
-  constructor(private db: Db, private cache: Cache) {}
+  /** `stockChanged` tells live pages about an admin's adjustment (best effort, after commit). */
+  constructor(private db: Db, private cache: Cache, private stockChanged: (skus: string[]) => Promise<void> = async () => {}) {}
 
   /** A page of products; cached under the catalog version, which every stock change bumps. */
-  async list(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
-    const version = (await this.cache.get<number>(VERSION_KEY)) ?? 0;
-    const key = `catalog:list:${version}:${f.category ?? "*"}:${f.limit}:${f.offset}`;
-    const hit = await this.cache.get<Product[]>(key);
-    if (hit) return hit;
-    const rows = await this.query(f);
-    await this.cache.set(key, rows, TTL_SECONDS);
-    return rows;
+  list(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
+    return versioned(this.cache, `list:${f.category ?? "*"}:${f.limit}:${f.offset}`, () => this.query(f));
   }
 
   private async query(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
@@ -67,8 +82,7 @@ export class Catalog {
   /** Forget cached reads of these products (their stock or details changed). */
   async invalidate(skus: string[]): Promise<void> {
     if (skus.length === 0) return;
-    const week = 7 * 24 * 3600;
-    await Promise.all([...skus.map((sku) => this.cache.incr(skuVersionKey(sku), week)), this.cache.incr(VERSION_KEY, week)]);
+    await Promise.all([...skus.map((sku) => this.cache.incr(skuVersionKey(sku), VERSION_TTL_SECONDS)), bumpCatalogVersion(this.cache)]);
   }
 
   private async load(sku: string): Promise<Product> {
@@ -92,6 +106,7 @@ export class Catalog {
       await tx.insert(movements).values({ sku, deltaOnHand: delta, deltaReserved: 0, reason, ref: "admin" });
     });
     await this.invalidate([sku]);
+    await this.stockChanged([sku]).catch(() => undefined);
     return this.get(sku);
   }
 }

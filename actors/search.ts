@@ -8,7 +8,8 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { rowsOf } from "../db/migrate.ts";
 import { products, stock } from "../db/schema.ts";
-import type { Product } from "./catalog.ts";
+import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
+import { memoryCache, type Cache } from "./runtime/cache.ts";
 import {
   available, bucketOf, facetConditions, orderFor, PAGE_SIZE, PRICE_BUCKETS, productColumns, sortOf, stockJoin, textQuery,
   type PriceBucketId, type SearchParams, type Sort,
@@ -46,15 +47,22 @@ const FacetRow = z.object({ facet: z.string(), value: z.string(), n: z.coerce.nu
 export const slugOf = (category: string) => category.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
 
 export class Search {
-  constructor(private db: Db) {}
+  /** Reads are cached under the catalog version (see `versioned`); pass the shared cache. */
+  constructor(private db: Db, private cache: Cache = memoryCache()) {}
 
-  /** Rebuild the typo-correction vocabulary; call after the products change. */
-  refreshTerms(): Promise<number> {
-    return refreshTerms(this.db);
+  /** Rebuild the typo-correction vocabulary and drop cached results; call after the products change. */
+  async refreshTerms(): Promise<number> {
+    const terms = await refreshTerms(this.db);
+    await bumpCatalogVersion(this.cache);
+    return terms;
   }
 
   /** One page of matches with facet counts; typos in `q` are corrected first. */
-  async search(p: SearchParams): Promise<SearchResult> {
+  search(p: SearchParams): Promise<SearchResult> {
+    return versioned(this.cache, `search:${JSON.stringify(p)}`, () => this.run(p));
+  }
+
+  private async run(p: SearchParams): Promise<SearchResult> {
     const words = wordsOf(p.q);
     const fixed = await correctWords(this.db, words, true);
     const text = fixed.length ? await this.textOf(fixed) : null;
@@ -120,7 +128,11 @@ export class Search {
   }
 
   /** Up to 8 product names for what has been typed so far, typos forgiven. */
-  async suggest(prefix: string): Promise<Suggestion[]> {
+  suggest(prefix: string): Promise<Suggestion[]> {
+    return versioned(this.cache, `suggest:${prefix.trim().toLowerCase()}`, () => this.suggestions(prefix));
+  }
+
+  private async suggestions(prefix: string): Promise<Suggestion[]> {
     const words = wordsOf(prefix);
     if (words.join("").length < 2) return [];
     const text = await this.textOf(await correctWords(this.db, words, true));
@@ -135,16 +147,20 @@ export class Search {
   }
 
   /** The top-rated products in stock, for the home page. */
-  async featured(limit: number): Promise<Product[]> {
-    const rows = await this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
-      .where(sql`${available} > 0`).orderBy(...orderFor("rating", null)).limit(limit);
-    return rows.map(asProduct);
+  featured(limit: number): Promise<Product[]> {
+    return versioned(this.cache, `featured:${limit}`, async () => {
+      const rows = await this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
+        .where(sql`${available} > 0`).orderBy(...orderFor("rating", null)).limit(limit);
+      return rows.map(asProduct);
+    });
   }
 
   /** Every category with its URL slug and number of products, by name. */
-  async categories(): Promise<Category[]> {
-    const rows = await this.db.select({ name: products.category, count: count() }).from(products)
-      .groupBy(products.category).orderBy(asc(products.category));
-    return rows.map((r) => ({ name: r.name, slug: slugOf(r.name), count: Number(r.count) }));
+  categories(): Promise<Category[]> {
+    return versioned(this.cache, "categories", async () => {
+      const rows = await this.db.select({ name: products.category, count: count() }).from(products)
+        .groupBy(products.category).orderBy(asc(products.category));
+      return rows.map((r) => ({ name: r.name, slug: slugOf(r.name), count: Number(r.count) }));
+    });
   }
 }

@@ -134,7 +134,8 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const database = await openDatabase(config, hooks);
   const db = database.db;
   if (config.seed) await seedCatalog(db);
-  const search = new Search(db);
+  const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
+  const search = new Search(db, cache);
   await search.refreshTerms(); // the typo-correction vocabulary follows the products
   const bus: Bus = config.kafkaBrokers
     ? await KafkaBus.open({
@@ -143,8 +144,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     })
     : await EmbeddedBus.open(db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
   const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
-  const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
-  const catalog = new Catalog(db, cache);
+  const catalog = new Catalog(db, cache, (skus) => publishStock(db, pubsub, skus));
   // On Postgres any number of relays may run: they take turns per slot of keys.
   const relay = plays("relay") ? startRelay(db, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres" }) : null;
   // Relays in other processes hear about new outbox rows through NOTIFY (a trigger).

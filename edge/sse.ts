@@ -42,6 +42,9 @@ export function eventStream(
           // already closed or cancelled
         }
       };
+      // Bun sends a streamed response's headers with its first chunk: a comment at once
+      // lets the browser see the stream open instead of waiting for the first heartbeat.
+      send(": connected\n\n");
       const close = open(send);
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
       stop = () => {

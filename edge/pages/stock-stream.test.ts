@@ -54,6 +54,14 @@ describe("GET /p/:sku/stream", () => {
     expect(page).not.toContain('action="/cart/items"');
   }, 20_000);
 
+  test("an admin's stock adjustment reaches the open page too", async () => {
+    const { sse } = await connect(shop.app, "PHN-001");
+    expect((await sse.message()).data).toContain(">In stock</p>");
+    const onHand = (await shop.sys.catalog.get("PHN-001")).available;
+    await shop.sys.catalog.adjustStock("PHN-001", -(onHand - 3), "damaged in the warehouse");
+    expect(badge((await sse.message()).data)).toBe("Only 3 left!");
+  }, 20_000);
+
   test("404 for an unknown product, and the subscription is released", async () => {
     const res = await pages.request("/p/NOPE-1/stream");
     expect(res.status).toBe(404);
