@@ -32,7 +32,7 @@ log.info("saga-shop started", {
   database: config.databaseUrl ? "postgres" : config.dataDir, log: config.kafkaBrokers ? "kafka" : "database",
 });
 if (server && config.roles.includes("edge") && !config.databaseUrl) {
-  console.log(`\n  saga-shop is running on http://localhost:${server.port}\n  get a token: npx bun run token --role customer --sub alice   (or --role admin)\n`);
+  console.log(`\n  saga-shop is running on http://localhost:${server.port}\n  shop there, or get an API token: npx bun run token --role customer --sub alice   (or --role admin)\n`);
 }
 
 /** Creates the first administrator if there is none; a generated password is shown this once. */
