@@ -65,7 +65,6 @@ function SiteNav({ shell }: { shell: Shell }) {
         {user ? (
           <>
             <a href="/orders">My orders</a>
-            {user.role === "admin" && <a href="/admin">Admin</a>}
             <form method="post" action="/logout" class="inline">
               <button type="submit" class="link">Sign out {user.name}</button>
             </form>
