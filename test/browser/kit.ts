@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Config, Providers } from "../../actors/system.ts";
 import { SESSION_COOKIE, type Role } from "../../edge/auth.ts";
+import type { Engine } from "../engines.ts";
 import { startShop } from "../kit.ts";
 import { ARTIFACTS } from "../processes.ts";
 
@@ -43,9 +44,9 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 }
 
-/** Start a test shop (see test/kit.ts) on a real port and a browser to drive it. */
-export async function startBrowserShop(overrides: Partial<Config> = {}, providers?: Providers) {
-  const shop = await startShop(overrides, providers);
+/** Start a test shop (see test/kit.ts) on `engine`, on a real port, and a browser to drive it. */
+export async function startBrowserShop(overrides: Partial<Config> = {}, providers?: Providers, engine: Engine = "embedded") {
+  const shop = await startShop(overrides, providers, engine);
   // port 0: the kernel picks a free port, so nothing can take it between probe and bind
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: shop.app.fetch, idleTimeout: 60 });
   const base = `http://127.0.0.1:${server.port}`;

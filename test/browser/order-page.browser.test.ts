@@ -7,42 +7,14 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { OrderStatus } from "../../actors/contracts/index.ts";
-import type { PaymentProvider } from "../../actors/providers/ports.ts";
 import { paymentSimulator } from "../../actors/providers/payment-sim.ts";
-import { orderIdOf } from "../../actors/providers/sim-shared.ts";
 import { shippingSimulator } from "../../actors/providers/shipping-sim.ts";
 import { STATUS_TEXT } from "../../views/order-status.tsx";
 import { waitUntil } from "../kit.ts";
+import { heldPayments } from "./held-payments.ts";
 import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
 
 const LIVE_MS = 30_000;
-
-/**
- * The simulated card processor, holding each order's authorization until the test
- * releases it: the page is open before the saga moves on, however slow the machine.
- */
-function heldPayments(inner: PaymentProvider) {
-  const gates = new Map<string, { open: Promise<void>; release(): void }>();
-  const gate = (orderId: string) => {
-    let g = gates.get(orderId);
-    if (!g) {
-      let release = () => {};
-      const open = new Promise<void>((r) => (release = r));
-      g = { open, release };
-      gates.set(orderId, g);
-    }
-    return g;
-  };
-  const provider: PaymentProvider = {
-    authorize: async (key, input) => {
-      await gate(orderIdOf(key) ?? key).open;
-      return inner.authorize(key, input);
-    },
-    capture: (key, input) => inner.capture(key, input),
-    refund: (key, input) => inner.refund(key, input),
-  };
-  return { provider, release: (orderId: string) => gate(orderId).release(), releaseAll: () => gates.forEach((g) => g.release()) };
-}
 
 const payments = heldPayments(paymentSimulator());
 let b: BrowserShop;
