@@ -3,16 +3,23 @@ import { render } from "preact-render-to-string";
 import { renderDocument } from "./layout.tsx";
 import { CancelRegion, eventIdOf, OrderUpdate, StatusRegion, TimelineRegion } from "./order-live.tsx";
 import { OrderPage } from "./order-page.tsx";
-import { advanced, placedOrder } from "./test-fixtures.ts";
+import { advanced, customerShell, placedOrder } from "./test-fixtures.ts";
 
 const view = advanced(placedOrder("o-1", "c-1"), "PAYMENT_FAILED", "card declined");
-const page = renderDocument(<OrderPage view={view} streamUrl="/orders/o-1/stream" />);
+const page = renderDocument(<OrderPage shell={customerShell} view={view} streamUrl="/orders/o-1/stream" />);
 
 test("shows the status, items, total and history", () => {
   expect(page).toContain("Payment declined");
   expect(page).toContain("Green tea");
   expect(page).toContain("$44.97");
   expect(page.indexOf("Order received")).toBeLessThan(page.indexOf("card declined"));
+});
+
+test("in the site header like every page: search, cart, the customer's orders, currency", () => {
+  expect(page).toContain('role="search"');
+  expect(page).toContain("Sign out Ada");
+  expect(page).toContain('<a href="/orders">My orders</a>');
+  expect(page).toContain('<select id="currency-select" name="code">');
 });
 
 test("connects to the stream, tells it which version it shows and never swaps an error page in", () => {

@@ -1,11 +1,11 @@
 /** The customer's page for one order: status and history update live over SSE. */
 import type { OrderView } from "../actors/projector.ts";
 import { formatTime } from "./format.ts";
-import { Layout } from "./layout.tsx";
+import { Layout, type Shell } from "./layout.tsx";
 import { CancelRegion, eventIdOf, StatusRegion, TimelineRegion } from "./order-live.tsx";
 import { OrderSummary } from "./order-summary.tsx";
 
-type Props = { view: OrderView; streamUrl: string };
+type Props = { shell: Shell; view: OrderView; streamUrl: string };
 
 /**
  * The full order page. The article opens the SSE connection; hx-swap="none" keeps an
@@ -13,15 +13,18 @@ type Props = { view: OrderView; streamUrl: string };
  * message carry their own target and swap. hx-headers sends the version shown here as
  * Last-Event-ID, so the first connection sends only what is newer than this render.
  */
-export function OrderPage({ view, streamUrl }: Props) {
+export function OrderPage({ shell, view, streamUrl }: Props) {
   const live = {
     "hx-sse:connect": streamUrl,
     "hx-swap": "none",
     "hx-headers": JSON.stringify({ "Last-Event-ID": String(eventIdOf(view)) }),
   };
   return (
-    <Layout title={`Order ${view.orderId}`}>
+    <Layout title={`Order ${view.orderId}`} shell={shell}>
       <article class="order" {...live}>
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+          <a href="/orders">My orders</a> <span aria-hidden="true">›</span> <span aria-current="page">This order</span>
+        </nav>
         <header class="card order-head">
           <h1>
             Order <span class="order-id">{view.orderId}</span>

@@ -1,6 +1,12 @@
-/** Order views for view and edge tests: plain data, as the projector would build it. */
+/** Order views and a page shell for view and edge tests: plain data, as the edge would build it. */
 import type { OrderStatus } from "../actors/contracts/index.ts";
 import type { OrderView } from "../actors/projector.ts";
+import type { Shell } from "./layout.tsx";
+
+/** The header of a signed-in customer with two items in the cart, prices in dollars. */
+export const customerShell: Shell = {
+  user: { name: "Ada", role: "customer" }, cartCount: 2, currency: "USD", currencies: ["USD", "EUR"], here: "/",
+};
 
 /** A freshly placed order for `customerId`. */
 export function placedOrder(orderId: string, customerId: string): OrderView {

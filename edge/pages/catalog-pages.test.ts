@@ -49,13 +49,14 @@ describe("GET /c/:category", () => {
     expect(html).toContain('<option value="price-desc" selected>');
   });
 
-  test("404 page for an unknown category, 400 naming a bad parameter", async () => {
+  test("404 page for an unknown category, 400 naming a bad parameter, both in the usual header", async () => {
     const missing = await get("/c/spaceships");
     expect(missing.res.status).toBe(404);
     expect(missing.html).toContain("Not found");
     const bad = await get("/c/laptops?page=abc");
     expect(bad.res.status).toBe(400);
     expect(bad.html).toContain("page:");
+    for (const { html } of [missing, bad]) expect(html).toContain('<form method="get" action="/search" role="search"');
   });
 });
 
@@ -97,6 +98,7 @@ describe("GET /p/:sku", () => {
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toStartWith("text/html");
     expect(html).toContain("Not found");
+    expect(html).toContain('<a href="/cart">Cart');
   });
 });
 

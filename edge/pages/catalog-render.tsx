@@ -8,8 +8,10 @@ import { stockLevel } from "../../actors/stock-live.ts";
 import type { Listed } from "../../views/catalog/product-card.tsx";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
+import type { AuthEnv } from "../auth.ts";
 import { onError } from "../http-errors.ts";
 import { currencyOf } from "../shell.ts";
+import { shellOf } from "./error-pages.tsx";
 
 /**
  * Pages carry the visitor's shell (name, cart count, currency) and live stock: a browser may
@@ -34,12 +36,13 @@ export function sendPage(c: Context, page: VNode, status: 200 | 400 | 404 = 200)
  * onError for the catalog pages: a bad parameter is a 400 page naming it, an unknown product
  * or category a 404 page; anything else gets the shop's usual answer (503, 500).
  */
-export function pageErrors(err: Error, c: Context): Response | Promise<Response> {
+export async function pageErrors(err: Error, c: Context<AuthEnv>): Promise<Response> {
   if (err instanceof InputError) {
-    return sendPage(c, <ErrorPage title="That request did not make sense" message={`Please check the address: ${err.message}`} />, 400);
+    const message = `Please check the address: ${err.message}`;
+    return sendPage(c, <ErrorPage title="That request did not make sense" message={message} shell={await shellOf(c)} />, 400);
   }
   if (err instanceof NotFound) {
-    return sendPage(c, <ErrorPage title="Not found" message="We could not find that page in the shop." />, 404);
+    return sendPage(c, <ErrorPage title="Not found" message="We could not find that page in the shop." shell={await shellOf(c)} />, 404);
   }
   return onError(err, c);
 }

@@ -63,7 +63,7 @@ describe("cancelling from the order page", () => {
     await waitUntil(async () => !(await (await ann.get(`/orders/${id}`)).text()).includes(CANCEL_FORM(id)), 5_000, "the button to go");
   });
 
-  test("another customer cannot cancel (or see) the order: 404, and nothing changes", async () => {
+  test("another customer cannot cancel, see or stream the order: 404, and nothing changes", async () => {
     const id = await shop.place("cancel-owner", { card: "tok_decline" });
     await shop.waitFor(id, ["PAYMENT_FAILED"]);
     const mallory = await visitor(shop).signIn("cancel-mallory");
@@ -71,6 +71,8 @@ describe("cancelling from the order page", () => {
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("Order not found");
     expect((await mallory.get(`/orders/${id}`)).status).toBe(404);
+    const stream = await mallory.get(`/orders/${id}/stream`);
+    expect([stream.status, stream.headers.get("content-type")]).toEqual([404, "text/html; charset=UTF-8"]);
     expect((await shop.waitFor(id, ["PAYMENT_FAILED"])).status).toBe("PAYMENT_FAILED");
   });
 

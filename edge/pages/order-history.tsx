@@ -6,15 +6,15 @@
  *
  * Both send a visitor who is not signed in to /login, coming back here afterwards.
  */
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { OrderStatus } from "../../actors/contracts/index.ts";
 import { Conflict, NotFound } from "../../actors/errors.ts";
 import type { OrderService } from "../../actors/order-service.ts";
-import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import { OrderHistoryPage } from "../../views/order-history.tsx";
 import { STATUS_TEXT } from "../../views/order-status.tsx";
 import type { AuthEnv } from "../auth.ts";
+import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
 const HISTORY_LIMIT = 100;
 
@@ -39,8 +39,8 @@ export function orderHistoryPages(orders: OrderService): Hono<AuthEnv> {
     try {
       await orders.command(user, id, { type: "Cancel", by: user.role });
     } catch (err) {
-      if (err instanceof NotFound) return problem(c, 404, "Order not found", "We could not find that order in your account.");
-      if (err instanceof Conflict) return problem(c, 409, "This order can no longer be cancelled", notCancellable(err));
+      if (err instanceof NotFound) return orderNotFound(c);
+      if (err instanceof Conflict) return sendErrorPage(c, 409, "This order can no longer be cancelled", notCancellable(err));
       throw err;
     }
     return c.redirect(page, 303);
@@ -55,9 +55,4 @@ function notCancellable(err: Conflict): string {
   const state = status.success ? `${STATUS_TEXT[status.data].label} (${status.data})` : err.status;
   const why = /cannot be cancelled/.test(err.message) ? "it can no longer be cancelled" : err.message;
   return `Your order is ${state}: ${why}.`;
-}
-
-function problem(c: Context<AuthEnv>, status: 404 | 409, title: string, message: string) {
-  c.header("Cache-Control", "no-store");
-  return c.html(renderDocument(<ErrorPage title={title} message={message} />), status);
 }

@@ -5,6 +5,7 @@ import { memoryPubSub, subjects } from "../../actors/runtime/pubsub.ts";
 import { countingPubSub, sseReader } from "../../test/sse.ts";
 import { advanced, placedOrder } from "../../views/test-fixtures.ts";
 import { authenticate, issueToken, type AuthEnv, type User } from "../auth.ts";
+import { pageShell } from "../shell.ts";
 import { orderPages } from "./order-page.tsx";
 
 const SECRET = "test-secret-test-secret-test-secret";
@@ -27,6 +28,7 @@ beforeEach(() => {
   pubsub = countingPubSub(memoryPubSub());
   app = new Hono<AuthEnv>()
     .use(authenticate(SECRET))
+    .use(pageShell({ cartCount: async () => 2 }))
     .route("/", orderPages({ loadOrder: async (id) => orders.get(id) ?? null, pubsub, heartbeatMs: 50 }));
 });
 
@@ -61,18 +63,29 @@ describe("GET /orders/:id", () => {
     expect(html).not.toContain("<script>alert");
   });
 
-  test("401 with a small page when nobody is signed in", async () => {
-    const res = await app.request("/orders/o-1");
-    expect(res.status).toBe(401);
-    expect(res.headers.get("www-authenticate")).toStartWith("Bearer");
-    expect(await res.text()).toContain("Please sign in");
+  test("in the shop's usual header (search, cart, account, currency), with a way back to the order list", async () => {
+    const html = await (await app.request("/orders/o-1", { headers: await as(alice) })).text();
+    expect(html).toContain('<form method="get" action="/search" role="search"');
+    expect(html).toMatch(/<a href="\/cart">Cart <span id="cart-count"[^>]*>.*2<\/span>/);
+    expect(html).toContain('<a href="/orders">My orders</a>');
+    expect(html).toContain('<select id="currency-select" name="code">');
+    expect(html).toContain('<nav aria-label="Breadcrumb" class="breadcrumb"><a href="/orders">My orders</a>');
   });
 
-  test("404 for another customer's order and for an unknown id alike", async () => {
+  test("a visitor who is not signed in is sent to sign in and back to the order", async () => {
+    const res = await app.request("/orders/o-1");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/login?next=%2Forders%2Fo-1");
+  });
+
+  test("404 for another customer's order and for an unknown id alike, in the usual header", async () => {
     for (const path of ["/orders/o-3", "/orders/nope"]) {
       const res = await app.request(path, { headers: await as(alice) });
       expect(res.status).toBe(404);
-      expect(await res.text()).toContain("Order not found");
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      const html = await res.text();
+      expect(html).toContain("Order not found");
+      expect(html).toContain('role="search"');
     }
   });
 
@@ -182,7 +195,7 @@ describe("GET /orders/:id/stream", () => {
     expect(pubsub.live).toBe(0);
   });
 
-  test("same authorization as the page: 401, 404 for others, admins allowed", async () => {
+  test("a guest gets 401 (a stream cannot follow a redirect to sign in), others 404, admins are allowed", async () => {
     expect((await app.request("/orders/o-1/stream")).status).toBe(401);
     const other = await app.request("/orders/o-1/stream", { headers: await as(bob) });
     expect(other.status).toBe(404);

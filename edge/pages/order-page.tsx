@@ -1,7 +1,7 @@
 /**
  * The customer's order page and its live feed.
  *
- *   GET /orders/:id          full page (status, items, history)
+ *   GET /orders/:id          full page (status, items, history); 303 to sign in and back for a guest
  *   GET /orders/:id/stream   SSE: subscribe -> load -> authorize -> send the current view
  *                            if newer than Last-Event-ID -> send each newer published view
  *
@@ -14,12 +14,12 @@ import { z } from "zod";
 import { Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
 import type { OrderView } from "../../actors/projector.ts";
 import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
-import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order-live.tsx";
 import { OrderPage } from "../../views/order-page.tsx";
 import { canSee, type AuthEnv } from "../auth.ts";
 import { disableIdleTimeout, eventStream, sseMessage, sseResponse } from "../sse.ts";
+import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
 export type OrderPagesDeps = {
   loadOrder(id: string): Promise<OrderView | null>;
@@ -37,18 +37,20 @@ const OrderViewMessage: z.ZodType<OrderView> = z.object({
   })),
 });
 
-/** The order page and its SSE stream; expects `authenticate` to have set the user. */
+/** The order page and its SSE stream; expects `authenticate` and `pageShell` to have run. */
 export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
   app.get("/orders/:id", async (c) => {
     const user = c.get("user");
-    if (!user) return signInPage(c);
-    const view = await deps.loadOrder(c.req.param("id"));
-    if (!view || !canSee(user, view.customerId)) return notFoundPage(c);
+    const id = c.req.param("id");
+    if (!user) return c.redirect(`/login?next=${encodeURIComponent(`/orders/${encodeURIComponent(id)}`)}`, 303);
+    const view = await deps.loadOrder(id);
+    if (!view || !canSee(user, view.customerId)) return orderNotFound(c);
     const streamUrl = `/orders/${encodeURIComponent(view.orderId)}/stream`;
+    const shell = await c.get("shell")();
     c.header("Cache-Control", "no-store");
-    return c.html(renderDocument(<OrderPage view={view} streamUrl={streamUrl} />));
+    return c.html(renderDocument(<OrderPage shell={shell} view={view} streamUrl={streamUrl} />));
   });
 
   app.get("/orders/:id/stream", async (c) => {
@@ -63,7 +65,7 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
     });
     if (!view || !canSee(user, view.customerId)) {
       feed.close();
-      return notFoundPage(c);
+      return orderNotFound(c);
     }
     disableIdleTimeout(c);
     const lastSeen = parseEventId(c.req.header("last-event-id"));
@@ -109,15 +111,8 @@ function parseEventId(header: string | undefined): number {
   return /^\d{1,9}$/.test(text) ? Number(text) : 0;
 }
 
+/** The stream's answer to a guest (htmx swaps nothing: the page's hx-swap is "none"). */
 function signInPage(c: Context<AuthEnv>) {
   c.header("WWW-Authenticate", 'Bearer realm="saga-shop"');
-  c.header("Cache-Control", "no-store");
-  const page = <ErrorPage title="Please sign in" message="Sign in to see your orders." />;
-  return c.html(renderDocument(page), 401);
-}
-
-function notFoundPage(c: Context<AuthEnv>) {
-  c.header("Cache-Control", "no-store");
-  const page = <ErrorPage title="Order not found" message="We could not find that order in your account." />;
-  return c.html(renderDocument(page), 404);
+  return sendErrorPage(c, 401, "Please sign in", "Sign in to see your orders.");
 }
