@@ -9,6 +9,7 @@ import type { CartOwner, Carts } from "../actors/cart.ts";
 import { CART_TTL_MS, priceCart, type PricedCart } from "../actors/cart-rules.ts";
 import type { Currencies } from "../actors/currency.ts";
 import type { AuthEnv } from "./auth.ts";
+import { secureCookies } from "./session.ts";
 import { currencyOf } from "./shell.ts";
 
 export const CART_COOKIE = "cart";
@@ -17,7 +18,7 @@ export const CART_COOKIE = "cart";
 const GuestId = z.string().uuid();
 
 const cookieOptions = (c: Context) =>
-  ({ path: "/", httpOnly: true, sameSite: "Lax", secure: new URL(c.req.url).protocol === "https:" }) as const;
+  ({ path: "/", httpOnly: true, sameSite: "Lax", secure: secureCookies(c) }) as const;
 
 /** The guest cart id from the cookie, or null. */
 export function guestCartId(c: Context): string | null {

@@ -1,7 +1,7 @@
 /**
  * Browser sessions: the access token (15 minutes) in the `session` cookie and the refresh
  * token (30 days) in the `refresh` cookie, both HttpOnly and SameSite=Lax, and Secure
- * whenever the browser reached us over https. Sign-in, renewal and sign-out set them here.
+ * everywhere but plain http to localhost. Sign-in, renewal and sign-out set them here.
  */
 import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
@@ -30,6 +30,18 @@ export type Tokens = { accessToken: string; refreshToken: string };
 export function isHttps(c: Context, trustProxy = false): boolean {
   const forwarded = trustProxy ? c.req.header("x-forwarded-proto")?.split(",")[0]?.trim() : undefined;
   return (forwarded ?? new URL(c.req.url).protocol.replace(/:$/, "")) === "https";
+}
+
+/** This machine by name or loopback address: the only place a shop runs over plain http. */
+const LOCALHOST = /^(localhost|[^/]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Whether our cookies are marked Secure: always, except over plain http to localhost
+ * (a developer's machine). A shop on any other host over plain http then cannot keep a
+ * session at all, which is the point: its cookies would travel in the clear.
+ */
+export function secureCookies(c: Context, trustProxy = false): boolean {
+  return isHttps(c, trustProxy) || !LOCALHOST.test(new URL(c.req.url).hostname);
 }
 
 /** The access token's claims for `account`. */
@@ -72,7 +84,7 @@ export const clearSessionCookies = (c: Context, trustProxy = false) => append(c,
 
 const append = (c: Context, cookies: string[]) => cookies.forEach((cookie) => c.header("Set-Cookie", cookie, { append: true }));
 const cookieBase = (c: Context, trustProxy: boolean): CookieOptions =>
-  ({ path: "/", httpOnly: true, sameSite: "Lax", secure: isHttps(c, trustProxy) });
+  ({ path: "/", httpOnly: true, sameSite: "Lax", secure: secureCookies(c, trustProxy) });
 
 /** The refresh token in this request's cookie. */
 export const refreshCookie = (c: Context): string | undefined => getCookie(c, REFRESH_COOKIE);

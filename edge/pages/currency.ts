@@ -5,13 +5,13 @@ import { isCurrencyCode, CURRENCY_CODES } from "../../actors/currency.ts";
 import { InputError } from "../../actors/errors.ts";
 import type { AuthEnv } from "../auth.ts";
 import { localPath } from "../local-path.ts";
+import { secureCookies } from "../session.ts";
 import { CURRENCY_COOKIE } from "../shell.ts";
 
 export const currencyRoutes = new Hono<AuthEnv>().post("/currency", async (c) => {
   const form = await c.req.parseBody();
   const code = form.code;
   if (!isCurrencyCode(code)) throw new InputError("code", `code: choose one of ${CURRENCY_CODES.join(", ")}`);
-  const secure = new URL(c.req.url).protocol === "https:";
-  setCookie(c, CURRENCY_COOKIE, code, { path: "/", sameSite: "Lax", httpOnly: true, secure, maxAge: 365 * 24 * 3600 });
+  setCookie(c, CURRENCY_COOKIE, code, { path: "/", sameSite: "Lax", httpOnly: true, secure: secureCookies(c), maxAge: 365 * 24 * 3600 });
   return c.redirect(localPath(form.back), 303);
 });
