@@ -44,11 +44,22 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 }
 
+/** Network conditions for a browser shop: `beforeAnswer` runs after the shop has handled a request and before the browser gets the answer. */
+export type ServeOptions = { beforeAnswer?: (req: Request) => Promise<void> };
+
 /** Start a test shop (see test/kit.ts) on `engine`, on a real port, and a browser to drive it. */
-export async function startBrowserShop(overrides: Partial<Config> = {}, providers?: Providers, engine: Engine = "embedded") {
+export async function startBrowserShop(overrides: Partial<Config> = {}, providers?: Providers, engine: Engine = "embedded", serve: ServeOptions = {}) {
   const shop = await startShop(overrides, providers, engine);
+  const { beforeAnswer } = serve;
+  const fetch: typeof shop.app.fetch = beforeAnswer
+    ? async (req, ...rest) => {
+      const res = await shop.app.fetch(req, ...rest);
+      await beforeAnswer(req);
+      return res;
+    }
+    : shop.app.fetch;
   // port 0: the kernel picks a free port, so nothing can take it between probe and bind
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: shop.app.fetch, idleTimeout: 60 });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch, idleTimeout: 60 });
   const base = `http://127.0.0.1:${server.port}`;
   const browser = await launchBrowser().catch(async (err: unknown) => {
     await server.stop(true);
