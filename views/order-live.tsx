@@ -6,7 +6,7 @@
 import type { ComponentChildren } from "preact";
 import { canCancel } from "../actors/order-commands.ts";
 import type { OrderView } from "../actors/projector.ts";
-import { failureText } from "./order-failure.ts";
+import { statusNote } from "./order-note.ts";
 import { StatusBadge } from "./order-status.tsx";
 import { Timeline } from "./timeline.tsx";
 
@@ -29,13 +29,16 @@ export const CANCEL_REGION = "order-cancel";
  */
 export const eventIdOf = (view: OrderView): number => view.timeline.length;
 
-/** The current status and, when something went wrong, why; a polite live region so screen readers announce changes. */
+/**
+ * The current status and, when something went wrong or money goes back, what it means for
+ * the customer; a polite live region so screen readers announce changes.
+ */
 export function StatusRegion({ view }: { view: OrderView }) {
-  const problem = failureText(view);
+  const note = statusNote(view);
   return (
     <div id={STATUS_REGION} class="status" role="status">
       <StatusBadge status={view.status} />
-      {problem && <p class="status-note">{problem}</p>}
+      {note && <p class="status-note">{note}</p>}
     </div>
   );
 }

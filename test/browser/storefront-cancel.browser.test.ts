@@ -29,7 +29,7 @@ describeBrowser("cancelling an order in Chromium", () => {
     await b?.stop();
   }, 60_000);
 
-  test("cancel a paid order: 'Refund in progress', then 'Cancelled', live, and the button goes", async () => {
+  test("cancel a paid order: 'Refund in progress', then 'Cancelled', live, saying where the money is, and the button goes", async () => {
     const w = await b.newPage();
     const { page } = w;
     await register(page, "Cleo");
@@ -51,9 +51,12 @@ describeBrowser("cancelling an order in Chromium", () => {
     expect(new URL(page.url()).pathname).toBe(`/orders/${orderId}`);
     await streaming;
     await expectStatus(page, "REFUND_PENDING");
+    const note = async () => ((await page.locator("#order-status .status-note").textContent()) ?? "").trim();
+    expect(await note()).toBe("We are refunding $129.00 to your card. It can take a few days to show on your statement.");
     const documents = await markDocument(w);
     payments.release(orderId);
     await expectStatus(page, "CANCELLED");
+    expect(await note()).toBe("Your order is cancelled and $129.00 was refunded to your card.");
     expect(await page.locator("#order-cancel form").count()).toBe(0);
     expect(await cancel.count()).toBe(0);
     await expectSameDocument(w, documents);

@@ -1,10 +1,12 @@
 /**
- * Why an order stopped, in customer words. The timeline records the providers' and the
- * stock's own reasons ("insufficient funds", "insufficient stock for LAP-005"); a customer
- * should read what happened to them and whether money moved, not a system message.
+ * What the customer should know about where their order stands, in their words: why it
+ * stopped and whether money moved. The timeline records the providers' and the stock's own
+ * reasons ("insufficient funds", "insufficient stock for LAP-005"); a customer should read
+ * what happened to them and to their money, not a system message.
  */
 import type { OrderStatus } from "../actors/contracts/index.ts";
 import type { OrderView } from "../actors/projector.ts";
+import { formatMoney } from "./format.ts";
 
 /** Known reasons, most specific first. */
 const REASONS: [RegExp, string][] = [
@@ -32,3 +34,25 @@ export function failureText(view: OrderView): string | null {
   const reason = view.timeline.findLast((e) => e.status === view.status)?.reason ?? "";
   return REASONS.find(([pattern]) => pattern.test(reason))?.[1] ?? FALLBACK[view.status] ?? null;
 }
+
+/**
+ * Where the money of a cancelled or refunded order is: on its way back, back, or never
+ * taken. The timeline tells which: a refund passes through REFUND_PENDING.
+ */
+export function refundText(view: OrderView): string | null {
+  const total = formatMoney(view.total, view.currency);
+  const refunded = view.timeline.some((e) => e.status === "REFUND_PENDING");
+  switch (view.status) {
+    case "REFUND_PENDING":
+      return `We are refunding ${total} to your card. It can take a few days to show on your statement.`;
+    case "REFUNDED":
+      return `We refunded ${total} to your card.`;
+    case "CANCELLED":
+      return refunded ? `Your order is cancelled and ${total} was refunded to your card.` : "Your order is cancelled. No money was taken.";
+    default:
+      return null;
+  }
+}
+
+/** The note under the status badge: a problem, or where a refund stands; null when there is nothing to add. */
+export const statusNote = (view: OrderView): string | null => failureText(view) ?? refundText(view);
