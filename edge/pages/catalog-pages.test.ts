@@ -72,7 +72,7 @@ describe("GET /p/:sku", () => {
     expect(html).toContain("colour-calibrated OLED laptop");
     for (const n of [1, 2, 3]) expect(html).toContain(`<img src="/images/LAP-005-${n}.svg" alt="Norrland Studio 14, picture ${n} of 3"`);
     expect(html).toContain('<a href="/c/laptops">Laptops</a>');
-    expect(html).toContain('<div class="stock-live" hx-sse:connect="/p/LAP-005/stream" hx-swap="none">');
+    expect(html).toContain('<div class="stock-live" hx-sse:connect="/p/LAP-005/stream?buy=yes" hx-swap="none">');
     expect(html).toContain('<p id="stock-LAP-005" class="stock stock-low" role="status" data-stock="low">Only 7 left!</p>');
   });
 
@@ -87,10 +87,12 @@ describe("GET /p/:sku", () => {
     expect(html).toContain(">In stock</p>");
   });
 
-  test("out of stock: said so, and no form to add it", async () => {
+  test("out of stock: said so, and no form to add it, in the region the stream fills when it can be bought again", async () => {
     const { html } = await get("/p/LAP-009");
     expect(html).toContain(">Out of stock</p>");
     expect(html).not.toContain('action="/cart/items"');
+    expect(html).toContain('<div id="buy-LAP-009" class="add-to-cart"><p class="muted">This product cannot be ordered right now.</p></div>');
+    expect(html).toContain('hx-sse:connect="/p/LAP-009/stream?buy=no"');
   });
 
   test("404 page for an unknown product", async () => {

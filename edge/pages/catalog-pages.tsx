@@ -28,7 +28,7 @@ import { listingPairs, listingQuery } from "../catalog-query.ts";
 import { listed, pageErrors, sendPage, visitorRate } from "./catalog-render.tsx";
 import { productImages } from "./product-images.ts";
 import { searchPages } from "./search-pages.tsx";
-import { stockStream } from "./stock-stream.tsx";
+import { stockStream, stockStreamUrl } from "./stock-stream.tsx";
 
 export type CatalogDeps = {
   catalog: Catalog;
@@ -69,11 +69,12 @@ export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
 
   app.get("/p/:sku", async (c) => {
     const [product, rate] = await Promise.all([deps.catalog.get(c.req.param("sku")), visitorRate(c, deps.currencies)]);
+    const buyable = canBuy(product.available);
     return sendPage(c, (
       <ProductPage shell={await c.get("shell")()} product={product} rate={rate}
         category={{ name: product.category, slug: slugOf(product.category) }}
-        level={stockLevel(product.available)} canBuy={canBuy(product.available)}
-        streamUrl={`${productHref(product.sku)}/stream`} />
+        level={stockLevel(product.available)} canBuy={buyable}
+        streamUrl={stockStreamUrl(productHref(product.sku), buyable)} />
     ));
   });
 

@@ -24,8 +24,8 @@ afterEach(async () => {
 });
 afterAll(() => shop.stop());
 
-async function connect(app: { request(path: string, init?: RequestInit): Response | Promise<Response> }, sku: string, signal?: AbortSignal) {
-  const res = await app.request(`/p/${sku}/stream`, { signal });
+async function connect(app: { request(path: string, init?: RequestInit): Response | Promise<Response> }, sku: string, signal?: AbortSignal, query = "") {
+  const res = await app.request(`/p/${sku}/stream${query}`, { signal });
   const sse = sseReader(res);
   open.push(sse);
   return { res, sse };
@@ -46,7 +46,11 @@ describe("GET /p/:sku/stream", () => {
     await shop.place("alice", { sku: "LAP-005", qty: 2 });
     expect(badge((await sse.message()).data)).toBe("Only 5 left!");
     await shop.place("bob", { sku: "LAP-005", qty: 5 });
-    expect(badge((await sse.message()).data)).toBe("Out of stock");
+    const soldOut = await sse.message();
+    expect(badge(soldOut.data)).toBe("Out of stock");
+    // without ?buy the stream does not know what the page shows: the first message brought the form, this one the note
+    expect(first.data).toContain('<hx-partial hx-target="#buy-LAP-005" hx-swap="outerHTML"><div id="buy-LAP-005" class="add-to-cart"><form');
+    expect(soldOut.data).toContain('<hx-partial hx-target="#buy-LAP-005" hx-swap="outerHTML"><div id="buy-LAP-005" class="add-to-cart"><p class="muted">This product cannot be ordered right now.</p></div></hx-partial>');
 
     // the page itself agrees once loaded again
     const page = await (await shop.app.request("/p/LAP-005")).text();
@@ -61,6 +65,36 @@ describe("GET /p/:sku/stream", () => {
     await shop.sys.catalog.adjustStock("PHN-001", -(onHand - 3), "damaged in the warehouse");
     expect(badge((await sse.message()).data)).toBe("Only 3 left!");
   }, 20_000);
+
+  test("the add-to-cart region comes only when buying becomes possible or impossible, against what the page shows", async () => {
+    const { sse } = await connect(pages, "PHN-004", undefined, "?buy=yes");
+    const first = await sse.message();
+    expect(first.data).not.toContain("buy-PHN-004"); // the page already shows the form
+    const units = (await shop.sys.catalog.get("PHN-004")).available;
+    pubsub.publish(subjects.stock("PHN-004"), { sku: "PHN-004", available: units - 1 });
+    expect((await sse.message()).data).not.toContain("buy-PHN-004");
+    pubsub.publish(subjects.stock("PHN-004"), { sku: "PHN-004", available: 0 });
+    const gone = await sse.message();
+    expect(badge(gone.data)).toBe("Out of stock");
+    expect(gone.data).toContain("This product cannot be ordered right now.");
+    pubsub.publish(subjects.stock("PHN-004"), { sku: "PHN-004", available: 2 });
+    const back = await sse.message();
+    expect(badge(back.data)).toBe("Only 2 left!");
+    expect(back.data).toContain('<button type="submit">Add to cart</button>');
+  });
+
+  test("a page that says it cannot be bought gets the form as soon as the stream sees stock", async () => {
+    const { sse } = await connect(pages, "PHN-001", undefined, "?buy=no");
+    const first = await sse.message();
+    expect(badge(first.data)).not.toBe("Out of stock");
+    expect(first.data).toContain('<button type="submit">Add to cart</button>');
+  });
+
+  test("400 naming a bad buy parameter", async () => {
+    const res = await pages.request("/p/PHN-001/stream?buy=maybe");
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("buy:");
+  });
 
   test("404 for an unknown product, and the subscription is released", async () => {
     const res = await pages.request("/p/NOPE-1/stream");

@@ -4,11 +4,12 @@
  * its units back; the badge follows each change over SSE with no reload.
  *
  *   open /p/SPT-006 (11 free: "In stock") -> an order reserves 3 -> "Only 8 left!"
- *     -> an admin writes off 8 -> "Out of stock" -> the order is cancelled -> "Only 3 left!"
+ *     -> an admin writes off 8 -> "Out of stock", the add-to-cart form goes
+ *     -> the order is cancelled -> "Only 3 left!", the form is back and adds to the cart
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
-import { expectClean, expectSameDocument, LIVE_MS, markDocument } from "./storefront-steps.ts";
+import { addToCart, expectClean, expectSameDocument, LIVE_MS, markDocument } from "./storefront-steps.ts";
 
 const SKU = "SPT-006";
 let b: BrowserShop;
@@ -26,7 +27,7 @@ describeBrowser("live stock in Chromium", () => {
     expect(res.status).toBe(200);
   }
 
-  test("'Only X left!' and 'Out of stock' follow reservations, adjustments and releases with no reload", async () => {
+  test("'Only X left!', 'Out of stock' and the add-to-cart form follow reservations, adjustments and releases with no reload", async () => {
     await adjust(11 - (await b.shop.stockOf(SKU)).available, "count before the test");
     const w = await b.newPage();
     const { page } = w;
@@ -48,6 +49,9 @@ describeBrowser("live stock in Chromium", () => {
     await adjust(-8, "damaged in the warehouse");
     await shows("Out of stock");
     expect(await badge.getAttribute("data-stock")).toBe("out");
+    const addButton = page.getByRole("button", { name: "Add to cart" });
+    await page.getByText("This product cannot be ordered right now.").waitFor({ timeout: LIVE_MS });
+    expect(await addButton.count()).toBe(0);
     // the badge stays a polite live region, so a screen reader hears each change
     expect(await badge.getAttribute("role")).toBe("status");
 
@@ -55,6 +59,8 @@ describeBrowser("live stock in Chromium", () => {
     const cancelled = await b.shop.call("POST", `/api/orders/${orderId}/cancel`, { token: await b.shop.token("customer", "stock-buyer") });
     expect(cancelled.status).toBe(202);
     await shows("Only 3 left!");
+    await addButton.waitFor({ timeout: LIVE_MS });
+    await addToCart(w, 2, 2); // the form that came back over the stream works like the first
 
     await expectSameDocument(w, documents);
     expectClean(w);

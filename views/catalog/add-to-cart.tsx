@@ -9,19 +9,27 @@ export const MAX_QTY = 10;
 /** The id of the message element an htmx answer fills. */
 export const cartMessageId = (sku: string) => `cart-message-${sku}`;
 
-/** The form, or a note instead when nothing can be bought. */
+/** The id of the region that holds the form (or the note instead): the stock stream swaps it when buying starts or stops being possible. */
+export const buyRegionId = (sku: string) => `buy-${sku}`;
+
+/** The form, or a note instead when nothing can be bought; always inside the same region. */
 export function AddToCart({ sku, canBuy }: { sku: string; canBuy: boolean }) {
-  if (!canBuy) return <p class="muted">This product cannot be ordered right now.</p>;
   const qtyId = `qty-${sku}`;
   return (
-    <div class="add-to-cart">
-      <form method="post" action="/cart/items" hx-post="/cart/items" hx-target={`#${cartMessageId(sku)}`} hx-swap="innerHTML">
-        <input type="hidden" name="sku" value={sku} />
-        <label for={qtyId}>Quantity</label>
-        <input id={qtyId} type="number" name="qty" value="1" min={1} max={MAX_QTY} step={1} required inputMode="numeric" />
-        <button type="submit">Add to cart</button>
-      </form>
-      <p id={cartMessageId(sku)} role="status"></p>
+    <div id={buyRegionId(sku)} class="add-to-cart">
+      {canBuy ? (
+        <>
+          <form method="post" action="/cart/items" hx-post="/cart/items" hx-target={`#${cartMessageId(sku)}`} hx-swap="innerHTML">
+            <input type="hidden" name="sku" value={sku} />
+            <label for={qtyId}>Quantity</label>
+            <input id={qtyId} type="number" name="qty" value="1" min={1} max={MAX_QTY} step={1} required inputMode="numeric" />
+            <button type="submit">Add to cart</button>
+          </form>
+          <p id={cartMessageId(sku)} role="status"></p>
+        </>
+      ) : (
+        <p class="muted">This product cannot be ordered right now.</p>
+      )}
     </div>
   );
 }

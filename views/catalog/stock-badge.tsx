@@ -4,6 +4,7 @@
  * so first paint and live updates cannot drift apart.
  */
 import type { StockLevel } from "../../actors/stock-live.ts";
+import { AddToCart, buyRegionId } from "./add-to-cart.tsx";
 
 /** The element id of a SKU's badge, the target of its live updates. */
 export const stockRegionId = (sku: string) => `stock-${sku}`;
@@ -22,11 +23,23 @@ export function StockBadge({ sku, level }: { sku: string; level: StockLevel }) {
   );
 }
 
-/** One SSE message body: the badge as a partial; outerMorph keeps the live region in place. */
-export function StockUpdate({ sku, level }: { sku: string; level: StockLevel }) {
+/**
+ * One SSE message body: the badge as a partial (outerMorph keeps the live region in place)
+ * and, when `canBuy` is given, the add-to-cart region too: the form goes when the product
+ * sells out and comes back when it can be bought again. Only then, so a quantity being
+ * typed is not reset by every change of stock.
+ */
+export function StockUpdate({ sku, level, canBuy }: { sku: string; level: StockLevel; canBuy?: boolean }) {
   return (
-    <hx-partial hx-target={`#${stockRegionId(sku)}`} hx-swap="outerMorph">
-      <StockBadge sku={sku} level={level} />
-    </hx-partial>
+    <>
+      <hx-partial hx-target={`#${stockRegionId(sku)}`} hx-swap="outerMorph">
+        <StockBadge sku={sku} level={level} />
+      </hx-partial>
+      {canBuy !== undefined && (
+        <hx-partial hx-target={`#${buyRegionId(sku)}`} hx-swap="outerHTML">
+          <AddToCart sku={sku} canBuy={canBuy} />
+        </hx-partial>
+      )}
+    </>
   );
 }
