@@ -37,6 +37,8 @@ export type DistributedOptions = {
   pgbenchS: number;
   drainS: number;
   keepLogs: boolean;
+  /** write a CPU profile of every shop process (markdown, Bun's --cpu-prof-md) next to its log */
+  profile: boolean;
 };
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -74,7 +76,7 @@ export async function runDistributed(opts: DistributedOptions): Promise<number> 
     for (const c of children) if (c.proc.exitCode === null) c.proc.kill("SIGKILL");
   };
   const logDir = mkdtempSync(join(tmpdir(), "saga-bench-distributed-"));
-  let keepLogs = opts.keepLogs;
+  let keepLogs = opts.keepLogs || opts.profile;
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: stopping the shop processes, the Kafka mock and the database...`);
     void cleanup().finally(() => {
@@ -153,7 +155,7 @@ async function bench(
     KAFKAJS_NO_PARTITIONER_WARNING: "1", // the shop partitions itself (murmur2); the warning is noise here
   };
   const spawn = (role: Child["role"], name: string, extra: Record<string, string> = {}) => {
-    const c = spawnRole(role, name, { ...env, ...extra }, logDir);
+    const c = spawnRole(role, name, { ...env, ...extra }, logDir, opts.profile);
     children.push(c);
     onCleanup(`stop ${name}`, () => stopChild(c));
     return c;
@@ -320,9 +322,10 @@ async function bench(
 // ---------------------------------------------------------------------------------------
 // processes
 
-function spawnRole(role: Child["role"], name: string, env: Record<string, string>, logDir: string): Child {
+function spawnRole(role: Child["role"], name: string, env: Record<string, string>, logDir: string, profile: boolean): Child {
   const log = join(logDir, `${name}.log`);
-  const proc = Bun.spawn([process.execPath, "edge/main.ts", "--role", role], {
+  const prof = profile ? ["--cpu-prof-md", `--cpu-prof-dir=${logDir}`, `--cpu-prof-name=${name}.cpu.md`] : [];
+  const proc = Bun.spawn([process.execPath, ...prof, "edge/main.ts", "--role", role], {
     cwd: ROOT, env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe",
   });
   const c: Child = { name, role, proc, started: Promise.resolve(), warnings: new Map(), tail: [], log };

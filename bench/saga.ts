@@ -12,6 +12,7 @@
  *
  *   --edges N (2)  --actors N (2)  --partitions N (8)  --warmup N (20 orders)
  *   --pgbench S    seconds of pgbench -N (15; 0 skips it)   --drain S (120)  --keep-logs
+ *   --profile      a CPU profile of every shop process (Bun's --cpu-prof-md), kept with the logs
  *   defaults there: --rate 250 --duration 60
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     pgbench: { type: "string", default: "15" },
     drain: { type: "string", default: "120" },
     "keep-logs": { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
   },
 });
 
@@ -48,7 +50,7 @@ if (args.distributed) {
     rate: Number(args.rate ?? 250), durationS: Number(args.duration ?? 60),
     orders: Number(args.orders), concurrency: Number(args.concurrency),
     edges: Number(args.edges), actors: Number(args.actors), partitions: Number(args.partitions),
-    warmup: Number(args.warmup), pgbenchS: Number(args.pgbench), drainS: Number(args.drain), keepLogs: args["keep-logs"],
+    warmup: Number(args.warmup), pgbenchS: Number(args.pgbench), drainS: Number(args.drain), keepLogs: args["keep-logs"], profile: args.profile,
   }));
 }
 
