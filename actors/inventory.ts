@@ -15,7 +15,10 @@ const EMPTY: InventoryState = { held: null, sold: false, cancelled: false };
 
 export const inventoryActor: Actor<InventoryState, Envelope, Stock> = {
   kind: "inventory",
-  topics: ["order.events", "ops.events", "shipping.events"],
+  reads: [
+    "order.OrderCreated.v1", "order.OrderCancelled.v1", "ops.RetryRequested.v1", "ops.CompensationRequested.v1",
+    "shipping.OrderShipped.v1",
+  ],
   decide(state, e, { res: stock }) {
     const s = state ?? EMPTY;
     switch (e.type) {

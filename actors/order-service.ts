@@ -15,6 +15,7 @@ import type { OrderInput } from "./order.ts";
 import type { OrderView } from "./projector.ts";
 import type { Runner } from "./runtime/runner.ts";
 import { orderStore } from "./runtime/stores.ts";
+import type { Sql } from "../db/sql.ts";
 
 export type PlaceOrder = {
   customerId: string;
@@ -37,6 +38,7 @@ export function orderIdFor(customerId: string, idempotencyKey: string): string {
 export class OrderService {
   constructor(
     private db: Db,
+    private sql: Sql,
     private runner: Runner<OrderState, OrderInput, undefined, unknown>,
     private currencies: Currencies,
   ) {}
@@ -109,7 +111,7 @@ export class OrderService {
   async find(orderId: string): Promise<OrderView | null> {
     const [row] = await this.db.select({ view: orderViews.view }).from(orderViews).where(eq(orderViews.id, orderId));
     if (row) return row.view as OrderView;
-    const s = (await orderStore.load(this.db, [orderId], false)).get(orderId);
+    const s = (await orderStore.load(this.sql, [orderId], false)).get(orderId);
     return s ? viewOf(s) : null;
   }
 }

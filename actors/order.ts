@@ -21,7 +21,12 @@ type Out = Outcome<OrderState, never>;
 export function orderActor(cfg: OrderConfig): Actor<OrderState, OrderInput, undefined> {
   return {
     kind: "order",
-    topics: ["order.commands", "inventory.events", "payment.events", "shipping.events"],
+    reads: [
+      "inventory.InventoryReserved.v1", "inventory.InventoryFailed.v1", "inventory.InventoryReleased.v1",
+      "payment.PaymentAuthorized.v1", "payment.PaymentFailed.v1", "payment.PaymentCaptured.v1",
+      "payment.PaymentRefunded.v1", "payment.RefundFailed.v1",
+      "shipping.OrderShipped.v1", "shipping.ShippingFailed.v1", "order.TimerFired.v1",
+    ],
     decide(s, input, { now }) {
       if (input.kind === "command") return decideCommand(s, input.command, now, cfg);
       if (!s) return ignore("no such order");

@@ -43,7 +43,10 @@ function requestOf(e: Envelope): Request | null {
 
 export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResult> = {
   kind: "payment",
-  topics: ["order.events", "ops.events"],
+  reads: [
+    "order.PaymentRequested.v1", "order.PaymentCaptureRequested.v1", "order.RefundRequested.v1",
+    "ops.RetryRequested.v1", "ops.CompensationRequested.v1",
+  ],
   plan(s, e) {
     const r = requestOf(e);
     if (!r) return null;

@@ -22,7 +22,7 @@ export type OrderView = {
 
 export const projectorActor: Actor<OrderView, Envelope> = {
   kind: "projector",
-  topics: ["order.events"],
+  reads: ["order.OrderCreated.v1", "order.StatusChanged.v1"],
   decide(v, e) {
     switch (e.type) {
       case "order.OrderCreated.v1": {

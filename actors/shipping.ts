@@ -15,7 +15,7 @@ function requestOf(e: Envelope): Request | null {
 
 export const shippingActor: Actor<ShippingState, Envelope, undefined, ShippingResult> = {
   kind: "shipping",
-  topics: ["order.events", "ops.events"],
+  reads: ["order.ShipmentRequested.v1", "ops.RetryRequested.v1"],
   plan(s, e) {
     const r = requestOf(e);
     if (!r || s) return null;

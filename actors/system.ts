@@ -38,11 +38,17 @@ import { memoryCache, upstashCache, type Cache } from "./runtime/cache.ts";
 import { metered, registry, shopMetrics, type Registry, type ShopMetrics } from "./runtime/metrics.ts";
 import { memoryPubSub, subjects, type PubSub } from "./runtime/pubsub.ts";
 import { startRelay, type Relay } from "./runtime/relay.ts";
+import { coalesced } from "./runtime/signal.ts";
+import { ActorGroup } from "./runtime/actor-group.ts";
 import { Runner, type RunnerDeps } from "./runtime/runner.ts";
 import { actorStateStore, orderStore, stockResources, viewStore } from "./runtime/stores.ts";
 import { startTimers } from "./runtime/timers.ts";
 
 export type Role = "edge" | "actors" | "relay";
+/** the consumer group every actors process joins */
+export const GROUP = "actors";
+/** where writers tell relays in other processes that the outbox has new rows */
+const OUTBOX_CHANNEL = "outbox";
 export const ROLES: readonly Role[] = ["edge", "actors", "relay"];
 
 export type Config = {
@@ -146,16 +152,24 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
   const catalog = new Catalog(db, cache, (skus) => publishStock(db, pubsub, skus));
   // On Postgres any number of relays may run: they take turns per slot of keys.
-  const relay = plays("relay") ? startRelay(db, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres" }) : null;
-  // Relays in other processes hear about new outbox rows through NOTIFY (a trigger).
-  const unlisten = relay && config.kafkaBrokers ? await database.listen("outbox", () => relay.wake()) : null;
-  const timers = plays("actors") ? startTimers(db, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: () => relay?.wake() }) : null;
+  const relay = plays("relay") ? startRelay(database.sql, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres" }) : null;
+  // Relays in other processes hear of new outbox rows through a NOTIFY sent after the
+  // commit, at most one per process every few milliseconds; a relay here is woken directly.
+  const unlisten = relay && config.kafkaBrokers ? await database.listen(OUTBOX_CHANNEL, () => relay.wake()) : null;
+  const tellRelays = config.kafkaBrokers
+    ? coalesced(() => database.notify(OUTBOX_CHANNEL), 2, (err) => log.warn("outbox wake-up failed", { error: err }))
+    : () => {};
+  const outboxWritten = () => {
+    relay?.wake();
+    tellRelays();
+  };
+  const timers = plays("actors") ? startTimers(database.sql, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: outboxWritten }) : null;
   const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : { payment: paymentSimulator(), shipping: shippingSimulator() });
   const metrics = registry();
   const m = shopMetrics(metrics);
   const deps: RunnerDeps = {
-    db, call: providerCaller(p, config.stepTimeoutMs), now: () => new Date(),
-    maxAttempts: config.maxAttempts, onOutbox: () => relay?.wake(), onTimer: (at) => timers?.schedule(at), metrics: m,
+    sql: database.sql, call: providerCaller(p, config.stepTimeoutMs), now: () => new Date(),
+    maxAttempts: config.maxAttempts, onOutbox: outboxWritten, onTimer: (at) => timers?.schedule(at), metrics: m,
   };
   const asEvent = (env: Envelope) => env;
   const order = new Runner<OrderState, OrderInput, undefined, unknown>(
@@ -184,27 +198,30 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
       },
     }, deps),
   ];
+  // Every kind of this process reads the log as one consumer group: a message is fetched
+  // and parsed once, and a batch commits every kind's share in one transaction.
+  const group = new ActorGroup(runners, deps);
   const consumers: Consumer[] = plays("actors")
-    ? await Promise.all(runners.map((r) => bus.consume(r.kind, r.topics, metered(m, r.kind, (b) => r.handleBatch(b)))))
+    ? [await bus.consume(GROUP, group.topics, metered(m, GROUP, (b) => group.handleBatch(b)))]
     : [];
   if (plays("actors")) {
-    m.consumerLag.collect(async () => (await Promise.all(runners.map(async (r) =>
-      (await bus.lag(r.kind, r.topics)).map((l) => ({ labels: { group: r.kind, topic: l.topic, partition: l.partition }, value: l.lag }))))).flat());
+    m.consumerLag.collect(async () => (await bus.lag(GROUP, group.topics))
+      .map((l) => ({ labels: { group: GROUP, topic: l.topic, partition: l.partition }, value: l.lag })));
   }
   m.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox).where(eq(outbox.status, "PENDING")))[0]?.n ?? 0);
   const probes: Record<string, () => Promise<void>> = {
     database: async () => void (await db.execute(sql`select 1`)),
-    log: async () => void (await bus.lag(runners[0]!.kind, ["order.events"])),
+    log: async () => void (await bus.lag(GROUP, ["order.events"])),
   };
   const currencies = new Currencies(db, cache);
   let stopped = false;
   return {
     config, database, bus, pubsub, cache, relay, catalog, search, metrics, probes, meters: m,
-    orders: new OrderService(db, order, currencies),
+    orders: new OrderService(db, database.sql, order, currencies),
     carts: new Carts(db),
     currencies,
     accounts: new Accounts(db),
-    deadLetters: new DeadLetters(db, () => relay?.wake()),
+    deadLetters: new DeadLetters(db, outboxWritten),
     health: commandHealth(db, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
     /** Drain: finish the batches in hand, commit their offsets, then close everything. */
     async stop() {

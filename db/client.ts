@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import * as schema from "./schema.ts";
 import { migrate } from "./migrate.ts";
+import { pgliteSql, postgresSql, type Sql } from "./sql.ts";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -19,9 +20,13 @@ export type Q = Db | Tx;
 
 export type Database = {
   db: Db;
+  /** the same connections, for the actor runtime's fixed statements (db/sql.ts) */
+  sql: Sql;
   kind: "pglite" | "postgres";
   /** LISTEN on `channel`; resolves to an unlisten function */
   listen(channel: string, fn: () => void): Promise<() => Promise<void>>;
+  /** NOTIFY `channel`, outside any transaction */
+  notify(channel: string): Promise<void>;
   close(): Promise<void>;
 };
 export type DbHooks = { onQuery?(sql: string): void };
@@ -39,8 +44,9 @@ export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise
   const db: Db = drizzle({ client, schema, logger: logger(hooks) });
   await migrate(db);
   return {
-    db, kind: "pglite", close: () => client.close(),
+    db, sql: pgliteSql(client), kind: "pglite", close: () => client.close(),
     listen: async (channel, fn) => client.listen(channel, () => fn()),
+    notify: async (channel) => void (await client.query("SELECT pg_notify($1, '')", [channel])),
   };
 }
 
@@ -55,11 +61,12 @@ export async function openPostgres(url: string, hooks: DbHooks = {}, poolSize = 
     throw err;
   }
   return {
-    db, kind: "postgres", close: () => client.end({ timeout: 5 }),
+    db, sql: postgresSql(client), kind: "postgres", close: () => client.end({ timeout: 5 }),
     async listen(channel, fn) {
       const { unlisten } = await client.listen(channel, () => fn());
       return unlisten;
     },
+    notify: async (channel) => void (await client.notify(channel, "")),
   };
 }
 

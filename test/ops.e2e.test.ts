@@ -14,7 +14,7 @@ test("/metrics counts the saga's steps and requests; /readyz is 503 once the dat
   expect(sample(metrics, /^http_requests_total\{method="POST",route="\/api\/orders",status="202"\}/)).toBe(1);
   expect(sample(metrics, /^saga_messages_total\{group="order",outcome="ok"\}/)).toBeGreaterThanOrEqual(3);
   expect(sample(metrics, /^saga_outbox_backlog /)).toBeGreaterThanOrEqual(0);
-  expect(metrics).toMatch(/^saga_consumer_lag\{group="inventory",topic="order.events",partition="0"\} \d+$/m);
+  expect(metrics).toMatch(/^saga_consumer_lag\{group="actors",topic="order.events",partition="0"\} \d+$/m);
 
   const ready = await shop.app.request("/readyz");
   expect(ready.status).toBe(200);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openPglite, type Database } from "../../db/client.ts";
-import { deadLetters, outbox, processedEvents } from "../../db/schema.ts";
+import { deadLetters, orderViews, outbox, processedEvents } from "../../db/schema.ts";
 import { envelope, topicOf, type Emit, type Envelope } from "../contracts/index.ts";
 import { paymentActor, type PaymentState } from "../payment.ts";
 import { projectorActor, type OrderView } from "../projector.ts";
@@ -9,6 +9,8 @@ import { providerCaller } from "../providers/caller.ts";
 import { paymentSimulator } from "../providers/payment-sim.ts";
 import { shippingSimulator } from "../providers/shipping-sim.ts";
 import type { Batch, Delivered } from "./bus.ts";
+import { ok, type Actor } from "./actor.ts";
+import { ActorGroup } from "./actor-group.ts";
 import { Runner, type RunnerDeps } from "./runner.ts";
 import { actorStateStore, viewStore } from "./stores.ts";
 
@@ -28,16 +30,30 @@ const paymentRequest = (orderId: string, attempt = 1): Emit => ({
 async function setup(payment = paymentSimulator()) {
   database = await openPglite();
   const deps: RunnerDeps = {
-    db: database.db, call: providerCaller({ payment, shipping: shippingSimulator() }, 1000),
+    sql: database.sql, call: providerCaller({ payment, shipping: shippingSimulator() }, 1000),
     now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
   };
-  const runner = new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps);
+  const runner = new ActorGroup([new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps)], deps);
   return { db: database.db, runner, payment, deps };
+}
+
+/** Deliver `msg` until the group stops refusing it (it parked it); returns how often it refused. */
+async function failuresUntilParked(group: ActorGroup, msg: Delivered) {
+  let failures = 0;
+  for (let i = 0; i < 5; i++) {
+    try {
+      await group.handleBatch(batch(msg));
+      return failures;
+    } catch {
+      failures++;
+    }
+  }
+  return failures;
 }
 
 const outboxTypes = async (db: Database["db"]) => (await db.select({ type: outbox.type }).from(outbox)).map((r) => r.type);
 
-describe("runner", () => {
+describe("actor group", () => {
   test("a redelivered message is a no-op: one authorization, one event", async () => {
     const { db, runner, payment } = await setup();
     const msg = delivered(paymentRequest("o-1"), "o-1", 0);
@@ -97,23 +113,66 @@ describe("runner", () => {
 
   test("a message whose handler keeps failing is dead-lettered after maxAttempts, with its error", async () => {
     const { db, deps } = await setup();
-    const projector = new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps);
+    const projector = new ActorGroup([new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps)], deps);
     const orphan = delivered({ type: "order.StatusChanged.v1", payload: { orderId: "ghost", from: "CREATED", to: "CANCELLED", reason: "x", details: {} } }, "ghost", 0);
-    let failures = 0;
-    for (let i = 0; i < 5; i++) {
-      try {
-        await projector.handleBatch(batch(orphan));
-        break;
-      } catch {
-        failures++;
-      }
-    }
-    expect(failures).toBe(2);
+    expect(await failuresUntilParked(projector, orphan)).toBe(2);
     const [parked] = await db.select().from(deadLetters);
     expect(parked?.consumer).toBe("projector");
     expect(parked?.attempts).toBe(3);
     expect(parked?.error).toContain("before its creation");
     await projector.handleBatch(batch(orphan));
     expect(await db.select().from(deadLetters)).toHaveLength(1);
+  });
+});
+
+describe("actor group across kinds", () => {
+  /** A second kind reading what the projector reads: counts the messages it saw per key. */
+  const audit: Actor<{ seen: number }, Envelope> = {
+    kind: "audit",
+    reads: ["order.OrderCreated.v1", "order.StatusChanged.v1"],
+    decide: (s) => ok({ seen: (s?.seen ?? 0) + 1 }),
+  };
+  async function kinds() {
+    database = await openPglite();
+    const deps: RunnerDeps = { sql: database.sql, call: () => Promise.resolve(undefined), now: () => new Date(), maxAttempts: 3, onOutbox: () => {} };
+    const group = new ActorGroup([
+      new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+      new Runner({ actor: audit, store: actorStateStore<{ seen: number }>("audit"), input: (e: Envelope) => e }, deps),
+    ], deps);
+    const marks = async () => (await database.db.select().from(processedEvents)).map((r) => r.consumer).sort();
+    const seen = async (key: string) => (await actorStateStore<{ seen: number }>("audit").load(database.sql, [key], false)).get(key)?.seen;
+    return { db: database.db, group, marks, seen };
+  }
+  const created = (orderId: string): Emit => ({
+    type: "order.OrderCreated.v1",
+    payload: {
+      orderId, customerId: "c-1", items: [{ sku: "LAP-001", qty: 1, name: "Laptop", unitPrice: 1000 }], total: 1000, currency: "USD",
+      shippingAddress: { name: "A", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+    },
+  });
+  const changed = (orderId: string): Emit => ({
+    type: "order.StatusChanged.v1", payload: { orderId, from: "CREATED", to: "INVENTORY_RESERVED", reason: "stock reserved", details: {} },
+  });
+
+  test("each message reaches every kind that reads its type; a type no kind reads leaves no trace", async () => {
+    const { db, group, marks, seen } = await kinds();
+    await group.handleBatch(batch(
+      delivered(created("o-1"), "o-1", 0),
+      delivered(changed("o-1"), "o-1", 1),
+      delivered({ type: "inventory.StockCommitted.v1", payload: { orderId: "o-1", lines: [] } }, "o-1", 2),
+    ));
+    const [view] = await db.select().from(orderViews);
+    expect(view?.status).toBe("INVENTORY_RESERVED");
+    expect(await seen("o-1")).toBe(2);
+    expect(await marks()).toEqual(["audit", "audit", "projector", "projector"]);
+  });
+
+  test("a kind that keeps failing on a message parks it for that kind alone; the other kind's share commits once", async () => {
+    const { db, group, marks, seen } = await kinds();
+    const orphan = delivered(changed("ghost"), "ghost", 0);
+    expect(await failuresUntilParked(group, orphan)).toBe(2);
+    expect((await db.select().from(deadLetters)).map((d) => d.consumer)).toEqual(["projector"]);
+    expect(await seen("ghost")).toBe(1);
+    expect(await marks()).toEqual(["audit", "projector"]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Emit, Envelope, Topic } from "../contracts/index.ts";
+import type { Emit, Envelope, EventType } from "../contracts/index.ts";
 
 /** A durable timer set by a decision; a timer with the same name on the same key is replaced. */
 export type TimerSet = { name: string; at: Date; token: string };
@@ -30,7 +30,8 @@ export type Call = { provider: string; op: string; idempotencyKey: string; input
  */
 export interface Actor<S, M = Envelope, R = undefined, Res = unknown> {
   kind: string;
-  topics: readonly Topic[];
+  /** the event types decide acts on; the runner never hands it others (its topics follow from these) */
+  reads: readonly EventType[];
   plan?(state: S | null, msg: M): Call | null;
   decide(state: S | null, msg: M, ctx: Ctx<R, Res>): Outcome<S, R>;
 }

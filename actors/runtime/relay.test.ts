@@ -52,7 +52,7 @@ describe("outbox relay", () => {
 
   test("three relays on one Postgres: every event once, each key's in order", async () => {
     const published: { relay: string; r: BusRecord }[] = [];
-    const relays = ["r1", "r2", "r3"].map((name) => startRelay(database.db, recordingBus(published, name), { lingerMs: 0, shared: true }));
+    const relays = ["r1", "r2", "r3"].map((name) => startRelay(database.sql, recordingBus(published, name), { lingerMs: 0, shared: true }));
     await fill(database, 40, 25);
     for (const r of relays) r.wake();
     await drain(database);
@@ -76,11 +76,11 @@ describe("outbox relay", () => {
       throw new Error("gave up");
     } };
     await fill(database, 40, 3);
-    const first = startRelay(database.db, stuckBus, { lingerMs: 0, shared: true });
+    const first = startRelay(database.sql, stuckBus, { lingerMs: 0, shared: true });
     first.wake();
     for (let i = 0; i < 100 && stuckBatch.length === 0; i++) await Bun.sleep(20);
     expect(stuckBatch.length).toBeGreaterThan(0);
-    const second = startRelay(database.db, recordingBus(published, "second"), { lingerMs: 0, shared: true });
+    const second = startRelay(database.sql, recordingBus(published, "second"), { lingerMs: 0, shared: true });
     second.wake();
     const held = new Set(stuckBatch.map((r) => r.key));
     const others = 40 - held.size;
@@ -95,7 +95,7 @@ describe("outbox relay", () => {
 test("the embedded relay publishes in id order too", async () => {
   const database = await openPglite();
   const published: { relay: string; r: BusRecord }[] = [];
-  const relay = startRelay(database.db, recordingBus(published, "only"), { lingerMs: 0 });
+  const relay = startRelay(database.sql, recordingBus(published, "only"), { lingerMs: 0 });
   await fill(database, 5, 10);
   relay.wake();
   await drain(database);

@@ -8,10 +8,7 @@
  * holds (a transaction-scoped advisory lock) that have nothing in flight, so one slot is
  * published by one relay at a time, oldest first.
  */
-import { and, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { rowsOf } from "../../db/migrate.ts";
-import type { Db, Q } from "../../db/client.ts";
-import { outbox } from "../../db/schema.ts";
+import type { Sql } from "../../db/sql.ts";
 import { TOPICS, type Topic } from "../contracts/index.ts";
 import type { Bus } from "./bus.ts";
 import { log } from "./log.ts";
@@ -23,11 +20,10 @@ const BATCH = 1000;
 const STALE_MS = 10_000;
 const SLOTS = 16;
 const SLOT_LOCKS = 7_262_100;
-const SLOTS_PER_TURN = 4;
 
 export type RelayOptions = { lingerMs: number; shared?: boolean };
 
-export function startRelay(db: Db, bus: Bus, opts: RelayOptions = { lingerMs: 0 }): Relay {
+export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0 }): Relay {
   const signal = new Signal();
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
@@ -36,39 +32,39 @@ export function startRelay(db: Db, bus: Bus, opts: RelayOptions = { lingerMs: 0 
   async function step(): Promise<number> {
     if (lastReclaim === 0 && !opts.shared) {
       // The only relay of this database: whatever is in progress was left by a crash.
-      await db.update(outbox).set({ status: "PENDING", claimedAt: null }).where(eq(outbox.status, "IN_PROGRESS"));
+      await db.query("UPDATE runtime.outbox SET status = 'PENDING', claimed_at = NULL WHERE status = 'IN_PROGRESS'");
       lastReclaim = Date.now();
     }
     if (Date.now() - lastReclaim > STALE_MS / 3) {
       lastReclaim = Date.now();
-      await db.update(outbox).set({ status: "PENDING" })
-        .where(and(eq(outbox.status, "IN_PROGRESS"), lt(outbox.claimedAt, new Date(Date.now() - STALE_MS))));
+      await db.query("UPDATE runtime.outbox SET status = 'PENDING' WHERE status = 'IN_PROGRESS' AND claimed_at < $1::text::timestamptz",
+        [new Date(Date.now() - STALE_MS).toISOString()]);
     }
-    const claimed = opts.shared ? await claimHeldSlots() : await claim(db, eq(outbox.status, "PENDING"));
+    const claimed = opts.shared ? await claimHeldSlots() : await claim(db, "status = 'PENDING'");
     if (claimed.length === 0) return 0;
-    claimed.sort((a, b) => a.id - b.id);
+    claimed.sort((a, b) => Number(a.id) - Number(b.id));
     const ids = claimed.map((r) => r.id);
     try {
       await bus.publish(claimed.map((r) => ({ topic: asTopic(r.topic), key: r.key, value: r.message })));
     } catch (err) {
-      await db.update(outbox).set({ status: "PENDING", claimedAt: null }).where(inArray(outbox.id, ids));
+      await db.query("UPDATE runtime.outbox SET status = 'PENDING', claimed_at = NULL WHERE id = ANY($1::text[]::bigint[])", [ids]);
       throw err;
     }
-    await db.update(outbox).set({ status: "PUBLISHED", publishedAt: sql`now()` }).where(inArray(outbox.id, ids));
+    await db.query("UPDATE runtime.outbox SET status = 'PUBLISHED', published_at = now() WHERE id = ANY($1::text[]::bigint[])", [ids]);
     return claimed.length;
   }
 
   /** Lock the free slots (until this transaction ends), then claim only those with nothing in flight. */
   function claimHeldSlots() {
     return db.transaction(async (tx) => {
-      // A few slots that have pending rows, in random order so that relays spread out.
-      const held = rowsOf(await tx.execute(sql`SELECT s FROM (
-          SELECT s FROM (SELECT DISTINCT slot AS s FROM runtime.outbox WHERE status = 'PENDING') AS pending ORDER BY random()
-        ) AS candidates WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s) LIMIT ${SLOTS_PER_TURN}`)).map((r) => Number(r.s));
+      // Every slot with pending rows that no other relay holds: one claim publishes as much
+      // as it can (fewer, larger produce requests), and a relay that finds every slot taken waits.
+      const held = (await tx.query<{ s: number }>(`SELECT s FROM (SELECT DISTINCT slot AS s FROM runtime.outbox WHERE status = 'PENDING') AS pending
+        WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s)`)).map((r) => r.s);
       if (held.length === 0) return [];
       // A new statement, so it sees every claim committed before we got the locks.
-      return claim(tx, and(eq(outbox.status, "PENDING"), inArray(outbox.slot, held),
-        sql`NOT EXISTS (SELECT 1 FROM runtime.outbox AS busy WHERE busy.status = 'IN_PROGRESS' AND busy.slot = "runtime"."outbox"."slot")`));
+      return claim(tx, `status = 'PENDING' AND slot = ANY($1::int[])
+        AND NOT EXISTS (SELECT 1 FROM runtime.outbox AS busy WHERE busy.status = 'IN_PROGRESS' AND busy.slot = o.slot)`, [held]);
     });
   }
 
@@ -108,13 +104,11 @@ export function startRelay(db: Db, bus: Bus, opts: RelayOptions = { lingerMs: 0 
   };
 }
 
-/** Mark up to BATCH pending rows matching `where` as in progress, oldest first. */
-function claim(q: Q, where: SQL | undefined) {
-  const pending = q.select({ id: outbox.id }).from(outbox).where(where)
-    .orderBy(outbox.id).limit(BATCH).for("update", { skipLocked: true });
-  return q.update(outbox).set({ status: "IN_PROGRESS", claimedAt: sql`now()` })
-    .where(inArray(outbox.id, pending))
-    .returning({ id: outbox.id, topic: outbox.topic, key: outbox.key, message: outbox.message });
+/** Mark up to BATCH pending rows matching `where` (over `o`) as in progress, oldest first. */
+function claim(q: Sql, where: string, params: unknown[] = []) {
+  return q.query<{ id: string; topic: string; key: string; message: string }>(`UPDATE runtime.outbox SET status = 'IN_PROGRESS', claimed_at = now()
+    WHERE id IN (SELECT id FROM runtime.outbox AS o WHERE ${where} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+    RETURNING id::text AS id, topic, key, message`, params);
 }
 
 function asTopic(t: string): Topic {

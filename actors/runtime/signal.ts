@@ -43,3 +43,19 @@ export class Mutex {
     return next;
   }
 }
+
+/**
+ * `fn` at most once per `ms`: the first call schedules it, calls until it runs join that
+ * run. For wake-ups whose receiver takes everything that is pending anyway.
+ */
+export function coalesced(fn: () => Promise<unknown>, ms: number, onError: (err: unknown) => void): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      fn().catch(onError);
+    }, ms);
+  };
+}

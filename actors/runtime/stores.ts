@@ -1,43 +1,42 @@
 /**
  * Where each actor kind keeps its state. The runner loads and saves through these inside
  * its transaction; rows are written only by their own store, so reading them back is safe.
+ * Each load or save is one fixed statement over arrays, whatever the batch size.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Q } from "../../db/client.ts";
-import { actorState, movements, orders, orderViews, stock } from "../../db/schema.ts";
+import type { Sql } from "../../db/sql.ts";
 import type { OrderState } from "../order-state.ts";
 import type { OrderView } from "../projector.ts";
 import type { Stock } from "../inventory.ts";
 
 export interface StateStore<S> {
-  load(q: Q, keys: string[], lock: boolean): Promise<Map<string, S>>;
-  save(q: Q, rows: [string, S][], now: Date): Promise<void>;
+  load(q: Sql, keys: string[], lock: boolean): Promise<Map<string, S>>;
+  save(q: Sql, rows: [string, S][], now: Date): Promise<void>;
 }
 
 /** Shared rows an actor reads and changes besides its own state (inventory: stock levels). */
 export interface Resources<R> {
-  load(q: Q, ids: string[]): Promise<R>;
+  load(q: Sql, ids: string[]): Promise<R>;
   /** Write what changed; returns the ids that changed. */
-  save(q: Q, before: R, after: R, now: Date): Promise<string[]>;
+  save(q: Sql, before: R, after: R, now: Date): Promise<string[]>;
 }
+
+const forUpdate = (lock: boolean) => (lock ? " FOR UPDATE" : "");
+const parsed = <S>(rows: { key: string; state: string }[]) => new Map(rows.map((r) => [r.key, JSON.parse(r.state) as S]));
 
 /** Generic per-key state in runtime.actor_state. */
 export function actorStateStore<S>(kind: string): StateStore<S> {
   return {
     async load(q, keys, lock) {
       if (keys.length === 0) return new Map();
-      const base = q.select({ key: actorState.key, state: actorState.state }).from(actorState)
-        .where(and(eq(actorState.kind, kind), inArray(actorState.key, keys)));
-      const rows = lock ? await base.for("update") : await base;
-      return new Map(rows.map((r) => [r.key, r.state as S]));
+      return parsed<S>(await q.query<{ key: string; state: string }>(
+        `SELECT key, state::text AS state FROM runtime.actor_state WHERE kind = $1 AND key = ANY($2::text[])${forUpdate(lock)}`, [kind, keys]));
     },
     async save(q, rows, now) {
       if (rows.length === 0) return;
-      await q.insert(actorState).values(rows.map(([key, state]) => ({ kind, key, state, updatedAt: now })))
-        .onConflictDoUpdate({
-          target: [actorState.kind, actorState.key],
-          set: { state: sql`excluded.state`, updatedAt: sql`excluded.updated_at` },
-        });
+      await q.query(`INSERT INTO runtime.actor_state (kind, key, state, updated_at)
+        SELECT $1, t.key, t.state::jsonb, $4::text::timestamptz FROM unnest($2::text[], $3::text[]) AS t(key, state)
+        ON CONFLICT (kind, key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      [kind, rows.map(([k]) => k), rows.map(([, s]) => JSON.stringify(s)), now.toISOString()]);
     },
   };
 }
@@ -46,19 +45,19 @@ export function actorStateStore<S>(kind: string): StateStore<S> {
 export const orderStore: StateStore<OrderState> = {
   async load(q, keys, lock) {
     if (keys.length === 0) return new Map();
-    const base = q.select({ id: orders.id, state: orders.state }).from(orders).where(inArray(orders.id, keys));
-    const rows = lock ? await base.for("update") : await base;
-    return new Map(rows.map((r) => [r.id, r.state as OrderState]));
+    return parsed<OrderState>(await q.query<{ key: string; state: string }>(
+      `SELECT id AS key, state::text AS state FROM ordering.orders WHERE id = ANY($1::text[])${forUpdate(lock)}`, [keys]));
   },
   async save(q, rows) {
     if (rows.length === 0) return;
-    await q.insert(orders).values(rows.map(([id, s]) => ({
-      id, customerId: s.customerId, status: s.status, state: s,
-      createdAt: new Date(s.createdAt), updatedAt: new Date(s.updatedAt),
-    }))).onConflictDoUpdate({
-      target: orders.id,
-      set: { status: sql`excluded.status`, state: sql`excluded.state`, updatedAt: sql`excluded.updated_at` },
-    });
+    await q.query(`INSERT INTO ordering.orders (id, customer_id, status, state, created_at, updated_at)
+      SELECT t.id, t.customer_id, t.status, t.state::jsonb, t.created_at::timestamptz, t.updated_at::timestamptz
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+        AS t(id, customer_id, status, state, created_at, updated_at)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`, [
+      rows.map(([id]) => id), rows.map(([, s]) => s.customerId), rows.map(([, s]) => s.status), rows.map(([, s]) => JSON.stringify(s)),
+      rows.map(([, s]) => s.createdAt), rows.map(([, s]) => s.updatedAt),
+    ]);
   },
 };
 
@@ -66,19 +65,19 @@ export const orderStore: StateStore<OrderState> = {
 export const viewStore: StateStore<OrderView> = {
   async load(q, keys, lock) {
     if (keys.length === 0) return new Map();
-    const base = q.select({ id: orderViews.id, view: orderViews.view }).from(orderViews).where(inArray(orderViews.id, keys));
-    const rows = lock ? await base.for("update") : await base;
-    return new Map(rows.map((r) => [r.id, r.view as OrderView]));
+    return parsed<OrderView>(await q.query<{ key: string; state: string }>(
+      `SELECT id AS key, view::text AS state FROM ordering.order_views WHERE id = ANY($1::text[])${forUpdate(lock)}`, [keys]));
   },
   async save(q, rows) {
     if (rows.length === 0) return;
-    await q.insert(orderViews).values(rows.map(([id, v]) => ({
-      id, customerId: v.customerId, status: v.status, total: v.total, currency: v.currency,
-      createdAt: new Date(v.createdAt), updatedAt: new Date(v.updatedAt), view: v,
-    }))).onConflictDoUpdate({
-      target: orderViews.id,
-      set: { status: sql`excluded.status`, view: sql`excluded.view`, updatedAt: sql`excluded.updated_at` },
-    });
+    await q.query(`INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
+      SELECT t.id, t.customer_id, t.status, t.total, t.currency, t.created_at::timestamptz, t.updated_at::timestamptz, t.view::jsonb
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])
+        AS t(id, customer_id, status, total, currency, created_at, updated_at, view)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`, [
+      rows.map(([id]) => id), rows.map(([, v]) => v.customerId), rows.map(([, v]) => v.status), rows.map(([, v]) => v.total),
+      rows.map(([, v]) => v.currency), rows.map(([, v]) => v.createdAt), rows.map(([, v]) => v.updatedAt), rows.map(([, v]) => JSON.stringify(v)),
+    ]);
   },
 };
 
@@ -86,9 +85,9 @@ export const viewStore: StateStore<OrderView> = {
 export const stockResources: Resources<Stock> = {
   async load(q, skus) {
     if (skus.length === 0) return {};
-    const rows = await q.select().from(stock).where(inArray(stock.sku, [...new Set(skus)].sort()))
-      .orderBy(stock.sku).for("update");
-    return Object.fromEntries(rows.map((r) => [r.sku, { onHand: r.onHand, reserved: r.reserved }]));
+    const rows = await q.query<{ sku: string; on_hand: number; reserved: number }>(
+      "SELECT sku, on_hand, reserved FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE", [[...new Set(skus)]]);
+    return Object.fromEntries(rows.map((r) => [r.sku, { onHand: r.on_hand, reserved: r.reserved }]));
   },
   async save(q, before, after, now) {
     const changed = Object.entries(after).filter(([sku, l]) => {
@@ -96,12 +95,15 @@ export const stockResources: Resources<Stock> = {
       return !b || b.onHand !== l.onHand || b.reserved !== l.reserved;
     });
     if (changed.length === 0) return [];
-    await q.insert(stock).values(changed.map(([sku, l]) => ({ sku, onHand: l.onHand, reserved: l.reserved })))
-      .onConflictDoUpdate({ target: stock.sku, set: { onHand: sql`excluded.on_hand`, reserved: sql`excluded.reserved` } });
-    await q.insert(movements).values(changed.map(([sku, l]) => {
-      const b = before[sku] ?? { onHand: 0, reserved: 0 };
-      return { sku, deltaOnHand: l.onHand - b.onHand, deltaReserved: l.reserved - b.reserved, reason: "saga", at: now };
-    }));
-    return changed.map(([sku]) => sku);
+    const skus = changed.map(([sku]) => sku);
+    const was = (sku: string) => before[sku] ?? { onHand: 0, reserved: 0 };
+    await q.query(`INSERT INTO inventory.stock (sku, on_hand, reserved)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+      ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
+    [skus, changed.map(([, l]) => l.onHand), changed.map(([, l]) => l.reserved)]);
+    await q.query(`INSERT INTO inventory.movements (sku, delta_on_hand, delta_reserved, reason, at)
+      SELECT t.sku, t.d_on_hand, t.d_reserved, 'saga', $4::text::timestamptz FROM unnest($1::text[], $2::int[], $3::int[]) AS t(sku, d_on_hand, d_reserved)`,
+    [skus, changed.map(([sku, l]) => l.onHand - was(sku).onHand), changed.map(([sku, l]) => l.reserved - was(sku).reserved), now.toISOString()]);
+    return skus;
   },
 };

@@ -3,10 +3,9 @@
  * order.TimerFired.v1 in the outbox, in the same transaction that deletes it, so it
  * reaches the actor through its own mailbox, in order with everything else for that key.
  */
-import { asc, lte, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
-import { outbox, timers } from "../../db/schema.ts";
+import type { Sql } from "../../db/sql.ts";
 import { envelope, topicOf } from "../contracts/index.ts";
+import { deleteTimers, insertOutbox } from "./writes.ts";
 import { log } from "./log.ts";
 import { Signal } from "./signal.ts";
 
@@ -16,7 +15,7 @@ export type Timers = {
   schedule(at: Date): void;
 };
 
-export function startTimers(db: Db, opts: { tickMs: number; now(): Date; onOutbox(): void }): Timers {
+export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutbox(): void }): Timers {
   const signal = new Signal();
   let stopping = false;
   let early: ReturnType<typeof setTimeout> | null = null;
@@ -25,17 +24,16 @@ export function startTimers(db: Db, opts: { tickMs: number; now(): Date; onOutbo
   async function fireDue(): Promise<number> {
     const now = opts.now();
     return db.transaction(async (tx) => {
-      const due = await tx.select().from(timers).where(lte(timers.fireAt, now))
-        .orderBy(asc(timers.fireAt)).limit(500).for("update", { skipLocked: true });
+      const due = await tx.query<{ kind: string; key: string; name: string; token: string }>(`SELECT kind, key, name, token FROM runtime.timers
+        WHERE fire_at <= $1::text::timestamptz ORDER BY fire_at LIMIT 500 FOR UPDATE SKIP LOCKED`, [now.toISOString()]);
       if (due.length === 0) return 0;
       const rows = due.map((t) => {
         const env = envelope({ type: "order.TimerFired.v1", payload: { orderId: t.key, timer: t.name, token: t.token } },
           t.key, now, null, crypto.randomUUID());
         return { eventId: env.eventId, topic: topicOf(env.type), key: t.key, type: env.type, message: JSON.stringify(env) };
       });
-      await tx.insert(outbox).values(rows);
-      await tx.delete(timers).where(sql`(${timers.kind}, ${timers.key}, ${timers.name}) IN (${sql.join(
-        due.map((t) => sql`(${t.kind}, ${t.key}, ${t.name})`), sql`, `)})`);
+      await insertOutbox(tx, rows);
+      await deleteTimers(tx, due);
       return due.length;
     });
   }

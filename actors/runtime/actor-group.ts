@@ -1,0 +1,135 @@
+/**
+ * The actor kinds of a process read the log as ONE consumer group. A batch is parsed
+ * once; each message goes to the kinds that read its type (a message no kind reads costs
+ * nothing more), and every kind's share commits in ONE transaction:
+ *
+ *   parse ─▶ route by type ─▶ provider calls ─▶ BEGIN: processed marks ─▶ decide per kind
+ *                                                 ─▶ states, outbox, timers, dead letters ─▶ COMMIT
+ *
+ * Every topic is keyed by orderId with the same partition count, and a batch holds each
+ * partition at most once, so one order is never handled twice at once. A processed mark
+ * per (kind, message) makes a redelivered message a no-op. When the transaction fails, each
+ * (kind, message) is tried alone to find the one at fault; after `maxAttempts` it is parked
+ * in the dead letters for that kind and the rest goes on.
+ */
+import type { Sql } from "../../db/sql.ts";
+import { ContractError, envelope, parseEnvelope, topicOf, type Topic } from "../contracts/index.ts";
+import type { Batch, Delivered } from "./bus.ts";
+import { log } from "./log.ts";
+import type { Item, Runner, RunnerDeps, Share } from "./runner.ts";
+import { writeShared, type OutboxRow } from "./writes.ts";
+
+// The kinds differ in state, message and resource types; the group only routes and commits.
+type AnyRunner = Runner<any, any, any, any>;
+type Poison = { kind: string; d: Delivered; error: string; attempts: number };
+type Mark = { kind: string; eventId: string };
+
+export class ActorGroup {
+  readonly topics: readonly Topic[];
+  private failures = new Map<string, number>();
+
+  constructor(private runners: readonly AnyRunner[], private deps: RunnerDeps) {
+    this.topics = [...new Set(runners.flatMap((r) => r.topics))];
+  }
+
+  /** Handle one batch. Throws when the batch must be redelivered. */
+  async handleBatch(batch: Batch): Promise<void> {
+    const items: Item[] = [];
+    const poison: Poison[] = [];
+    for (const d of batch.messages) {
+      try {
+        items.push({ d, env: parseEnvelope(d.value) });
+      } catch (err) {
+        if (!(err instanceof ContractError)) throw err;
+        // unreadable: every kind that reads the topic parks it
+        for (const r of this.runners) if (r.topics.includes(d.topic)) poison.push({ kind: r.kind, d, error: err.message, attempts: 1 });
+      }
+    }
+    const routed = this.runners.map((r) => [r, items.filter((i) => r.reads(i.env.type))] as const).filter(([, list]) => list.length > 0);
+    try {
+      await this.commit(routed, poison);
+    } catch {
+      // Find what fails: one transaction per (kind, message), each kind's messages in order.
+      if (poison.length > 0) await this.commit([], poison);
+      for (const [r, list] of routed) for (const item of list) await this.commitAlone(r, item);
+    }
+  }
+
+  private async commitAlone(r: AnyRunner, item: Item) {
+    const id = `${r.kind}\0${item.env.eventId}`;
+    try {
+      await this.commit([[r, [item]]], []);
+      this.failures.delete(id);
+    } catch (err) {
+      const attempts = (this.failures.get(id) ?? 0) + 1;
+      this.failures.set(id, attempts);
+      const about = { correlationId: item.env.correlationId, consumer: r.kind, type: item.env.type, eventId: item.env.eventId, attempts };
+      if (attempts < this.deps.maxAttempts) {
+        log.warn("message failed, will retry", { ...about, error: err });
+        throw err;
+      }
+      log.error("message dead-lettered", { ...about, error: err });
+      this.failures.delete(id);
+      const error = String(err instanceof Error ? err.message : err);
+      await this.commit([], [{ kind: r.kind, d: item.d, error, attempts }], { kind: r.kind, eventId: item.env.eventId });
+    }
+  }
+
+  /** One transaction for every kind's share; `parkedMark` marks a dead-lettered message processed. */
+  private async commit(routed: readonly (readonly [AnyRunner, Item[]])[], poison: Poison[], parkedMark?: Mark) {
+    const shares = routed.map(([r, list]) => r.share(list));
+    if (shares.length === 0 && poison.length === 0) return;
+    await Promise.all(shares.map((s) => s.prepare()));
+    let announced: { kind: string; row: OutboxRow }[] = [];
+    await this.deps.sql.transaction(async (tx) => {
+      // Marking first tells which messages are new: a redelivered one is skipped.
+      const fresh = await markProcessed(tx, shares, parkedMark);
+      for (const s of shares) await s.decide(tx, s.items.filter((i) => fresh.has(`${s.kind}\0${i.env.eventId}`)));
+      for (const s of shares) await s.save(tx);
+      announced = await this.park(tx, poison);
+      await writeShared(tx, [...shares.flatMap((s) => s.outbox), ...announced.map((a) => a.row)], shares.flatMap((s) => s.timers));
+    });
+    for (const s of shares) s.after();
+    if (announced.length > 0) this.deps.onOutbox();
+    for (const { kind } of announced) {
+      this.deps.metrics?.messages.inc({ group: kind, outcome: "dead_letter" });
+      this.deps.metrics?.deadLetters.inc({ group: kind });
+    }
+  }
+
+  /** Park poison messages (once per kind and source offset) and announce them on the dead-letter topic. */
+  private async park(tx: Sql, poison: Poison[]): Promise<{ kind: string; row: OutboxRow }[]> {
+    if (poison.length === 0) return [];
+    const parked = await tx.query<{ consumer: string; topic: string; partition: number; offset: string }>(
+      `INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])
+       ON CONFLICT DO NOTHING RETURNING consumer, topic, partition, "offset"`, [
+        poison.map((p) => p.kind), poison.map((p) => p.d.topic), poison.map((p) => p.d.partition), poison.map((p) => String(p.d.offset)),
+        poison.map((p) => p.d.key), poison.map((p) => p.error), poison.map((p) => p.attempts), poison.map((p) => p.d.value),
+      ]);
+    const isNew = new Set(parked.map((r) => `${r.consumer}\0${r.topic}\0${r.partition}\0${r.offset}`));
+    const now = this.deps.now();
+    const rows: { kind: string; row: OutboxRow }[] = [];
+    for (const p of poison) {
+      if (!isNew.has(`${p.kind}\0${p.d.topic}\0${p.d.partition}\0${p.d.offset}`)) continue;
+      const key = p.d.key || "unknown";
+      const env = envelope({
+        type: "ops.DeadLetter.v1",
+        payload: { consumer: p.kind, topic: p.d.topic, partition: p.d.partition, offset: String(p.d.offset), error: p.error, attempts: p.attempts, original: p.d.value },
+      }, key, now, null, crypto.randomUUID());
+      rows.push({ kind: p.kind, row: { eventId: env.eventId, topic: topicOf(env.type), key, type: env.type, message: JSON.stringify(env) } });
+    }
+    return rows;
+  }
+}
+
+/** Insert a processed mark per (kind, message); returns the marks that are new. */
+async function markProcessed(tx: Sql, shares: Share[], extra?: Mark): Promise<Set<string>> {
+  const marks = shares.flatMap((s) => s.items.map((i) => ({ kind: s.kind, eventId: i.env.eventId })));
+  if (extra) marks.push(extra);
+  if (marks.length === 0) return new Set();
+  const inserted = await tx.query<{ consumer: string; event_id: string }>(
+    `INSERT INTO runtime.processed_events (consumer, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
+     ON CONFLICT DO NOTHING RETURNING consumer, event_id::text`, [marks.map((m) => m.kind), marks.map((m) => m.eventId)]);
+  return new Set(inserted.map((r) => `${r.consumer}\0${r.event_id}`));
+}
