@@ -43,6 +43,7 @@ import { ActorGroup } from "./runtime/actor-group.ts";
 import { Runner, type RunnerDeps } from "./runtime/runner.ts";
 import { actorStateStore, orderStore, stockResources, viewStore } from "./runtime/stores.ts";
 import { startTimers } from "./runtime/timers.ts";
+import { outboxUpkeep, startUpkeep, timersUpkeep } from "./runtime/upkeep.ts";
 
 export type Role = "edge" | "actors" | "relay";
 /** the consumer group every actors process joins */
@@ -164,6 +165,11 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     tellRelays();
   };
   const timers = plays("actors") ? startTimers(database.sql, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: outboxWritten }) : null;
+  // The relay keeps the outbox small, the timer sweeper the timers (see upkeep.ts).
+  const upkeep = [
+    ...(relay ? [startUpkeep(database.sql, outboxUpkeep)] : []),
+    ...(timers ? [startUpkeep(database.sql, timersUpkeep)] : []),
+  ];
   const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : { payment: paymentSimulator(), shipping: shippingSimulator() });
   const metrics = registry();
   const m = shopMetrics(metrics);
@@ -222,11 +228,12 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     currencies,
     accounts: new Accounts(db),
     deadLetters: new DeadLetters(db, outboxWritten),
-    health: commandHealth(db, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
+    health: commandHealth(database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
     /** Drain: finish the batches in hand, commit their offsets, then close everything. */
     async stop() {
       if (stopped) return;
       stopped = true;
+      await Promise.all(upkeep.map((u) => u.stop()));
       await timers?.stop();
       await Promise.all(consumers.map((c) => c.stop()));
       await unlisten?.().catch(() => undefined);

@@ -405,19 +405,27 @@ const short = (g: string) => g.replace("actors-", "act").replace("edge-", "edge"
 // ---------------------------------------------------------------------------------------
 // database counters and hop times
 
-type Counters = { commits: number; rollbacks: number; ins: number; upd: number; del: number; walBytes: number; tables: Map<string, { ins: number; upd: number; del: number }> };
+type Counters = {
+  commits: number; rollbacks: number; ins: number; upd: number; del: number; walBytes: number;
+  tables: Map<string, { ins: number; upd: number; del: number; dead: number }>;
+  /** index scans and the index entries they read (live or dead), by index */
+  indexes: Map<string, { scans: number; read: number }>;
+};
 
 async function dbCounters(sql: postgres.Sql, dbName: string): Promise<Counters> {
   const [d] = await sql<{ commits: string; rollbacks: string; ins: string; upd: string; del: string; wal: string }[]>`
     SELECT xact_commit AS commits, xact_rollback AS rollbacks, tup_inserted AS ins, tup_updated AS upd, tup_deleted AS del,
            pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') AS wal
     FROM pg_stat_database WHERE datname = ${dbName}`;
-  const rows = await sql<{ t: string; ins: string; upd: string; del: string }[]>`
-    SELECT schemaname || '.' || relname AS t, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del FROM pg_stat_user_tables`;
+  const rows = await sql<{ t: string; ins: string; upd: string; del: string; dead: string }[]>`
+    SELECT schemaname || '.' || relname AS t, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del, n_dead_tup AS dead FROM pg_stat_user_tables`;
+  const idx = await sql<{ i: string; scans: string; read: string }[]>`
+    SELECT schemaname || '.' || indexrelname AS i, idx_scan AS scans, idx_tup_read AS read FROM pg_stat_user_indexes`;
   return {
     commits: Number(d?.commits), rollbacks: Number(d?.rollbacks), ins: Number(d?.ins), upd: Number(d?.upd), del: Number(d?.del),
     walBytes: Number(d?.wal),
-    tables: new Map(rows.map((r) => [r.t, { ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del) }])),
+    tables: new Map(rows.map((r) => [r.t, { ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del), dead: Number(r.dead) }])),
+    indexes: new Map(idx.map((r) => [r.i, { scans: Number(r.scans), read: Number(r.read) }])),
   };
 }
 
@@ -541,10 +549,18 @@ function report(r: {
   console.log(`    row writes per order, by table (pg_stat_statements is not loaded on this server, so no statement counts):`);
   const tables = [...r.after.tables].map(([t, a]) => {
     const b = r.before.tables.get(t) ?? { ins: 0, upd: 0, del: 0 };
-    return { t, ins: a.ins - b.ins, upd: a.upd - b.upd, del: a.del - b.del };
+    return { t, ins: a.ins - b.ins, upd: a.upd - b.upd, del: a.del - b.del, dead: a.dead };
   }).filter((x) => x.ins + x.upd + x.del > 0).sort((a, b) => b.ins + b.upd + b.del - (a.ins + a.upd + a.del));
   for (const x of tables.slice(0, 8)) {
-    console.log(`    ${f1(per(x.ins + x.upd + x.del)).padStart(5)}  ${x.t.padEnd(26)} (${f1(per(x.ins))} ins, ${f1(per(x.upd))} upd, ${f1(per(x.del))} del)`);
+    console.log(`    ${f1(per(x.ins + x.upd + x.del)).padStart(5)}  ${x.t.padEnd(26)} (${f1(per(x.ins))} ins, ${f1(per(x.upd))} upd, ${f1(per(x.del))} del; ${x.dead} dead rows at the end)`);
+  }
+  console.log(`    index entries read per order (live or dead: a scan that wades through dead entries is a table that needs vacuum), by index:`);
+  const reads = [...r.after.indexes].map(([i, a]) => {
+    const b = r.before.indexes.get(i) ?? { scans: 0, read: 0 };
+    return { i, scans: a.scans - b.scans, read: a.read - b.read };
+  }).filter((x) => x.read > 0).sort((a, b) => b.read - a.read);
+  for (const x of reads.slice(0, 8)) {
+    console.log(`    ${f1(per(x.read)).padStart(8)}  ${x.i.padEnd(40)} (${f1(per(x.scans))} scans per order, ${f1(x.read / Math.max(1, x.scans))} entries per scan)`);
   }
 
   // The saga's steps, from each order's timeline (wall clock of the process that took the step).

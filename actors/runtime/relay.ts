@@ -40,7 +40,7 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
       await db.query("UPDATE runtime.outbox SET status = 'PENDING' WHERE status = 'IN_PROGRESS' AND claimed_at < $1::text::timestamptz",
         [new Date(Date.now() - STALE_MS).toISOString()]);
     }
-    const claimed = opts.shared ? await claimHeldSlots() : await claim(db, "status = 'PENDING'");
+    const claimed = opts.shared ? await claimHeldSlots() : await claimOldest(db);
     if (claimed.length === 0) return 0;
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     const ids = claimed.map((r) => r.id);
@@ -59,12 +59,24 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     return db.transaction(async (tx) => {
       // Every slot with pending rows that no other relay holds: one claim publishes as much
       // as it can (fewer, larger produce requests), and a relay that finds every slot taken waits.
-      const held = (await tx.query<{ s: number }>(`SELECT s FROM (SELECT DISTINCT slot AS s FROM runtime.outbox WHERE status = 'PENDING') AS pending
-        WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s)`)).map((r) => r.s);
+      // Each slot is a short probe of its index that stops at the first live row (a scan over
+      // all pending entries would also wade through the dead ones every claim leaves behind).
+      const held = (await tx.query<{ s: number }>(`SELECT s FROM (
+          SELECT s FROM generate_series(0, ${SLOTS - 1}) AS s
+          WHERE EXISTS (SELECT 1 FROM runtime.outbox WHERE status = 'PENDING' AND slot = s) OFFSET 0
+        ) AS pending WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s)`)).map((r) => r.s);
       if (held.length === 0) return [];
-      // A new statement, so it sees every claim committed before we got the locks.
-      return claim(tx, `status = 'PENDING' AND slot = ANY($1::int[])
-        AND NOT EXISTS (SELECT 1 FROM runtime.outbox AS busy WHERE busy.status = 'IN_PROGRESS' AND busy.slot = o.slot)`, [held]);
+      // A new statement, so it sees every claim committed before we got the locks: a slot
+      // with rows still in flight waits, and the others give their oldest rows.
+      return tx.query<Claimed>(`UPDATE runtime.outbox SET status = 'IN_PROGRESS', claimed_at = now()
+        WHERE id IN (
+          SELECT c.id FROM unnest($1::int[]) AS h(s)
+          CROSS JOIN LATERAL (
+            SELECT id FROM runtime.outbox WHERE status = 'PENDING' AND slot = h.s ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
+          ) AS c
+          WHERE NOT EXISTS (SELECT 1 FROM runtime.outbox WHERE status = 'IN_PROGRESS' AND slot = h.s)
+        )
+        RETURNING ${RETURNED}`, [held]);
     });
   }
 
@@ -104,11 +116,14 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
   };
 }
 
-/** Mark up to BATCH pending rows matching `where` (over `o`) as in progress, oldest first. */
-function claim(q: Sql, where: string, params: unknown[] = []) {
-  return q.query<{ id: string; topic: string; key: string; message: string }>(`UPDATE runtime.outbox SET status = 'IN_PROGRESS', claimed_at = now()
-    WHERE id IN (SELECT id FROM runtime.outbox AS o WHERE ${where} ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-    RETURNING id::text AS id, topic, key, message`, params);
+type Claimed = { id: string; topic: string; key: string; message: string };
+const RETURNED = "id::text AS id, topic, key, message";
+
+/** The only relay of a database: mark up to BATCH pending rows as in progress, oldest first. */
+function claimOldest(q: Sql) {
+  return q.query<Claimed>(`UPDATE runtime.outbox SET status = 'IN_PROGRESS', claimed_at = now()
+    WHERE id IN (SELECT id FROM runtime.outbox WHERE status = 'PENDING' ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+    RETURNING ${RETURNED}`);
 }
 
 function asTopic(t: string): Topic {
