@@ -14,7 +14,7 @@ import type { OrderState } from "./order-state.ts";
 import type { OrderInput } from "./order.ts";
 import type { OrderView } from "./projector.ts";
 import type { Runner } from "./runtime/runner.ts";
-import { orderStore } from "./runtime/stores.ts";
+import { loadStates, orderStore } from "./runtime/stores.ts";
 import type { Sql } from "../db/sql.ts";
 
 export type PlaceOrder = {
@@ -111,7 +111,7 @@ export class OrderService {
   async find(orderId: string): Promise<OrderView | null> {
     const [row] = await this.db.select({ view: orderViews.view }).from(orderViews).where(eq(orderViews.id, orderId));
     if (row) return row.view as OrderView;
-    const s = (await orderStore.load(this.sql, [orderId], false)).get(orderId);
+    const s = (await loadStates(this.sql, orderStore, [orderId], false)).get(orderId);
     return s ? viewOf(s) : null;
   }
 }

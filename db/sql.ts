@@ -42,3 +42,42 @@ export function pgliteSql(client: PGlite | Transaction): Sql {
     },
   };
 }
+
+/** One statement with its own parameters, numbered from $1. */
+export type Stmt = { text: string; params: unknown[] };
+
+/** `stmts` with their parameters renumbered to follow each other; returns the texts and all parameters. */
+function renumbered(stmts: Stmt[]): { texts: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const texts = stmts.map((s) => {
+    const offset = params.length;
+    params.push(...s.params);
+    return s.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  });
+  return { texts, params };
+}
+
+/**
+ * Data-modifying statements (INSERT/UPDATE/DELETE without RETURNING) as ONE statement: each
+ * becomes a CTE. They see the same snapshot, so no two may touch the same row.
+ */
+export function together(stmts: Stmt[]): Stmt | null {
+  if (stmts.length === 0) return null;
+  if (stmts.length === 1) return stmts[0]!;
+  const { texts, params } = renumbered(stmts);
+  return { text: `WITH ${texts.map((t, i) => `w${i} AS (${t})`).join(", ")} SELECT 1`, params };
+}
+
+/**
+ * Row-returning statements, each yielding (key, value) text columns, as ONE statement that
+ * tags every row with the index of the statement it came from. A data-modifying statement
+ * with RETURNING key, value may be one of them.
+ */
+export function tagged(stmts: Stmt[]): Stmt {
+  const { texts, params } = renumbered(stmts);
+  return {
+    text: `WITH ${texts.map((t, i) => `r${i} AS (${t})`).join(", ")} ${
+      texts.map((_, i) => `SELECT ${i} AS src, key::text AS key, value::text AS value FROM r${i}`).join(" UNION ALL ")}`,
+    params,
+  };
+}

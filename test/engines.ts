@@ -7,6 +7,7 @@ import { TOPICS } from "../actors/contracts/index.ts";
 import type { Config } from "../actors/system.ts";
 import { startKafkaMock } from "../deploy/kafka-mock/index.ts";
 import { startUpstashBridge } from "../deploy/upstash-bridge.ts";
+import { openPglite, openPostgres, type Database } from "../db/client.ts";
 
 /** embedded: PGlite + in-database log; postgres: Postgres + in-database log; distributed: Postgres + Kafka + NATS + Redis. */
 export type Engine = "embedded" | "postgres" | "distributed";
@@ -57,6 +58,29 @@ export async function freshPostgres(): Promise<{ url: string; drop(): Promise<vo
     async drop() {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
       await admin.end({ timeout: 1 });
+    },
+  };
+}
+
+/**
+ * A database on each of `ENGINES` for a suite: `open(engine)` opens one (migrated), and
+ * every database opened is closed, and a Postgres one dropped, by `closeAll` (for afterAll).
+ */
+export function databases() {
+  const opened: { database: Database; drop(): Promise<void> }[] = [];
+  return {
+    async open(engine: Engine): Promise<Database> {
+      const o = engine === "embedded"
+        ? { database: await openPglite(), drop: async () => {} }
+        : await freshPostgres().then(async (pg) => ({ database: await openPostgres(pg.url), drop: pg.drop }));
+      opened.push(o);
+      return o.database;
+    },
+    async closeAll() {
+      for (const o of opened.splice(0)) {
+        await o.database.close();
+        await o.drop();
+      }
     },
   };
 }

@@ -12,7 +12,7 @@ import type { Batch, Delivered } from "./bus.ts";
 import { ok, type Actor } from "./actor.ts";
 import { ActorGroup } from "./actor-group.ts";
 import { Runner, type RunnerDeps } from "./runner.ts";
-import { actorStateStore, viewStore } from "./stores.ts";
+import { actorStateStore, loadStates, viewStore } from "./stores.ts";
 
 let database: Database;
 afterEach(() => database?.close());
@@ -36,6 +36,14 @@ async function setup(payment = paymentSimulator()) {
   const runner = new ActorGroup([new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps)], deps);
   return { db: database.db, runner, payment, deps };
 }
+
+const created = (orderId: string): Emit => ({
+  type: "order.OrderCreated.v1",
+  payload: {
+    orderId, customerId: "c-1", items: [{ sku: "LAP-001", qty: 1, name: "Laptop", unitPrice: 1000 }], total: 1000, currency: "USD",
+    shippingAddress: { name: "A", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
+  },
+});
 
 /** Deliver `msg` until the group stops refusing it (it parked it); returns how often it refused. */
 async function failuresUntilParked(group: ActorGroup, msg: Delivered) {
@@ -140,16 +148,9 @@ describe("actor group across kinds", () => {
       new Runner({ actor: audit, store: actorStateStore<{ seen: number }>("audit"), input: (e: Envelope) => e }, deps),
     ], deps);
     const marks = async () => (await database.db.select().from(processedEvents)).map((r) => r.consumer).sort();
-    const seen = async (key: string) => (await actorStateStore<{ seen: number }>("audit").load(database.sql, [key], false)).get(key)?.seen;
+    const seen = async (key: string) => (await loadStates(database.sql, actorStateStore<{ seen: number }>("audit"), [key], false)).get(key)?.seen;
     return { db: database.db, group, marks, seen };
   }
-  const created = (orderId: string): Emit => ({
-    type: "order.OrderCreated.v1",
-    payload: {
-      orderId, customerId: "c-1", items: [{ sku: "LAP-001", qty: 1, name: "Laptop", unitPrice: 1000 }], total: 1000, currency: "USD",
-      shippingAddress: { name: "A", line1: "1 Main St", city: "Springfield", postalCode: "12345", country: "US" },
-    },
-  });
   const changed = (orderId: string): Emit => ({
     type: "order.StatusChanged.v1", payload: { orderId, from: "CREATED", to: "INVENTORY_RESERVED", reason: "stock reserved", details: {} },
   });
@@ -174,5 +175,31 @@ describe("actor group across kinds", () => {
     expect((await db.select().from(deadLetters)).map((d) => d.consumer)).toEqual(["projector"]);
     expect(await seen("ghost")).toBe(1);
     expect(await marks()).toEqual(["audit", "projector"]);
+  });
+});
+
+describe("actor group with a slow provider", () => {
+  test("kinds that call nobody commit while a provider is still answering; the calling kind commits once it answers", async () => {
+    database = await openPglite();
+    const sim = paymentSimulator();
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
+    const held = { ...sim, authorize: async (key: string, input: Parameters<typeof sim.authorize>[1]) => (await answered, sim.authorize(key, input)) };
+    const deps: RunnerDeps = {
+      sql: database.sql, call: providerCaller({ payment: held, shipping: shippingSimulator() }, 10_000),
+      now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
+    };
+    const group = new ActorGroup([
+      new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps),
+      new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+    ], deps);
+    const handled = group.handleBatch(batch(delivered(created("o-1"), "o-1", 0), delivered(paymentRequest("o-1"), "o-1", 1)));
+    const view = async () => (await database.db.select().from(orderViews))[0]?.status;
+    for (let i = 0; i < 200 && (await view()) !== "CREATED"; i++) await Bun.sleep(10);
+    expect(await view()).toBe("CREATED");
+    expect(await outboxTypes(database.db)).toEqual([]);
+    answer();
+    await handled;
+    expect(await outboxTypes(database.db)).toEqual(["payment.PaymentAuthorized.v1"]);
   });
 });

@@ -12,17 +12,19 @@
  * (kind, message) is tried alone to find the one at fault; after `maxAttempts` it is parked
  * in the dead letters for that kind and the rest goes on.
  */
-import type { Sql } from "../../db/sql.ts";
+import { tagged, together, type Sql, type Stmt } from "../../db/sql.ts";
 import { ContractError, envelope, parseEnvelope, topicOf, type Topic } from "../contracts/index.ts";
 import type { Batch, Delivered } from "./bus.ts";
 import { log } from "./log.ts";
 import type { Item, Runner, RunnerDeps, Share } from "./runner.ts";
-import { writeShared, type OutboxRow } from "./writes.ts";
+import { outboxInsert, run, timerWrites, type OutboxRow } from "./writes.ts";
 
 // The kinds differ in state, message and resource types; the group only routes and commits.
 type AnyRunner = Runner<any, any, any, any>;
 type Poison = { kind: string; d: Delivered; error: string; attempts: number };
 type Mark = { kind: string; eventId: string };
+/** How long provider answers may take and still commit with everything else. */
+const QUICK_MS = 2;
 
 export class ActorGroup {
   readonly topics: readonly Topic[];
@@ -75,19 +77,51 @@ export class ActorGroup {
     }
   }
 
-  /** One transaction for every kind's share; `parkedMark` marks a dead-lettered message processed. */
+  /**
+   * Commit every kind's share. Provider calls start first; when their answers come at once
+   * everything goes in one transaction, otherwise the kinds that call nobody commit right
+   * away (an order page shows "items reserved" while the card is still being charged) and
+   * the calling kinds once their answers are in. `parkedMark` marks a parked message processed.
+   */
   private async commit(routed: readonly (readonly [AnyRunner, Item[]])[], poison: Poison[], parkedMark?: Mark) {
     const shares = routed.map(([r, list]) => r.share(list));
     if (shares.length === 0 && poison.length === 0) return;
-    await Promise.all(shares.map((s) => s.prepare()));
+    const calling = shares.filter((s) => s.calls);
+    const prepared = Promise.all(calling.map((s) => s.prepare()));
+    const quick = calling.length === 0 ||
+      await Promise.race([prepared.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), QUICK_MS))]);
+    if (quick) {
+      await prepared;
+      return this.transact(shares, poison, parkedMark);
+    }
+    await this.transact(shares.filter((s) => !s.calls), poison, parkedMark);
+    await prepared;
+    await this.transact(calling, []);
+  }
+
+  /** ONE transaction for these shares (their provider calls are done) and the poison. */
+  private async transact(shares: Share[], poison: Poison[], parkedMark?: Mark) {
+    if (shares.length === 0 && poison.length === 0) return;
     let announced: { kind: string; row: OutboxRow }[] = [];
     await this.deps.sql.transaction(async (tx) => {
-      // Marking first tells which messages are new: a redelivered one is skipped.
-      const fresh = await markProcessed(tx, shares, parkedMark);
-      for (const s of shares) await s.decide(tx, s.items.filter((i) => fresh.has(`${s.kind}\0${i.env.eventId}`)));
-      for (const s of shares) await s.save(tx);
+      // ONE statement marks every message processed (a redelivered one is not new: skipped)
+      // and loads, locked, the states of every kind that did not read them before.
+      const loads = shares.map((s) => s.loading());
+      const rows = await query(tx, tagged([markStatement(shares, parkedMark), ...loads.filter((l): l is Stmt => l !== null)]));
+      const fresh = new Set(rows.filter((r) => r.src === 0).map((r) => `${r.key}\0${r.value}`));
+      let src = 0;
+      for (const [i, s] of shares.entries()) {
+        const from = loads[i] ? ++src : -1;
+        await s.decide(tx, s.items.filter((item) => fresh.has(`${s.kind}\0${item.env.eventId}`)), rows.filter((r) => r.src === from));
+      }
       announced = await this.park(tx, poison);
-      await writeShared(tx, [...shares.flatMap((s) => s.outbox), ...announced.map((a) => a.row)], shares.flatMap((s) => s.timers));
+      // ONE statement writes every kind's states, the stock, the outbox and the timers.
+      const write = together([
+        ...shares.flatMap((s) => s.saving()),
+        ...outboxInsert([...shares.flatMap((s) => s.outbox), ...announced.map((a) => a.row)]),
+        ...timerWrites(shares.flatMap((s) => s.timers)),
+      ]);
+      if (write) await run(tx, [write]);
     });
     for (const s of shares) s.after();
     if (announced.length > 0) this.deps.onOutbox();
@@ -123,13 +157,15 @@ export class ActorGroup {
   }
 }
 
-/** Insert a processed mark per (kind, message); returns the marks that are new. */
-async function markProcessed(tx: Sql, shares: Share[], extra?: Mark): Promise<Set<string>> {
+/** A processed mark per (kind, message), returning (kind, eventId) of the marks that are new. */
+function markStatement(shares: Share[], extra?: Mark): Stmt {
   const marks = shares.flatMap((s) => s.items.map((i) => ({ kind: s.kind, eventId: i.env.eventId })));
   if (extra) marks.push(extra);
-  if (marks.length === 0) return new Set();
-  const inserted = await tx.query<{ consumer: string; event_id: string }>(
-    `INSERT INTO runtime.processed_events (consumer, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
-     ON CONFLICT DO NOTHING RETURNING consumer, event_id::text`, [marks.map((m) => m.kind), marks.map((m) => m.eventId)]);
-  return new Set(inserted.map((r) => `${r.consumer}\0${r.event_id}`));
+  return {
+    text: `INSERT INTO runtime.processed_events (consumer, event_id) SELECT * FROM unnest($1::text[], $2::uuid[])
+      ON CONFLICT DO NOTHING RETURNING consumer AS key, event_id AS value`,
+    params: [marks.map((m) => m.kind), marks.map((m) => m.eventId)],
+  };
 }
+
+const query = (tx: Sql, s: Stmt) => tx.query<{ src: number; key: string; value: string }>(s.text, s.params);

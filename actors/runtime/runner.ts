@@ -6,13 +6,13 @@
  * transaction (see actor-group.ts); commands from the edge run here in a transaction of
  * their own.
  */
-import type { Sql } from "../../db/sql.ts";
+import { together, type Sql, type Stmt } from "../../db/sql.ts";
 import { envelope, topicOf, type Emit, type Envelope, type EventType, type Topic } from "../contracts/index.ts";
 import type { Actor, Call, Outcome, TimerSet } from "./actor.ts";
 import type { Delivered } from "./bus.ts";
 import type { ShopMetrics } from "./metrics.ts";
-import type { Resources, StateStore } from "./stores.ts";
-import { writeShared, type OutboxRow, type TimerWrite } from "./writes.ts";
+import { loadStates, statesOf, type Resources, type StateStore } from "./stores.ts";
+import { outboxInsert, run, timerWrites, type OutboxRow, type TimerWrite } from "./writes.ts";
 
 export type Binding<S, M, R, Res> = {
   actor: Actor<S, M, R, Res>;
@@ -45,12 +45,16 @@ export type Item = { d: Delivered; env: Envelope };
 export interface Share {
   readonly kind: string;
   readonly items: Item[];
+  /** Does this kind call providers (and so read its states before the transaction)? */
+  readonly calls: boolean;
   /** Provider calls, before the transaction. */
   prepare(): Promise<void>;
-  /** In the transaction: load the keys' states (and resources) and fold decide over `fresh`. */
-  decide(tx: Sql, fresh: Item[]): Promise<void>;
-  /** In the transaction: this kind's own rows (states, resources). */
-  save(tx: Sql): Promise<void>;
+  /** The statement loading the keys' states (locked) in the transaction; null when they were read before it. */
+  loading(): Stmt | null;
+  /** In the transaction, with what `loading` returned: load resources, fold decide over `fresh`. */
+  decide(tx: Sql, fresh: Item[], loaded: { key: string; value: string }[]): Promise<void>;
+  /** This kind's own rows (states, resources) as statements. */
+  saving(): Stmt[];
   readonly outbox: OutboxRow[];
   readonly timers: TimerWrite[];
   /** After the commit: live updates, cache invalidation, wake-ups, metrics. */
@@ -97,10 +101,13 @@ export class Runner<S, M, R, Res> {
     const w = emptyWrites<S>();
     const outcome = await this.deps.sql.transaction(async (tx) => {
       Object.assign(w, emptyWrites<S>()); // a retried transaction starts over
-      const states = await this.b.store.load(tx, [key], true);
+      const states = await loadStates(tx, this.b.store, [key], true);
       const out = this.apply(w, key, states.get(key) ?? null, input, null, undefined, undefined);
-      await this.b.store.save(tx, [...w.states], this.deps.now());
-      await writeShared(tx, w.outbox, [...w.timers.values()]);
+      const write = together([
+        ...(w.states.size > 0 ? [this.b.store.saving([...w.states], this.deps.now())] : []),
+        ...outboxInsert(w.outbox), ...timerWrites([...w.timers.values()]),
+      ]);
+      if (write) await run(tx, [write]);
       return out;
     });
     if (outcome.kind === "ok") this.after(w, []);
@@ -112,14 +119,17 @@ export class Runner<S, M, R, Res> {
     const runner = this;
     const unique = dedupe(items);
     let planned: Map<string, S> | null = null;
+    /** each planned state as the database wrote it, to see whether it changed since */
+    let plannedText = new Map<string, string>();
     let results = new Map<string, unknown>();
     let w = emptyWrites<S>();
     let before: R | undefined;
     let current: R | undefined;
-    let changedResources: string[] = [];
+    let resourceWrites: { stmts: Stmt[]; changed: string[] } = { stmts: [], changed: [] };
     return {
       kind: this.kind,
       items: unique,
+      calls: !!this.b.actor.plan,
       get outbox() {
         return w.outbox;
       },
@@ -130,15 +140,26 @@ export class Runner<S, M, R, Res> {
         if (!runner.b.actor.plan || unique.length === 0) return;
         // Actors that call providers are the only writers of their state: what is read
         // before the calls still holds inside the transaction.
-        planned = await runner.b.store.load(runner.deps.sql, keys(unique), false);
+        const { text, params } = runner.b.store.loading(keys(unique), false);
+        const rows = await runner.deps.sql.query<{ key: string; value: string }>(text, params);
+        plannedText = new Map(rows.map((r) => [r.key, r.value]));
+        planned = statesOf<S>(rows);
         results = await runner.callProviders(unique, planned);
       },
-      async decide(tx, fresh) {
+      loading() {
+        return unique.length === 0 ? null : runner.b.store.loading(keys(unique), true);
+      },
+      async decide(tx, fresh, loaded) {
         w = emptyWrites<S>(); // a retried transaction starts over
-        changedResources = [];
+        resourceWrites = { stmts: [], changed: [] };
+        // Only a member that lost these keys in a rebalance, still finishing, can have written
+        // them meanwhile: decide again from what is there now.
+        if (planned && (loaded.length !== plannedText.size || loaded.some((r) => plannedText.get(r.key) !== r.value))) {
+          throw new Error(`${runner.kind} state changed while its providers were called; handing the batch over again`);
+        }
         if (fresh.length === 0) return;
         const byKey = groupByKey(fresh);
-        const states = planned ?? await runner.b.store.load(tx, [...byKey.keys()], true);
+        const states = planned ?? statesOf<S>(loaded);
         const res = runner.b.resources;
         before = res ? await res.load(tx, fresh.flatMap((i) => res.ids(states.get(i.env.key) ?? null, i.env))) : undefined;
         current = before;
@@ -152,15 +173,13 @@ export class Runner<S, M, R, Res> {
             }
           }
         }
+        if (res && before !== undefined && current !== undefined) resourceWrites = res.saving(before, current, runner.deps.now());
       },
-      async save(tx) {
-        const now = runner.deps.now();
-        await runner.b.store.save(tx, [...w.states], now);
-        const res = runner.b.resources;
-        if (res && before !== undefined && current !== undefined) changedResources = await res.save(tx, before, current, now);
+      saving() {
+        return [...(w.states.size > 0 ? [runner.b.store.saving([...w.states], runner.deps.now())] : []), ...resourceWrites.stmts];
       },
       after() {
-        runner.after(w, changedResources);
+        runner.after(w, resourceWrites.changed);
       },
     };
   }

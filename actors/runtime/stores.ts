@@ -1,84 +1,89 @@
 /**
- * Where each actor kind keeps its state. The runner loads and saves through these inside
- * its transaction; rows are written only by their own store, so reading them back is safe.
- * Each load or save is one fixed statement over arrays, whatever the batch size.
+ * Where each actor kind keeps its state. A store says how to load and save its rows as
+ * statements over arrays; the actor group runs the loads of every kind of a batch as one
+ * statement and the saves as another (db/sql.ts), and rows are written only by their own
+ * store, so reading them back is safe.
  */
-import type { Sql } from "../../db/sql.ts";
+import type { Sql, Stmt } from "../../db/sql.ts";
 import type { OrderState } from "../order-state.ts";
 import type { OrderView } from "../projector.ts";
 import type { Stock } from "../inventory.ts";
 
 export interface StateStore<S> {
-  load(q: Sql, keys: string[], lock: boolean): Promise<Map<string, S>>;
-  save(q: Sql, rows: [string, S][], now: Date): Promise<void>;
+  /** Selects `key` and `value` (the state as JSON text) of `keys`; locked when `lock`. */
+  loading(keys: string[], lock: boolean): Stmt;
+  /** Writes `rows` (no RETURNING). */
+  saving(rows: [string, S][], now: Date): Stmt;
 }
 
 /** Shared rows an actor reads and changes besides its own state (inventory: stock levels). */
 export interface Resources<R> {
   load(q: Sql, ids: string[]): Promise<R>;
-  /** Write what changed; returns the ids that changed. */
-  save(q: Sql, before: R, after: R, now: Date): Promise<string[]>;
+  /** What changed, as statements, and the ids that changed. */
+  saving(before: R, after: R, now: Date): { stmts: Stmt[]; changed: string[] };
 }
 
+/** Run a store's load on its own. */
+export async function loadStates<S>(q: Sql, store: StateStore<S>, keys: string[], lock: boolean): Promise<Map<string, S>> {
+  if (keys.length === 0) return new Map();
+  const { text, params } = store.loading(keys, lock);
+  return statesOf<S>(await q.query<{ key: string; value: string }>(text, params));
+}
+
+export const statesOf = <S>(rows: { key: string; value: string }[]) => new Map(rows.map((r) => [r.key, JSON.parse(r.value) as S]));
+
 const forUpdate = (lock: boolean) => (lock ? " FOR UPDATE" : "");
-const parsed = <S>(rows: { key: string; state: string }[]) => new Map(rows.map((r) => [r.key, JSON.parse(r.state) as S]));
 
 /** Generic per-key state in runtime.actor_state. */
 export function actorStateStore<S>(kind: string): StateStore<S> {
   return {
-    async load(q, keys, lock) {
-      if (keys.length === 0) return new Map();
-      return parsed<S>(await q.query<{ key: string; state: string }>(
-        `SELECT key, state::text AS state FROM runtime.actor_state WHERE kind = $1 AND key = ANY($2::text[])${forUpdate(lock)}`, [kind, keys]));
-    },
-    async save(q, rows, now) {
-      if (rows.length === 0) return;
-      await q.query(`INSERT INTO runtime.actor_state (kind, key, state, updated_at)
+    loading: (keys, lock) => ({
+      text: `SELECT key, state::text AS value FROM runtime.actor_state WHERE kind = $1 AND key = ANY($2::text[])${forUpdate(lock)}`,
+      params: [kind, keys],
+    }),
+    saving: (rows, now) => ({
+      text: `INSERT INTO runtime.actor_state (kind, key, state, updated_at)
         SELECT $1, t.key, t.state::jsonb, $4::text::timestamptz FROM unnest($2::text[], $3::text[]) AS t(key, state)
         ON CONFLICT (kind, key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-      [kind, rows.map(([k]) => k), rows.map(([, s]) => JSON.stringify(s)), now.toISOString()]);
-    },
+      params: [kind, rows.map(([k]) => k), rows.map(([, s]) => JSON.stringify(s)), now.toISOString()],
+    }),
   };
 }
 
 /** The order aggregate lives in ordering.orders, with status and customer as columns for queries. */
 export const orderStore: StateStore<OrderState> = {
-  async load(q, keys, lock) {
-    if (keys.length === 0) return new Map();
-    return parsed<OrderState>(await q.query<{ key: string; state: string }>(
-      `SELECT id AS key, state::text AS state FROM ordering.orders WHERE id = ANY($1::text[])${forUpdate(lock)}`, [keys]));
-  },
-  async save(q, rows) {
-    if (rows.length === 0) return;
-    await q.query(`INSERT INTO ordering.orders (id, customer_id, status, state, created_at, updated_at)
+  loading: (keys, lock) => ({
+    text: `SELECT id AS key, state::text AS value FROM ordering.orders WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
+  }),
+  saving: (rows) => ({
+    text: `INSERT INTO ordering.orders (id, customer_id, status, state, created_at, updated_at)
       SELECT t.id, t.customer_id, t.status, t.state::jsonb, t.created_at::timestamptz, t.updated_at::timestamptz
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
         AS t(id, customer_id, status, state, created_at, updated_at)
-      ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`, [
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
+    params: [
       rows.map(([id]) => id), rows.map(([, s]) => s.customerId), rows.map(([, s]) => s.status), rows.map(([, s]) => JSON.stringify(s)),
       rows.map(([, s]) => s.createdAt), rows.map(([, s]) => s.updatedAt),
-    ]);
-  },
+    ],
+  }),
 };
 
 /** The read model of orders. */
 export const viewStore: StateStore<OrderView> = {
-  async load(q, keys, lock) {
-    if (keys.length === 0) return new Map();
-    return parsed<OrderView>(await q.query<{ key: string; state: string }>(
-      `SELECT id AS key, view::text AS state FROM ordering.order_views WHERE id = ANY($1::text[])${forUpdate(lock)}`, [keys]));
-  },
-  async save(q, rows) {
-    if (rows.length === 0) return;
-    await q.query(`INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
+  loading: (keys, lock) => ({
+    text: `SELECT id AS key, view::text AS value FROM ordering.order_views WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
+  }),
+  saving: (rows) => ({
+    text: `INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
       SELECT t.id, t.customer_id, t.status, t.total, t.currency, t.created_at::timestamptz, t.updated_at::timestamptz, t.view::jsonb
       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])
         AS t(id, customer_id, status, total, currency, created_at, updated_at, view)
-      ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`, [
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`,
+    params: [
       rows.map(([id]) => id), rows.map(([, v]) => v.customerId), rows.map(([, v]) => v.status), rows.map(([, v]) => v.total),
       rows.map(([, v]) => v.currency), rows.map(([, v]) => v.createdAt), rows.map(([, v]) => v.updatedAt), rows.map(([, v]) => JSON.stringify(v)),
-    ]);
-  },
+    ],
+  }),
 };
 
 /** Stock levels, locked in SKU order (no deadlocks), written back as a movement log. */
@@ -89,21 +94,26 @@ export const stockResources: Resources<Stock> = {
       "SELECT sku, on_hand, reserved FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE", [[...new Set(skus)]]);
     return Object.fromEntries(rows.map((r) => [r.sku, { onHand: r.on_hand, reserved: r.reserved }]));
   },
-  async save(q, before, after, now) {
+  saving(before, after, now) {
     const changed = Object.entries(after).filter(([sku, l]) => {
       const b = before[sku];
       return !b || b.onHand !== l.onHand || b.reserved !== l.reserved;
     });
-    if (changed.length === 0) return [];
+    if (changed.length === 0) return { stmts: [], changed: [] };
     const skus = changed.map(([sku]) => sku);
     const was = (sku: string) => before[sku] ?? { onHand: 0, reserved: 0 };
-    await q.query(`INSERT INTO inventory.stock (sku, on_hand, reserved)
-      SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
-      ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
-    [skus, changed.map(([, l]) => l.onHand), changed.map(([, l]) => l.reserved)]);
-    await q.query(`INSERT INTO inventory.movements (sku, delta_on_hand, delta_reserved, reason, at)
-      SELECT t.sku, t.d_on_hand, t.d_reserved, 'saga', $4::text::timestamptz FROM unnest($1::text[], $2::int[], $3::int[]) AS t(sku, d_on_hand, d_reserved)`,
-    [skus, changed.map(([sku, l]) => l.onHand - was(sku).onHand), changed.map(([sku, l]) => l.reserved - was(sku).reserved), now.toISOString()]);
-    return skus;
+    return {
+      changed: skus,
+      stmts: [{
+        text: `INSERT INTO inventory.stock (sku, on_hand, reserved)
+          SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+          ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
+        params: [skus, changed.map(([, l]) => l.onHand), changed.map(([, l]) => l.reserved)],
+      }, {
+        text: `INSERT INTO inventory.movements (sku, delta_on_hand, delta_reserved, reason, at)
+          SELECT t.sku, t.d_on_hand, t.d_reserved, 'saga', $4::text::timestamptz FROM unnest($1::text[], $2::int[], $3::int[]) AS t(sku, d_on_hand, d_reserved)`,
+        params: [skus, changed.map(([sku, l]) => l.onHand - was(sku).onHand), changed.map(([sku, l]) => l.reserved - was(sku).reserved), now.toISOString()],
+      }],
+    };
   },
 };

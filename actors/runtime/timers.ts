@@ -5,7 +5,8 @@
  */
 import type { Sql } from "../../db/sql.ts";
 import { envelope, topicOf } from "../contracts/index.ts";
-import { deleteTimers, insertOutbox } from "./writes.ts";
+import { together } from "../../db/sql.ts";
+import { outboxInsert, run, timersDelete } from "./writes.ts";
 import { log } from "./log.ts";
 import { Signal } from "./signal.ts";
 
@@ -32,8 +33,7 @@ export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutb
           t.key, now, null, crypto.randomUUID());
         return { eventId: env.eventId, topic: topicOf(env.type), key: t.key, type: env.type, message: JSON.stringify(env) };
       });
-      await insertOutbox(tx, rows);
-      await deleteTimers(tx, due);
+      await run(tx, [together([...outboxInsert(rows), ...timersDelete(due)])!]);
       return due.length;
     });
   }
