@@ -1,9 +1,9 @@
 /**
  * The Bus on Kafka (kafkajs). Partitions are chosen with the same murmur2 hash as the
  * embedded log; a co-partitioning assignor gives partition p of every topic to one member,
- * and that member handles the batches of one partition number one at a time, so one key
- * is never handled twice at once while different partitions run in parallel. Offsets are
- * committed after each batch; a failed batch seeks back and is delivered again.
+ * whose lanes (kafka-lanes.ts) handle one partition number at a time, in order, so one key
+ * is never handled twice at once while different partitions run in parallel. Fetching
+ * goes on while lanes work; offsets are committed up to what the lanes have finished.
  */
 import { AssignerProtocol, Kafka, logLevel, type Admin, type Assigner, type Consumer as KafkaConsumer, type Producer } from "kafkajs";
 import type { Topic } from "../contracts/index.ts";
@@ -11,6 +11,7 @@ import { TOPICS } from "../contracts/index.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "./bus.ts";
 import { Unavailable } from "./bus.ts";
 import { partitionFor } from "./murmur2.ts";
+import { Committer, Lane, tpKey, Watermarks } from "./kafka-lanes.ts";
 import { log } from "./log.ts";
 
 export type KafkaBusOptions = {
@@ -23,6 +24,8 @@ export type KafkaBusOptions = {
   clientId?: string;
   /** group session timeout; a rebalance waits up to this long for members (Kafka's floor is 6 s) */
   sessionTimeoutMs?: number;
+  /** how long a broker may hold a fetch that finds no data (default 25 ms; the mock always holds it this long) */
+  maxWaitMs?: number;
 };
 
 const ASSIGNOR = "saga-copartitioned";
@@ -108,41 +111,64 @@ export class KafkaBus implements Bus {
       rebalanceTimeout: 10_000,
       // A fetch returns as soon as there is data; the cap bounds a hop's latency on brokers
       // (like the librdkafka mock) that hold an empty fetch for its full wait.
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: this.opts.maxWaitMs ?? 25,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 100, retries: 1_000_000 },
     });
     consumer.on(consumer.events.CRASH, (e) => {
       log.error("kafka consumer crashed", { group, error: e.payload.error, restart: e.payload.restart });
     });
+    const committer = new Committer((offsets) => consumer.commitOffsets(offsets));
+    const watermarks = new Watermarks();
+    const lanes = Array.from({ length: this.opts.lanes ?? 2 },
+      () => new Lane(handler, this.opts.lingerMs ?? 5, (done) => committer.note(watermarks.done(done))));
+    // The highest offset queued per topic-partition: after a rebalance kafkajs fetches again
+    // from the committed offset, and what is already queued or done is not queued twice.
+    const queued = new Map<string, number>();
     let joined!: () => void;
     const hasJoined = new Promise<void>((r) => (joined = r));
-    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      // Partitions given to another member: what is queued for them is theirs now.
+      const mine = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => tpKey(t, p))));
+      for (const k of queued.keys()) if (!mine.has(k)) queued.delete(k);
+      watermarks.keep((k) => mine.has(k));
+      for (const lane of lanes) lane.keep((d) => mine.has(tpKey(d.topic, d.partition)));
+      joined();
+    });
     await consumer.connect();
     for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-    // Group commit: batches of the partitions of one lane that arrive while it is busy are
-    // handed to the handler together, in one transaction; one lane runs one at a time, and a
-    // partition number always maps to the same lane, so one key is never handled twice at once.
-    const lanes = Array.from({ length: this.opts.lanes ?? 2 }, () => new Lane(handler, this.opts.lingerMs ?? 5));
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.partitions * topics.length,
-      eachBatch: async ({ batch, isRunning, isStale, resolveOffset }) => {
+      eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
         if (batch.isEmpty() || !isRunning() || isStale()) return;
         const topic = asTopic(batch.topic);
+        const k = tpKey(topic, batch.partition);
+        const after = queued.get(k) ?? -1;
         const messages: Delivered[] = batch.messages.map((m) => ({
           topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
-        }));
+        })).filter((d) => d.offset > after);
         const lane = lanes[batch.partition % lanes.length]!;
-        const done = await deliver(consumer, (b) => lane.submit(b.messages), topic, batch.partition, messages);
-        if (done) resolveOffset(batch.lastOffset());
+        if (messages.length > 0) {
+          queued.set(k, messages.at(-1)!.offset);
+          watermarks.add(messages);
+          lane.push(messages);
+        }
+        // the fetch position moves on now; the committed offset follows once the lane is done
+        resolveOffset(batch.lastOffset());
+        await lane.room();
+        await heartbeat();
       },
     });
     // Ready once the member holds partitions (a group forms in seconds).
     await Promise.race([hasJoined, new Promise((r) => setTimeout(r, 30_000))]);
     const c: Consumer = {
       stop: async () => {
+        // Stop fetching, finish what is queued, commit it, then leave the group.
+        consumer.pause(topics.map((topic) => ({ topic })));
+        await Promise.all(lanes.map((l) => l.idle()));
+        await committer.flush();
         await consumer.disconnect();
         this.consumers.delete(c);
       },
@@ -176,62 +202,6 @@ export class KafkaBus implements Bus {
     await this.admin?.disconnect();
     await this.producer.disconnect();
   }
-}
-
-/** Collects batches and hands them over together, one handover at a time. */
-class Lane {
-  private pending: { messages: Delivered[]; settle(err?: unknown): void }[] = [];
-  private running = false;
-
-  constructor(private handler: BatchHandler, private lingerMs: number) {}
-
-  submit(messages: Delivered[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ messages, settle: (err) => (err === undefined ? resolve() : reject(err)) });
-      void this.drain();
-    });
-  }
-
-  private async drain() {
-    if (this.running) return;
-    this.running = true;
-    try {
-      while (this.pending.length > 0) {
-        if (this.lingerMs > 0) await new Promise((r) => setTimeout(r, this.lingerMs));
-        const taken = this.pending.splice(0);
-        try {
-          await this.handler({ messages: taken.flatMap((t) => t.messages) });
-          for (const t of taken) t.settle();
-        } catch (err) {
-          for (const t of taken) t.settle(err ?? new Error("batch failed"));
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
-}
-
-/** Hand a batch to the handler and commit it; false when it must be read again. */
-async function deliver(consumer: KafkaConsumer, handler: BatchHandler, topic: Topic, partition: number, messages: Delivered[]): Promise<boolean> {
-  const first = messages[0]!;
-  const next = String(messages.at(-1)!.offset + 1);
-  try {
-    await handler({ messages });
-  } catch (err) {
-    // Not committed: read the batch again after a pause.
-    log.warn("batch failed, will redeliver", { topic, partition, error: err });
-    await new Promise((r) => setTimeout(r, 200));
-    consumer.seek({ topic, partition, offset: String(first.offset) });
-    return false;
-  }
-  try {
-    await consumer.commitOffsets([{ topic, partition, offset: next }]);
-  } catch (err) {
-    // Lost the partition in a rebalance: its next owner gets the batch again, and dedupes it.
-    log.warn("offset commit failed", { topic, partition, error: err });
-  }
-  return true;
 }
 
 async function ensureTopics(admin: Admin, partitions: number) {

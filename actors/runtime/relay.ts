@@ -90,9 +90,10 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
           for (const w of idleWaiters) w();
           idleWaiters = [];
           await signal.wait(1000);
-          // Let rows gather: one publish of many beats many publishes of one.
-          if (opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
         }
+        // Let rows gather: one publish of many beats many publishes of one (and a consumer
+        // of the librdkafka mock gets one produce request's worth per partition per fetch).
+        if (opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
       } catch (err) {
         log.warn("outbox relay failed, retrying", { error: err });
         await new Promise((r) => setTimeout(r, backoff));
