@@ -59,7 +59,10 @@ describeBrowser("guards in Chromium", () => {
     // the shop has placed the order; its answer is on the way when the impatient second click comes
     await waitUntil(async () => checkoutPosts === 1, 10_000, "the first post to reach the shop");
     await click();
-    await page.waitForURL((url) => /^\/orders\/[^/]+$/.test(url.pathname));
+    // the second post aborts the first navigation, which waitForURL may be following: wait for
+    // where the browser ends up instead
+    await waitUntil(async () => /^\/orders\/[^/]+$/.test(new URL(page.url()).pathname), 15_000, "the order page");
+    await page.waitForLoadState("load");
     expect(checkoutPosts).toBe(2);
     await page.goto("/orders");
     expect(await page.locator(".history-row").count()).toBe(1);
