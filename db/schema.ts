@@ -110,7 +110,7 @@ export const actorState = runtime.table("actor_state", {
 }, (t) => [primaryKey({ columns: [t.kind, t.key] })]);
 export const outbox = runtime.table("outbox", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
-  eventId: uuid("event_id").notNull().unique(),
+  eventId: uuid("event_id").notNull(),
   topic: text("topic").notNull(),
   key: text("key").notNull(),
   type: text("type").notNull(),
