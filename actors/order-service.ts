@@ -3,9 +3,9 @@
  * transaction: state + outbox); prices always come from the catalog, never the client.
  */
 import { createHash } from "node:crypto";
-import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { orderViews, products } from "../db/schema.ts";
+import { orderViews } from "../db/schema.ts";
 import type { Address, Line, OrderStatus } from "./contracts/index.ts";
 import { BASE_CURRENCY, convert, type Currencies } from "./currency.ts";
 import { Conflict, InputError, NotFound } from "./errors.ts";
@@ -52,15 +52,16 @@ export class OrderService {
     const orderId = orderIdFor(p.customerId, p.idempotencyKey);
     const rate = await this.currencies.rate(p.currency ?? BASE_CURRENCY);
     const skus = [...new Set(p.items.map((i) => i.sku))];
-    const found = await this.db.select({ sku: products.sku, name: products.name, price: products.price })
-      .from(products).where(inArray(products.sku, skus));
+    // prices come from the catalog, never the client (a fixed statement: this runs per order)
+    const found = await this.sql.query<{ sku: string; name: string; price: number }>(
+      "SELECT sku, name, price FROM catalog.products WHERE sku = ANY($1::text[])", [skus]);
     const bySku = new Map(found.map((r) => [r.sku, r]));
     const items = p.items.map((line, i) => {
       const product = bySku.get(line.sku);
       if (!product) throw new InputError(`items[${i}].sku`, `items[${i}].sku: unknown product ${line.sku}`);
       return { sku: line.sku, qty: line.qty, name: product.name, unitPrice: convert(product.price, rate) };
     });
-    const out = await this.runner.execute(orderId, {
+    const out = await this.runner.create(orderId, {
       kind: "command",
       command: {
         type: "Place", orderId, customerId: p.customerId, items, currency: rate.code, fxRate: rate.rate,

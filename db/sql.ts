@@ -20,25 +20,33 @@ export interface Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }
 
+/** Told of every statement before it runs (counting, logging). */
+export type OnQuery = (text: string) => void;
+
 /** postgres.js: named prepared statements, one connection per transaction from the pool. */
-export function postgresSql(client: postgres.Sql | postgres.TransactionSql): Sql {
+export function postgresSql(client: postgres.Sql | postgres.TransactionSql, onQuery?: OnQuery): Sql {
   return {
-    query: <T extends Row>(text: string, params: unknown[] = []) =>
-      client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>,
+    query: <T extends Row>(text: string, params: unknown[] = []) => {
+      onQuery?.(text);
+      return client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }) as unknown as Promise<T[]>;
+    },
     transaction: async <T>(fn: (tx: Sql) => Promise<T>) => {
       if (!("begin" in client)) throw new Error("nested transactions are not used by the runtime");
-      return (await client.begin((tx) => fn(postgresSql(tx)))) as T;
+      return (await client.begin((tx) => fn(postgresSql(tx, onQuery)))) as T;
     },
   };
 }
 
 /** PGlite: one connection; a transaction holds it until it ends. */
-export function pgliteSql(client: PGlite | Transaction): Sql {
+export function pgliteSql(client: PGlite | Transaction, onQuery?: OnQuery): Sql {
   return {
-    query: async <T extends Row>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
+    query: async <T extends Row>(text: string, params: unknown[] = []) => {
+      onQuery?.(text);
+      return (await client.query<T>(text, params)).rows;
+    },
     transaction: async <T>(fn: (tx: Sql) => Promise<T>) => {
       if (!("transaction" in client)) throw new Error("nested transactions are not used by the runtime");
-      return client.transaction((tx) => fn(pgliteSql(tx)));
+      return client.transaction((tx) => fn(pgliteSql(tx, onQuery)));
     },
   };
 }
@@ -47,7 +55,7 @@ export function pgliteSql(client: PGlite | Transaction): Sql {
 export type Stmt = { text: string; params: unknown[] };
 
 /** `stmts` with their parameters renumbered to follow each other; returns the texts and all parameters. */
-function renumbered(stmts: Stmt[]): { texts: string[]; params: unknown[] } {
+export function renumbered(stmts: Stmt[]): { texts: string[]; params: unknown[] } {
   const params: unknown[] = [];
   const texts = stmts.map((s) => {
     const offset = params.length;

@@ -1,7 +1,7 @@
 /** The JSON API's contract: authentication, authorization, validation, idempotency, 503. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
-import { orders } from "../db/schema.ts";
+import { and, eq } from "drizzle-orm";
+import { orders, outbox } from "../db/schema.ts";
 import { ADDRESS, startShop, type Shop } from "./kit.ts";
 import { ENGINES } from "./engines.ts";
 
@@ -112,6 +112,10 @@ describe.each(ENGINES)("%s", (engine) => {
       expect(c.json.created).toBe(false);
       const rows = await shop.sys.database.db.select().from(orders).where(eq(orders.customerId, "idem"));
       expect(rows).toHaveLength(1);
+      // the events went out once too: a repeat that finds the order writes nothing
+      const created = await shop.sys.database.db.select().from(outbox)
+        .where(and(eq(outbox.key, a.json.orderId), eq(outbox.type, "order.OrderCreated.v1")));
+      expect(created).toHaveLength(1);
       const other = await shop.call("POST", "/api/orders", { token: await shop.token("customer", "idem2"), body, headers: { "idempotency-key": key } });
       expect(other.json.orderId).not.toBe(a.json.orderId);
     });

@@ -14,6 +14,8 @@ export interface StateStore<S> {
   loading(keys: string[], lock: boolean): Stmt;
   /** Writes `rows` (no RETURNING). */
   saving(rows: [string, S][], now: Date): Stmt;
+  /** Inserts `rows` whose keys are new, RETURNING the keys inserted (for commands that create their key). */
+  creating?(rows: [string, S][], now: Date): Stmt;
 }
 
 /** Shared rows an actor reads and changes besides its own state (inventory: stock levels). */
@@ -55,18 +57,23 @@ export const orderStore: StateStore<OrderState> = {
   loading: (keys, lock) => ({
     text: `SELECT id AS key, state::text AS value FROM ordering.orders WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
   }),
-  saving: (rows) => ({
+  saving: (rows) => orderRows(rows, "ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at"),
+  creating: (rows) => orderRows(rows, "ON CONFLICT (id) DO NOTHING RETURNING id"),
+};
+
+function orderRows(rows: [string, OrderState][], onConflict: string): Stmt {
+  return {
     text: `INSERT INTO ordering.orders (id, customer_id, status, state, created_at, updated_at)
       SELECT t.id, t.customer_id, t.status, t.state::jsonb, t.created_at::timestamptz, t.updated_at::timestamptz
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
         AS t(id, customer_id, status, state, created_at, updated_at)
-      ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
+      ${onConflict}`,
     params: [
       rows.map(([id]) => id), rows.map(([, s]) => s.customerId), rows.map(([, s]) => s.status), rows.map(([, s]) => JSON.stringify(s)),
       rows.map(([, s]) => s.createdAt), rows.map(([, s]) => s.updatedAt),
     ],
-  }),
-};
+  };
+}
 
 /** The read model of orders. */
 export const viewStore: StateStore<OrderView> = {

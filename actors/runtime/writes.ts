@@ -2,19 +2,22 @@
  * The rows every actor kind writes to the same tables - outgoing events (the outbox) and
  * durable timers - as statements over arrays, for all kinds of a transaction at once.
  */
-import type { Sql, Stmt } from "../../db/sql.ts";
+import { renumbered, type Sql, type Stmt } from "../../db/sql.ts";
 import type { TimerSet } from "./actor.ts";
 
 export type OutboxRow = { eventId: string; topic: string; key: string; type: string; message: string };
 /** A timer armed (`set`) or cancelled (`set: null`) on a key of an actor kind. */
 export type TimerWrite = { kind: string; key: string; name: string; set: TimerSet | null };
 
-/** Insert the outbox rows in order (unnest yields array order, so ids follow it: the relay's order). */
-export function outboxInsert(rows: OutboxRow[]): Stmt[] {
+/**
+ * Insert the outbox rows in order (unnest yields array order, so ids follow it: the relay's
+ * order); only `when` it holds, if given (a condition of the statement the rows join).
+ */
+export function outboxInsert(rows: OutboxRow[], when?: string): Stmt[] {
   if (rows.length === 0) return [];
   return [{
     text: `INSERT INTO runtime.outbox (event_id, topic, key, type, message)
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])${when ? ` WHERE ${when}` : ""}`,
     params: [rows.map((r) => r.eventId), rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.type), rows.map((r) => r.message)],
   }];
 }
@@ -50,4 +53,17 @@ export function timerWrites(writes: TimerWrite[]): Stmt[] {
 /** Run statements on `tx`, in order. */
 export async function run(tx: Sql, stmts: Stmt[]): Promise<void> {
   for (const s of stmts) await tx.query(s.text, s.params);
+}
+
+/**
+ * `create` (an INSERT ... ON CONFLICT DO NOTHING RETURNING its key) and, only when it inserted,
+ * the outbox rows: ONE statement. `n` is how many rows `create` inserted.
+ */
+export function createWith(create: Stmt, rows: OutboxRow[]): Stmt {
+  const { texts, params } = renumbered([create, ...outboxInsert(rows, "EXISTS (SELECT 1 FROM created)")]);
+  const [created, ...events] = texts;
+  return {
+    text: `WITH created AS (${created})${events.map((e, i) => `, e${i} AS (${e})`).join("")} SELECT count(*)::int AS n FROM created`,
+    params,
+  };
 }
