@@ -87,15 +87,16 @@ export class ActorGroup {
     const shares = routed.map(([r, list]) => r.share(list));
     if (shares.length === 0 && poison.length === 0) return;
     const calling = shares.filter((s) => s.calls);
-    const prepared = Promise.all(calling.map((s) => s.prepare()));
+    await Promise.all(calling.map((s) => s.plan()));
+    const answered = Promise.all(calling.map((s) => s.call()));
     const quick = calling.length === 0 ||
-      await Promise.race([prepared.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), QUICK_MS))]);
+      await Promise.race([answered.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), QUICK_MS))]);
     if (quick) {
-      await prepared;
+      await answered;
       return this.transact(shares, poison, parkedMark);
     }
     await this.transact(shares.filter((s) => !s.calls), poison, parkedMark);
-    await prepared;
+    await answered;
     await this.transact(calling, []);
   }
 

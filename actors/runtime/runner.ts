@@ -12,7 +12,7 @@ import type { Actor, Call, Outcome, TimerSet } from "./actor.ts";
 import type { Delivered } from "./bus.ts";
 import type { ShopMetrics } from "./metrics.ts";
 import { loadStates, statesOf, type Resources, type StateStore } from "./stores.ts";
-import { outboxInsert, run, timerWrites, type OutboxRow, type TimerWrite } from "./writes.ts";
+import { createWith, outboxInsert, run, timerWrites, type OutboxRow, type TimerWrite } from "./writes.ts";
 
 export type Binding<S, M, R, Res> = {
   actor: Actor<S, M, R, Res>;
@@ -47,8 +47,10 @@ export interface Share {
   readonly items: Item[];
   /** Does this kind call providers (and so read its states before the transaction)? */
   readonly calls: boolean;
-  /** Provider calls, before the transaction. */
-  prepare(): Promise<void>;
+  /** Before the transaction: read the states provider calls depend on. */
+  plan(): Promise<void>;
+  /** Before the transaction, after `plan`: the provider calls. */
+  call(): Promise<void>;
   /** The statement loading the keys' states (locked) in the transaction; null when they were read before it. */
   loading(): Stmt | null;
   /** In the transaction, with what `loading` returned: load resources, fold decide over `fresh`. */
@@ -114,6 +116,24 @@ export class Runner<S, M, R, Res> {
     return outcome;
   }
 
+  /**
+   * A command that creates its key, decided on no state and written with ONE statement that
+   * inserts the state and its events only if the key is new (no transaction to open). When
+   * the key exists (a repeated request), or the decision needs more, `execute` decides on
+   * what is there.
+   */
+  async create(key: string, input: M): Promise<Outcome<S, R>> {
+    const creating = this.b.store.creating;
+    const w = emptyWrites<S>();
+    const out = this.apply(w, key, null, input, null, undefined, undefined);
+    if (!creating || out.kind !== "ok" || !w.states.has(key) || w.timers.size > 0) return this.execute(key, input);
+    const { text, params } = createWith(creating([...w.states], this.deps.now()), w.outbox);
+    const [row] = await this.deps.sql.query<{ n: number }>(text, params);
+    if (!row || row.n === 0) return this.execute(key, input);
+    this.after(w, []);
+    return out;
+  }
+
   /** This kind's share of a batch: `items` are the messages of types it reads, in log order. */
   share(items: Item[]): Share {
     const runner = this;
@@ -136,15 +156,17 @@ export class Runner<S, M, R, Res> {
       get timers() {
         return [...w.timers.values()];
       },
-      async prepare() {
+      async plan() {
         if (!runner.b.actor.plan || unique.length === 0) return;
         // Actors that call providers are the only writers of their state: what is read
-        // before the calls still holds inside the transaction.
+        // before the calls still holds inside the transaction (decide checks it).
         const { text, params } = runner.b.store.loading(keys(unique), false);
         const rows = await runner.deps.sql.query<{ key: string; value: string }>(text, params);
         plannedText = new Map(rows.map((r) => [r.key, r.value]));
         planned = statesOf<S>(rows);
-        results = await runner.callProviders(unique, planned);
+      },
+      async call() {
+        if (planned) results = await runner.callProviders(unique, planned);
       },
       loading() {
         return unique.length === 0 ? null : runner.b.store.loading(keys(unique), true);
