@@ -21,13 +21,24 @@ const STALE_MS = 10_000;
 const SLOTS = 16;
 const SLOT_LOCKS = 7_262_100;
 
-export type RelayOptions = { lingerMs: number; shared?: boolean };
+/** A claim this large means rows gather by themselves: claim again without lingering. */
+const FULL_CLAIM = 64;
+
+export type RelayOptions = {
+  lingerMs: number;
+  shared?: boolean;
+  /** claim loops (shared mode): each takes at most its share of the free slots, so publishing overlaps */
+  workers?: number;
+};
 
 export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0 }): Relay {
   const signal = new Signal();
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
   let lastReclaim = 0;
+  const workers = opts.shared ? Math.max(1, opts.workers ?? 1) : 1;
+  const slotsPerTurn = Math.ceil(SLOTS / workers);
+  let publishing = 0;
 
   async function step(): Promise<number> {
     if (lastReclaim === 0 && !opts.shared) {
@@ -42,6 +53,16 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     }
     const claimed = opts.shared ? await claimHeldSlots() : await claimOldest(db);
     if (claimed.length === 0) return 0;
+    publishing++;
+    try {
+      await publish(claimed);
+    } finally {
+      publishing--;
+    }
+    return claimed.length;
+  }
+
+  async function publish(claimed: Claimed[]) {
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     const ids = claimed.map((r) => r.id);
     try {
@@ -51,7 +72,6 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
       throw err;
     }
     await db.query("UPDATE runtime.outbox SET status = 'PUBLISHED', published_at = now() WHERE id = ANY($1::text[]::bigint[])", [ids]);
-    return claimed.length;
   }
 
   /** Lock the free slots (until this transaction ends), then claim only those with nothing in flight. */
@@ -61,10 +81,11 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
       // as it can (fewer, larger produce requests), and a relay that finds every slot taken waits.
       // Each slot is a short probe of its index that stops at the first live row (a scan over
       // all pending entries would also wade through the dead ones every claim leaves behind).
+      // In random order, so that loops and relays spread over the slots.
       const held = (await tx.query<{ s: number }>(`SELECT s FROM (
           SELECT s FROM generate_series(0, ${SLOTS - 1}) AS s
-          WHERE EXISTS (SELECT 1 FROM runtime.outbox WHERE status = 'PENDING' AND slot = s) OFFSET 0
-        ) AS pending WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s)`)).map((r) => r.s);
+          WHERE EXISTS (SELECT 1 FROM runtime.outbox WHERE status = 'PENDING' AND slot = s) ORDER BY random() OFFSET 0
+        ) AS pending WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s) LIMIT ${slotsPerTurn}`)).map((r) => r.s);
       if (held.length === 0) return [];
       // A new statement, so it sees every claim committed before we got the locks: a slot
       // with rows still in flight waits, and the others give their oldest rows.
@@ -80,27 +101,31 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     });
   }
 
-  const done = (async () => {
+  async function loop() {
     let backoff = 50;
     while (!stopping) {
       try {
         const n = await step();
         backoff = 50;
         if (n === 0) {
-          for (const w of idleWaiters) w();
-          idleWaiters = [];
+          // idle once no loop found anything and none is still publishing
+          if (publishing === 0) {
+            for (const w of idleWaiters) w();
+            idleWaiters = [];
+          }
           await signal.wait(1000);
         }
-        // Let rows gather: one publish of many beats many publishes of one (and a consumer
-        // of the librdkafka mock gets one produce request's worth per partition per fetch).
-        if (opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
+        // Let rows gather after a small claim: one publish of many beats many publishes of one
+        // (and a consumer of the librdkafka mock gets one produce request per partition per fetch).
+        if (n < FULL_CLAIM && opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
       } catch (err) {
         log.warn("outbox relay failed, retrying", { error: err });
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 2000);
       }
     }
-  })();
+  }
+  const done = Promise.all(Array.from({ length: workers }, () => loop()));
 
   return {
     wake: () => signal.notify(),
