@@ -43,7 +43,7 @@ import { ActorGroup } from "./runtime/actor-group.ts";
 import { Runner, type RunnerDeps } from "./runtime/runner.ts";
 import { actorStateStore, orderStore, stockResources, viewStore } from "./runtime/stores.ts";
 import { startTimers } from "./runtime/timers.ts";
-import { outboxUpkeep, startUpkeep, timersUpkeep } from "./runtime/upkeep.ts";
+import { outboxUpkeep, startUpkeep, statisticsUpkeep, timersUpkeep } from "./runtime/upkeep.ts";
 
 export type Role = "edge" | "actors" | "relay";
 /** the consumer group every actors process joins */
@@ -74,10 +74,14 @@ export type Config = {
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
-  /** consumer loops per group in embedded mode; each takes every pending message of its partitions as one batch */
-  lanes: number;
-  /** how long consumers and the relay let messages gather before a batch (group commit) */
-  lingerMs: number;
+  /**
+   * consumer lanes per process; each takes every pending message of its partitions as one
+   * batch (unset: 1 on Kafka, whose lanes let keys past a slow batch anyway; 2 embedded, so one
+   * slow batch does not hold up every partition)
+   */
+  lanes?: number;
+  /** how long consumers and the relay let messages gather before a batch (group commit; unset: 10 ms on Kafka, 5 embedded) */
+  lingerMs?: number;
   reservationTtlMs: number;
   handlingMs: number;
   stepTimeoutMs: number;
@@ -91,8 +95,6 @@ export const defaults: Config = {
   maxOutboxAgeMs: 5_000,
   dataDir: "./.data/pg",
   partitions: 8,
-  lanes: 2,
-  lingerMs: 5,
   reservationTtlMs: 15 * 60_000,
   handlingMs: 15_000,
   stepTimeoutMs: 10_000,
@@ -133,7 +135,8 @@ export type Providers = { payment: PaymentProvider; shipping: ShippingProvider }
 
 /** Start the roles of `config` on the engines it names. */
 export async function startSystem(overrides: Partial<Config> = {}, providers?: Providers, hooks: DbHooks = {}): Promise<System> {
-  const config = { ...defaults, ...overrides };
+  const given = { ...defaults, ...overrides };
+  const config = { ...given, lanes: given.lanes ?? (given.kafkaBrokers ? 1 : 2), lingerMs: given.lingerMs ?? (given.kafkaBrokers ? 10 : 5) };
   const plays = (r: Role) => config.roles.includes(r);
   if (!config.kafkaBrokers && ROLES.some((r) => !plays(r))) {
     throw new Error("the in-database log needs every role in one process: set KAFKA_BROKERS to split roles");
@@ -165,10 +168,11 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     tellRelays();
   };
   const timers = plays("actors") ? startTimers(database.sql, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: outboxWritten }) : null;
-  // The relay keeps the outbox small, the timer sweeper the timers (see upkeep.ts).
+  // The relay keeps the outbox small, the timer sweeper the timers, and the actors keep the
+  // statistics of what they write fresh (see upkeep.ts).
   const upkeep = [
     ...(relay ? [startUpkeep(database.sql, outboxUpkeep)] : []),
-    ...(timers ? [startUpkeep(database.sql, timersUpkeep)] : []),
+    ...(timers ? [startUpkeep(database.sql, timersUpkeep), startUpkeep(database.sql, statisticsUpkeep, 10_000)] : []),
   ];
   const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : { payment: paymentSimulator(), shipping: shippingSimulator() });
   const metrics = registry();

@@ -44,7 +44,7 @@ export async function openPglite(dataDir?: string, hooks: DbHooks = {}): Promise
   const db: Db = drizzle({ client, schema, logger: logger(hooks) });
   await migrate(db);
   return {
-    db, sql: pgliteSql(client), kind: "pglite", close: () => client.close(),
+    db, sql: pgliteSql(client, hooks.onQuery), kind: "pglite", close: () => client.close(),
     listen: async (channel, fn) => client.listen(channel, () => fn()),
     notify: async (channel) => void (await client.query("SELECT pg_notify($1, '')", [channel])),
   };
@@ -61,7 +61,7 @@ export async function openPostgres(url: string, hooks: DbHooks = {}, poolSize = 
     throw err;
   }
   return {
-    db, sql: postgresSql(client), kind: "postgres", close: () => client.end({ timeout: 5 }),
+    db, sql: postgresSql(client, hooks.onQuery), kind: "postgres", close: () => client.end({ timeout: 5 }),
     async listen(channel, fn) {
       const { unlisten } = await client.listen(channel, () => fn());
       return unlisten;

@@ -5,7 +5,7 @@
  * is never handled twice at once while different partitions run in parallel. Fetching
  * goes on while lanes work; offsets are committed up to what the lanes have finished.
  */
-import { AssignerProtocol, Kafka, logLevel, type Admin, type Assigner, type Consumer as KafkaConsumer, type Producer } from "kafkajs";
+import { AssignerProtocol, Kafka, logLevel, type Admin, type Assigner, type Producer } from "kafkajs";
 import type { Topic } from "../contracts/index.ts";
 import { TOPICS } from "../contracts/index.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "./bus.ts";
