@@ -63,10 +63,21 @@ function putFirst(c: Context, cookies: string[]) {
   for (const cookie of [...cookies, ...own]) c.header("Set-Cookie", cookie, { append: true });
 }
 
+/** The signing secret as a key, imported once per secret rather than on every request. */
+const keys = new Map<string, Promise<CryptoKey>>();
+function verifyingKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 async function verified(token: string | undefined, secret: string): Promise<User | null> {
   if (!token) return null;
   try {
-    const claims = Claims.safeParse(await verify(token, secret, "HS256"));
+    const claims = Claims.safeParse(await verify(token, await verifyingKey(secret), "HS256"));
     return claims.success ? claims.data : null;
   } catch {
     return null;
