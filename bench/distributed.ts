@@ -407,7 +407,7 @@ const short = (g: string) => g.replace("actors-", "act").replace("edge-", "edge"
 
 type Counters = {
   commits: number; rollbacks: number; ins: number; upd: number; del: number; walBytes: number;
-  tables: Map<string, { ins: number; upd: number; del: number; dead: number }>;
+  tables: Map<string, { ins: number; upd: number; del: number; dead: number; seqScans: number; seqRead: number }>;
   /** index scans and the index entries they read (live or dead), by index */
   indexes: Map<string, { scans: number; read: number }>;
 };
@@ -417,14 +417,17 @@ async function dbCounters(sql: postgres.Sql, dbName: string): Promise<Counters> 
     SELECT xact_commit AS commits, xact_rollback AS rollbacks, tup_inserted AS ins, tup_updated AS upd, tup_deleted AS del,
            pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') AS wal
     FROM pg_stat_database WHERE datname = ${dbName}`;
-  const rows = await sql<{ t: string; ins: string; upd: string; del: string; dead: string }[]>`
-    SELECT schemaname || '.' || relname AS t, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del, n_dead_tup AS dead FROM pg_stat_user_tables`;
+  const rows = await sql<{ t: string; ins: string; upd: string; del: string; dead: string; seq_scans: string; seq_read: string }[]>`
+    SELECT schemaname || '.' || relname AS t, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del, n_dead_tup AS dead,
+           seq_scan AS seq_scans, seq_tup_read AS seq_read FROM pg_stat_user_tables`;
   const idx = await sql<{ i: string; scans: string; read: string }[]>`
     SELECT schemaname || '.' || indexrelname AS i, idx_scan AS scans, idx_tup_read AS read FROM pg_stat_user_indexes`;
   return {
     commits: Number(d?.commits), rollbacks: Number(d?.rollbacks), ins: Number(d?.ins), upd: Number(d?.upd), del: Number(d?.del),
     walBytes: Number(d?.wal),
-    tables: new Map(rows.map((r) => [r.t, { ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del), dead: Number(r.dead) }])),
+    tables: new Map(rows.map((r) => [r.t, {
+      ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del), dead: Number(r.dead), seqScans: Number(r.seq_scans), seqRead: Number(r.seq_read),
+    }])),
     indexes: new Map(idx.map((r) => [r.i, { scans: Number(r.scans), read: Number(r.read) }])),
   };
 }
@@ -553,6 +556,14 @@ function report(r: {
   }).filter((x) => x.ins + x.upd + x.del > 0).sort((a, b) => b.ins + b.upd + b.del - (a.ins + a.upd + a.del));
   for (const x of tables.slice(0, 8)) {
     console.log(`    ${f1(per(x.ins + x.upd + x.del)).padStart(5)}  ${x.t.padEnd(26)} (${f1(per(x.ins))} ins, ${f1(per(x.upd))} upd, ${f1(per(x.del))} del; ${x.dead} dead rows at the end)`);
+  }
+  console.log(`    rows read by sequential scans per order, by table:`);
+  const seqs = [...r.after.tables].map(([t, a]) => {
+    const b = r.before.tables.get(t);
+    return { t, scans: a.seqScans - (b?.seqScans ?? 0), read: a.seqRead - (b?.seqRead ?? 0) };
+  }).filter((x) => x.read > 0).sort((a, b) => b.read - a.read);
+  for (const x of seqs.slice(0, 6)) {
+    console.log(`    ${f1(per(x.read)).padStart(8)}  ${x.t.padEnd(40)} (${f1(per(x.scans))} scans per order, ${f1(x.read / Math.max(1, x.scans))} rows per scan)`);
   }
   console.log(`    index entries read per order (live or dead: a scan that wades through dead entries is a table that needs vacuum), by index:`);
   const reads = [...r.after.indexes].map(([i, a]) => {
