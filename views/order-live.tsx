@@ -3,7 +3,6 @@
  * each region in place; the SSE stream sends the same regions wrapped in <hx-partial>,
  * so the markup cannot drift between first paint and live updates.
  */
-import type { ComponentChildren } from "preact";
 import { canCancel } from "../actors/order-commands.ts";
 import type { OrderView } from "../actors/projector.ts";
 import { statusNote } from "./order-note.ts";
