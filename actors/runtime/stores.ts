@@ -43,11 +43,12 @@ export function actorStateStore<S>(kind: string): StateStore<S> {
       text: `SELECT key, state::text AS value FROM runtime.actor_state WHERE kind = $1 AND key = ANY($2::text[])${forUpdate(lock)}`,
       params: [kind, keys],
     }),
+    // rows as one JSON document: large JSON values cross without being escaped into an array literal
     saving: (rows, now) => ({
       text: `INSERT INTO runtime.actor_state (kind, key, state, updated_at)
-        SELECT $1, t.key, t.state::jsonb, $4::text::timestamptz FROM unnest($2::text[], $3::text[]) AS t(key, state)
+        SELECT $1, t.key, t.state, $3::text::timestamptz FROM json_to_recordset($2::text::json) AS t(key text, state jsonb)
         ON CONFLICT (kind, key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-      params: [kind, rows.map(([k]) => k), rows.map(([, s]) => JSON.stringify(s)), now.toISOString()],
+      params: [kind, JSON.stringify(rows.map(([key, state]) => ({ key, state }))), now.toISOString()],
     }),
   };
 }
@@ -64,14 +65,10 @@ export const orderStore: StateStore<OrderState> = {
 function orderRows(rows: [string, OrderState][], onConflict: string): Stmt {
   return {
     text: `INSERT INTO ordering.orders (id, customer_id, status, state, created_at, updated_at)
-      SELECT t.id, t.customer_id, t.status, t.state::jsonb, t.created_at::timestamptz, t.updated_at::timestamptz
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-        AS t(id, customer_id, status, state, created_at, updated_at)
+      SELECT t.id, t.state->>'customerId', t.state->>'status', t.state, (t.state->>'createdAt')::timestamptz, (t.state->>'updatedAt')::timestamptz
+      FROM json_to_recordset($1::text::json) AS t(id text, state jsonb)
       ${onConflict}`,
-    params: [
-      rows.map(([id]) => id), rows.map(([, s]) => s.customerId), rows.map(([, s]) => s.status), rows.map(([, s]) => JSON.stringify(s)),
-      rows.map(([, s]) => s.createdAt), rows.map(([, s]) => s.updatedAt),
-    ],
+    params: [JSON.stringify(rows.map(([id, state]) => ({ id, state })))],
   };
 }
 
@@ -82,14 +79,11 @@ export const viewStore: StateStore<OrderView> = {
   }),
   saving: (rows) => ({
     text: `INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
-      SELECT t.id, t.customer_id, t.status, t.total, t.currency, t.created_at::timestamptz, t.updated_at::timestamptz, t.view::jsonb
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])
-        AS t(id, customer_id, status, total, currency, created_at, updated_at, view)
+      SELECT t.id, t.view->>'customerId', t.view->>'status', (t.view->>'total')::int, t.view->>'currency',
+             (t.view->>'createdAt')::timestamptz, (t.view->>'updatedAt')::timestamptz, t.view
+      FROM json_to_recordset($1::text::json) AS t(id text, view jsonb)
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`,
-    params: [
-      rows.map(([id]) => id), rows.map(([, v]) => v.customerId), rows.map(([, v]) => v.status), rows.map(([, v]) => v.total),
-      rows.map(([, v]) => v.currency), rows.map(([, v]) => v.createdAt), rows.map(([, v]) => v.updatedAt), rows.map(([, v]) => JSON.stringify(v)),
-    ],
+    params: [JSON.stringify(rows.map(([id, view]) => ({ id, view })))],
   }),
 };
 

@@ -10,15 +10,16 @@ export type OutboxRow = { eventId: string; topic: string; key: string; type: str
 export type TimerWrite = { kind: string; key: string; name: string; set: TimerSet | null };
 
 /**
- * Insert the outbox rows in order (unnest yields array order, so ids follow it: the relay's
- * order); only `when` it holds, if given (a condition of the statement the rows join).
+ * Insert the outbox rows in order (json_to_recordset yields array order, so ids follow it: the
+ * relay's order); only `when` it holds, if given (a condition of the statement the rows join).
  */
 export function outboxInsert(rows: OutboxRow[], when?: string): Stmt[] {
   if (rows.length === 0) return [];
   return [{
+    // one JSON document: each message crosses without being escaped into an array literal
     text: `INSERT INTO runtime.outbox (event_id, topic, key, type, message)
-      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])${when ? ` WHERE ${when}` : ""}`,
-    params: [rows.map((r) => r.eventId), rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.type), rows.map((r) => r.message)],
+      SELECT * FROM json_to_recordset($1::text::json) AS t("eventId" uuid, topic text, key text, type text, message text)${when ? ` WHERE ${when}` : ""}`,
+    params: [JSON.stringify(rows)],
   }];
 }
 
