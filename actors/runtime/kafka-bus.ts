@@ -127,11 +127,19 @@ export class KafkaBus implements Bus {
     const queued = new Map<string, number>();
     let joined!: () => void;
     const hasJoined = new Promise<void>((r) => (joined = r));
+    consumer.on(consumer.events.REBALANCING, () => {
+      // An eager rebalance takes every partition back: finish what is queued and commit it
+      // while the group re-forms (seconds), so the next owner starts after it. Whatever a
+      // refused commit leaves behind is redelivered there, and deduped.
+      void Promise.all(lanes.map((l) => l.idle())).then(() => committer.flush())
+        .catch((err) => log.warn("draining before a rebalance failed", { group, error: err }));
+    });
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       // Partitions given to another member: what is queued for them is theirs now.
       const mine = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => tpKey(t, p))));
       for (const k of queued.keys()) if (!mine.has(k)) queued.delete(k);
       watermarks.keep((k) => mine.has(k));
+      committer.keep((k) => mine.has(k));
       for (const lane of lanes) lane.keep((d) => mine.has(tpKey(d.topic, d.partition)));
       joined();
     });
@@ -169,6 +177,7 @@ export class KafkaBus implements Bus {
         consumer.pause(topics.map((topic) => ({ topic })));
         await Promise.all(lanes.map((l) => l.idle()));
         await committer.flush();
+        committer.close();
         await consumer.disconnect();
         this.consumers.delete(c);
       },
