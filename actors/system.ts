@@ -217,6 +217,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   if (plays("actors")) {
     m.consumerLag.collect(async () => (await bus.lag(GROUP, group.topics))
       .map((l) => ({ labels: { group: GROUP, topic: l.topic, partition: l.partition }, value: l.lag })));
+    m.mailboxDepth.collect(() => [{ labels: { group: GROUP }, value: consumers.reduce((n, c) => n + c.depth(), 0) }]);
   }
   m.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox).where(eq(outbox.status, "PENDING")))[0]?.n ?? 0);
   const probes: Record<string, () => Promise<void>> = {

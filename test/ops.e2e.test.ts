@@ -15,6 +15,8 @@ test("/metrics counts the saga's steps and requests; /readyz is 503 once the dat
   expect(sample(metrics, /^saga_messages_total\{group="order",outcome="ok"\}/)).toBeGreaterThanOrEqual(3);
   expect(sample(metrics, /^saga_outbox_backlog /)).toBeGreaterThanOrEqual(0);
   expect(metrics).toMatch(/^saga_consumer_lag\{group="actors",topic="order.events",partition="0"\} \d+$/m);
+  // the order has shipped: nothing fetched is left waiting
+  expect(sample(metrics, /^saga_mailbox_depth\{group="actors"\}/)).toBe(0);
 
   const ready = await shop.app.request("/readyz");
   expect(ready.status).toBe(200);

@@ -18,6 +18,8 @@ export type BatchHandler = (batch: Batch) => Promise<void>;
 export interface Consumer {
   /** Finish the batch in hand, commit its offsets and leave the group. */
   stop(): Promise<void>;
+  /** Messages fetched and not yet done: queued for the handler or in its hands. */
+  depth(): number;
 }
 
 /**

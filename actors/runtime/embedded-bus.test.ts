@@ -91,6 +91,25 @@ describe("embedded bus", () => {
     expect(got.map((d) => d.value)).toEqual(records("k", 0, 10).map((r) => r.value));
   });
 
+  test("a consumer's depth is what its lanes hold: the batch in hand, then nothing", async () => {
+    const bus = await open(4, 1);
+    await bus.publish(records("d", 0, 5));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inHand = 0;
+    const consumer = await bus.consume("g-depth", ["order.events"], async (b) => {
+      inHand = b.messages.length;
+      await held;
+    });
+    for (let i = 0; i < 100 && consumer.depth() === 0; i++) await Bun.sleep(10);
+    expect(consumer.depth()).toBe(inHand);
+    expect(inHand).toBe(5);
+    release();
+    for (let i = 0; i < 100 && consumer.depth() > 0; i++) await Bun.sleep(10);
+    expect(consumer.depth()).toBe(0);
+    await consumer.stop();
+  });
+
   test("reopened on the same database, offsets continue and consumers resume", async () => {
     const bus = await open();
     await bus.publish(records("k", 0, 5));

@@ -86,7 +86,7 @@ export class EmbeddedBus implements Bus {
     const member = new Member(this, group, topics, handler);
     await g.join(member);
     const joined = g;
-    return { stop: () => joined.leave(member) };
+    return { stop: () => joined.leave(member), depth: () => member.depth() };
   }
 
   async lag(group: string, topics: readonly Topic[]) {
@@ -205,6 +205,11 @@ class Member {
 
   constructor(private bus: EmbeddedBus, private group: string, private topics: readonly Topic[], private handler: BatchHandler) {}
 
+  /** Messages in its lanes' hands (a lane reads only what it hands over). */
+  depth() {
+    return this.lanes.reduce((n, l) => n + l.inHand, 0);
+  }
+
   async assign(partitions: number[]) {
     this.partitions = partitions;
     const count = Math.min(this.bus.lanes, partitions.length);
@@ -223,6 +228,8 @@ class Member {
 
 /** One group's loop over a set of topic-partitions. */
 class Lane {
+  /** messages handed to the handler and not yet done */
+  inHand = 0;
   private stopping = false;
   private done!: Promise<void>;
   private lastCommit = 0;
@@ -260,7 +267,12 @@ class Lane {
           if (this.bus.lingerMs > 0) await new Promise((r) => setTimeout(r, this.bus.lingerMs));
           continue;
         }
-        await this.handler({ messages });
+        this.inHand = messages.length;
+        try {
+          await this.handler({ messages });
+        } finally {
+          this.inHand = 0;
+        }
         for (const m of messages) {
           const s = this.sources.find((x) => x.topic === m.topic && x.partition === m.partition);
           if (s) s.position = Math.max(s.position, m.offset + 1);

@@ -172,6 +172,7 @@ export class KafkaBus implements Bus {
     // Ready once the member holds partitions (a group forms in seconds).
     await Promise.race([hasJoined, new Promise((r) => setTimeout(r, 30_000))]);
     const c: Consumer = {
+      depth: () => lanes.reduce((n, l) => n + l.depth, 0),
       stop: async () => {
         // Stop fetching, finish what is queued, commit it, then leave the group.
         consumer.pause(topics.map((topic) => ({ topic })));

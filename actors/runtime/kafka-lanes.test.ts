@@ -20,10 +20,12 @@ describe("lane", () => {
     lane.push([msg("slow", 1), msg("quick", 2), msg("slow", 3), msg("quick", 4)]);
     for (let i = 0; i < 100 && !done.includes("quick#4"); i++) await Bun.sleep(10);
     expect(done).toEqual(["quick#2", "quick#4"]);
+    expect(lane.depth).toBe(3); // slow#0 in hand, slow#1 and slow#3 queued behind it
     release();
     await lane.idle();
     expect(seen).toEqual([["slow#0"], ["quick#2", "quick#4"], ["slow#1", "slow#3"]]);
     expect(done).toEqual(["quick#2", "quick#4", "slow#0", "slow#1", "slow#3"]);
+    expect(lane.depth).toBe(0);
   });
 
   test("a failed batch is handed over again before anything of its keys that came after it", async () => {

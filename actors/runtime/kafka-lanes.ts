@@ -31,6 +31,7 @@ export class Lane {
   private queue: Delivered[] = [];
   /** keys of the batches in flight */
   private busy = new Set<string>();
+  private inFlight = 0;
   private started: number[] = [];
   private pumping = false;
   private later: ReturnType<typeof setTimeout> | null = null;
@@ -41,6 +42,11 @@ export class Lane {
   push(messages: Delivered[]) {
     this.queue.push(...messages);
     void this.pump();
+  }
+
+  /** Messages queued or in the handler's hands. */
+  get depth() {
+    return this.queue.length + this.inFlight;
   }
 
   /** Resolves once the lane has room for more (backpressure on fetching). */
@@ -108,6 +114,7 @@ export class Lane {
     this.started.push(at);
     const keys = new Set(taken.map((d) => d.key));
     for (const k of keys) this.busy.add(k);
+    this.inFlight += taken.length;
     try {
       await this.handler({ messages: taken });
       this.onDone(taken);
@@ -116,6 +123,7 @@ export class Lane {
       await sleep(RETRY_MS);
       this.queue.unshift(...taken); // first again, before anything of its keys queued since
     } finally {
+      this.inFlight -= taken.length;
       for (const k of keys) this.busy.delete(k);
       this.started.splice(this.started.indexOf(at), 1);
       this.notify();
