@@ -76,8 +76,7 @@ describe("outbox relay", () => {
       throw new Error("gave up");
     } };
     await fill(database, 40, 3);
-    // one claim loop: it takes one batch of slots and sticks there
-    const first = startRelay(database.sql, stuckBus, { lingerMs: 0, shared: true, workers: 1 });
+    const first = startRelay(database.sql, stuckBus, { lingerMs: 0, shared: true });
     first.wake();
     for (let i = 0; i < 100 && stuckBatch.length === 0; i++) await Bun.sleep(20);
     expect(stuckBatch.length).toBeGreaterThan(0);

@@ -24,21 +24,13 @@ const SLOT_LOCKS = 7_262_100;
 /** A claim this large means rows gather by themselves: claim again without lingering. */
 const FULL_CLAIM = 64;
 
-export type RelayOptions = {
-  lingerMs: number;
-  shared?: boolean;
-  /** claim loops (shared mode): each takes at most its share of the free slots, so publishing overlaps */
-  workers?: number;
-};
+export type RelayOptions = { lingerMs: number; shared?: boolean };
 
 export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0 }): Relay {
   const signal = new Signal();
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
   let lastReclaim = 0;
-  const workers = opts.shared ? Math.max(1, opts.workers ?? 1) : 1;
-  const slotsPerTurn = Math.ceil(SLOTS / workers);
-  let publishing = 0;
 
   async function step(): Promise<number> {
     if (lastReclaim === 0 && !opts.shared) {
@@ -53,12 +45,7 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     }
     const claimed = opts.shared ? await claimHeldSlots() : await claimOldest(db);
     if (claimed.length === 0) return 0;
-    publishing++;
-    try {
-      await publish(claimed);
-    } finally {
-      publishing--;
-    }
+    await publish(claimed);
     return claimed.length;
   }
 
@@ -81,11 +68,10 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
       // as it can (fewer, larger produce requests), and a relay that finds every slot taken waits.
       // Each slot is a short probe of its index that stops at the first live row (a scan over
       // all pending entries would also wade through the dead ones every claim leaves behind).
-      // In random order, so that loops and relays spread over the slots.
       const held = (await tx.query<{ s: number }>(`SELECT s FROM (
           SELECT s FROM generate_series(0, ${SLOTS - 1}) AS s
-          WHERE EXISTS (SELECT 1 FROM runtime.outbox WHERE status = 'PENDING' AND slot = s) ORDER BY random() OFFSET 0
-        ) AS pending WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s) LIMIT ${slotsPerTurn}`)).map((r) => r.s);
+          WHERE EXISTS (SELECT 1 FROM runtime.outbox WHERE status = 'PENDING' AND slot = s) OFFSET 0
+        ) AS pending WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s)`)).map((r) => r.s);
       if (held.length === 0) return [];
       // A new statement, so it sees every claim committed before we got the locks: a slot
       // with rows still in flight waits, and the others give their oldest rows.
@@ -101,18 +87,15 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     });
   }
 
-  async function loop() {
+  const done = (async () => {
     let backoff = 50;
     while (!stopping) {
       try {
         const n = await step();
         backoff = 50;
         if (n === 0) {
-          // idle once no loop found anything and none is still publishing
-          if (publishing === 0) {
-            for (const w of idleWaiters) w();
-            idleWaiters = [];
-          }
+          for (const w of idleWaiters) w();
+          idleWaiters = [];
           await signal.wait(1000);
         }
         // Let rows gather after a small claim: one publish of many beats many publishes of one
@@ -124,8 +107,7 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
         backoff = Math.min(backoff * 2, 2000);
       }
     }
-  }
-  const done = Promise.all(Array.from({ length: workers }, () => loop()));
+  })();
 
   return {
     wake: () => signal.notify(),

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { databases, ENGINES } from "../../test/engines.ts";
-import { outboxUpkeep, startUpkeep } from "./upkeep.ts";
+import { outboxUpkeep, startUpkeep, statisticsUpkeep } from "./upkeep.ts";
 
-describe.each(ENGINES)("outbox upkeep on %s", (engine) => {
+describe.each(ENGINES)("table upkeep on %s", (engine) => {
   const dbs = databases();
   afterAll(() => dbs.closeAll());
 
@@ -33,5 +33,15 @@ describe.each(ENGINES)("outbox upkeep on %s", (engine) => {
       await Bun.sleep(600);
       expect(await vacuums()).toBeGreaterThan(before);
     }
+  });
+
+  test("statistics upkeep analyzes the tables the actors write", async () => {
+    const { sql } = await dbs.open(engine);
+    await sql.query("INSERT INTO runtime.actor_state (kind, key, state) SELECT 'payment', 'o-' || i, '{}' FROM generate_series(1, 50) AS i");
+    const analyzed = async () => (await sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = 'runtime' AND tablename = 'actor_state'"))[0]?.n ?? 0;
+    expect(await analyzed()).toBe(0);
+    await statisticsUpkeep(sql);
+    expect(await analyzed()).toBeGreaterThan(0);
   });
 });
