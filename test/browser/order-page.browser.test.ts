@@ -5,36 +5,25 @@
  *   place (JSON API) -> open /orders/:id (authorization held) -> stream connects
  *     -> release the card processor -> badge swaps to the final status in place
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { OrderStatus } from "../../actors/contracts/index.ts";
-import { paymentSimulator } from "../../actors/providers/payment-sim.ts";
-import { shippingSimulator } from "../../actors/providers/shipping-sim.ts";
 import { STATUS_TEXT } from "../../views/order-status.tsx";
 import { waitUntil } from "../kit.ts";
-import { heldPayments } from "./held-payments.ts";
-import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
+import { heldShop } from "./held-payments.ts";
+import { describeBrowser, screenshot } from "./kit.ts";
 
 const LIVE_MS = 30_000;
 
-const payments = heldPayments(paymentSimulator());
-let b: BrowserShop;
-
 describeBrowser("order page in Chromium", () => {
-  beforeAll(async () => {
-    b = await startBrowserShop({ handlingMs: 200, stepTimeoutMs: 60_000 }, { payment: payments.provider, shipping: shippingSimulator() });
-  }, 60_000);
-  afterAll(async () => {
-    payments.releaseAll(); // a held call would keep the runner from stopping
-    await b?.stop();
-  }, 60_000);
+  const held = heldShop({ handlingMs: 200 });
 
   /** Open the order page as its customer while payment is held; release it once the stream is up. */
   async function watchOrder(customer: string, card: string) {
-    const orderId = await b.shop.place(customer, { card });
-    await b.shop.waitFor(orderId, ["INVENTORY_RESERVED"]);
-    const context = await b.newContext();
-    await b.signInAs(context, customer, "customer");
-    const watched = await b.newPage(context);
+    const orderId = await held.b.shop.place(customer, { card });
+    await held.b.shop.waitFor(orderId, ["INVENTORY_RESERVED"]);
+    const context = await held.b.newContext();
+    await held.b.signInAs(context, customer, "customer");
+    const watched = await held.b.newPage(context);
     const { page } = watched;
     // The request, not the response: Bun sends a stream's headers with its first chunk, and
     // nothing is newer than the page until payment moves (the server subscribes first anyway).
@@ -44,7 +33,7 @@ describeBrowser("order page in Chromium", () => {
     await streaming;
     // survives only if the document is never replaced
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
-    payments.release(orderId);
+    held.payments.release(orderId);
     return { orderId, ...watched };
   }
 
@@ -74,10 +63,10 @@ describeBrowser("order page in Chromium", () => {
 
   // Guards the assertions above: a clean report must come from a watcher that does see violations.
   test("the watcher reports a script the CSP blocks", async () => {
-    const orderId = await b.shop.place("browser-carol");
-    const context = await b.newContext();
-    await b.signInAs(context, "browser-carol", "customer");
-    const { page, problems } = await b.newPage(context);
+    const orderId = await held.b.shop.place("browser-carol");
+    const context = await held.b.newContext();
+    await held.b.signInAs(context, "browser-carol", "customer");
+    const { page, problems } = await held.b.newPage(context);
     await page.goto(`/orders/${orderId}`);
     await page.evaluate(() => {
       const script = document.createElement("script");

@@ -7,30 +7,18 @@
  * The order waits a minute before shipping, so it is still cancellable when the button is
  * clicked; the card processor holds the refund until the test has seen it pending.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { paymentSimulator } from "../../actors/providers/payment-sim.ts";
-import { shippingSimulator } from "../../actors/providers/shipping-sim.ts";
-import { heldPayments } from "./held-payments.ts";
-import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
+import { expect, test } from "bun:test";
+import { heldShop } from "./held-payments.ts";
+import { describeBrowser, screenshot } from "./kit.ts";
 import {
   addToCart, cardNumber, checkout, expectClean, expectSameDocument, expectStatus, markDocument, register, streamOpened,
 } from "./storefront-steps.ts";
 
-const sim = paymentSimulator();
-const payments = heldPayments(sim, ["refund"]);
-let b: BrowserShop;
-
 describeBrowser("cancelling an order in Chromium", () => {
-  beforeAll(async () => {
-    b = await startBrowserShop({ handlingMs: 60_000, stepTimeoutMs: 60_000 }, { payment: payments.provider, shipping: shippingSimulator() });
-  }, 60_000);
-  afterAll(async () => {
-    payments.releaseAll(); // a held call would keep the runner from stopping
-    await b?.stop();
-  }, 60_000);
+  const held = heldShop({ handlingMs: 60_000 }, ["refund"]);
 
   test("cancel a paid order: 'Refund in progress', then 'Cancelled', live, saying where the money is, and the button goes", async () => {
-    const w = await b.newPage();
+    const w = await held.b.newPage();
     const { page } = w;
     await register(page, "Cleo");
     await page.goto("/p/SPT-001");
@@ -54,14 +42,14 @@ describeBrowser("cancelling an order in Chromium", () => {
     const note = async () => ((await page.locator("#order-status .status-note").textContent()) ?? "").trim();
     expect(await note()).toBe("We are refunding $129.00 to your card. It can take a few days to show on your statement.");
     const documents = await markDocument(w);
-    payments.release(orderId);
+    held.payments.release(orderId);
     await expectStatus(page, "CANCELLED");
     expect(await note()).toBe("Your order is cancelled and $129.00 was refunded to your card.");
     expect(await page.locator("#order-cancel form").count()).toBe(0);
     expect(await cancel.count()).toBe(0);
     await expectSameDocument(w, documents);
     // the page said so because the money went back, once
-    expect(sim.ledger().filter((e) => e.orderId === orderId).map((e) => e.kind)).toEqual(["authorize", "refund"]);
+    expect(held.simulator.ledger().filter((e) => e.orderId === orderId).map((e) => e.kind)).toEqual(["authorize", "refund"]);
     expectClean(w);
     await screenshot(page, "storefront-order-cancelled");
     await page.context().close();

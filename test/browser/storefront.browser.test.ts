@@ -7,36 +7,24 @@
  * The card processor holds each authorization until the test has the order page open,
  * so "live" means the page saw the change happen, however slow the machine.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { paymentSimulator } from "../../actors/providers/payment-sim.ts";
-import { shippingSimulator } from "../../actors/providers/shipping-sim.ts";
+import { expect, test } from "bun:test";
 import { waitUntil } from "../kit.ts";
-import { heldPayments } from "./held-payments.ts";
-import { describeBrowser, screenshot, startBrowserShop, type BrowserShop, type WatchedPage } from "./kit.ts";
+import { heldShop } from "./held-payments.ts";
+import { describeBrowser, screenshot, type WatchedPage } from "./kit.ts";
 import {
   addToCart, buyALaptop, cardNumber, checkout, expectClean, expectSameDocument, expectStatus, LIVE_MS, markDocument,
   register, statusShown, streamOpened,
 } from "./storefront-steps.ts";
 
-const payments = heldPayments(paymentSimulator());
-let b: BrowserShop;
-
 describeBrowser("storefront in Chromium", () => {
-  beforeAll(async () => {
-    // a held authorization must outlast the step timeout, which would otherwise fail it
-    b = await startBrowserShop({ stepTimeoutMs: 60_000 }, { payment: payments.provider, shipping: shippingSimulator() });
-  }, 60_000);
-  afterAll(async () => {
-    payments.releaseAll(); // a held call would keep the runner from stopping
-    await b?.stop();
-  }, 60_000);
+  const held = heldShop({});
 
   test("register, search with a typo, add to cart and check out: the order ships live", async () => {
-    await buyALaptop(b, payments, "storefront-order-shipped");
+    await buyALaptop(held.b, held.payments, "storefront-order-shipped");
   }, 90_000);
 
   test("a declined card shows 'Payment declined' and why, live", async () => {
-    const w = await b.newPage();
+    const w = await held.b.newPage();
     const { page } = w;
     await register(page, "Bob");
     await page.goto("/p/AUD-001");
@@ -45,7 +33,7 @@ describeBrowser("storefront in Chromium", () => {
     const orderId = await checkout(page, cardNumber("tok_decline"));
     await streaming;
     const documents = await markDocument(w);
-    payments.release(orderId);
+    held.payments.release(orderId);
     await expectStatus(page, "PAYMENT_FAILED");
     expect((await page.locator("#order-status .status-note").textContent())?.trim())
       .toBe("Your card was declined. No money was taken.");
@@ -56,8 +44,8 @@ describeBrowser("storefront in Chromium", () => {
   }, 90_000);
 
   test("without JavaScript: register, add to cart and check out with plain form posts", async () => {
-    const context = await b.browser.newContext({ baseURL: b.base, javaScriptEnabled: false });
-    const w = await b.newPage(context);
+    const context = await held.b.browser.newContext({ baseURL: held.b.base, javaScriptEnabled: false });
+    const w = await held.b.newPage(context);
     const { page } = w;
     await register(page, "Noscript");
     await page.goto("/p/BOK-001");
@@ -70,7 +58,7 @@ describeBrowser("storefront in Chromium", () => {
     expect((await page.locator("#cart-count").textContent())?.trim()).toEndWith(" 3");
     const orderId = await checkout(page, cardNumber("tok_mastercard"));
     expect(["CREATED", "INVENTORY_RESERVED"]).toContain(await statusShown(page));
-    payments.release(orderId);
+    held.payments.release(orderId);
     // no stream without JavaScript: reloading shows the progress
     await waitUntil(async () => {
       await page.reload();
@@ -83,8 +71,8 @@ describeBrowser("storefront in Chromium", () => {
   }, 90_000);
 
   test("on a 390 px phone the product page and the cart fit the screen", async () => {
-    const context = await b.browser.newContext({ baseURL: b.base, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    const w = await b.newPage(context);
+    const context = await held.b.browser.newContext({ baseURL: held.b.base, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const w = await held.b.newPage(context);
     const { page } = w;
     await page.goto("/p/LAP-004");
     await addToCart(w, 1, 1);
