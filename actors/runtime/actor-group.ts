@@ -106,7 +106,7 @@ export class ActorGroup {
     let announced: { kind: string; row: OutboxRow }[] = [];
     await this.deps.sql.transaction(async (tx) => {
       // ONE statement marks every message processed (a redelivered one is not new: skipped)
-      // and loads, locked, the states of every kind that did not read them before.
+      // and loads every kind's states, locked (kinds that called providers check theirs held).
       const loads = shares.map((s) => s.loading());
       const rows = await query(tx, tagged([markStatement(shares, parkedMark), ...loads.filter((l): l is Stmt => l !== null)]));
       const fresh = new Set(rows.filter((r) => r.src === 0).map((r) => `${r.key}\0${r.value}`));
@@ -122,7 +122,7 @@ export class ActorGroup {
         ...outboxInsert([...shares.flatMap((s) => s.outbox), ...announced.map((a) => a.row)]),
         ...timerWrites(shares.flatMap((s) => s.timers)),
       ]);
-      if (write) await run(tx, [write]);
+      if (write) await run(tx, write);
     });
     for (const s of shares) s.after();
     if (announced.length > 0) this.deps.onOutbox();

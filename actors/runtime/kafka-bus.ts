@@ -24,8 +24,6 @@ export type KafkaBusOptions = {
   clientId?: string;
   /** group session timeout; a rebalance waits up to this long for members (Kafka's floor is 6 s) */
   sessionTimeoutMs?: number;
-  /** how long a broker may hold a fetch that finds no data (default 25 ms; the mock always holds it this long) */
-  maxWaitMs?: number;
 };
 
 const ASSIGNOR = "saga-copartitioned";
@@ -111,7 +109,7 @@ export class KafkaBus implements Bus {
       rebalanceTimeout: 10_000,
       // A fetch returns as soon as there is data; the cap bounds a hop's latency on brokers
       // (like the librdkafka mock) that hold an empty fetch for its full wait.
-      maxWaitTimeInMs: this.opts.maxWaitMs ?? 25,
+      maxWaitTimeInMs: 25,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 100, retries: 1_000_000 },
     });

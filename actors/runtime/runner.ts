@@ -109,7 +109,7 @@ export class Runner<S, M, R, Res> {
         ...(w.states.size > 0 ? [this.b.store.saving([...w.states], this.deps.now())] : []),
         ...outboxInsert(w.outbox), ...timerWrites([...w.timers.values()]),
       ]);
-      if (write) await run(tx, [write]);
+      if (write) await run(tx, write);
       return out;
     });
     if (outcome.kind === "ok") this.after(w, []);

@@ -33,7 +33,7 @@ export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutb
           t.key, now, null, crypto.randomUUID());
         return { eventId: env.eventId, topic: topicOf(env.type), key: t.key, type: env.type, message: JSON.stringify(env) };
       });
-      await run(tx, [together([...outboxInsert(rows), ...timersDelete(due)])!]);
+      await run(tx, together([...outboxInsert(rows), ...timersDelete(due)])!);
       return due.length;
     });
   }

@@ -51,9 +51,9 @@ export function timerWrites(writes: TimerWrite[]): Stmt[] {
   ];
 }
 
-/** Run statements on `tx`, in order. */
-export async function run(tx: Sql, stmts: Stmt[]): Promise<void> {
-  for (const s of stmts) await tx.query(s.text, s.params);
+/** Run one statement (often several, made one by `together`) on `tx`. */
+export async function run(tx: Sql, stmt: Stmt): Promise<void> {
+  await tx.query(stmt.text, stmt.params);
 }
 
 /**
