@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Envelope, Line } from "./contracts/index.ts";
 import { inventoryActor, skusOf, type InventoryState, type Stock } from "./inventory.ts";
-import { ADDRESS, NOW, ORDER, emitted, ev, sent } from "./test-kit.ts";
+import { ADDRESS, NOW, ORDER, emitted, ev, sent } from "./testing/test-kit.ts";
 
 const created = (lines: Line[], orderId = ORDER) => ev({
   type: "order.OrderCreated.v1",

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ORDER_STATUSES } from "./contracts/index.ts";
 import { canCancel } from "./order-commands.ts";
-import { SITUATION_NAMES, SITUATIONS, decideOrder, reach } from "./test-kit.ts";
+import { SITUATION_NAMES, SITUATIONS, decideOrder, reach } from "./testing/test-kit.ts";
 
 describe("canCancel agrees with the Cancel command", () => {
   test.each(SITUATION_NAMES.filter((n) => n !== "PAYMENT_AUTHORIZED, handed to carrier"))("%s", (situation) => {

@@ -2,9 +2,9 @@
 import { describe, expect, test } from "bun:test";
 import { envelope, parseEnvelope, type OrderItem } from "./contracts/index.ts";
 import { projectorActor } from "./projector.ts";
-import { ADDRESS, NOW, ORDER, decideOrder, emitted, ev, msg, nextId, run } from "./test-kit.ts";
+import { ADDRESS, NOW, ORDER, decideOrder, emitted, ev, msg, nextId, run } from "./testing/test-kit.ts";
 
-// 999.00 USD and 17.99 USD, converted once per unit price (actors/currency.ts convert)
+// 999.00 USD and 17.99 USD, converted once per unit price (actors/money/currency.ts convert)
 type Case = { currency: string; fxRate: string; items: OrderItem[]; total: number };
 const JPY: Case = {
   currency: "JPY", fxRate: "151.20000000", // no minor units: amounts are whole yen

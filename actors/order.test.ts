@@ -5,7 +5,7 @@ import type { OrderState } from "./order-state.ts";
 import {
   CFG, COMP, NOW, ORDER, PLACE, SC, SITUATION_NAMES, SITUATIONS, TOTAL, decideOrder, drive, emitted, ev, expectMove,
   expectStill, expiryToken, handlingToken, msg, reach, run, sent, type Expect, type Situation,
-} from "./test-kit.ts";
+} from "./testing/test-kit.ts";
 
 test("the situations reach every one of the 14 statuses", () => {
   const reached = SITUATION_NAMES.map((n) => reach(n).status);

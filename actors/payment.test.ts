@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Emit, Envelope } from "./contracts/index.ts";
 import { paymentActor, type PaymentResult, type PaymentState } from "./payment.ts";
-import { NOW, ORDER, TOTAL, ev, sent } from "./test-kit.ts";
+import { NOW, ORDER, TOTAL, ev, sent } from "./testing/test-kit.ts";
 
 const id = { orderId: ORDER };
 const authorizeReq = (attempt: number) => ev({

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { envelope, parseEnvelope, type Envelope, type OrderStatus } from "./contracts/index.ts";
 import { projectorActor, type OrderView } from "./projector.ts";
-import { ADDRESS, ITEMS, NOW, ORDER, PLACE, TOTAL, ev, handlingToken, msg, nextId, run } from "./test-kit.ts";
+import { ADDRESS, ITEMS, NOW, ORDER, PLACE, TOTAL, ev, handlingToken, msg, nextId, run } from "./testing/test-kit.ts";
 
 const decide = (v: OrderView | null, e: Envelope) => projectorActor.decide(v, e, { now: NOW, res: undefined });
 function view(v: OrderView | null, e: Envelope): OrderView {

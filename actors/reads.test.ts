@@ -11,7 +11,7 @@ import { paymentActor } from "./payment.ts";
 import { projectorActor } from "./projector.ts";
 import type { Actor } from "./runtime/actor.ts";
 import { shippingActor } from "./shipping.ts";
-import { CFG, NOW, ORDER, order, reach, SITUATION_NAMES } from "./test-kit.ts";
+import { CFG, NOW, ORDER, order, reach, SITUATION_NAMES } from "./testing/test-kit.ts";
 
 /** An envelope of `type` whose payload nobody should read: an actor that ignores the type never looks. */
 const bare = (type: EventType) => ({

@@ -14,7 +14,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { slugOf } from "../actors/search.ts";
+import { slugOf } from "../actors/catalog/search.ts";
 import { issueToken } from "../edge/auth.ts";
 import { freePort, spawnRole, type ShopProcess } from "../test/processes.ts";
 import { categoryHref } from "../views/catalog/home-page.tsx";

@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { subjects } from "../actors/runtime/pubsub.ts";
-import { startSystem } from "../actors/system.ts";
+import { startSystem } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken } from "../edge/auth.ts";
 import { runDistributed } from "./distributed.ts";

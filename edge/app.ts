@@ -1,8 +1,8 @@
 /** The HTTP edge: parse, authorize, call, render. */
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import { LoginLimiter } from "../actors/login-limiter.ts";
-import type { System } from "../actors/system.ts";
+import { LoginLimiter } from "../actors/accounts/login-limiter.ts";
+import type { System } from "../actors/system/system.ts";
 import { authApi, type AuthApiDeps } from "./api/auth.ts";
 import { adminApi } from "./api/admin.ts";
 import { cartApi } from "./api/cart.ts";

@@ -5,9 +5,9 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import type { CartOwner, Carts } from "../actors/cart.ts";
-import { CART_TTL_MS, priceCart, type PricedCart } from "../actors/cart-rules.ts";
-import type { Currencies } from "../actors/currency.ts";
+import type { CartOwner, Carts } from "../actors/cart/cart.ts";
+import { CART_TTL_MS, priceCart, type PricedCart } from "../actors/cart/cart-rules.ts";
+import type { Currencies } from "../actors/money/currency.ts";
 import type { AuthEnv } from "./auth.ts";
 import { secureCookies } from "./session.ts";
 import { currencyOf } from "./shell.ts";

@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import { getConnInfo } from "hono/bun";
-import { UNKNOWN_IP } from "../actors/login-limiter.ts";
+import { UNKNOWN_IP } from "../actors/accounts/login-limiter.ts";
 
 /** The client's IP address, or "unknown" when neither the proxy nor the connection tells. */
 export function clientIp(c: Context, trustProxy = false): string {

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
-import { Conflict, InputError, NotFound } from "../actors/errors.ts";
+import { Conflict, InputError, NotFound } from "../actors/contracts/errors.ts";
 import { Unavailable } from "../actors/runtime/bus.ts";
 import { log } from "../actors/runtime/log.ts";
 

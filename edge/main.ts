@@ -5,9 +5,9 @@
  */
 import { parseArgs } from "node:util";
 import { log } from "../actors/runtime/log.ts";
-import { startSystem } from "../actors/system.ts";
+import { startSystem } from "../actors/system/system.ts";
 import { createApp } from "./app.ts";
-import { configFromEnv } from "./config.ts";
+import { configFromEnv } from "../actors/system/config.ts";
 import { opsRoutes } from "./ops.ts";
 import { signingSecret } from "./secret.ts";
 

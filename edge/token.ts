@@ -1,7 +1,7 @@
 /** `bun run token --role admin` or `--role customer --sub <id>`: prints a token for local use. */
 import { parseArgs } from "node:util";
 import { issueToken, type Role } from "./auth.ts";
-import { configFromEnv } from "./config.ts";
+import { configFromEnv } from "../actors/system/config.ts";
 import { signingSecret } from "./secret.ts";
 
 const { values } = parseArgs({

@@ -4,10 +4,10 @@
  * cookie jar that keeps what a browser would.
  */
 import { Hono } from "hono";
-import { Accounts, type AccountsOptions } from "../actors/accounts.ts";
-import { LoginLimiter } from "../actors/login-limiter.ts";
+import { Accounts, type AccountsOptions } from "../actors/accounts/accounts.ts";
+import { LoginLimiter } from "../actors/accounts/login-limiter.ts";
 import { memoryCache, type Cache } from "../actors/runtime/cache.ts";
-import { argon2Passwords } from "../actors/runtime/passwords.ts";
+import { argon2Passwords } from "../actors/accounts/passwords.ts";
 import { openPglite, openPostgres, type Db } from "../db/client.ts";
 import { authApi } from "../edge/api/auth.ts";
 import { authenticate, type AuthEnv } from "../edge/auth.ts";

@@ -4,7 +4,7 @@
  */
 import postgres from "postgres";
 import { TOPICS } from "../actors/contracts/index.ts";
-import type { Config } from "../actors/system.ts";
+import type { Config } from "../actors/system/system.ts";
 import { startKafkaMock } from "../deploy/kafka-mock/index.ts";
 import { startUpstashBridge } from "../deploy/upstash-bridge.ts";
 import { openPglite, openPostgres, type Database } from "../db/client.ts";

@@ -1,7 +1,7 @@
 /** Starts a whole shop in memory for end-to-end tests and drives it through the HTTP API. */
 import { expect } from "bun:test";
 import type { OrderStatus } from "../actors/contracts/index.ts";
-import { startSystem, type Config, type Providers } from "../actors/system.ts";
+import { startSystem, type Config, type Providers } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken, type Role } from "../edge/auth.ts";
 import { engineConfig, type Engine } from "./engines.ts";

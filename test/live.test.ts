@@ -9,7 +9,7 @@ import type { Server } from "bun";
 import { OrderStatus } from "../actors/contracts/index.ts";
 import { paymentSimulator } from "../actors/providers/payment-sim.ts";
 import { shippingSimulator } from "../actors/providers/shipping-sim.ts";
-import { STATUS_TEXT } from "../views/order-status.tsx";
+import { STATUS_TEXT } from "../views/order/order-status.tsx";
 import { startShop, type Shop } from "./kit.ts";
 
 const WAIT_MS = 15_000;

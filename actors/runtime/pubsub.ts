@@ -36,6 +36,6 @@ export function memoryPubSub(): PubSub {
 export const subjects = {
   order: (orderId: string) => `orders.${orderId}`,
   allOrders: "orders.all",
-  /** a SKU's available units after a change (actors/stock-live.ts) */
+  /** a SKU's available units after a change (actors/catalog/stock-live.ts) */
   stock: (sku: string) => `stock.${sku}`,
 };

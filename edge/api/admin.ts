@@ -2,9 +2,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { Sku } from "../../actors/contracts/index.ts";
-import type { Catalog } from "../../actors/catalog.ts";
-import type { DeadLetters } from "../../actors/dead-letters.ts";
-import type { OrderService } from "../../actors/order-service.ts";
+import type { Catalog } from "../../actors/catalog/catalog.ts";
+import type { DeadLetters } from "../../actors/ops/dead-letters.ts";
+import type { OrderService } from "../../actors/orders/order-service.ts";
 import { requireUser, type AuthEnv } from "../auth.ts";
 import { jsonBody, query } from "../validate.ts";
 import { orderJson } from "./orders.ts";

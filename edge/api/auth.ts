@@ -9,8 +9,8 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { Account } from "../../actors/accounts.ts";
-import type { LoginLimiter } from "../../actors/login-limiter.ts";
+import type { Account } from "../../actors/accounts/accounts.ts";
+import type { LoginLimiter } from "../../actors/accounts/login-limiter.ts";
 import { ACCESS_TTL_SECONDS, issueToken, type AuthEnv } from "../auth.ts";
 import { clientIp } from "../client-ip.ts";
 import { clearSessionCookies, refreshCookie, setSessionCookies, signIn, signOut, userOf, type SessionDeps } from "../session.ts";
@@ -18,7 +18,7 @@ import { jsonBody } from "../validate.ts";
 
 export type AuthApiDeps = SessionDeps & { limiter: LoginLimiter };
 
-// Lengths are bounded loosely here; the account rules (actors/account-rules.ts) name the real limits.
+// Lengths are bounded loosely here; the account rules (actors/accounts/account-rules.ts) name the real limits.
 const Credentials = z.object({ email: z.string().max(1000), password: z.string().max(1000) });
 const Registration = Credentials.extend({ name: z.string().max(1000) });
 const TokenBody = z.object({ refreshToken: z.string().min(1).max(200).optional() });

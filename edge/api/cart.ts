@@ -11,9 +11,9 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { CartOwner } from "../../actors/cart.ts";
-import { MAX_PER_PRODUCT, type PricedCart } from "../../actors/cart-rules.ts";
-import { CURRENCY_CODES } from "../../actors/currency.ts";
+import type { CartOwner } from "../../actors/cart/cart.ts";
+import { MAX_PER_PRODUCT, type PricedCart } from "../../actors/cart/cart-rules.ts";
+import { CURRENCY_CODES } from "../../actors/money/currency.ts";
 import { Sku } from "../../actors/contracts/index.ts";
 import type { AuthEnv } from "../auth.ts";
 import { cartOwnerOf, pricedCart, rememberCart, type CartDeps } from "../cart-session.ts";

@@ -2,9 +2,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { Address, OrderStatus, Sku } from "../../actors/contracts/index.ts";
-import { CURRENCY_CODES } from "../../actors/currency.ts";
-import { InputError } from "../../actors/errors.ts";
-import type { OrderService } from "../../actors/order-service.ts";
+import { CURRENCY_CODES } from "../../actors/money/currency.ts";
+import { InputError } from "../../actors/contracts/errors.ts";
+import type { OrderService } from "../../actors/orders/order-service.ts";
 import type { OrderView } from "../../actors/projector.ts";
 import { requireUser, type AuthEnv } from "../auth.ts";
 import { jsonBody, query } from "../validate.ts";

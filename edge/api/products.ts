@@ -1,8 +1,8 @@
 /** Public catalog reads. */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Catalog } from "../../actors/catalog.ts";
-import type { Search } from "../../actors/search.ts";
+import type { Catalog } from "../../actors/catalog/catalog.ts";
+import type { Search } from "../../actors/catalog/search.ts";
 import { listingQuery } from "../catalog-query.ts";
 import { query } from "../validate.ts";
 

@@ -11,9 +11,9 @@
 import { Hono, type Context } from "hono";
 import type { VNode } from "preact";
 import { z } from "zod";
-import { registrationErrors } from "../../actors/account-rules.ts";
-import { Conflict, InputError } from "../../actors/errors.ts";
-import { LoginPage, RegisterPage, retryText, type FormError } from "../../views/account-forms.tsx";
+import { registrationErrors } from "../../actors/accounts/account-rules.ts";
+import { Conflict, InputError } from "../../actors/contracts/errors.ts";
+import { LoginPage, RegisterPage, retryText, type FormError } from "../../views/account/account-forms.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthApiDeps } from "../api/auth.ts";
 import type { AuthEnv } from "../auth.ts";

@@ -12,8 +12,8 @@
 import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
-import { MAX_PER_PRODUCT } from "../../actors/cart-rules.ts";
-import { Conflict, InputError, NotFound } from "../../actors/errors.ts";
+import { MAX_PER_PRODUCT } from "../../actors/cart/cart-rules.ts";
+import { Conflict, InputError, NotFound } from "../../actors/contracts/errors.ts";
 import { CartAdded, CartRefused } from "../../views/cart/cart-added.tsx";
 import { CartPage } from "../../views/cart/cart-page.tsx";
 import { CartRegion, type CartRegionProps } from "../../views/cart/cart-region.tsx";

@@ -12,12 +12,12 @@
  * visitor's currency.
  */
 import { Hono } from "hono";
-import type { Catalog } from "../../actors/catalog.ts";
-import type { Currencies } from "../../actors/currency.ts";
-import { NotFound } from "../../actors/errors.ts";
+import type { Catalog } from "../../actors/catalog/catalog.ts";
+import type { Currencies } from "../../actors/money/currency.ts";
+import { NotFound } from "../../actors/contracts/errors.ts";
 import type { PubSub } from "../../actors/runtime/pubsub.ts";
-import { slugOf, type Search } from "../../actors/search.ts";
-import { canBuy, stockLevel } from "../../actors/stock-live.ts";
+import { slugOf, type Search } from "../../actors/catalog/search.ts";
+import { canBuy, stockLevel } from "../../actors/catalog/stock-live.ts";
 import { CategoryPage } from "../../views/catalog/category-page.tsx";
 import { categoryHref, HomePage } from "../../views/catalog/home-page.tsx";
 import { pageHref } from "../../views/catalog/pagination.tsx";

@@ -1,10 +1,10 @@
 /** What the catalog pages share: the visitor's rate, page responses and their error pages. */
 import type { Context } from "hono";
 import type { VNode } from "preact";
-import type { Product } from "../../actors/catalog.ts";
-import type { Currencies, Rate } from "../../actors/currency.ts";
-import { InputError, NotFound } from "../../actors/errors.ts";
-import { stockLevel } from "../../actors/stock-live.ts";
+import type { Product } from "../../actors/catalog/catalog.ts";
+import type { Currencies, Rate } from "../../actors/money/currency.ts";
+import { InputError, NotFound } from "../../actors/contracts/errors.ts";
+import { stockLevel } from "../../actors/catalog/stock-live.ts";
 import type { Listed } from "../../views/catalog/product-card.tsx";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";

@@ -1,7 +1,7 @@
 /** Checkout against a real shop: sign-in, validation, idempotent submits, the order's currency. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { orderIdFor } from "../../actors/order-service.ts";
+import { orderIdFor } from "../../actors/orders/order-service.ts";
 import { orders, stock } from "../../db/schema.ts";
 import { startShop, type Shop } from "../../test/kit.ts";
 import { badgeOf, visitor, type Visitor } from "../../test/visitor.ts";

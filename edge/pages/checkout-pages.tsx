@@ -5,16 +5,16 @@
  *   POST /checkout   303 to /orders/:id | 422 fields (re-rendered, never the card number)
  *                    | 409 empty cart or changed stock | 400 form without its key
  *
- * A repeated POST with the same key lands on the same order (actors/checkout.ts).
+ * A repeated POST with the same key lands on the same order (actors/orders/checkout.ts).
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { checkout } from "../../actors/checkout.ts";
+import { checkout } from "../../actors/orders/checkout.ts";
 import { Address } from "../../actors/contracts/index.ts";
-import type { OrderService } from "../../actors/order-service.ts";
+import type { OrderService } from "../../actors/orders/order-service.ts";
 import { cardToken, type CardResult } from "../../actors/providers/test-cards.ts";
-import type { AddressValues, CheckoutError } from "../../views/checkout-form.tsx";
-import { CheckoutPage } from "../../views/checkout-page.tsx";
+import type { AddressValues, CheckoutError } from "../../views/checkout/checkout-form.tsx";
+import { CheckoutPage } from "../../views/checkout/checkout-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth.ts";
 import { pricedCart, type CartDeps } from "../cart-session.ts";

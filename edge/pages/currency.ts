@@ -1,8 +1,8 @@
 /** POST /currency: remember the visitor's currency for a year and go back where they were. */
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { isCurrencyCode, CURRENCY_CODES } from "../../actors/currency.ts";
-import { InputError } from "../../actors/errors.ts";
+import { isCurrencyCode, CURRENCY_CODES } from "../../actors/money/currency.ts";
+import { InputError } from "../../actors/contracts/errors.ts";
 import type { AuthEnv } from "../auth.ts";
 import { localPath } from "../local-path.ts";
 import { secureCookies } from "../session.ts";

@@ -8,11 +8,11 @@
  */
 import { Hono } from "hono";
 import { OrderStatus } from "../../actors/contracts/index.ts";
-import { Conflict, NotFound } from "../../actors/errors.ts";
-import type { OrderService } from "../../actors/order-service.ts";
+import { Conflict, NotFound } from "../../actors/contracts/errors.ts";
+import type { OrderService } from "../../actors/orders/order-service.ts";
 import { renderDocument } from "../../views/layout.tsx";
-import { OrderHistoryPage } from "../../views/order-history.tsx";
-import { STATUS_TEXT } from "../../views/order-status.tsx";
+import { OrderHistoryPage } from "../../views/order/order-history.tsx";
+import { STATUS_TEXT } from "../../views/order/order-status.tsx";
 import type { AuthEnv } from "../auth.ts";
 import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 

@@ -6,8 +6,8 @@
  * rename after that).
  */
 import { Hono } from "hono";
-import type { Catalog } from "../../actors/catalog.ts";
-import { NotFound } from "../../actors/errors.ts";
+import type { Catalog } from "../../actors/catalog/catalog.ts";
+import { NotFound } from "../../actors/contracts/errors.ts";
 import { productSvg } from "../../views/catalog/product-image.ts";
 
 const FILE = /^(.+)-(\d{1,2})\.svg$/;

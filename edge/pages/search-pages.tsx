@@ -5,8 +5,8 @@
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
-import type { Search } from "../../actors/search.ts";
-import type { Currencies } from "../../actors/currency.ts";
+import type { Search } from "../../actors/catalog/search.ts";
+import type { Currencies } from "../../actors/money/currency.ts";
 import { pageHref } from "../../views/catalog/pagination.tsx";
 import { SearchPage } from "../../views/catalog/search-page.tsx";
 import { Suggestions } from "../../views/catalog/suggestions.tsx";

@@ -11,9 +11,9 @@
 import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
-import type { Catalog } from "../../actors/catalog.ts";
+import type { Catalog } from "../../actors/catalog/catalog.ts";
 import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
-import { canBuy, stockLevel, StockUpdate as StockMessage } from "../../actors/stock-live.ts";
+import { canBuy, stockLevel, StockUpdate as StockMessage } from "../../actors/catalog/stock-live.ts";
 import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
 import type { AuthEnv } from "../auth.ts";
 import { disableIdleTimeout, eventStream, sseMessage, sseResponse } from "../sse.ts";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { paymentSimulator } from "../../actors/providers/payment-sim.ts";
 import type { PaymentProvider } from "../../actors/providers/ports.ts";
 import { shippingSimulator } from "../../actors/providers/shipping-sim.ts";
-import type { Config } from "../../actors/system.ts";
+import type { Config } from "../../actors/system/system.ts";
 import type { Engine } from "../engines.ts";
 import { startBrowserShop, type BrowserShop } from "./kit.ts";
 import { orderIdOf } from "../../actors/providers/sim-shared.ts";

@@ -10,7 +10,7 @@ import { describe } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import type { Config, Providers } from "../../actors/system.ts";
+import type { Config, Providers } from "../../actors/system/system.ts";
 import { SESSION_COOKIE, type Role } from "../../edge/auth.ts";
 import type { Engine } from "../engines.ts";
 import { startShop } from "../kit.ts";

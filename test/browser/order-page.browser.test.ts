@@ -7,7 +7,7 @@
  */
 import { expect, test } from "bun:test";
 import type { OrderStatus } from "../../actors/contracts/index.ts";
-import { STATUS_TEXT } from "../../views/order-status.tsx";
+import { STATUS_TEXT } from "../../views/order/order-status.tsx";
 import { waitUntil } from "../kit.ts";
 import { heldShop } from "./held-payments.ts";
 import { describeBrowser, screenshot } from "./kit.ts";

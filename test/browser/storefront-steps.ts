@@ -7,7 +7,7 @@ import { expect } from "bun:test";
 import type { Page } from "playwright-core";
 import type { OrderStatus } from "../../actors/contracts/index.ts";
 import { TEST_CARDS } from "../../actors/providers/test-cards.ts";
-import { STATUS_TEXT } from "../../views/order-status.tsx";
+import { STATUS_TEXT } from "../../views/order/order-status.tsx";
 import { ADDRESS } from "../kit.ts";
 import type { heldPayments } from "./held-payments.ts";
 import { screenshot, type BrowserShop, type WatchedPage } from "./kit.ts";

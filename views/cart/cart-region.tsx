@@ -3,7 +3,7 @@
  * stock notes, the subtotal and the way to checkout. The page renders this region and
  * every htmx change swaps it whole, so the two cannot drift apart.
  */
-import { MAX_PER_PRODUCT, type PricedCart, type PricedLine } from "../../actors/cart-rules.ts";
+import { MAX_PER_PRODUCT, type PricedCart, type PricedLine } from "../../actors/cart/cart-rules.ts";
 import { formatMoney } from "../format.ts";
 
 export const CART_REGION = "cart";

@@ -1,5 +1,5 @@
 /** A category's products, with the same listing, filters and pages as search. */
-import type { Category } from "../../actors/search.ts";
+import type { Category } from "../../actors/catalog/search.ts";
 import { Layout, type Shell } from "../layout.tsx";
 import { Listing, type ListingProps } from "./listing.tsx";
 

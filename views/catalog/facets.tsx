@@ -2,9 +2,9 @@
  * The filter sidebar: a plain GET form of checkboxes with a count beside each value, and
  * the sort order. It needs no JavaScript; "Apply" submits it.
  */
-import type { Rate } from "../../actors/currency.ts";
-import type { FacetValue, Facets } from "../../actors/search.ts";
-import { PRICE_BUCKETS, SORTS, type PriceBucketId, type Sort } from "../../actors/search-filters.ts";
+import type { Rate } from "../../actors/money/currency.ts";
+import type { FacetValue, Facets } from "../../actors/catalog/search.ts";
+import { PRICE_BUCKETS, SORTS, type PriceBucketId, type Sort } from "../../actors/catalog/search-filters.ts";
 import { priceText } from "./price.tsx";
 
 export type FacetFormProps = {

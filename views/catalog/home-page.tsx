@@ -1,6 +1,6 @@
 /** The shop's front page: every category, then the best-rated products in stock. */
-import type { Rate } from "../../actors/currency.ts";
-import type { Category } from "../../actors/search.ts";
+import type { Rate } from "../../actors/money/currency.ts";
+import type { Category } from "../../actors/catalog/search.ts";
 import { Layout, type Shell } from "../layout.tsx";
 import { ProductGrid, type Listed } from "./product-card.tsx";
 

@@ -2,8 +2,8 @@
  * A page of products with its filters: what the search page and the category pages share.
  * The result count and any typo correction are said first, then the sidebar and the grid.
  */
-import type { Rate } from "../../actors/currency.ts";
-import type { SearchResult } from "../../actors/search.ts";
+import type { Rate } from "../../actors/money/currency.ts";
+import type { SearchResult } from "../../actors/catalog/search.ts";
 import { FacetForm } from "./facets.tsx";
 import { Pagination } from "./pagination.tsx";
 import { ProductGrid, type Listed } from "./product-card.tsx";

@@ -1,5 +1,5 @@
 /** Prices in the visitor's currency: catalog prices are USD cents, converted for display only. */
-import { convert, type Rate } from "../../actors/currency.ts";
+import { convert, type Rate } from "../../actors/money/currency.ts";
 import { formatMoney } from "../format.ts";
 
 /** "$999.00", or "¥151,049" for a JPY visitor. */

@@ -1,7 +1,7 @@
 /** The product tile used by every listing (home, category, search) and its grid. */
-import type { Product } from "../../actors/catalog.ts";
-import type { Rate } from "../../actors/currency.ts";
-import type { StockLevel } from "../../actors/stock-live.ts";
+import type { Product } from "../../actors/catalog/catalog.ts";
+import type { Rate } from "../../actors/money/currency.ts";
+import type { StockLevel } from "../../actors/catalog/stock-live.ts";
 import { Price } from "./price.tsx";
 import { Rating } from "./rating.tsx";
 import { stockText } from "./stock-badge.tsx";

@@ -2,10 +2,10 @@
  * One product: pictures, name, brand, rating, price, live availability, the add-to-cart
  * form and the description. The stock region opens the SSE stream of its badge.
  */
-import type { Product } from "../../actors/catalog.ts";
-import type { Rate } from "../../actors/currency.ts";
-import type { Category } from "../../actors/search.ts";
-import type { StockLevel } from "../../actors/stock-live.ts";
+import type { Product } from "../../actors/catalog/catalog.ts";
+import type { Rate } from "../../actors/money/currency.ts";
+import type { Category } from "../../actors/catalog/search.ts";
+import type { StockLevel } from "../../actors/catalog/stock-live.ts";
 import { Layout, type Shell } from "../layout.tsx";
 import { AddToCart } from "./add-to-cart.tsx";
 import { categoryHref } from "./home-page.tsx";

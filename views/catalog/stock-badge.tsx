@@ -1,9 +1,9 @@
 /**
  * Availability on the product page. The page renders the badge in place; the stock stream
- * sends the same badge wrapped in <hx-partial> (views/order-live.tsx declares the element),
+ * sends the same badge wrapped in <hx-partial> (views/order/order-live.tsx declares the element),
  * so first paint and live updates cannot drift apart.
  */
-import type { StockLevel } from "../../actors/stock-live.ts";
+import type { StockLevel } from "../../actors/catalog/stock-live.ts";
 import { AddToCart, buyRegionId } from "./add-to-cart.tsx";
 
 /** The element id of a SKU's badge, the target of its live updates. */

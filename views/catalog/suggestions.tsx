@@ -2,7 +2,7 @@
  * Autocomplete suggestions: the fragment /search/suggest answers, swapped under the header's
  * search box. Plain links, so they work with the keyboard like any other.
  */
-import type { Suggestion } from "../../actors/search.ts";
+import type { Suggestion } from "../../actors/catalog/search.ts";
 import { productHref } from "./product-card.tsx";
 
 /** Product links, a count for screen readers, and a way to all results; empty when nothing was typed. */

@@ -1,0 +1,126 @@
+/**
+ * Order commands and queries. Commands go through the order actor's runner (one
+ * transaction: state + outbox); prices always come from the catalog, never the client.
+ */
+import { createHash } from "node:crypto";
+import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { orderViews } from "../../db/schema.ts";
+import type { Address, Line, OrderStatus } from "../contracts/index.ts";
+import { BASE_CURRENCY, convert, type Currencies } from "../money/currency.ts";
+import { Conflict, InputError, NotFound } from "../contracts/errors.ts";
+import type { OrderCommand } from "../order-commands.ts";
+import type { OrderState } from "../order-state.ts";
+import type { OrderInput } from "../order.ts";
+import type { OrderView } from "../projector.ts";
+import type { Runner } from "../runtime/runner.ts";
+import { loadStates, orderStore } from "../runtime/stores.ts";
+import type { Sql } from "../../db/sql.ts";
+
+export type PlaceOrder = {
+  customerId: string;
+  idempotencyKey: string;
+  items: Line[];
+  shippingAddress: Address;
+  paymentToken: string;
+  /** the currency to charge in (one of CURRENCY_CODES); USD when unset */
+  currency?: string;
+};
+export type Viewer = { sub: string; role: "customer" | "admin" };
+export type OrderFilter = { status?: OrderStatus; from?: Date; to?: Date; limit: number };
+
+/** Same customer + same idempotency key = same order id, whatever happens in between. */
+export function orderIdFor(customerId: string, idempotencyKey: string): string {
+  const h = createHash("sha256").update(`${customerId}\n${idempotencyKey}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${"89ab"[parseInt(h[16] ?? "0", 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class OrderService {
+  constructor(
+    private db: Db,
+    private sql: Sql,
+    private runner: Runner<OrderState, OrderInput, undefined, unknown>,
+    private currencies: Currencies,
+  ) {}
+
+  /**
+   * Place an order; returns the existing one when the idempotency key was seen before.
+   * Each catalog unit price is converted once (rounded to the currency's minor units) and
+   * the total is the sum of converted unit price x quantity, so lines always add up.
+   */
+  async place(p: PlaceOrder): Promise<{ view: OrderView; created: boolean }> {
+    const orderId = orderIdFor(p.customerId, p.idempotencyKey);
+    const rate = await this.currencies.rate(p.currency ?? BASE_CURRENCY);
+    const skus = [...new Set(p.items.map((i) => i.sku))];
+    // prices come from the catalog, never the client (a fixed statement: this runs per order)
+    const found = await this.sql.query<{ sku: string; name: string; price: number }>(
+      "SELECT sku, name, price FROM catalog.products WHERE sku = ANY($1::text[])", [skus]);
+    const bySku = new Map(found.map((r) => [r.sku, r]));
+    const items = p.items.map((line, i) => {
+      const product = bySku.get(line.sku);
+      if (!product) throw new InputError(`items[${i}].sku`, `items[${i}].sku: unknown product ${line.sku}`);
+      return { sku: line.sku, qty: line.qty, name: product.name, unitPrice: convert(product.price, rate) };
+    });
+    const out = await this.runner.create(orderId, {
+      kind: "command",
+      command: {
+        type: "Place", orderId, customerId: p.customerId, items, currency: rate.code, fxRate: rate.rate,
+        shippingAddress: p.shippingAddress, paymentToken: p.paymentToken,
+      },
+    });
+    if (out.kind === "ok" && out.state) return { view: viewOf(out.state), created: true };
+    // The key was used before (or by a concurrent request): answer with that order.
+    const view = await this.find(orderId);
+    if (!view) throw new Error(`order ${orderId} vanished after ${out.kind}`);
+    return { view, created: false };
+  }
+
+  /** Run a command on an order the viewer may act on; 404 for others' orders, 409 when illegal. */
+  async command(viewer: Viewer, orderId: string, command: Exclude<OrderCommand, { type: "Place" }>): Promise<OrderView> {
+    await this.get(viewer, orderId);
+    const out = await this.runner.execute(orderId, { kind: "command", command });
+    if (out.kind === "reject") throw new Conflict(out.status, out.reason);
+    if (out.kind === "ok" && out.state) return viewOf(out.state);
+    throw new NotFound(`order ${orderId} not found`);
+  }
+
+  /** The order as the viewer may see it. */
+  async get(viewer: Viewer, orderId: string): Promise<OrderView> {
+    const view = await this.find(orderId);
+    if (!view || (viewer.role !== "admin" && view.customerId !== viewer.sub)) {
+      throw new NotFound(`order ${orderId} not found`);
+    }
+    return view;
+  }
+
+  /** Own orders for customers; every order, filterable, for admins. Newest first. */
+  async list(viewer: Viewer, f: OrderFilter): Promise<OrderView[]> {
+    const where: SQL[] = [];
+    if (viewer.role !== "admin") where.push(eq(orderViews.customerId, viewer.sub));
+    if (f.status) where.push(eq(orderViews.status, f.status));
+    if (f.from) where.push(gte(orderViews.createdAt, f.from));
+    if (f.to) where.push(lt(orderViews.createdAt, f.to));
+    const rows = await this.db.select({ view: orderViews.view }).from(orderViews)
+      .where(and(...where)).orderBy(desc(orderViews.createdAt)).limit(f.limit);
+    return rows.map((r) => r.view as OrderView);
+  }
+
+  /**
+   * The read model, or - in the moment before the projector has seen a new order - the
+   * aggregate itself, so a page opened right after checkout never 404s.
+   */
+  async find(orderId: string): Promise<OrderView | null> {
+    const [row] = await this.db.select({ view: orderViews.view }).from(orderViews).where(eq(orderViews.id, orderId));
+    if (row) return row.view as OrderView;
+    const s = (await loadStates(this.sql, orderStore, [orderId], false)).get(orderId);
+    return s ? viewOf(s) : null;
+  }
+}
+
+function viewOf(s: OrderState): OrderView {
+  return {
+    orderId: s.orderId, customerId: s.customerId, status: s.status, items: s.items, total: s.total,
+    currency: s.currency, ...(s.fxRate ? { fxRate: s.fxRate } : {}), createdAt: s.createdAt, updatedAt: s.updatedAt,
+    timeline: s.history.map(({ status, at, reason, details }) => ({ status, at, reason, details })),
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The Bus on Kafka (kafkajs). Partitions are chosen with the same murmur2 hash as the
+ * embedded log; a co-partitioning assignor gives partition p of every topic to one member,
+ * whose lanes (kafka-lanes.ts) handle one partition number at a time, in order, so one key
+ * is never handled twice at once while different partitions run in parallel. Fetching
+ * goes on while lanes work; offsets are committed up to what the lanes have finished.
+ */
+import { AssignerProtocol, Kafka, logLevel, type Admin, type Assigner, type Producer } from "kafkajs";
+import type { Topic } from "../../contracts/index.ts";
+import { TOPICS } from "../../contracts/index.ts";
+import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "../bus.ts";
+import { Unavailable } from "../bus.ts";
+import { partitionFor } from "./murmur2.ts";
+import { Committer, Lane, tpKey, Watermarks } from "./kafka-lanes.ts";
+import { log } from "../log.ts";
+
+export type KafkaBusOptions = {
+  brokers: string[];
+  partitions: number;
+  /** lanes per member: a partition number always goes to the same lane (default 2) */
+  lanes?: number;
+  /** how long a lane lets batches gather before handing them over as one (default 5 ms) */
+  lingerMs?: number;
+  clientId?: string;
+  /** group session timeout; a rebalance waits up to this long for members (Kafka's floor is 6 s) */
+  sessionTimeoutMs?: number;
+};
+
+const ASSIGNOR = "saga-copartitioned";
+
+/** Partition p of every subscribed topic goes to the same member: contiguous ranges of p. */
+export const copartitioned = ({ cluster }: { cluster: { findTopicPartitionMetadata(t: string): { partitionId: number }[] } }): Assigner => ({
+  name: ASSIGNOR,
+  version: 1,
+  async assign({ members, topics }) {
+    // The group leader answers a moment late so followers' SyncGroup arrives first: the
+    // librdkafka mock cluster rejects a follower that syncs after the leader (and kafkajs
+    // then gives up on it). Harmless on a real broker.
+    await new Promise((r) => setTimeout(r, 200));
+    const ids = members.map((m) => m.memberId).sort();
+    const count = Math.max(...topics.map((t) => cluster.findTopicPartitionMetadata(t).length));
+    const per = Math.ceil(count / Math.max(1, ids.length));
+    return ids.map((memberId, i) => {
+      const mine = Array.from({ length: count }, (_, p) => p).filter((p) => Math.floor(p / per) === i);
+      const assignment = Object.fromEntries(topics.map((t) => [t, mine]));
+      return { memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }) };
+    });
+  },
+  protocol({ topics }) {
+    return { name: ASSIGNOR, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+  },
+});
+
+export class KafkaBus implements Bus {
+  readonly partitions: number;
+  private consumers = new Set<Consumer>();
+  private admin: Admin | null = null;
+
+  private constructor(private kafka: Kafka, private producer: Producer, private opts: KafkaBusOptions) {
+    this.partitions = opts.partitions;
+  }
+
+  /** Connect, make sure every topic exists with `partitions` partitions, start the producer. */
+  static async open(opts: KafkaBusOptions): Promise<KafkaBus> {
+    const kafka = new Kafka({
+      clientId: opts.clientId ?? "saga-shop",
+      brokers: opts.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: () => ({ namespace, level, log: entry }) => {
+        if (level === logLevel.ERROR) log.error(entry.message, { kafka: namespace });
+        else if (level === logLevel.WARN) log.warn(entry.message, { kafka: namespace });
+      },
+      retry: { initialRetryTime: 100, retries: 8 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, opts.partitions);
+    } finally {
+      await admin.disconnect();
+    }
+    // Not idempotent: the librdkafka mock cluster used in tests rejects it. Consumers dedupe.
+    const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 1 });
+    await producer.connect();
+    return new KafkaBus(kafka, producer, opts);
+  }
+
+  async publish(records: BusRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const byTopic = new Map<Topic, { key: string; value: string; partition: number }[]>();
+    for (const r of records) {
+      const list = byTopic.get(r.topic) ?? [];
+      list.push({ key: r.key, value: r.value, partition: partitionFor(r.key, this.partitions) });
+      byTopic.set(r.topic, list);
+    }
+    try {
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (err) {
+      throw new Unavailable(`kafka publish failed: ${err instanceof Error ? err.message : err}`, { cause: err });
+    }
+  }
+
+  async consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer> {
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      partitionAssigners: [copartitioned],
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 500,
+      rebalanceTimeout: 10_000,
+      // A fetch returns as soon as there is data; the cap bounds a hop's latency on brokers
+      // (like the librdkafka mock) that hold an empty fetch for its full wait.
+      maxWaitTimeInMs: 25,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, retries: 1_000_000 },
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      log.error("kafka consumer crashed", { group, error: e.payload.error, restart: e.payload.restart });
+    });
+    const committer = new Committer((offsets) => consumer.commitOffsets(offsets));
+    const watermarks = new Watermarks();
+    const lanes = Array.from({ length: this.opts.lanes ?? 2 },
+      () => new Lane(handler, this.opts.lingerMs ?? 5, (done) => committer.note(watermarks.done(done))));
+    // The highest offset queued per topic-partition: after a rebalance kafkajs fetches again
+    // from the committed offset, and what is already queued or done is not queued twice.
+    const queued = new Map<string, number>();
+    let joined!: () => void;
+    const hasJoined = new Promise<void>((r) => (joined = r));
+    consumer.on(consumer.events.REBALANCING, () => {
+      // An eager rebalance takes every partition back: finish what is queued and commit it
+      // while the group re-forms (seconds), so the next owner starts after it. Whatever a
+      // refused commit leaves behind is redelivered there, and deduped.
+      void Promise.all(lanes.map((l) => l.idle())).then(() => committer.flush())
+        .catch((err) => log.warn("draining before a rebalance failed", { group, error: err }));
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      // Partitions given to another member: what is queued for them is theirs now.
+      const mine = new Set(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => tpKey(t, p))));
+      for (const k of queued.keys()) if (!mine.has(k)) queued.delete(k);
+      watermarks.keep((k) => mine.has(k));
+      committer.keep((k) => mine.has(k));
+      for (const lane of lanes) lane.keep((d) => mine.has(tpKey(d.topic, d.partition)));
+      joined();
+    });
+    await consumer.connect();
+    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.partitions * topics.length,
+      eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
+        if (batch.isEmpty() || !isRunning() || isStale()) return;
+        const topic = asTopic(batch.topic);
+        const k = tpKey(topic, batch.partition);
+        const after = queued.get(k) ?? -1;
+        const messages: Delivered[] = batch.messages.map((m) => ({
+          topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
+        })).filter((d) => d.offset > after);
+        const lane = lanes[batch.partition % lanes.length]!;
+        if (messages.length > 0) {
+          queued.set(k, messages.at(-1)!.offset);
+          watermarks.add(messages);
+          lane.push(messages);
+        }
+        // the fetch position moves on now; the committed offset follows once the lane is done
+        resolveOffset(batch.lastOffset());
+        await lane.room();
+        await heartbeat();
+      },
+    });
+    // Ready once the member holds partitions (a group forms in seconds).
+    await Promise.race([hasJoined, new Promise((r) => setTimeout(r, 30_000))]);
+    const c: Consumer = {
+      depth: () => lanes.reduce((n, l) => n + l.depth, 0),
+      stop: async () => {
+        // Stop fetching, finish what is queued, commit it, then leave the group.
+        consumer.pause(topics.map((topic) => ({ topic })));
+        await Promise.all(lanes.map((l) => l.idle()));
+        await committer.flush();
+        committer.close();
+        await consumer.disconnect();
+        this.consumers.delete(c);
+      },
+    };
+    this.consumers.add(c);
+    return c;
+  }
+
+  async lag(group: string, topics: readonly Topic[]) {
+    if (!this.admin) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    const admin = this.admin;
+    const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
+    const out: { topic: Topic; partition: number; lag: number }[] = [];
+    for (const t of committed) {
+      const topic = asTopic(t.topic);
+      const ends = await admin.fetchTopicOffsets(t.topic);
+      for (const p of t.partitions) {
+        const end = ends.find((e) => e.partition === p.partition);
+        const from = p.offset === "-1" ? Number(end?.low ?? 0) : Number(p.offset);
+        out.push({ topic, partition: p.partition, lag: Math.max(0, Number(end?.high ?? 0) - from) });
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.admin?.disconnect();
+    await this.producer.disconnect();
+  }
+}
+
+async function ensureTopics(admin: Admin, partitions: number) {
+  const existing = new Set(await admin.listTopics());
+  const missing = TOPICS.filter((t) => !existing.has(t));
+  if (missing.length > 0) {
+    await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+  }
+  const meta = await admin.fetchTopicMetadata({ topics: [...TOPICS] });
+  for (const t of meta.topics) {
+    if (t.partitions.length !== partitions) {
+      throw new Error(`topic ${t.name} has ${t.partitions.length} partitions, expected ${partitions}: every topic must have the same count`);
+    }
+  }
+}
+
+function asTopic(t: string): Topic {
+  const topic = TOPICS.find((x) => x === t);
+  if (!topic) throw new Error(`message from unknown topic ${t}`);
+  return topic;
+}
