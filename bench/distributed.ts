@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import postgres from "postgres";
 import { TOPICS } from "../actors/contracts/index.ts";
-import { subjects } from "../actors/runtime/pubsub.ts";
+import { subjects } from "../actors/contracts/subjects.ts";
 import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
 import { issueToken } from "../edge/auth.ts";
 import { freshPostgres } from "../test/engines.ts";

@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { subjects } from "../actors/runtime/pubsub.ts";
+import { subjects } from "../actors/contracts/subjects.ts";
 import { startSystem } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken } from "../edge/auth.ts";

@@ -7,24 +7,24 @@ import { parseArgs } from "node:util";
 import { log } from "../actors/runtime/log.ts";
 import { startSystem } from "../actors/system/system.ts";
 import { createApp } from "./app.ts";
-import { configFromEnv } from "../actors/system/config.ts";
+import { processConfigFromEnv } from "../actors/system/config.ts";
 import { opsRoutes } from "./ops.ts";
 import { signingSecret } from "./secret.ts";
 
 const { values } = parseArgs({ options: { role: { type: "string" } }, allowPositionals: true });
-const config = configFromEnv(process.env, values.role);
-if (config.databaseUrl && !process.env.JWT_SECRET) {
+const { system: config, ...proc } = processConfigFromEnv(process.env, values.role);
+if (config.databaseUrl && !proc.jwtSecret) {
   throw new Error("JWT_SECRET must be set when the shop runs on Postgres: every edge instance signs with it");
 }
 const sys = await startSystem(config);
 if (config.roles.includes("edge")) await firstAdmin();
 // TRUST_PROXY=true only behind our own proxy: it makes X-Forwarded-For and -Proto believed
-const trustProxy = process.env.TRUST_PROXY === "true";
+const app = () => createApp(sys, signingSecret(config.dataDir, proc.jwtSecret), { trustProxy: proc.trustProxy });
 const server = config.roles.includes("edge")
-  ? Bun.serve({ port: Number(process.env.PORT ?? 3000), fetch: createApp(sys, signingSecret(config.dataDir), { trustProxy }).fetch, idleTimeout: 60 })
-  : process.env.METRICS_PORT
+  ? Bun.serve({ port: proc.port, fetch: app().fetch, idleTimeout: 60 })
+  : proc.metricsPort !== undefined
     // actors and relays serve only /metrics, /healthz and /readyz, and only when asked to
-    ? Bun.serve({ port: Number(process.env.METRICS_PORT), fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
+    ? Bun.serve({ port: proc.metricsPort, fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
     : null;
 
 log.info("saga-shop started", {
@@ -37,7 +37,7 @@ if (server && config.roles.includes("edge") && !config.databaseUrl) {
 
 /** Creates the first administrator if there is none; a generated password is shown this once. */
 async function firstAdmin() {
-  const admin = await sys.accounts.ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD });
+  const admin = await sys.accounts.ensureAdmin(proc.admin);
   if (!admin) return;
   log.info("first administrator created", { email: admin.email });
   if (admin.password) {

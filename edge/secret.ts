@@ -5,10 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export function signingSecret(dataDir: string | undefined, env = process.env): string {
-  if (env.JWT_SECRET) {
-    if (env.JWT_SECRET.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
-    return env.JWT_SECRET;
+/** The secret tokens are signed with: the one given, or the one kept beside the data. */
+export function signingSecret(dataDir: string | undefined, given?: string): string {
+  if (given) {
+    if (given.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
+    return given;
   }
   if (!dataDir) return crypto.randomUUID() + crypto.randomUUID();
   const file = join(dirname(dataDir), "jwt-secret");

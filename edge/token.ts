@@ -1,7 +1,7 @@
 /** `bun run token --role admin` or `--role customer --sub <id>`: prints a token for local use. */
 import { parseArgs } from "node:util";
 import { issueToken, type Role } from "./auth.ts";
-import { configFromEnv } from "../actors/system/config.ts";
+import { processConfigFromEnv } from "../actors/system/config.ts";
 import { signingSecret } from "./secret.ts";
 
 const { values } = parseArgs({
@@ -13,5 +13,6 @@ if (values.role !== "customer" && values.role !== "admin") {
 }
 const role: Role = values.role;
 const sub = values.sub ?? (role === "admin" ? "admin" : "customer-1");
-const secret = signingSecret(configFromEnv().dataDir);
+const config = processConfigFromEnv();
+const secret = signingSecret(config.system.dataDir, config.jwtSecret);
 console.log(await issueToken(secret, { sub, role }, Number(values.ttl)));

@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { TOPICS } from "../actors/contracts/envelope.ts";
-import { defaults } from "../actors/system/system.ts";
+import { defaults } from "../actors/system/config.ts";
 import { parseRoles } from "../actors/system/config.ts";
 
 const root = join(import.meta.dir, "..");

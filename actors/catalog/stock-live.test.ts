@@ -4,7 +4,8 @@ import { eq } from "drizzle-orm";
 import { openPglite, type Database } from "../../db/client.ts";
 import { stock } from "../../db/schema.ts";
 import { seedCatalog } from "../../db/seed.ts";
-import { memoryPubSub, subjects } from "../runtime/pubsub.ts";
+import { memoryPubSub } from "../runtime/pubsub.ts";
+import { subjects } from "../contracts/subjects.ts";
 import { canBuy, LOW_STOCK, publishStock, stockLevel, type StockLevel } from "./stock-live.ts";
 
 const cases: [number, StockLevel][] = [

@@ -7,7 +7,8 @@ import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Q } from "../../db/client.ts";
 import { stock } from "../../db/schema.ts";
-import { subjects, type PubSub } from "../runtime/pubsub.ts";
+import { type PubSub } from "../runtime/pubsub.ts";
+import { subjects } from "../contracts/subjects.ts";
 import { available } from "./search-filters.ts";
 
 /** Below this many units a product page says "Only X left!". */

@@ -14,7 +14,8 @@ import type { OrderState } from "../order-state.ts";
 import type { OrderInput } from "../order.ts";
 import type { OrderView } from "../projector.ts";
 import type { Runner } from "../runtime/runner.ts";
-import { loadStates, orderStore } from "../runtime/stores.ts";
+import { orderStore } from "../stores.ts";
+import { loadStates } from "../runtime/stores.ts";
 import type { Sql } from "../../db/sql.ts";
 
 export type PlaceOrder = {

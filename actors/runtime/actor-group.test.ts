@@ -12,7 +12,8 @@ import type { Batch, Delivered } from "./bus.ts";
 import { ok, type Actor } from "./actor.ts";
 import { ActorGroup } from "./actor-group.ts";
 import { Runner, type RunnerDeps } from "./runner.ts";
-import { actorStateStore, loadStates, viewStore } from "./stores.ts";
+import { viewStore } from "../stores.ts";
+import { actorStateStore, loadStates } from "./stores.ts";
 
 let database: Database;
 afterEach(() => database?.close());

@@ -31,11 +31,3 @@ export function memoryPubSub(): PubSub {
     },
   };
 }
-
-/** Subjects used for live updates of orders and of stock. */
-export const subjects = {
-  order: (orderId: string) => `orders.${orderId}`,
-  allOrders: "orders.all",
-  /** a SKU's available units after a change (actors/catalog/stock-live.ts) */
-  stock: (sku: string) => `stock.${sku}`,
-};

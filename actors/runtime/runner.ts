@@ -24,6 +24,11 @@ export type Binding<S, M, R, Res> = {
   afterCommit?(changed: [string, S][]): void;
   /** after commit, with the ids of the shared resources that changed (cache invalidation) */
   afterResources?(ids: string[]): void;
+  /**
+   * For a kind that answers requests: the saga step a request starts (null: not a request).
+   * Its answer's time minus the request's is the step's duration.
+   */
+  stepOf?(request: Envelope): string | null;
 };
 
 export type RunnerDeps = {
@@ -61,19 +66,6 @@ export interface Share {
   readonly timers: TimerWrite[];
   /** After the commit: live updates, cache invalidation, wake-ups, metrics. */
   after(): void;
-}
-
-/** The saga step a request event starts; its answer's time minus the request's is the step's duration. */
-function stepOf(cause: Envelope): string | null {
-  switch (cause.type) {
-    case "order.OrderCreated.v1": return "inventory";
-    case "order.PaymentRequested.v1": return "payment";
-    case "order.PaymentCaptureRequested.v1": return "capture";
-    case "order.ShipmentRequested.v1": return "shipping";
-    case "order.RefundRequested.v1": return "refund";
-    case "ops.RetryRequested.v1": return cause.payload.step;
-    default: return null;
-  }
 }
 
 type Tally = { ok: number; ignored: number; steps: { step: string; seconds: number }[] };
@@ -225,7 +217,7 @@ export class Runner<S, M, R, Res> {
   private emit(w: Writes<S>, e: Emit, key: string, now: Date, cause: Envelope | null) {
     const env = envelope(e, key, now, cause, crypto.randomUUID());
     // A participant answering a request closes a saga step (clocks may differ: never below 0).
-    const step = cause && this.kind !== "order" && this.kind !== "projector" ? stepOf(cause) : null;
+    const step = cause && this.b.stepOf ? this.b.stepOf(cause) : null;
     if (step) w.tally.steps.push({ step, seconds: Math.max(0, (now.getTime() - Date.parse(cause!.timestamp)) / 1000) });
     w.outbox.push({ eventId: env.eventId, topic: topicOf(env.type), key, type: env.type, message: JSON.stringify(env) });
   }

@@ -1,10 +1,10 @@
 /**
- * Durable timers: rows in runtime.timers. When one is due it becomes an
- * order.TimerFired.v1 in the outbox, in the same transaction that deletes it, so it
+ * Durable timers: rows in runtime.timers. When one is due it becomes a message in the
+ * outbox (the kind says which: `fired`), in the same transaction that deletes it, so it
  * reaches the actor through its own mailbox, in order with everything else for that key.
  */
 import type { Sql } from "../../db/sql.ts";
-import { envelope, topicOf } from "../contracts/index.ts";
+import { envelope, topicOf, type Emit } from "../contracts/index.ts";
 import { together } from "../../db/sql.ts";
 import { outboxInsert, run, timersDelete } from "./writes.ts";
 import { log } from "./log.ts";
@@ -16,7 +16,11 @@ export type Timers = {
   schedule(at: Date): void;
 };
 
-export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutbox(): void }): Timers {
+/** A timer that is due, as its row says. */
+export type DueTimer = { kind: string; key: string; name: string; token: string };
+
+/** Sweep due timers every `tickMs` (or at the time `schedule` names) into the outbox as `fired(timer)`. */
+export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutbox(): void; fired(t: DueTimer): Emit }): Timers {
   const signal = new Signal();
   let stopping = false;
   let early: ReturnType<typeof setTimeout> | null = null;
@@ -25,12 +29,11 @@ export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutb
   async function fireDue(): Promise<number> {
     const now = opts.now();
     return db.transaction(async (tx) => {
-      const due = await tx.query<{ kind: string; key: string; name: string; token: string }>(`SELECT kind, key, name, token FROM runtime.timers
+      const due = await tx.query<DueTimer>(`SELECT kind, key, name, token FROM runtime.timers
         WHERE fire_at <= $1::text::timestamptz ORDER BY fire_at LIMIT 500 FOR UPDATE SKIP LOCKED`, [now.toISOString()]);
       if (due.length === 0) return 0;
       const rows = due.map((t) => {
-        const env = envelope({ type: "order.TimerFired.v1", payload: { orderId: t.key, timer: t.name, token: t.token } },
-          t.key, now, null, crypto.randomUUID());
+        const env = envelope(opts.fired(t), t.key, now, null, crypto.randomUUID());
         return { eventId: env.eventId, topic: topicOf(env.type), key: t.key, type: env.type, message: JSON.stringify(env) };
       });
       await run(tx, together([...outboxInsert(rows), ...timersDelete(due)])!);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { databases, ENGINES } from "../../test/engines.ts";
-import { outboxUpkeep, startUpkeep, statisticsUpkeep } from "./upkeep.ts";
+import { outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep } from "./upkeep.ts";
 
 describe.each(ENGINES)("table upkeep on %s", (engine) => {
   const dbs = databases();
@@ -41,7 +41,11 @@ describe.each(ENGINES)("table upkeep on %s", (engine) => {
     const analyzed = async () => (await sql.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = 'runtime' AND tablename = 'actor_state'"))[0]?.n ?? 0;
     expect(await analyzed()).toBe(0);
-    await statisticsUpkeep(sql);
+    await statisticsUpkeep([...RUNTIME_TABLES, "ordering.orders"])(sql);
     expect(await analyzed()).toBeGreaterThan(0);
+  });
+
+  test("statistics upkeep refuses what is not a schema-qualified table name", () => {
+    expect(() => statisticsUpkeep(["runtime.outbox; DROP TABLE x"])).toThrow("not a table name");
   });
 });

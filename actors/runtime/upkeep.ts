@@ -33,15 +33,20 @@ export async function timersUpkeep(db: Sql): Promise<void> {
   await db.query("VACUUM (SKIP_LOCKED) runtime.timers");
 }
 
+/** The runtime's own queue and state tables, which every actors process writes. */
+export const RUNTIME_TABLES = ["runtime.actor_state", "runtime.processed_events", "runtime.timers", "runtime.outbox"] as const;
+
 /**
- * Fresh statistics for the tables the actors write. Besides better estimates, an ANALYZE
- * drops the plans Postgres cached for the runtime's prepared statements: a plan chosen
- * while a table had twenty rows (scan it all, filter the keys) would otherwise serve it at
- * millions. Autovacuum would analyze them too, if it runs, once a tenth of a table changed.
+ * Fresh statistics for the tables the actors write (`tables`: the runtime's and the kinds'
+ * stores'). Besides better estimates, an ANALYZE drops the plans Postgres cached for the
+ * runtime's prepared statements: a plan chosen while a table had twenty rows (scan it all,
+ * filter the keys) would otherwise serve it at millions. Autovacuum would analyze them
+ * too, if it runs, once a tenth of a table changed.
  */
-export async function statisticsUpkeep(db: Sql): Promise<void> {
-  await db.query(`ANALYZE (SKIP_LOCKED) ordering.orders, ordering.order_views, runtime.actor_state, runtime.processed_events,
-    inventory.stock, runtime.timers, runtime.outbox`);
+export function statisticsUpkeep(tables: readonly string[]): (db: Sql) => Promise<void> {
+  const list = [...new Set(tables)];
+  if (list.some((t) => !/^[a-z_]+\.[a-z_]+$/.test(t))) throw new Error(`not a table name: ${list.join(", ")}`);
+  return async (db) => void (await db.query(`ANALYZE (SKIP_LOCKED) ${list.join(", ")}`));
 }
 
 /** Run `task` every `everyMs` until stopped; a failure is logged and tried at the next turn. */

@@ -1,5 +1,75 @@
-/** Reads the process environment into the system configuration (unset = default). */
-import { defaults, ROLES, type Config, type Role } from "./system.ts";
+/**
+ * Everything the shop can be told: the system's configuration, its defaults, and the one
+ * reader of the process environment (every variable the shop reads is read here).
+ */
+export type Role = "edge" | "actors" | "relay";
+export const ROLES: readonly Role[] = ["edge", "actors", "relay"];
+
+export type Config = {
+  /** what this process does; the embedded default does everything */
+  roles: readonly Role[];
+  /** Postgres connection URL; when unset the shop runs on PGlite */
+  databaseUrl?: string;
+  /** Postgres connections per process (5 processes x 10 stay under Postgres's default 100) */
+  poolSize?: number;
+  /** Kafka bootstrap brokers; when unset the log lives in the database */
+  kafkaBrokers?: string[];
+  /** Kafka consumer group session timeout */
+  kafkaSessionTimeoutMs?: number;
+  /** NATS server; when unset live updates stay in this process */
+  natsUrl?: string;
+  /** the card processor and carrier as an HTTP service; the in-process simulators when unset */
+  providersUrl?: string;
+  /** Upstash Redis REST endpoint for the shared cache and counters; in memory when unset */
+  upstash?: { url: string; token: string; prefix?: string };
+  /** commands are refused (503) while the oldest unpublished event is older than this */
+  maxOutboxAgeMs: number;
+  /** PGlite data directory; undefined keeps everything in memory (tests) */
+  dataDir: string | undefined;
+  partitions: number;
+  /**
+   * consumer lanes per process; each takes every pending message of its partitions as one
+   * batch (unset: 1 on Kafka, whose lanes let keys past a slow batch anyway; 2 embedded, so one
+   * slow batch does not hold up every partition)
+   */
+  lanes?: number;
+  /** how long consumers and the relay let messages gather before a batch (group commit; unset: 10 ms on Kafka, 5 embedded) */
+  lingerMs?: number;
+  reservationTtlMs: number;
+  handlingMs: number;
+  stepTimeoutMs: number;
+  maxAttempts: number;
+  timerTickMs: number;
+  seed: boolean;
+};
+
+export const defaults: Config = {
+  roles: ROLES,
+  maxOutboxAgeMs: 5_000,
+  dataDir: "./.data/pg",
+  partitions: 8,
+  reservationTtlMs: 15 * 60_000,
+  handlingMs: 15_000,
+  stepTimeoutMs: 10_000,
+  maxAttempts: 5,
+  timerTickMs: 500,
+  seed: true,
+};
+
+/** What a process is told besides the system's configuration: its HTTP side and first administrator. */
+export type ProcessConfig = {
+  system: Config;
+  /** HTTP port of the edge */
+  port: number;
+  /** ops port (/metrics, /readyz) of a process without an edge; off when unset */
+  metricsPort?: number;
+  /** behind our own proxy: believe X-Forwarded-For and -Proto */
+  trustProxy: boolean;
+  /** the token signing secret; generated beside the data when unset */
+  jwtSecret?: string;
+  /** the first administrator, created when there is none */
+  admin: { email?: string; password?: string };
+};
 
 const num = (v: string | undefined, fallback: number) => {
   if (v === undefined || v === "") return fallback;
@@ -18,7 +88,10 @@ export function parseRoles(v: string | undefined): Role[] {
   });
 }
 
-export function configFromEnv(env: Record<string, string | undefined> = process.env, roles?: string): Config {
+type Env = Record<string, string | undefined>;
+
+/** The system's configuration from the environment (`roles`: a --role flag, which wins over ROLES). */
+export function configFromEnv(env: Env = process.env, roles?: string): Config {
   return {
     roles: parseRoles(roles ?? env.ROLES),
     databaseUrl: env.DATABASE_URL || undefined,
@@ -41,5 +114,17 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
     maxAttempts: num(env.MAX_ATTEMPTS, defaults.maxAttempts),
     timerTickMs: num(env.TIMER_TICK_MS, defaults.timerTickMs),
     seed: env.SEED_CATALOG !== "false",
+  };
+}
+
+/** The whole process's configuration from the environment. */
+export function processConfigFromEnv(env: Env = process.env, roles?: string): ProcessConfig {
+  return {
+    system: configFromEnv(env, roles),
+    port: num(env.PORT, 3000),
+    metricsPort: env.METRICS_PORT ? num(env.METRICS_PORT, 0) : undefined,
+    trustProxy: env.TRUST_PROXY === "true",
+    jwtSecret: env.JWT_SECRET || undefined,
+    admin: { email: env.ADMIN_EMAIL || undefined, password: env.ADMIN_PASSWORD || undefined },
   };
 }

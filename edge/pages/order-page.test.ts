@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import type { OrderView } from "../../actors/projector.ts";
-import { memoryPubSub, subjects } from "../../actors/runtime/pubsub.ts";
+import { memoryPubSub } from "../../actors/runtime/pubsub.ts";
+import { subjects } from "../../actors/contracts/subjects.ts";
 import { countingPubSub, sseReader } from "../../test/sse.ts";
 import { advanced, placedOrder } from "../../views/test-fixtures.ts";
 import { authenticate, issueToken, type AuthEnv, type User } from "../auth.ts";

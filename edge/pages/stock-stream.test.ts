@@ -1,7 +1,7 @@
 /** The product page's live stock: orders reserve stock, the page's SSE stream sends the new badge. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
-import { subjects } from "../../actors/runtime/pubsub.ts";
+import { subjects } from "../../actors/contracts/subjects.ts";
 import { startShop, type Shop } from "../../test/kit.ts";
 import { countingPubSub, sseReader } from "../../test/sse.ts";
 import type { AuthEnv } from "../auth.ts";

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { freePort } from "../../../test/processes.ts";
 import { setLogWriter, type Level } from "../log.ts";
 import { natsPubSub } from "./nats-pubsub.ts";
-import { memoryPubSub, subjects, type PubSub } from "../pubsub.ts";
+import { memoryPubSub, type PubSub } from "../pubsub.ts";
+import { subjects } from "../../contracts/subjects.ts";
 
 /** Captures the warnings the structured logger writes while `fn` runs. */
 async function warningsOf(fn: () => void | Promise<void>): Promise<{ msg: string; url?: string }[]> {

@@ -1,0 +1,7 @@
+/** The pub/sub subjects of live updates: an order's read model, every order's, a SKU's stock. */
+export const subjects = {
+  order: (orderId: string) => `orders.${orderId}`,
+  allOrders: "orders.all",
+  /** a SKU's available units after a change (actors/catalog/stock-live.ts) */
+  stock: (sku: string) => `stock.${sku}`,
+};

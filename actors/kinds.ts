@@ -1,0 +1,69 @@
+/**
+ * The actor kinds of the shop, each bound to where its state lives, how a log message
+ * becomes its input, the shared rows it changes, the saga steps it answers and what
+ * happens after its commits. The runtime (actors/runtime/) runs any kind; this file is the
+ * one place that says which kinds there are. A new kind: write its pure `decide` in
+ * actors/<kind>.ts, bind it here, and its messages' types in actors/contracts/.
+ */
+import type { Emit, Envelope } from "./contracts/index.ts";
+import { inventoryActor, skusOf, type InventoryState, type Stock } from "./inventory.ts";
+import { orderActor, type OrderInput } from "./order.ts";
+import type { OrderConfig, OrderState } from "./order-state.ts";
+import { paymentActor, type PaymentState } from "./payment.ts";
+import { projectorActor, type OrderView } from "./projector.ts";
+import { shippingActor, type ShippingState } from "./shipping.ts";
+import type { Binding } from "./runtime/runner.ts";
+import { actorStateStore } from "./runtime/stores.ts";
+import type { DueTimer } from "./runtime/timers.ts";
+import { orderStore, stockResources, viewStore } from "./stores.ts";
+
+/** What the kinds tell the rest of the shop after they commit. */
+export type KindHooks = {
+  /** an order's read model changed (live order pages, admin lists) */
+  viewChanged(orderId: string, view: OrderView): void;
+  /** the stock levels of these SKUs changed (catalog cache, live stock badges) */
+  stockChanged(skus: string[]): void;
+};
+
+/** The saga step a request starts, for the participants that answer it (step durations). */
+export function stepOf(request: Envelope): string | null {
+  switch (request.type) {
+    case "order.OrderCreated.v1": return "inventory";
+    case "order.PaymentRequested.v1": return "payment";
+    case "order.PaymentCaptureRequested.v1": return "capture";
+    case "order.ShipmentRequested.v1": return "shipping";
+    case "order.RefundRequested.v1": return "refund";
+    case "ops.RetryRequested.v1": return request.payload.step;
+    default: return null;
+  }
+}
+
+/** A due timer becomes a message in its order's own stream (only the order actor sets timers). */
+export const firedTimer = (t: DueTimer): Emit => ({
+  type: "order.TimerFired.v1", payload: { orderId: t.key, timer: t.name, token: t.token },
+});
+
+const asEvent = (env: Envelope) => env;
+
+/** The order actor: the saga's orchestrator, which also takes the edge's commands. */
+export const orderKind = (cfg: OrderConfig): Binding<OrderState, OrderInput, undefined, unknown> => ({
+  actor: orderActor(cfg), store: orderStore, input: (env) => ({ kind: "event", env }),
+});
+
+/** The participants, which answer the order's requests, and the projector of its read model. */
+export function participantKinds(hooks: KindHooks) {
+  const inventory: Binding<InventoryState, Envelope, Stock, unknown> = {
+    actor: inventoryActor, store: actorStateStore("inventory"), input: asEvent, stepOf,
+    resources: { ...stockResources, ids: skusOf }, afterResources: (skus) => hooks.stockChanged(skus),
+  };
+  const payment: Binding<PaymentState, Envelope, undefined, unknown> = { actor: paymentActor, store: actorStateStore("payment"), input: asEvent, stepOf };
+  const shipping: Binding<ShippingState, Envelope, undefined, unknown> = { actor: shippingActor, store: actorStateStore("shipping"), input: asEvent, stepOf };
+  const projector: Binding<OrderView, Envelope, undefined, unknown> = {
+    actor: projectorActor, store: viewStore, input: asEvent,
+    afterCommit: (changed) => changed.forEach(([id, view]) => hooks.viewChanged(id, view)),
+  };
+  return { inventory, payment, shipping, projector };
+}
+
+/** The shop's tables the kinds' stores look up by key and rewrite (kept analyzed). */
+export const KIND_TABLES = [orderStore, viewStore, stockResources].flatMap((s) => s.tables);

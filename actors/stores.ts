@@ -1,0 +1,79 @@
+/**
+ * Where the order, its read model and the stock live: the stores of the kinds whose rows
+ * are the shop's own tables rather than runtime.actor_state, as statements the actor group
+ * batches (actors/runtime/stores.ts says how).
+ */
+import type { Stmt } from "../db/sql.ts";
+import type { Stock } from "./inventory.ts";
+import type { OrderState } from "./order-state.ts";
+import type { OrderView } from "./projector.ts";
+import { forUpdate, type Resources, type StateStore } from "./runtime/stores.ts";
+
+/** The order aggregate lives in ordering.orders, with status and customer as columns for queries. */
+export const orderStore: StateStore<OrderState> = {
+  tables: ["ordering.orders"],
+  loading: (keys, lock) => ({
+    text: `SELECT id AS key, state::text AS value FROM ordering.orders WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
+  }),
+  saving: (rows) => orderRows(rows, "ON CONFLICT (id) DO UPDATE SET status = excluded.status, state = excluded.state, updated_at = excluded.updated_at"),
+  creating: (rows) => orderRows(rows, "ON CONFLICT (id) DO NOTHING RETURNING id"),
+};
+
+function orderRows(rows: [string, OrderState][], onConflict: string): Stmt {
+  return {
+    text: `INSERT INTO ordering.orders (id, customer_id, status, state, created_at, updated_at)
+      SELECT t.id, t.state->>'customerId', t.state->>'status', t.state, (t.state->>'createdAt')::timestamptz, (t.state->>'updatedAt')::timestamptz
+      FROM json_to_recordset($1::text::json) AS t(id text, state jsonb)
+      ${onConflict}`,
+    params: [JSON.stringify(rows.map(([id, state]) => ({ id, state })))],
+  };
+}
+
+/** The read model of orders. */
+export const viewStore: StateStore<OrderView> = {
+  tables: ["ordering.order_views"],
+  loading: (keys, lock) => ({
+    text: `SELECT id AS key, view::text AS value FROM ordering.order_views WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
+  }),
+  saving: (rows) => ({
+    text: `INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
+      SELECT t.id, t.view->>'customerId', t.view->>'status', (t.view->>'total')::int, t.view->>'currency',
+             (t.view->>'createdAt')::timestamptz, (t.view->>'updatedAt')::timestamptz, t.view
+      FROM json_to_recordset($1::text::json) AS t(id text, view jsonb)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`,
+    params: [JSON.stringify(rows.map(([id, view]) => ({ id, view })))],
+  }),
+};
+
+/** Stock levels, locked in SKU order (no deadlocks), written back as a movement log. */
+export const stockResources: Resources<Stock> = {
+  tables: ["inventory.stock"], // movements are only appended
+  async load(q, skus) {
+    if (skus.length === 0) return {};
+    const rows = await q.query<{ sku: string; on_hand: number; reserved: number }>(
+      "SELECT sku, on_hand, reserved FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE", [[...new Set(skus)]]);
+    return Object.fromEntries(rows.map((r) => [r.sku, { onHand: r.on_hand, reserved: r.reserved }]));
+  },
+  saving(before, after, now) {
+    const changed = Object.entries(after).filter(([sku, l]) => {
+      const b = before[sku];
+      return !b || b.onHand !== l.onHand || b.reserved !== l.reserved;
+    });
+    if (changed.length === 0) return { stmts: [], changed: [] };
+    const skus = changed.map(([sku]) => sku);
+    const was = (sku: string) => before[sku] ?? { onHand: 0, reserved: 0 };
+    return {
+      changed: skus,
+      stmts: [{
+        text: `INSERT INTO inventory.stock (sku, on_hand, reserved)
+          SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+          ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
+        params: [skus, changed.map(([, l]) => l.onHand), changed.map(([, l]) => l.reserved)],
+      }, {
+        text: `INSERT INTO inventory.movements (sku, delta_on_hand, delta_reserved, reason, at)
+          SELECT t.sku, t.d_on_hand, t.d_reserved, 'saga', $4::text::timestamptz FROM unnest($1::text[], $2::int[], $3::int[]) AS t(sku, d_on_hand, d_reserved)`,
+        params: [skus, changed.map(([sku, l]) => l.onHand - was(sku).onHand), changed.map(([sku, l]) => l.reserved - was(sku).reserved), now.toISOString()],
+      }],
+    };
+  },
+};

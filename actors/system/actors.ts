@@ -1,0 +1,48 @@
+/**
+ * The actors role: every kind of actors/kinds.ts as a runner over the same dependencies,
+ * one actor group reading the log as one consumer group (a message is fetched and parsed
+ * once, and a batch commits every kind's share in one transaction), and the metrics of
+ * what the consumers hold.
+ */
+import { orderKind, participantKinds, type KindHooks } from "../kinds.ts";
+import type { OrderInput } from "../order.ts";
+import type { OrderState } from "../order-state.ts";
+import { providerCaller } from "../providers/caller.ts";
+import type { PaymentProvider, ShippingProvider } from "../providers/ports.ts";
+import { ActorGroup } from "../runtime/actor-group.ts";
+import type { Consumer } from "../runtime/bus.ts";
+import { metered, type ShopMetrics } from "../runtime/metrics.ts";
+import { Runner, type RunnerDeps } from "../runtime/runner.ts";
+import type { Config } from "./config.ts";
+import type { Engines } from "./engines.ts";
+
+/** the consumer group every actors process joins */
+export const GROUP = "actors";
+
+export type Providers = { payment: PaymentProvider; shipping: ShippingProvider };
+
+export type Actors = {
+  /** the order kind's runner: the edge's commands go through it */
+  order: Runner<OrderState, OrderInput, undefined, unknown>;
+  /** finish the batches in hand and commit their offsets */
+  stop(): Promise<void>;
+};
+
+/** Bind every kind to the engines; consume the log when this process plays the actors role. */
+export async function startActors(config: Config, e: Engines, providers: Providers, meters: ShopMetrics, hooks: KindHooks): Promise<Actors> {
+  const deps: RunnerDeps = {
+    sql: e.database.sql, call: providerCaller(providers, config.stepTimeoutMs), now: () => new Date(),
+    maxAttempts: config.maxAttempts, onOutbox: e.outboxWritten, onTimer: (at) => e.timers?.schedule(at), metrics: meters,
+  };
+  const order = new Runner(orderKind(config), deps);
+  const k = participantKinds(hooks);
+  const group = new ActorGroup([
+    order, new Runner(k.inventory, deps), new Runner(k.payment, deps), new Runner(k.shipping, deps), new Runner(k.projector, deps),
+  ], deps);
+  if (!config.roles.includes("actors")) return { order, stop: async () => {} };
+  const consumer: Consumer = await e.bus.consume(GROUP, group.topics, metered(meters, GROUP, (b) => group.handleBatch(b)));
+  meters.consumerLag.collect(async () => (await e.bus.lag(GROUP, group.topics))
+    .map((l) => ({ labels: { group: GROUP, topic: l.topic, partition: l.partition }, value: l.lag })));
+  meters.mailboxDepth.collect(() => [{ labels: { group: GROUP }, value: consumer.depth() }]);
+  return { order, stop: () => consumer.stop() };
+}

@@ -1,0 +1,94 @@
+/**
+ * The engines a process runs on, picked by the configuration: PGlite or Postgres, the
+ * in-database log or Kafka, in-process pub/sub or NATS, a cache in memory or in Redis -
+ * and the background loops that belong to the roles it plays: the relay (outbox to log),
+ * the timer sweeper, and the upkeep of the queue tables.
+ */
+import { openDatabase, type Database, type DbHooks } from "../../db/client.ts";
+import { seedCatalog } from "../../db/seed.ts";
+import { firedTimer, KIND_TABLES } from "../kinds.ts";
+import type { Bus } from "../runtime/bus.ts";
+import { EmbeddedBus } from "../runtime/adapters/embedded-bus.ts";
+import { KafkaBus } from "../runtime/adapters/kafka-bus.ts";
+import { natsPubSub } from "../runtime/adapters/nats-pubsub.ts";
+import { memoryCache, upstashCache, type Cache } from "../runtime/cache.ts";
+import { log } from "../runtime/log.ts";
+import { memoryPubSub, type PubSub } from "../runtime/pubsub.ts";
+import { startRelay, type Relay } from "../runtime/relay.ts";
+import { coalesced } from "../runtime/signal.ts";
+import { startTimers, type Timers } from "../runtime/timers.ts";
+import { outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep, timersUpkeep } from "../runtime/upkeep.ts";
+import type { Config, Role } from "./config.ts";
+
+/** where writers tell relays in other processes that the outbox has new rows */
+const OUTBOX_CHANNEL = "outbox";
+
+export type Engines = {
+  database: Database;
+  bus: Bus;
+  pubsub: PubSub;
+  cache: Cache;
+  /** null when this process is not a relay */
+  relay: Relay | null;
+  /** null when this process plays no actors */
+  timers: Timers | null;
+  /** tell the relays (here and elsewhere) that the outbox has new rows */
+  outboxWritten(): void;
+  /** stop the timer sweeper and the upkeep (before the consumers stop) */
+  stopLoops(): Promise<void>;
+  /** stop the relay and close the engines (after the consumers stopped) */
+  close(): Promise<void>;
+};
+
+/** Open the engines `config` names and start the loops of the roles it plays. */
+export async function openEngines(config: Config & { lanes: number; lingerMs: number }, hooks: DbHooks): Promise<Engines> {
+  const plays = (r: Role) => config.roles.includes(r);
+  const database = await openDatabase(config, hooks);
+  if (config.seed) await seedCatalog(database.db);
+  const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
+  const bus: Bus = config.kafkaBrokers
+    ? await KafkaBus.open({
+      brokers: config.kafkaBrokers, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      lanes: config.lanes, lingerMs: config.lingerMs,
+    })
+    : await EmbeddedBus.open(database.db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
+  const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
+  // On Postgres any number of relays may run: they take turns per slot of keys.
+  const relay = plays("relay") ? startRelay(database.sql, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres" }) : null;
+  // Relays in other processes hear of new outbox rows through a NOTIFY sent after the
+  // commit, at most one per process every few milliseconds; a relay here is woken directly.
+  const unlisten = relay && config.kafkaBrokers ? await database.listen(OUTBOX_CHANNEL, () => relay.wake()) : null;
+  const tellRelays = config.kafkaBrokers
+    ? coalesced(() => database.notify(OUTBOX_CHANNEL), 2, (err) => log.warn("outbox wake-up failed", { error: err }))
+    : () => {};
+  const outboxWritten = () => {
+    relay?.wake();
+    tellRelays();
+  };
+  const timers = plays("actors")
+    ? startTimers(database.sql, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: outboxWritten, fired: firedTimer })
+    : null;
+  // The relay keeps the outbox small, the timer sweeper the timers, and the actors keep the
+  // statistics of what they write fresh (see upkeep.ts).
+  const upkeep = [
+    ...(relay ? [startUpkeep(database.sql, outboxUpkeep)] : []),
+    ...(timers ? [
+      startUpkeep(database.sql, timersUpkeep),
+      startUpkeep(database.sql, statisticsUpkeep([...RUNTIME_TABLES, ...KIND_TABLES]), 10_000),
+    ] : []),
+  ];
+  return {
+    database, bus, pubsub, cache, relay, timers, outboxWritten,
+    async stopLoops() {
+      await Promise.all(upkeep.map((u) => u.stop()));
+      await timers?.stop();
+    },
+    async close() {
+      await unlisten?.().catch(() => undefined);
+      await relay?.stop();
+      await bus.close().catch(() => undefined);
+      await pubsub.close?.();
+      await database.close();
+    },
+  };
+}
