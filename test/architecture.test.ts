@@ -1,0 +1,82 @@
+/**
+ * The layout's rules, checked on the import graph of the product code (tests and their
+ * kits left out): no import cycles, a runtime that knows no domain, actor kinds free of
+ * drivers, pure views. ARCHITECTURE.md explains the rooms these rules keep apart.
+ */
+import { describe, expect, test } from "bun:test";
+import { importGraph, type Graph } from "./import-graph.ts";
+
+const graph: Graph = importGraph(["actors", "edge", "views", "db"]);
+const files = [...graph.keys()];
+
+/** Every cycle of the graph (strongly connected components of more than one file). */
+function cycles(g: Graph): string[][] {
+  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], on = new Set<string>();
+  const found: string[][] = [];
+  let next = 0;
+  const visit = (v: string) => {
+    index.set(v, next), low.set(v, next++), stack.push(v), on.add(v);
+    for (const w of g.get(v)?.local ?? []) {
+      if (!index.has(w)) visit(w), low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const scc: string[] = [];
+    for (let w = stack.pop()!; ; w = stack.pop()!) {
+      on.delete(w), scc.push(w);
+      if (w === v) break;
+    }
+    if (scc.length > 1) found.push(scc.sort());
+  };
+  for (const v of g.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/** The edges out of `dir` that `allowed` refuses, as "from -> to". */
+const crossings = (dir: string, allowed: (to: string) => boolean) =>
+  files.filter((f) => f.startsWith(dir)).flatMap((f) => [...graph.get(f)!.local].filter((t) => !allowed(t)).map((t) => `${f} -> ${t}`));
+
+/** Everything `file` reaches through relative imports, itself included. */
+function reach(file: string): Set<string> {
+  const seen = new Set<string>([file]);
+  for (const f of seen) for (const t of graph.get(f)?.local ?? []) seen.add(t);
+  return seen;
+}
+
+describe("the layout", () => {
+  test("the scan found the product code", () => {
+    expect(files.length).toBeGreaterThan(100);
+    expect(graph.get("actors/system/system.ts")?.local.size).toBeGreaterThan(5);
+  });
+
+  test("no import cycles", () => {
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  test("the runtime imports no domain module: only itself, the message contracts and the database", () => {
+    expect(crossings("actors/runtime/", (t) => /^(actors\/runtime\/|actors\/contracts\/(envelope|payloads|index)\.ts$|db\/)/.test(t))).toEqual([]);
+  });
+
+  test("directly in actors/ are the actor kinds, their stores and bindings, and nothing else", () => {
+    const top = files.filter((f) => /^actors\/[^/]+$/.test(f)).sort();
+    expect(top).toEqual([
+      "actors/inventory.ts", "actors/kinds.ts", "actors/order-commands.ts", "actors/order-state.ts", "actors/order.ts",
+      "actors/payment.ts", "actors/projector.ts", "actors/shipping.ts", "actors/stores.ts",
+    ]);
+  });
+
+  test("an actor kind's decide is pure: no driver, no database, no Bun anywhere it reaches", () => {
+    const kinds = ["order", "inventory", "payment", "shipping", "projector"].map((k) => `actors/${k}.ts`);
+    const impure = kinds.flatMap((k) => [...reach(k)].flatMap((f) => [
+      ...[...graph.get(f)!.local].filter((t) => t.startsWith("db/") || t.startsWith("actors/runtime/") && !/actor\.ts$/.test(t)),
+      ...[...graph.get(f)!.packages].filter((p) => p !== "zod"),
+    ].map((t) => `${k}: ${f} -> ${t}`)));
+    expect(impure).toEqual([]);
+  });
+
+  test("the edge reaches Bun only through its adapter and its entry point", () => {
+    const direct = files.filter((f) => f.startsWith("edge/") && !f.startsWith("edge/adapters/") && f !== "edge/main.ts" && f !== "edge/token.ts")
+      .flatMap((f) => [...graph.get(f)!.packages].filter((p) => p === "bun" || p.startsWith("hono/bun")).map((p) => `${f} -> ${p}`));
+    expect(direct).toEqual([]);
+  });
+});
