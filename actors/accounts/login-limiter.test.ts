@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { LOGIN_LIMIT, LoginLimiter, UNKNOWN_IP } from "./login-limiter.ts";
 import { startUpstashBridge } from "../../deploy/upstash-bridge.ts";
 import { REDIS_URL } from "../../test/engines.ts";
-import { memoryCache, upstashCache } from "../runtime/cache.ts";
+import { memoryCache } from "../runtime/cache.ts";
+import { upstashCache } from "../runtime/adapters/upstash-cache.ts";
 
 const wrong = async () => null;
 const right = async () => "signed in";

@@ -9,7 +9,8 @@ import { freePort } from "../../test/processes.ts";
 import { Redis } from "@upstash/redis";
 import { RedisClient } from "bun";
 import { startUpstashBridge, type UpstashBridge } from "../../deploy/upstash-bridge.ts";
-import { memoryCache, upstashCache, type Cache } from "./cache.ts";
+import { memoryCache, type Cache } from "./cache.ts";
+import { upstashCache } from "./adapters/upstash-cache.ts";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const TOKEN = crypto.randomUUID();

@@ -1,13 +1,12 @@
 /**
  * Cache port for the edge: catalog and product reads, and counters shared by every edge
- * process (rate limits). In memory by default, Upstash Redis (REST) in distributed mode.
+ * process (rate limits). In memory by default; Upstash Redis (REST) in distributed mode
+ * (adapters/upstash-cache.ts).
  *
  * Values are stored as JSON text by both implementations, so they behave alike: a value
  * comes back as a copy, `undefined` fields vanish, and a string stays a string (we do not
  * let @upstash/redis guess, which would turn the string "123" into the number 123).
  */
-import { Redis } from "@upstash/redis";
-
 export interface Cache {
   /** The value stored under `key`, or null when it is missing or expired. */
   get<T>(key: string): Promise<T | null>;
@@ -70,43 +69,15 @@ export function memoryCache(opts: { maxEntries?: number } = {}): Cache {
   };
 }
 
-/** Cache on Upstash Redis (or anything speaking its REST protocol); `prefix` namespaces keys. */
-export function upstashCache(url: string, token: string, opts: { prefix?: string } = {}): Cache {
-  const redis = new Redis({ url, token, automaticDeserialization: false, enableTelemetry: false });
-  const k = (key: string) => `${opts.prefix ?? ""}${key}`;
-
-  return {
-    async get(key) {
-      const raw = await redis.get<string>(k(key));
-      return raw === null ? null : JSON.parse(raw);
-    },
-    async set(key, value, ttlSeconds) {
-      await redis.set(k(key), toJson(value), { px: ttlMs(ttlSeconds) });
-    },
-    async del(...keys) {
-      if (keys.length > 0) await redis.del(...keys.map(k));
-    },
-    async incr(key, ttlSeconds) {
-      // one MULTI: a counter can never be left without its expiry (INCR alone creates it bare)
-      const [count] = await redis.multi().incr(k(key)).pexpire(k(key), ttlMs(ttlSeconds), "NX").exec();
-      if (typeof count !== "number") throw new Error(`INCR answered ${JSON.stringify(count)}`);
-      return count;
-    },
-    async ttl(key) {
-      // PTTL: -2 when the key is missing, -1 when it has no expiry (never written by this port)
-      const ms = await redis.pttl(k(key));
-      return ms === -2 ? null : ms === -1 ? Infinity : ms / 1000;
-    },
-  };
-}
-
-function toJson(value: unknown): string {
+/** A cache value as JSON text; refuses what JSON cannot carry. */
+export function toJson(value: unknown): string {
   const json = JSON.stringify(value);
   if (json === undefined) throw new TypeError(`a cache value must be JSON, got ${typeof value}`);
   return json;
 }
 
-function ttlMs(ttlSeconds: number): number {
+/** A time to live in whole milliseconds; refuses what is not a positive number of seconds. */
+export function ttlMs(ttlSeconds: number): number {
   if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) throw new RangeError(`ttl must be a positive number of seconds, got ${ttlSeconds}`);
   return Math.ceil(ttlSeconds * 1000);
 }
