@@ -3,17 +3,13 @@
  * the checks need, one write that upserts the cart and the line under a guard repeating
  * the checks in SQL, so a concurrent add or order can make it refuse but never overshoot.
  */
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
-import { rowsOf } from "../../db/migrate.ts";
+import { rowsOf } from "../../db/rows.ts";
 import { cartItems, carts, products, stock } from "../../db/schema.ts";
 import { MAX_PER_PRODUCT } from "./cart-rules.ts";
-import type { CartOwner } from "./cart.ts";
-
-/** A guest id may only ever name a guest cart, never a customer's. */
-export const whose = (o: CartOwner): SQL | undefined =>
-  o.kind === "user" ? eq(carts.owner, o.userId) : o.cartId ? and(eq(carts.id, o.cartId), isNull(carts.owner)) : undefined;
+import { whose, type CartOwner } from "./cart-owner.ts";
 
 export type Seen = {
   name: string;

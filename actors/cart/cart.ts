@@ -12,13 +12,13 @@ import type { Line } from "../contracts/index.ts";
 import {
   checkLineQty, checkRequestedQty, countOf, expired, expiryCutoff, mergedQty, type CartLine,
 } from "./cart-rules.ts";
-import { guardedAdd, peek, whose } from "./cart-add.ts";
+import { guardedAdd, peek } from "./cart-add.ts";
+import { whose, type CartOwner } from "./cart-owner.ts";
 import { NotFound } from "../contracts/errors.ts";
 
 export type Added = { cartId: string; name: string; qty: number; count: number };
 
-/** Whose cart: a signed-in customer's, or a guest's (null until the first add creates one). */
-export type CartOwner = { kind: "user"; userId: string } | { kind: "guest"; cartId: string | null };
+export type { CartOwner } from "./cart-owner.ts";
 
 /** The carts of guests and customers: reads with today's prices and stock, changes under the cart's lock. */
 export class Carts {

@@ -6,7 +6,7 @@
 import { and, asc, count, desc, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
-import { rowsOf } from "../../db/migrate.ts";
+import { rowsOf } from "../../db/rows.ts";
 import { products, stock } from "../../db/schema.ts";
 import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
