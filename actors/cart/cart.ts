@@ -15,6 +15,7 @@ import {
 import { guardedAdd, peek } from "./cart-add.ts";
 import { whose, type CartOwner } from "./cart-owner.ts";
 import { NotFound } from "../contracts/errors.ts";
+import { available } from "../catalog/stock-sql.ts";
 
 export type Added = { cartId: string; name: string; qty: number; count: number };
 
@@ -173,8 +174,6 @@ export class Carts {
 
 const lineOf = async (q: Q, cartId: string, sku: string) =>
   (await q.select({ qty: cartItems.qty }).from(cartItems).where(and(eq(cartItems.cartId, cartId), eq(cartItems.sku, sku))))[0];
-
-const available = sql<number>`coalesce(${stock.onHand} - ${stock.reserved}, 0)`.mapWith(Number);
 
 async function productOf(q: Q, sku: string): Promise<{ name: string; price: number; available: number }> {
   const [p] = await q.select({ name: products.name, price: products.price, available })
