@@ -10,6 +10,7 @@
  */
 import type { Sql } from "../../db/sql.ts";
 import { TOPICS, type Topic } from "../contracts/index.ts";
+import { loopWithBackoff } from "./backoff.ts";
 import type { Bus } from "./bus.ts";
 import { log } from "./log.ts";
 import { Signal } from "./signal.ts";
@@ -87,27 +88,17 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     });
   }
 
-  const done = (async () => {
-    let backoff = 50;
-    while (!stopping) {
-      try {
-        const n = await step();
-        backoff = 50;
-        if (n === 0) {
-          for (const w of idleWaiters) w();
-          idleWaiters = [];
-          await signal.wait(1000);
-        }
-        // Let rows gather after a small claim: one publish of many beats many publishes of one
-        // (and a consumer of the librdkafka mock gets one produce request per partition per fetch).
-        if (n < FULL_CLAIM && opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
-      } catch (err) {
-        log.warn("outbox relay failed, retrying", { error: err });
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 2000);
-      }
+  const done = loopWithBackoff(() => stopping, async () => {
+    const n = await step();
+    if (n === 0) {
+      for (const w of idleWaiters) w();
+      idleWaiters = [];
+      await signal.wait(1000);
     }
-  })();
+    // Let rows gather after a small claim: one publish of many beats many publishes of one
+    // (and a consumer of the librdkafka mock gets one produce request per partition per fetch).
+    if (n < FULL_CLAIM && opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
+  }, (err) => log.warn("outbox relay failed, retrying", { error: err }));
 
   return {
     wake: () => signal.notify(),
