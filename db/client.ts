@@ -7,16 +7,13 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
+import type { Db } from "./handles.ts";
 import * as schema from "./schema.ts";
 import { migrate } from "./migrate.ts";
 import { pgliteSql, postgresSql, type Sql } from "./sql.ts";
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-/** Anything that runs queries: the database or an open transaction. */
-export type Q = Db | Tx;
+export type { Db, Q, Tx } from "./handles.ts";
 
 export type Database = {
   db: Db;

@@ -2,13 +2,15 @@
 import { sql } from "drizzle-orm";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Db } from "./client.ts";
+import type { Db } from "./handles.ts";
+import { rowsOf } from "./rows.ts";
 
 const DIR = join(import.meta.dir, "migrations");
 
 /** Serializes migrations of processes that start together (any fixed number will do). */
 const MIGRATION_LOCK = 7_262_001;
 
+/** Apply every migration not yet recorded, each in its own transaction. */
 export async function migrate(db: Db): Promise<void> {
   const files = readdirSync(DIR).filter((f) => f.endsWith(".sql")).sort();
   for (const name of files) {
@@ -25,11 +27,4 @@ export async function migrate(db: Db): Promise<void> {
       await tx.execute(sql`INSERT INTO public.schema_migrations (name) VALUES (${name})`);
     });
   }
-}
-
-/** `db.execute` returns `{ rows }` on PGlite and an array on postgres.js. */
-export function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result;
-  if (result && typeof result === "object" && "rows" in result && Array.isArray(result.rows)) return result.rows;
-  return [];
 }

@@ -3,17 +3,14 @@
  * the checks need, one write that upserts the cart and the line under a guard repeating
  * the checks in SQL, so a concurrent add or order can make it refuse but never overshoot.
  */
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
-import { rowsOf } from "../../db/migrate.ts";
+import { rowsOf } from "../../db/rows.ts";
 import { cartItems, carts, products, stock } from "../../db/schema.ts";
+import { available, availableOf } from "../catalog/stock-sql.ts";
 import { MAX_PER_PRODUCT } from "./cart-rules.ts";
-import type { CartOwner } from "./cart.ts";
-
-/** A guest id may only ever name a guest cart, never a customer's. */
-export const whose = (o: CartOwner): SQL | undefined =>
-  o.kind === "user" ? eq(carts.owner, o.userId) : o.cartId ? and(eq(carts.id, o.cartId), isNull(carts.owner)) : undefined;
+import { whose, type CartOwner } from "./cart-owner.ts";
 
 export type Seen = {
   name: string;
@@ -35,7 +32,7 @@ export async function peek(db: Db, owner: CartOwner, sku: string): Promise<Seen 
       .from(carts).where(sql`false`).as("cart");
   const [row] = await db.select({
     name: products.name, price: products.price,
-    available: sql<number>`coalesce(${stock.onHand} - ${stock.reserved}, 0)`.mapWith(Number),
+    available,
     cartId: cart.id, cartUpdatedAt: cart.updatedAt,
     had: sql<number>`coalesce(${cartItems.qty}, 0)`.mapWith(Number),
   }).from(products)
@@ -68,7 +65,7 @@ export async function guardedAdd(
     : cartId
       ? sql`UPDATE shopping.carts SET updated_at = ${at} WHERE id = ${cartId} AND owner IS NULL RETURNING id`
       : sql`INSERT INTO shopping.carts (id, owner, created_at, updated_at) VALUES (${crypto.randomUUID()}, NULL, ${at}, ${at}) RETURNING id`;
-  const free = sql`(SELECT s.on_hand - s.reserved FROM inventory.stock s WHERE s.sku = ${sku})`;
+  const free = availableOf(sku);
   const rows = rowsOf(await db.execute(sql`
     WITH cart AS (${cart}),
     line AS (

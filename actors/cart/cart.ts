@@ -12,13 +12,14 @@ import type { Line } from "../contracts/index.ts";
 import {
   checkLineQty, checkRequestedQty, countOf, expired, expiryCutoff, mergedQty, type CartLine,
 } from "./cart-rules.ts";
-import { guardedAdd, peek, whose } from "./cart-add.ts";
+import { guardedAdd, peek } from "./cart-add.ts";
+import { whose, type CartOwner } from "./cart-owner.ts";
 import { NotFound } from "../contracts/errors.ts";
+import { available } from "../catalog/stock-sql.ts";
 
 export type Added = { cartId: string; name: string; qty: number; count: number };
 
-/** Whose cart: a signed-in customer's, or a guest's (null until the first add creates one). */
-export type CartOwner = { kind: "user"; userId: string } | { kind: "guest"; cartId: string | null };
+export type { CartOwner } from "./cart-owner.ts";
 
 /** The carts of guests and customers: reads with today's prices and stock, changes under the cart's lock. */
 export class Carts {
@@ -173,8 +174,6 @@ export class Carts {
 
 const lineOf = async (q: Q, cartId: string, sku: string) =>
   (await q.select({ qty: cartItems.qty }).from(cartItems).where(and(eq(cartItems.cartId, cartId), eq(cartItems.sku, sku))))[0];
-
-const available = sql<number>`coalesce(${stock.onHand} - ${stock.reserved}, 0)`.mapWith(Number);
 
 async function productOf(q: Q, sku: string): Promise<{ name: string; price: number; available: number }> {
   const [p] = await q.select({ name: products.name, price: products.price, available })

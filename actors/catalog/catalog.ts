@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.ts";
 import { movements, products, stock } from "../../db/schema.ts";
 import { Conflict, NotFound } from "../contracts/errors.ts";
 import type { Cache } from "../runtime/cache.ts";
+import { available } from "./stock-sql.ts";
 
 export type Product = {
   sku: string;
@@ -21,7 +22,7 @@ export type Product = {
 const columns = {
   sku: products.sku, name: products.name, category: products.category, brand: products.brand,
   description: products.description, price: products.price, rating: products.rating, images: products.images,
-  available: sql<number>`coalesce(${stock.onHand} - ${stock.reserved}, 0)`.mapWith(Number),
+  available,
 };
 
 /**

@@ -42,7 +42,7 @@ export const browseAll = (over: Partial<SearchParams> = {}): SearchParams =>
 export const sortOf = (p: Pick<SearchParams, "q" | "sort">, hasText: boolean): Sort =>
   p.sort && (p.sort !== "relevance" || hasText) ? p.sort : hasText ? "relevance" : "name";
 
-export const available = sql<number>`coalesce(${stock.onHand} - ${stock.reserved}, 0)`.mapWith(Number);
+import { available } from "./stock-sql.ts";
 
 /** The columns of a catalog Product (actors/catalog/catalog.ts) with its available stock. */
 export const productColumns = {

@@ -6,15 +6,16 @@
 import { and, asc, count, desc, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
-import { rowsOf } from "../../db/migrate.ts";
+import { rowsOf } from "../../db/rows.ts";
 import { products, stock } from "../../db/schema.ts";
 import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
 import {
-  available, bucketOf, facetConditions, orderFor, PAGE_SIZE, PRICE_BUCKETS, productColumns, sortOf, stockJoin, textQuery,
+  bucketOf, facetConditions, orderFor, PAGE_SIZE, PRICE_BUCKETS, productColumns, sortOf, stockJoin, textQuery,
   type PriceBucketId, type SearchParams, type Sort,
 } from "./search-filters.ts";
 import { completionsOf, correctWords, refreshTerms, wordsOf } from "./search-terms.ts";
+import { available } from "./stock-sql.ts";
 
 export type FacetValue<V extends string = string> = { value: V; count: number; selected: boolean };
 export type Facets = {

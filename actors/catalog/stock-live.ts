@@ -7,9 +7,9 @@ import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Q } from "../../db/client.ts";
 import { stock } from "../../db/schema.ts";
-import { type PubSub } from "../runtime/pubsub.ts";
+import type { PubSub } from "../runtime/pubsub.ts";
 import { subjects } from "../contracts/subjects.ts";
-import { available } from "./search-filters.ts";
+import { available } from "./stock-sql.ts";
 
 /** Below this many units a product page says "Only X left!". */
 export const LOW_STOCK = 10;

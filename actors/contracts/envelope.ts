@@ -46,6 +46,13 @@ export function topicOf(type: EventType): Topic {
 
 export class ContractError extends Error {}
 
+/** The topic a name read off the wire or a table stands for; any other name is a ContractError. */
+export function parseTopic(name: string): Topic {
+  const topic = TOPICS.find((t) => t === name);
+  if (!topic) throw new ContractError(`unknown topic ${name}`);
+  return topic;
+}
+
 /** Parse a raw message; unknown types, unknown major versions and bad payloads are ContractErrors. */
 export function parseEnvelope(raw: string): Envelope {
   let json: unknown;

@@ -9,7 +9,8 @@
  * published by one relay at a time, oldest first.
  */
 import type { Sql } from "../../db/sql.ts";
-import { TOPICS, type Topic } from "../contracts/index.ts";
+import { parseTopic } from "../contracts/index.ts";
+import { loopWithBackoff } from "./backoff.ts";
 import type { Bus } from "./bus.ts";
 import { log } from "./log.ts";
 import { Signal } from "./signal.ts";
@@ -53,7 +54,7 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     const ids = claimed.map((r) => r.id);
     try {
-      await bus.publish(claimed.map((r) => ({ topic: asTopic(r.topic), key: r.key, value: r.message })));
+      await bus.publish(claimed.map((r) => ({ topic: parseTopic(r.topic), key: r.key, value: r.message })));
     } catch (err) {
       await db.query("UPDATE runtime.outbox SET status = 'PENDING', claimed_at = NULL WHERE id = ANY($1::text[]::bigint[])", [ids]);
       throw err;
@@ -87,27 +88,17 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
     });
   }
 
-  const done = (async () => {
-    let backoff = 50;
-    while (!stopping) {
-      try {
-        const n = await step();
-        backoff = 50;
-        if (n === 0) {
-          for (const w of idleWaiters) w();
-          idleWaiters = [];
-          await signal.wait(1000);
-        }
-        // Let rows gather after a small claim: one publish of many beats many publishes of one
-        // (and a consumer of the librdkafka mock gets one produce request per partition per fetch).
-        if (n < FULL_CLAIM && opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
-      } catch (err) {
-        log.warn("outbox relay failed, retrying", { error: err });
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 2000);
-      }
+  const done = loopWithBackoff(() => stopping, async () => {
+    const n = await step();
+    if (n === 0) {
+      for (const w of idleWaiters) w();
+      idleWaiters = [];
+      await signal.wait(1000);
     }
-  })();
+    // Let rows gather after a small claim: one publish of many beats many publishes of one
+    // (and a consumer of the librdkafka mock gets one produce request per partition per fetch).
+    if (n < FULL_CLAIM && opts.lingerMs > 0) await new Promise((r) => setTimeout(r, opts.lingerMs));
+  }, (err) => log.warn("outbox relay failed, retrying", { error: err }));
 
   return {
     wake: () => signal.notify(),
@@ -132,10 +123,4 @@ function claimOldest(q: Sql) {
   return q.query<Claimed>(`UPDATE runtime.outbox SET status = 'IN_PROGRESS', claimed_at = now()
     WHERE id IN (SELECT id FROM runtime.outbox WHERE status = 'PENDING' ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
     RETURNING ${RETURNED}`);
-}
-
-function asTopic(t: string): Topic {
-  const topic = TOPICS.find((x) => x === t);
-  if (!topic) throw new Error(`outbox row for unknown topic ${t}`);
-  return topic;
 }

@@ -13,6 +13,7 @@ import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
 import { consumerOffsets, log } from "../../../db/schema.ts";
 import type { Topic } from "../../contracts/index.ts";
+import { loopWithBackoff } from "../backoff.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "../bus.ts";
 import { partitionFor } from "./murmur2.ts";
 import { log as logger } from "../log.ts";
@@ -254,39 +255,35 @@ class Lane {
   }
 
   private async run() {
-    let backoff = 50;
-    while (!this.stopping) {
-      try {
-        const messages: Delivered[] = [];
-        for (const s of this.sources) {
-          messages.push(...(await this.bus.read(s.topic, s.partition, s.position, Math.min(FETCH, MAX_BATCH - messages.length))));
-        }
-        if (messages.length === 0) {
-          await this.flush(false);
-          await this.bus.waitForRecords(250);
-          if (this.bus.lingerMs > 0) await new Promise((r) => setTimeout(r, this.bus.lingerMs));
-          continue;
-        }
-        this.inHand = messages.length;
-        try {
-          await this.handler({ messages });
-        } finally {
-          this.inHand = 0;
-        }
-        for (const m of messages) {
-          const s = this.sources.find((x) => x.topic === m.topic && x.partition === m.partition);
-          if (s) s.position = Math.max(s.position, m.offset + 1);
-        }
-        await this.flush(false);
-        backoff = 50;
-      } catch (err) {
-        // Not committed: the same records come again after a pause.
-        logger.warn("batch failed, will redeliver", { group: this.group, error: err });
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 2000);
-      }
-    }
+    await loopWithBackoff(() => this.stopping, () => this.pass(),
+      // Not committed: the same records come again after a pause.
+      (err) => logger.warn("batch failed, will redeliver", { group: this.group, error: err }));
     await this.flush(true).catch(() => undefined);
+  }
+
+  /** Hand everything pending on this lane's partitions to the handler, or wait for records. */
+  private async pass() {
+    const messages: Delivered[] = [];
+    for (const s of this.sources) {
+      messages.push(...(await this.bus.read(s.topic, s.partition, s.position, Math.min(FETCH, MAX_BATCH - messages.length))));
+    }
+    if (messages.length === 0) {
+      await this.flush(false);
+      await this.bus.waitForRecords(250);
+      if (this.bus.lingerMs > 0) await new Promise((r) => setTimeout(r, this.bus.lingerMs));
+      return;
+    }
+    this.inHand = messages.length;
+    try {
+      await this.handler({ messages });
+    } finally {
+      this.inHand = 0;
+    }
+    for (const m of messages) {
+      const s = this.sources.find((x) => x.topic === m.topic && x.partition === m.partition);
+      if (s) s.position = Math.max(s.position, m.offset + 1);
+    }
+    await this.flush(false);
   }
 
   /** Offsets are committed at most twice a second: redelivery is a no-op anyway. */

@@ -7,7 +7,7 @@
  */
 import { AssignerProtocol, Kafka, logLevel, type Admin, type Assigner, type Producer } from "kafkajs";
 import type { Topic } from "../../contracts/index.ts";
-import { TOPICS } from "../../contracts/index.ts";
+import { parseTopic, TOPICS } from "../../contracts/index.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "../bus.ts";
 import { Unavailable } from "../bus.ts";
 import { partitionFor } from "./murmur2.ts";
@@ -149,7 +149,7 @@ export class KafkaBus implements Bus {
       partitionsConsumedConcurrently: this.partitions * topics.length,
       eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
         if (batch.isEmpty() || !isRunning() || isStale()) return;
-        const topic = asTopic(batch.topic);
+        const topic = parseTopic(batch.topic);
         const k = tpKey(topic, batch.partition);
         const after = queued.get(k) ?? -1;
         const messages: Delivered[] = batch.messages.map((m) => ({
@@ -194,7 +194,7 @@ export class KafkaBus implements Bus {
     const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
     const out: { topic: Topic; partition: number; lag: number }[] = [];
     for (const t of committed) {
-      const topic = asTopic(t.topic);
+      const topic = parseTopic(t.topic);
       const ends = await admin.fetchTopicOffsets(t.topic);
       for (const p of t.partitions) {
         const end = ends.find((e) => e.partition === p.partition);
@@ -224,10 +224,4 @@ async function ensureTopics(admin: Admin, partitions: number) {
       throw new Error(`topic ${t.name} has ${t.partitions.length} partitions, expected ${partitions}: every topic must have the same count`);
     }
   }
-}
-
-function asTopic(t: string): Topic {
-  const topic = TOPICS.find((x) => x === t);
-  if (!topic) throw new Error(`message from unknown topic ${t}`);
-  return topic;
 }
