@@ -10,10 +10,8 @@ import { rowsOf } from "../../db/migrate.ts";
 import { products, stock } from "../../db/schema.ts";
 import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
-import {
-  available, bucketOf, facetConditions, orderFor, PAGE_SIZE, PRICE_BUCKETS, productColumns, sortOf, stockJoin, textQuery,
-  type PriceBucketId, type SearchParams, type Sort,
-} from "./search-filters.ts";
+import { PAGE_SIZE, PRICE_BUCKETS, sortOf, type PriceBucketId, type SearchParams, type Sort } from "./search-filters.ts";
+import { available, bucketOf, facetConditions, orderFor, productColumns, stockJoin, textQuery } from "./search-sql.ts";
 import { completionsOf, correctWords, refreshTerms, wordsOf } from "./search-terms.ts";
 
 export type FacetValue<V extends string = string> = { value: V; count: number; selected: boolean };

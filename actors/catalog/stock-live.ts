@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Q } from "../../db/client.ts";
 import { stock } from "../../db/schema.ts";
 import { subjects, type PubSub } from "../runtime/pubsub.ts";
-import { available } from "./search-filters.ts";
+import { available } from "./search-sql.ts";
 
 /** Below this many units a product page says "Only X left!". */
 export const LOW_STOCK = 10;

@@ -11,7 +11,7 @@ import { seedCatalog } from "../../db/seed.ts";
 import { Accounts } from "../accounts/accounts.ts";
 import { Carts } from "../cart/cart.ts";
 import { Catalog } from "../catalog/catalog.ts";
-import { Currencies } from "../money/currency.ts";
+import { Currencies } from "../money/rates.ts";
 import { Search } from "../catalog/search.ts";
 import { publishStock } from "../catalog/stock-live.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
