@@ -12,12 +12,13 @@ import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
 import { Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
+import { canSee } from "../../actors/orders/visibility.ts";
 import type { OrderView } from "../../actors/projector.ts";
 import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order/order-live.tsx";
 import { OrderPage } from "../../views/order/order-page.tsx";
-import { canSee, type AuthEnv } from "../auth.ts";
+import type { AuthEnv } from "../auth.ts";
 import { disableIdleTimeout, eventStream, sseMessage, sseResponse } from "../sse.ts";
 import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
