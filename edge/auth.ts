@@ -93,6 +93,3 @@ export function requireUser(role?: Role): MiddlewareHandler<AuthEnv> {
     await next();
   };
 }
-
-/** A customer may see only their own orders; admins see all. */
-export const canSee = (user: User, customerId: string) => user.role === "admin" || user.sub === customerId;

@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { CartOwner, Carts } from "../actors/cart/cart.ts";
 import { CART_TTL_MS, priceCart, type PricedCart } from "../actors/cart/cart-rules.ts";
-import type { Currencies } from "../actors/money/currency.ts";
+import type { Currencies } from "../actors/money/rates.ts";
 import type { AuthEnv } from "./auth.ts";
 import { secureCookies } from "./session.ts";
 import { currencyOf } from "./shell.ts";

@@ -5,8 +5,8 @@
  * would let it pick a fresh address for every guess.
  */
 import type { Context } from "hono";
-import { getConnInfo } from "hono/bun";
 import { UNKNOWN_IP } from "../actors/accounts/login-limiter.ts";
+import { peerAddress } from "./adapters/bun.ts";
 
 /** The client's IP address, or "unknown" when neither the proxy nor the connection tells. */
 export function clientIp(c: Context, trustProxy = false): string {
@@ -15,12 +15,4 @@ export function clientIp(c: Context, trustProxy = false): string {
     if (hop) return hop.slice(0, 64);
   }
   return peerAddress(c) ?? UNKNOWN_IP;
-}
-
-function peerAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address || undefined;
-  } catch {
-    return undefined; // not served by Bun.serve (app.request in tests): no connection to ask
-  }
 }

@@ -1,10 +1,7 @@
 /**
- * Server-sent events shared by the live pages: a push stream with comment heartbeats, the
- * message framing htmx's hx-sse extension parses, and the per-request switch that keeps
- * Bun from closing a quiet stream.
+ * Server-sent events shared by the live pages: a push stream with comment heartbeats and
+ * the message framing htmx's hx-sse extension parses.
  */
-import type { Context } from "hono";
-
 /** One unnamed SSE message (htmx swaps it); every line of data gets its own `data:` field. */
 export function sseMessage(data: string, id?: number): string {
   const lines = data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join("\n");
@@ -71,14 +68,3 @@ export function sseResponse(body: ReadableStream<Uint8Array>): Response {
     },
   });
 }
-
-/** Bun ends a response quiet for `idleTimeout`; under Bun, c.env is the server (or holds it). */
-export function disableIdleTimeout(c: Context) {
-  const env: unknown = c.env;
-  const server = hasTimeout(env) ? env : isObject(env) && "server" in env && hasTimeout(env.server) ? env.server : null;
-  server?.timeout(c.req.raw, 0);
-}
-
-const isObject = (x: unknown): x is object => typeof x === "object" && x !== null;
-const hasTimeout = (x: unknown): x is { timeout(req: Request, seconds: number): void } =>
-  isObject(x) && "timeout" in x && typeof x.timeout === "function";

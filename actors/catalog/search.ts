@@ -10,10 +10,8 @@ import { rowsOf } from "../../db/rows.ts";
 import { products, stock } from "../../db/schema.ts";
 import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
-import {
-  bucketOf, facetConditions, orderFor, PAGE_SIZE, PRICE_BUCKETS, productColumns, sortOf, stockJoin, textQuery,
-  type PriceBucketId, type SearchParams, type Sort,
-} from "./search-filters.ts";
+import { PAGE_SIZE, PRICE_BUCKETS, sortOf, type PriceBucketId, type SearchParams, type Sort } from "./search-filters.ts";
+import { bucketOf, facetConditions, orderFor, productColumns, stockJoin, textQuery } from "./search-sql.ts";
 import { completionsOf, correctWords, refreshTerms, wordsOf } from "./search-terms.ts";
 import { available } from "./stock-sql.ts";
 

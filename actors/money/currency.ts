@@ -1,14 +1,9 @@
 /**
- * Currencies: base prices are USD cents; rates (units per US dollar) live in the database
- * and are cached for an hour. Conversion is exact decimal arithmetic, rounded half-up to
- * the currency's own minor units (JPY has none), once per unit price.
+ * Currencies: base prices are USD cents; rates are units per US dollar (read from the
+ * database by rates.ts). Conversion is exact decimal arithmetic, rounded half-up to the
+ * currency's own minor units (JPY has none), once per unit price. No I/O here, so views
+ * may price things with it.
  */
-import { asc } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
-import { currencies } from "../../db/schema.ts";
-import { InputError } from "../contracts/errors.ts";
-import type { Cache } from "../runtime/cache.ts";
-
 export const CURRENCY_CODES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CNY", "INR"] as const;
 export type CurrencyCode = (typeof CURRENCY_CODES)[number];
 export const BASE_CURRENCY: CurrencyCode = "USD";
@@ -18,30 +13,7 @@ export type Rate = { code: string; minorUnits: number; rate: string };
 
 export const isCurrencyCode = (x: unknown): x is CurrencyCode => CURRENCY_CODES.some((c) => c === x);
 
-const RATES_KEY = "fx:rates";
-const RATE_TTL_SECONDS = 3600;
 const SCALE = 8; // numeric(18, 8)
-
-export class Currencies {
-  constructor(private db: Db, private cache: Cache) {}
-
-  /** Every currency the shop sells in, cached for an hour. */
-  async all(): Promise<Rate[]> {
-    const hit = await this.cache.get<Rate[]>(RATES_KEY);
-    if (hit) return hit;
-    const rows = await this.db.select({ code: currencies.code, minorUnits: currencies.minorUnits, rate: currencies.rate })
-      .from(currencies).orderBy(asc(currencies.code));
-    await this.cache.set(RATES_KEY, rows, RATE_TTL_SECONDS);
-    return rows;
-  }
-
-  /** The rate for `code`; 400 naming the currency when the shop does not sell in it. */
-  async rate(code: string): Promise<Rate> {
-    const rate = (await this.all()).find((r) => r.code === code);
-    if (!rate) throw new InputError("currency", `currency: ${code} is not one of ${CURRENCY_CODES.join(", ")}`);
-    return rate;
-  }
-}
 
 /** USD cents -> minor units of `rate.code`, rounded half-up. */
 export function convert(usdCents: number, rate: Rate): number {

@@ -7,7 +7,8 @@ import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { orderViews } from "../../db/schema.ts";
 import type { Address, Line, OrderStatus } from "../contracts/index.ts";
-import { BASE_CURRENCY, convert, type Currencies } from "../money/currency.ts";
+import { BASE_CURRENCY, convert } from "../money/currency.ts";
+import type { Currencies } from "../money/rates.ts";
 import { Conflict, InputError, NotFound } from "../contracts/errors.ts";
 import type { OrderCommand } from "../order-commands.ts";
 import type { OrderState } from "../order-state.ts";
@@ -17,6 +18,7 @@ import type { Runner } from "../runtime/runner.ts";
 import { orderStore } from "../stores.ts";
 import { loadStates } from "../runtime/stores.ts";
 import type { Sql } from "../../db/sql.ts";
+import { canSee, visibleCustomer, type Viewer } from "./visibility.ts";
 
 export type PlaceOrder = {
   customerId: string;
@@ -27,7 +29,6 @@ export type PlaceOrder = {
   /** the currency to charge in (one of CURRENCY_CODES); USD when unset */
   currency?: string;
 };
-export type Viewer = { sub: string; role: "customer" | "admin" };
 export type OrderFilter = { status?: OrderStatus; from?: Date; to?: Date; limit: number };
 
 /** Same customer + same idempotency key = same order id, whatever happens in between. */
@@ -88,7 +89,7 @@ export class OrderService {
   /** The order as the viewer may see it. */
   async get(viewer: Viewer, orderId: string): Promise<OrderView> {
     const view = await this.find(orderId);
-    if (!view || (viewer.role !== "admin" && view.customerId !== viewer.sub)) {
+    if (!view || !canSee(viewer, view.customerId)) {
       throw new NotFound(`order ${orderId} not found`);
     }
     return view;
@@ -97,7 +98,8 @@ export class OrderService {
   /** Own orders for customers; every order, filterable, for admins. Newest first. */
   async list(viewer: Viewer, f: OrderFilter): Promise<OrderView[]> {
     const where: SQL[] = [];
-    if (viewer.role !== "admin") where.push(eq(orderViews.customerId, viewer.sub));
+    const customer = visibleCustomer(viewer);
+    if (customer !== null) where.push(eq(orderViews.customerId, customer));
     if (f.status) where.push(eq(orderViews.status, f.status));
     if (f.from) where.push(gte(orderViews.createdAt, f.from));
     if (f.to) where.push(lt(orderViews.createdAt, f.to));

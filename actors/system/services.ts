@@ -10,7 +10,7 @@ import { Search } from "../catalog/search.ts";
 import { publishStock } from "../catalog/stock-live.ts";
 import { subjects } from "../contracts/subjects.ts";
 import type { KindHooks } from "../kinds.ts";
-import { Currencies } from "../money/currency.ts";
+import { Currencies } from "../money/rates.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";

@@ -13,7 +13,7 @@
  */
 import { Hono } from "hono";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
-import type { Currencies } from "../../actors/money/currency.ts";
+import type { Currencies } from "../../actors/money/rates.ts";
 import { NotFound } from "../../actors/contracts/errors.ts";
 import type { PubSub } from "../../actors/runtime/pubsub.ts";
 import { slugOf, type Search } from "../../actors/catalog/search.ts";

@@ -2,7 +2,8 @@
 import type { Context } from "hono";
 import type { VNode } from "preact";
 import type { Product } from "../../actors/catalog/catalog.ts";
-import type { Currencies, Rate } from "../../actors/money/currency.ts";
+import type { Rate } from "../../actors/money/currency.ts";
+import type { Currencies } from "../../actors/money/rates.ts";
 import { InputError, NotFound } from "../../actors/contracts/errors.ts";
 import { stockLevel } from "../../actors/catalog/stock-live.ts";
 import type { Listed } from "../../views/catalog/product-card.tsx";

@@ -12,20 +12,22 @@ import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
 import { Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
+import { canSee } from "../../actors/orders/visibility.ts";
 import type { OrderView } from "../../actors/projector.ts";
 import { type PubSub } from "../../actors/runtime/pubsub.ts";
 import { subjects } from "../../actors/contracts/subjects.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order/order-live.tsx";
 import { OrderPage } from "../../views/order/order-page.tsx";
-import { canSee, type AuthEnv } from "../auth.ts";
-import { disableIdleTimeout, eventStream, sseMessage, sseResponse } from "../sse.ts";
+import type { AuthEnv } from "../auth.ts";
+import { lastEventId, openLiveFeed, type Frame } from "../live-feed.ts";
+import { sseMessage } from "../sse.ts";
 import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
 export type OrderPagesDeps = {
   loadOrder(id: string): Promise<OrderView | null>;
   pubsub: PubSub;
-  /** Comment heartbeat period; below Bun's 10 s idle timeout and proxies' read timeouts. */
+  /** Comment heartbeat period (edge/live-feed.ts HEARTBEAT_MS by default) */
   heartbeatMs?: number;
 };
 
@@ -58,58 +60,38 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
     const user = c.get("user");
     if (!user) return signInPage(c);
     const id = c.req.param("id");
-    // Subscribe before loading: an update committed in between is buffered, not lost.
-    const feed = openFeed(deps.pubsub, id);
-    const view = await deps.loadOrder(id).catch((e: unknown) => {
-      feed.close();
-      throw e;
+    const feed = openLiveFeed(deps.pubsub, {
+      subject: subjects.order(id),
+      parse: (data) => {
+        const view = OrderViewMessage.safeParse(data);
+        return view.success && view.data.orderId === id ? view.data : undefined;
+      },
+      dropped: `order stream ${id}: dropped a message that is not its OrderView`,
     });
+    const view = await feed.load(() => deps.loadOrder(id));
     if (!view || !canSee(user, view.customerId)) {
       feed.close();
       return orderNotFound(c);
     }
-    disableIdleTimeout(c);
-    const lastSeen = parseEventId(c.req.header("last-event-id"));
-    const body = eventStream(c.req.raw.signal, deps.heartbeatMs ?? 5_000, (send) => {
-      feed.start(view, lastSeen, send);
-      return feed.close;
-    });
-    return sseResponse(body);
+    return feed.respond(c, view, newerViews(lastEventId(c), eventIdOf(view)), deps.heartbeatMs);
   });
 
   return app;
 }
 
 /**
- * A subscription that buffers until the stream starts, then sends each view whose id is
- * higher than the last one sent: in order, once, skipping duplicates and stale replays.
+ * Each view whose id is higher than the last one sent: in order, once, skipping duplicates
+ * and stale replays. An id we never sent (ahead of the current view) means the client is
+ * confused: it gets everything again.
  */
-function openFeed(pubsub: PubSub, orderId: string) {
-  const buffered: OrderView[] = [];
-  let deliver = (view: OrderView) => void buffered.push(view);
-  const close = pubsub.subscribe(subjects.order(orderId), (data) => {
-    const view = OrderViewMessage.safeParse(data);
-    if (view.success && view.data.orderId === orderId) deliver(view.data);
-    else console.warn(`order stream ${orderId}: dropped a message that is not its OrderView`);
-  });
-  const start = (current: OrderView, lastSeen: number, send: (text: string) => void) => {
-    // an id we never sent (ahead of the current view) means the client is confused: resend
-    let sent = lastSeen > eventIdOf(current) ? 0 : lastSeen;
-    deliver = (view) => {
-      const id = eventIdOf(view);
-      if (id <= sent) return;
-      sent = id;
-      send(sseMessage(render(<OrderUpdate view={view} />), id));
-    };
-    for (const view of [current, ...buffered.splice(0)]) deliver(view);
+function newerViews(lastSeen: number, currentId: number): Frame<OrderView> {
+  let sent = lastSeen > currentId ? 0 : lastSeen;
+  return (view) => {
+    const id = eventIdOf(view);
+    if (id <= sent) return null;
+    sent = id;
+    return sseMessage(render(<OrderUpdate view={view} />), id);
   };
-  return { start, close };
-}
-
-/** Last-Event-ID as we issue it (a non-negative integer); anything else means "from the start". */
-function parseEventId(header: string | undefined): number {
-  const text = header?.trim() ?? "";
-  return /^\d{1,9}$/.test(text) ? Number(text) : 0;
 }
 
 /** The stream's answer to a guest (htmx swaps nothing: the page's hx-swap is "none"). */

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
 import type { Search } from "../../actors/catalog/search.ts";
-import type { Currencies } from "../../actors/money/currency.ts";
+import type { Currencies } from "../../actors/money/rates.ts";
 import { pageHref } from "../../views/catalog/pagination.tsx";
 import { SearchPage } from "../../views/catalog/search-page.tsx";
 import { Suggestions } from "../../views/catalog/suggestions.tsx";

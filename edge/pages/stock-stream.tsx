@@ -17,7 +17,8 @@ import { subjects } from "../../actors/contracts/subjects.ts";
 import { canBuy, stockLevel, StockUpdate as StockMessage } from "../../actors/catalog/stock-live.ts";
 import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
 import type { AuthEnv } from "../auth.ts";
-import { disableIdleTimeout, eventStream, sseMessage, sseResponse } from "../sse.ts";
+import { openLiveFeed, type Frame } from "../live-feed.ts";
+import { sseMessage } from "../sse.ts";
 import { query } from "../validate.ts";
 
 type Deps = { catalog: Catalog; pubsub: PubSub; heartbeatMs?: number };
@@ -32,45 +33,32 @@ export function stockStream(deps: Deps): Hono<AuthEnv> {
   return new Hono<AuthEnv>().get("/p/:sku/stream", async (c) => {
     const sku = c.req.param("sku");
     const { buy } = query(c, StreamQuery);
-    // Subscribe before loading: a change committed in between is buffered, not lost.
-    const feed = openFeed(deps.pubsub, sku);
-    const product = await deps.catalog.get(sku).catch((e: unknown) => {
-      feed.close();
-      throw e; // an unknown SKU becomes the 404 page
+    const feed = openLiveFeed(deps.pubsub, {
+      subject: subjects.stock(sku),
+      parse: (data) => {
+        const message = StockMessage.safeParse(data);
+        return message.success && message.data.sku === sku ? message.data.available : undefined;
+      },
+      dropped: `stock stream ${sku}: dropped a message that is not its stock update`,
     });
-    disableIdleTimeout(c);
-    const body = eventStream(c.req.raw.signal, deps.heartbeatMs ?? 5_000, (send) => {
-      feed.start(product.available, buy === undefined ? null : buy === "yes", send);
-      return feed.close;
-    });
-    return sseResponse(body);
+    const product = await feed.load(() => deps.catalog.get(sku)); // an unknown SKU becomes the 404 page
+    return feed.respond(c, product.available, badgeChanges(sku, buy === undefined ? null : buy === "yes"), deps.heartbeatMs);
   });
 }
 
 /**
- * A subscription that buffers until the stream starts, then sends each change of units
- * once; the add-to-cart region goes along when buyability differs from what the page shows.
+ * Each change of units, once; the add-to-cart region goes along when buyability differs
+ * from what the page shows (`shownBuyable`, null when unknown).
  */
-function openFeed(pubsub: PubSub, sku: string) {
-  const buffered: number[] = [];
-  let deliver = (units: number) => void buffered.push(units);
-  const close = pubsub.subscribe(subjects.stock(sku), (data) => {
-    const message = StockMessage.safeParse(data);
-    if (message.success && message.data.sku === sku) deliver(message.data.available);
-    else console.warn(`stock stream ${sku}: dropped a message that is not its stock update`);
-  });
-  const start = (current: number, shownBuyable: boolean | null, send: (text: string) => void) => {
-    let sent: number | null = null;
-    let buyable = shownBuyable;
-    deliver = (units) => {
-      if (units === sent) return; // the badge would not change
-      sent = units;
-      const now = canBuy(units);
-      const region = now === buyable ? undefined : now;
-      buyable = now;
-      send(sseMessage(render(<StockUpdate sku={sku} level={stockLevel(units)} canBuy={region} />)));
-    };
-    for (const units of [current, ...buffered.splice(0)]) deliver(units);
+function badgeChanges(sku: string, shownBuyable: boolean | null): Frame<number> {
+  let sent: number | null = null;
+  let buyable = shownBuyable;
+  return (units) => {
+    if (units === sent) return null; // the badge would not change
+    sent = units;
+    const now = canBuy(units);
+    const region = now === buyable ? undefined : now;
+    buyable = now;
+    return sseMessage(render(<StockUpdate sku={sku} level={stockLevel(units)} canBuy={region} />));
   };
-  return { start, close };
 }
