@@ -10,9 +10,7 @@
  */
 import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
-import { z } from "zod";
-import { Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
-import type { OrderView } from "../../actors/projector.ts";
+import { OrderView } from "../../actors/contracts/order-view.ts";
 import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order/order-live.tsx";
@@ -27,15 +25,6 @@ export type OrderPagesDeps = {
   /** Comment heartbeat period; below Bun's 10 s idle timeout and proxies' read timeouts. */
   heartbeatMs?: number;
 };
-
-/** Published views arrive as `unknown` (in-process today, NATS in distributed mode). */
-const OrderViewMessage: z.ZodType<OrderView> = z.object({
-  orderId: z.string(), customerId: z.string(), status: OrderStatus, items: z.array(OrderItem),
-  total: Money, currency: z.string(), fxRate: z.string().optional(), createdAt: z.string(), updatedAt: z.string(),
-  timeline: z.array(z.object({
-    status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
-  })),
-});
 
 /** The order page and its SSE stream; expects `authenticate` and `pageShell` to have run. */
 export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
@@ -86,8 +75,9 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
 function openFeed(pubsub: PubSub, orderId: string) {
   const buffered: OrderView[] = [];
   let deliver = (view: OrderView) => void buffered.push(view);
+  // Published views arrive as `unknown` (in-process today, NATS in distributed mode).
   const close = pubsub.subscribe(subjects.order(orderId), (data) => {
-    const view = OrderViewMessage.safeParse(data);
+    const view = OrderView.safeParse(data);
     if (view.success && view.data.orderId === orderId) deliver(view.data);
     else console.warn(`order stream ${orderId}: dropped a message that is not its OrderView`);
   });
