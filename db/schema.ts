@@ -28,7 +28,7 @@ export const currencies = catalog.table("currencies", {
   code: text("code").primaryKey(),
   minorUnits: integer("minor_units").notNull(),
   /** units of `code` per US dollar, as exact decimal text */
-  rate: numeric("rate").notNull(),
+  rate: numeric("rate", { precision: 18, scale: 8 }).notNull(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
 });
 
