@@ -1,6 +1,7 @@
 /**
  * The single definition of an order's read model: the projector builds it, the order
- * service and pages read it, and live subscribers parse it off the wire with this schema.
+ * service and pages read it, and live subscribers parse it with this schema (published
+ * views arrive as `unknown`: in-process today, over NATS in distributed mode).
  * The TypeScript types are inferred from the schema, so the two cannot drift apart.
  */
 import { z } from "zod";

@@ -75,7 +75,6 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
 function openFeed(pubsub: PubSub, orderId: string) {
   const buffered: OrderView[] = [];
   let deliver = (view: OrderView) => void buffered.push(view);
-  // Published views arrive as `unknown` (in-process today, NATS in distributed mode).
   const close = pubsub.subscribe(subjects.order(orderId), (data) => {
     const view = OrderView.safeParse(data);
     if (view.success && view.data.orderId === orderId) deliver(view.data);
