@@ -2,23 +2,11 @@
  * The projector builds the read model of an order (status and timeline) from the order
  * events; the runner publishes each new view to live subscribers after it commits.
  */
-import type { Envelope, OrderItem, OrderStatus } from "./contracts/index.ts";
+import type { Envelope } from "./contracts/index.ts";
+import type { OrderView } from "./contracts/order-view.ts";
 import { ignore, ok, type Actor } from "./runtime/actor.ts";
 
-export type ViewEntry = { status: OrderStatus; at: string; reason: string; details: Record<string, unknown> };
-export type OrderView = {
-  orderId: string;
-  customerId: string;
-  status: OrderStatus;
-  items: OrderItem[];
-  total: number;
-  currency: string;
-  /** the conversion rate the prices were taken at (see OrderState.fxRate) */
-  fxRate?: string;
-  createdAt: string;
-  updatedAt: string;
-  timeline: ViewEntry[];
-};
+export type { OrderView, ViewEntry } from "./contracts/order-view.ts";
 
 export const projectorActor: Actor<OrderView, Envelope> = {
   kind: "projector",

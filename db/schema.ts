@@ -1,4 +1,9 @@
-/** Drizzle schema: one Postgres schema per bounded context, shared by PGlite and postgres.js. */
+/**
+ * Drizzle schema: one Postgres schema per bounded context, shared by PGlite and postgres.js.
+ * It declares the tables the shop queries through drizzle; the migrations (db/migrations)
+ * create them, and db/schema.test.ts holds the two together and lists the tables reached
+ * only by raw SQL, which are not declared here.
+ */
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, customType, integer, jsonb, numeric, pgSchema, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
@@ -23,11 +28,8 @@ export const currencies = catalog.table("currencies", {
   code: text("code").primaryKey(),
   minorUnits: integer("minor_units").notNull(),
   /** units of `code` per US dollar, as exact decimal text */
-  rate: numeric("rate").notNull(),
+  rate: numeric("rate", { precision: 18, scale: 8 }).notNull(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
-});
-export const searchTerms = catalog.table("search_terms", {
-  term: text("term").primaryKey(),
 });
 
 export const accounts = pgSchema("accounts");
@@ -102,12 +104,6 @@ export const orderViews = ordering.table("order_views", {
 });
 
 export const runtime = pgSchema("runtime");
-export const actorState = runtime.table("actor_state", {
-  kind: text("kind").notNull(),
-  key: text("key").notNull(),
-  state: jsonb("state").notNull(),
-  updatedAt: ts("updated_at").notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.kind, t.key] })]);
 export const outbox = runtime.table("outbox", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   eventId: uuid("event_id").notNull(),
@@ -127,13 +123,6 @@ export const processedEvents = runtime.table("processed_events", {
   eventId: uuid("event_id").notNull(),
   at: ts("at").notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.consumer, t.eventId] })]);
-export const timers = runtime.table("timers", {
-  kind: text("kind").notNull(),
-  key: text("key").notNull(),
-  name: text("name").notNull(),
-  token: text("token").notNull(),
-  fireAt: ts("fire_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.kind, t.key, t.name] })]);
 export const deadLetters = runtime.table("dead_letters", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   consumer: text("consumer").notNull(),
@@ -161,7 +150,3 @@ export const consumerOffsets = runtime.table("consumer_offsets", {
   partition: integer("partition").notNull(),
   offset: bigint("offset", { mode: "number" }).notNull(),
 }, (t) => [primaryKey({ columns: [t.groupId, t.topic, t.partition] })]);
-export const settings = runtime.table("settings", {
-  name: text("name").primaryKey(),
-  value: text("value").notNull(),
-});

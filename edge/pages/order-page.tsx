@@ -10,11 +10,9 @@
  */
 import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
-import { z } from "zod";
-import { Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
 import { canSee } from "../../actors/orders/visibility.ts";
-import type { OrderView } from "../../actors/projector.ts";
-import { type PubSub } from "../../actors/runtime/pubsub.ts";
+import { OrderView } from "../../actors/contracts/order-view.ts";
+import type { PubSub } from "../../actors/runtime/pubsub.ts";
 import { subjects } from "../../actors/contracts/subjects.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order/order-live.tsx";
@@ -30,15 +28,6 @@ export type OrderPagesDeps = {
   /** Comment heartbeat period (edge/live-feed.ts HEARTBEAT_MS by default) */
   heartbeatMs?: number;
 };
-
-/** Published views arrive as `unknown` (in-process today, NATS in distributed mode). */
-const OrderViewMessage: z.ZodType<OrderView> = z.object({
-  orderId: z.string(), customerId: z.string(), status: OrderStatus, items: z.array(OrderItem),
-  total: Money, currency: z.string(), fxRate: z.string().optional(), createdAt: z.string(), updatedAt: z.string(),
-  timeline: z.array(z.object({
-    status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
-  })),
-});
 
 /** The order page and its SSE stream; expects `authenticate` and `pageShell` to have run. */
 export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
@@ -63,7 +52,7 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
     const feed = openLiveFeed(deps.pubsub, {
       subject: subjects.order(id),
       parse: (data) => {
-        const view = OrderViewMessage.safeParse(data);
+        const view = OrderView.safeParse(data);
         return view.success && view.data.orderId === id ? view.data : undefined;
       },
       dropped: `order stream ${id}: dropped a message that is not its OrderView`,

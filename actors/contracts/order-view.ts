@@ -1,0 +1,25 @@
+/**
+ * The single definition of an order's read model: the projector builds it, the order
+ * service and pages read it, and live subscribers parse it with this schema (published
+ * views arrive as `unknown`: in-process today, over NATS in distributed mode).
+ * The TypeScript types are inferred from the schema, so the two cannot drift apart.
+ */
+import { z } from "zod";
+import { Money, OrderItem, OrderStatus } from "./payloads.ts";
+
+/** One entry of the order's timeline, as customers see it. */
+export const ViewEntry = z.object({
+  status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
+});
+export type ViewEntry = z.infer<typeof ViewEntry>;
+
+/** An order as its pages and the API show it: status, items, totals and timeline. */
+export const OrderView = z.object({
+  orderId: z.string(), customerId: z.string(), status: OrderStatus, items: z.array(OrderItem),
+  total: Money, currency: z.string(),
+  /** the conversion rate the prices were taken at (see OrderState.fxRate) */
+  fxRate: z.string().optional(),
+  createdAt: z.string(), updatedAt: z.string(),
+  timeline: z.array(ViewEntry),
+});
+export type OrderView = z.infer<typeof OrderView>;
