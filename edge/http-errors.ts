@@ -50,3 +50,15 @@ export function fieldError(err: ZodError, prefix = ""): InputError {
   );
   return new InputError(path || "body", `${path || "body"}: ${issue?.message ?? "invalid"}`);
 }
+
+/**
+ * A failure that is the visitor's (bad input, nothing there, a refused change) as the
+ * status onError gives it and its words, for pages that answer with HTML; null for others.
+ */
+export function refusal(err: unknown): { status: 400 | 404 | 409; message: string } | null {
+  if (err instanceof ZodError) err = fieldError(err);
+  if (err instanceof InputError) return { status: 400, message: err.message };
+  if (err instanceof NotFound) return { status: 404, message: err.message };
+  if (err instanceof Conflict) return { status: 409, message: err.message };
+  return null;
+}

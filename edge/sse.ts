@@ -2,6 +2,7 @@
  * Server-sent events shared by the live pages: a push stream with comment heartbeats and
  * the message framing htmx's hx-sse extension parses.
  */
+
 /** One unnamed SSE message (htmx swaps it); every line of data gets its own `data:` field. */
 export function sseMessage(data: string, id?: number): string {
   const lines = data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join("\n");

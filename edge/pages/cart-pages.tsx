@@ -13,14 +13,13 @@ import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
 import { MAX_PER_PRODUCT } from "../../actors/cart/cart-rules.ts";
-import { Conflict, InputError, NotFound } from "../../actors/contracts/errors.ts";
 import { CartAdded, CartRefused } from "../../views/cart/cart-added.tsx";
 import { CartPage } from "../../views/cart/cart-page.tsx";
 import { CartRegion, type CartRegionProps } from "../../views/cart/cart-region.tsx";
 import { CartCount, renderDocument } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth.ts";
 import { cartOwnerOf, pricedCart, rememberCart, type CartDeps } from "../cart-session.ts";
-import { fieldError } from "../http-errors.ts";
+import { refusal } from "../http-errors.ts";
 
 // Form fields arrive as text (or a file, or not at all); an empty quantity means one.
 const qty = (fallback?: number) => z.preprocess(
@@ -29,15 +28,6 @@ const qty = (fallback?: number) => z.preprocess(
 );
 const AddForm = z.object({ sku: z.string({ error: "sku is required" }).trim().min(1).max(64), qty: qty(1) });
 const QtyForm = z.object({ qty: qty() });
-
-/** A refused cart change as a status and words, or null for failures that are not the visitor's. */
-export function refusal(err: unknown): { status: 400 | 404 | 409; message: string } | null {
-  if (err instanceof z.ZodError) err = fieldError(err);
-  if (err instanceof InputError) return { status: 400, message: err.message };
-  if (err instanceof NotFound) return { status: 404, message: err.message };
-  if (err instanceof Conflict) return { status: 409, message: err.message };
-  return null;
-}
 
 /** True for a request htmx sent (it answers with a fragment, not a page or a redirect). */
 export const isHtmx = (c: Context) => c.req.header("hx-request") === "true";

@@ -4,13 +4,12 @@ import type { VNode } from "preact";
 import type { Product } from "../../actors/catalog/catalog.ts";
 import type { Rate } from "../../actors/money/currency.ts";
 import type { Currencies } from "../../actors/money/rates.ts";
-import { InputError, NotFound } from "../../actors/contracts/errors.ts";
 import { stockLevel } from "../../actors/catalog/stock-live.ts";
 import type { Listed } from "../../views/catalog/product-card.tsx";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth.ts";
-import { onError } from "../http-errors.ts";
+import { onError, refusal } from "../http-errors.ts";
 import { currencyOf } from "../shell.ts";
 import { shellOf } from "./error-pages.tsx";
 
@@ -38,11 +37,12 @@ export function sendPage(c: Context, page: VNode, status: 200 | 400 | 404 = 200)
  * or category a 404 page; anything else gets the shop's usual answer (503, 500).
  */
 export async function pageErrors(err: Error, c: Context<AuthEnv>): Promise<Response> {
-  if (err instanceof InputError) {
-    const message = `Please check the address: ${err.message}`;
+  const refused = refusal(err);
+  if (refused?.status === 400) {
+    const message = `Please check the address: ${refused.message}`;
     return sendPage(c, <ErrorPage title="That request did not make sense" message={message} shell={await shellOf(c)} />, 400);
   }
-  if (err instanceof NotFound) {
+  if (refused?.status === 404) {
     return sendPage(c, <ErrorPage title="Not found" message="We could not find that page in the shop." shell={await shellOf(c)} />, 404);
   }
   return onError(err, c);

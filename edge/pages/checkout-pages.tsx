@@ -18,8 +18,8 @@ import { CheckoutPage } from "../../views/checkout/checkout-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth.ts";
 import { pricedCart, type CartDeps } from "../cart-session.ts";
+import { refusal } from "../http-errors.ts";
 import { currencyOf } from "../shell.ts";
-import { refusal } from "./cart-pages.tsx";
 
 // Form fields arrive as text, as files, or not at all; anything but text counts as empty.
 const text = z.string().catch("");

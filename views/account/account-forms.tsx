@@ -1,13 +1,13 @@
 /**
  * The sign-in and registration pages: plain form posts, so they work without JavaScript.
- * Errors show twice: in a summary announced on load (role="alert") that links to each
- * field, and beside the field, tied to it by aria-describedby. A password is never
- * echoed back.
+ * Errors show in a summary and beside each field (views/form-parts.tsx). A password is
+ * never echoed back.
  */
+import { errorOf, errorTitle, ErrorSummary, Field, type Problem } from "../form-parts.tsx";
 import { Layout, type Shell } from "../layout.tsx";
 
 /** A problem with one field, or with the whole form when `field` is absent. */
-export type FormError = { field?: "name" | "email" | "password"; message: string };
+export type FormError = Problem<"name" | "email" | "password">;
 
 type Common = { shell?: Shell; errors: FormError[]; next: string };
 export type RegisterProps = Common & { values: { name: string; email: string } };
@@ -60,48 +60,5 @@ export function retryText(seconds: number): string {
   return `Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
 }
 
-function ErrorSummary({ errors }: { errors: FormError[] }) {
-  if (errors.length === 0) return null;
-  return (
-    <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">There is a problem</h2>
-      <ul>
-        {errors.map((e) => <li>{e.field ? <a href={`#${e.field}`}>{e.message}</a> : e.message}</li>)}
-      </ul>
-    </div>
-  );
-}
-
-type FieldProps = {
-  id: NonNullable<FormError["field"]>;
-  label: string;
-  type?: "text" | "email" | "password";
-  autocomplete: string;
-  value?: string;
-  error?: string;
-  hint?: string;
-};
-
-function Field({ id, label, type = "text", autocomplete, value, error, hint }: FieldProps) {
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ");
-  const common = {
-    id, name: id, autocomplete, required: true,
-    "aria-invalid": error ? true : undefined,
-    "aria-describedby": described || undefined,
-  };
-  return (
-    <div class={error ? "field field-invalid" : "field"}>
-      <label for={id}>{label}</label>
-      {hint && <p id={`${id}-hint`} class="hint">{hint}</p>}
-      {error && <p id={`${id}-error`} class="field-error"><span class="visually-hidden">Error: </span>{error}</p>}
-      {type === "password" ? <input type="password" {...common} />
-        : type === "email" ? <input type="email" {...common} value={value} autocapitalize="none" spellcheck={false} />
-        : <input type="text" {...common} value={value} />}
-    </div>
-  );
-}
-
-const errorOf = (errors: FormError[], field: FormError["field"]) => errors.find((e) => e.field === field)?.message;
-/** Screen readers hear the page title first: say there is a problem before anything else. */
-const titled = (title: string, errors: FormError[]) => (errors.length > 0 ? `Error: ${title}` : title);
+const titled = (title: string, errors: FormError[]) => errorTitle(title, errors.length > 0);
 const withNext = (path: string, next: string) => (next === "/" ? path : `${path}?next=${encodeURIComponent(next)}`);

@@ -4,8 +4,9 @@
  * submitting it twice (a double click, a retried request) places one order.
  */
 import type { PricedCart } from "../../actors/cart/cart-rules.ts";
-import { ErrorSummary, Field, TestCards, type AddressValues, type CheckoutError } from "./checkout-form.tsx";
+import { CheckoutInput, CheckoutSummary, TestCards, type AddressValues, type CheckoutError } from "./checkout-form.tsx";
 import { formatMoney } from "../format.ts";
+import { errorTitle } from "../form-parts.tsx";
 import { Layout, type Shell } from "../layout.tsx";
 import { OrderSummary } from "../order/order-summary.tsx";
 
@@ -20,10 +21,10 @@ export type CheckoutProps = {
 /** GET /checkout, and the same form again with what went wrong. */
 export function CheckoutPage({ shell, cart, values, errors, idempotencyKey }: CheckoutProps) {
   return (
-    <Layout title={errors.length > 0 ? "Error: Checkout" : "Checkout"} shell={shell}>
+    <Layout title={errorTitle("Checkout", errors.length > 0)} shell={shell}>
       <section class="card checkout" aria-labelledby="checkout-title">
         <h1 id="checkout-title">Checkout</h1>
-        <ErrorSummary errors={errors} />
+        <CheckoutSummary errors={errors} />
         {cart.lines.length === 0 ? (
           <p>Your cart is empty. <a href="/">Browse the shop</a></p>
         ) : (
@@ -37,16 +38,16 @@ export function CheckoutPage({ shell, cart, values, errors, idempotencyKey }: Ch
               <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
               <fieldset>
                 <legend>Delivery address</legend>
-                <Field field="name" label="Full name" autocomplete="name" value={values.name} errors={errors} />
-                <Field field="line1" label="Street and number" autocomplete="address-line1" value={values.line1} errors={errors} />
-                <Field field="city" label="Town or city" autocomplete="address-level2" value={values.city} errors={errors} />
-                <Field field="postalCode" label="Postal code" autocomplete="postal-code" value={values.postalCode} errors={errors} />
-                <Field field="country" label="Country code" autocomplete="country" value={values.country} errors={errors}
+                <CheckoutInput field="name" label="Full name" autocomplete="name" value={values.name} errors={errors} />
+                <CheckoutInput field="line1" label="Street and number" autocomplete="address-line1" value={values.line1} errors={errors} />
+                <CheckoutInput field="city" label="Town or city" autocomplete="address-level2" value={values.city} errors={errors} />
+                <CheckoutInput field="postalCode" label="Postal code" autocomplete="postal-code" value={values.postalCode} errors={errors} />
+                <CheckoutInput field="country" label="Country code" autocomplete="country" value={values.country} errors={errors}
                   hint="Two letters, such as GB, DE or US." extra={{ maxlength: 2, autocapitalize: "characters" }} />
               </fieldset>
               <fieldset>
                 <legend>Payment</legend>
-                <Field field="card" label="Card number" autocomplete="cc-number" errors={errors}
+                <CheckoutInput field="card" label="Card number" autocomplete="cc-number" errors={errors}
                   hint="Digits only; spaces are fine." extra={{ inputmode: "numeric", maxlength: 23 }} />
                 <TestCards />
               </fieldset>
