@@ -18,7 +18,6 @@ const RAW_SQL_ONLY: Record<string, string> = {
   "catalog.search_terms": "typo correction's words, refreshed and matched in actors/catalog/search-terms.ts",
   "runtime.actor_state": "per-key actor states, loaded and saved by actors/runtime/stores.ts",
   "runtime.timers": "durable timers, armed by actors/runtime/writes.ts and fired by actors/runtime/timers.ts",
-  "runtime.settings": "reached by nothing: created by 0001_init.sql and never used since",
 };
 
 /** The schemas the migrations create the shop's tables in (one per bounded context, and the runtime's). */

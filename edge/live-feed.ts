@@ -5,6 +5,7 @@
  * page's `frame`, in order. The feed ends when the client goes away or the server stops.
  */
 import type { Context } from "hono";
+import { log } from "../actors/runtime/log.ts";
 import type { PubSub } from "../actors/runtime/pubsub.ts";
 import { keepStreamOpen } from "./adapters/bun.ts";
 import { eventStream, sseResponse } from "./sse.ts";
@@ -29,7 +30,7 @@ export function openLiveFeed<T>(pubsub: PubSub, { subject, parse, dropped }: Opt
   let deliver = (item: T) => void buffered.push(item);
   const close = pubsub.subscribe(subject, (data) => {
     const item = parse(data);
-    if (item === undefined) console.warn(dropped);
+    if (item === undefined) log.warn(dropped, { subject });
     else deliver(item);
   });
   return {

@@ -4,6 +4,8 @@
  * drivers, pure views. ARCHITECTURE.md explains the rooms these rules keep apart.
  */
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { importGraph, type Graph } from "./import-graph.ts";
 
 const graph: Graph = importGraph(["actors", "edge", "views", "db"]);
@@ -36,12 +38,14 @@ function cycles(g: Graph): string[][] {
 const crossings = (dir: string, allowed: (to: string) => boolean) =>
   files.filter((f) => f.startsWith(dir)).flatMap((f) => [...graph.get(f)!.local].filter((t) => !allowed(t)).map((t) => `${f} -> ${t}`));
 
-/** Everything `file` reaches through relative imports, itself included. */
-function reach(file: string): Set<string> {
+/** Everything `file` reaches through relative imports, itself included (`loaded`: only what runs). */
+function reach(file: string, loaded = false): Set<string> {
   const seen = new Set<string>([file]);
-  for (const f of seen) for (const t of graph.get(f)?.local ?? []) seen.add(t);
+  for (const f of seen) for (const t of (loaded ? graph.get(f)?.loads : graph.get(f)?.local) ?? []) if (graph.has(t)) seen.add(t);
   return seen;
 }
+
+const DRIVERS = /^(drizzle-orm|postgres|@electric-sql\/pglite|kafkajs|@nats-io\/|@upstash\/|bun$)/;
 
 describe("the layout", () => {
   test("the scan found the product code", () => {
@@ -74,9 +78,26 @@ describe("the layout", () => {
     expect(impure).toEqual([]);
   });
 
+  test("views are pure: nothing under views/ loads a driver or anything from db/, however indirectly", () => {
+    const views = files.filter((f) => f.startsWith("views/"));
+    const impure = views.flatMap((v) => [...reach(v, true)].flatMap((f) => [...graph.get(f)!.loads]
+      .filter((t) => t.startsWith("db/") || DRIVERS.test(t)).map((t) => `${v}: ${f} -> ${t}`)));
+    expect(views.length).toBeGreaterThan(30);
+    expect(impure).toEqual([]);
+  });
+
+  test("the walk sees a driver behind relative imports (the rule above can fail)", () => {
+    const loaded = [...reach("actors/catalog/search.ts", true)].flatMap((f) => [...graph.get(f)!.loads]);
+    expect(loaded.filter((t) => DRIVERS.test(t) || t.startsWith("db/")).length).toBeGreaterThan(0);
+  });
+
   test("the edge reaches Bun only through its adapter and its entry point", () => {
-    const direct = files.filter((f) => f.startsWith("edge/") && !f.startsWith("edge/adapters/") && f !== "edge/main.ts" && f !== "edge/token.ts")
-      .flatMap((f) => [...graph.get(f)!.packages].filter((p) => p === "bun" || p.startsWith("hono/bun")).map((p) => `${f} -> ${p}`));
+    const portable = files.filter((f) => f.startsWith("edge/") && !f.startsWith("edge/adapters/") && f !== "edge/main.ts" && f !== "edge/token.ts");
+    const direct = portable.flatMap((f) => [
+      ...[...graph.get(f)!.packages].filter((p) => p === "bun" || p.startsWith("hono/bun")).map((p) => `${f} -> ${p}`),
+      ...(/\bBun\.\w/.test(readFileSync(join(import.meta.dir, "..", f), "utf8")) ? [`${f} uses Bun.*`] : []),
+    ]);
+    expect(portable.length).toBeGreaterThan(20);
     expect(direct).toEqual([]);
   });
 });
