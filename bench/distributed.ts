@@ -19,7 +19,7 @@ import postgres from "postgres";
 import { TOPICS } from "../actors/contracts/index.ts";
 import { subjects } from "../actors/contracts/subjects.ts";
 import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
-import { issueToken } from "../edge/auth.ts";
+import { issueToken } from "../edge/auth/auth.ts";
 import { freshPostgres } from "../test/engines.ts";
 import { createLoad, pct, type LoadResult } from "./load.ts";
 import { runPgbench, type PgbenchResult } from "./pgbench.ts";

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { slugOf } from "../actors/catalog/search.ts";
-import { issueToken } from "../edge/auth.ts";
+import { issueToken } from "../edge/auth/auth.ts";
 import { freePort, spawnRole, type ShopProcess } from "../test/processes.ts";
 import { categoryHref } from "../views/catalog/home-page.tsx";
 import { runLoad, type LoadFigures, type NextRequest, type Vu } from "./http-load.ts";

@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { subjects } from "../actors/contracts/subjects.ts";
 import { startSystem } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
-import { issueToken } from "../edge/auth.ts";
+import { issueToken } from "../edge/auth/auth.ts";
 import { runDistributed } from "./distributed.ts";
 import { createLoad, pct } from "./load.ts";
 

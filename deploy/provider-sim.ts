@@ -21,8 +21,8 @@ import { Address, Attempt, Line, Money } from "../actors/contracts/index.ts";
 import { paymentSimulator, type PaymentSimulator } from "../actors/providers/payment-sim.ts";
 import type { AuthorizeInput, PaymentRef, ShipInput } from "../actors/providers/ports.ts";
 import { shippingSimulator, type ShippingSimulator } from "../actors/providers/shipping-sim.ts";
-import { onError } from "../edge/http-errors.ts";
-import { jsonBody } from "../edge/validate.ts";
+import { onError } from "../edge/http/http-errors.ts";
+import { jsonBody } from "../edge/http/validate.ts";
 
 export type ProviderSim = {
   url: string;

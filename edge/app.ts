@@ -8,13 +8,13 @@ import { adminApi } from "./api/admin.ts";
 import { cartApi } from "./api/cart.ts";
 import { ordersApi } from "./api/orders.ts";
 import { productsApi } from "./api/products.ts";
-import { assets } from "./assets.ts";
-import { authenticate, type AuthEnv } from "./auth.ts";
-import { cartCount, mergeCartOnSignIn } from "./cart-session.ts";
-import { commandGate } from "./command-gate.ts";
-import { sameOrigin } from "./csrf.ts";
-import { onError } from "./http-errors.ts";
-import { httpMetrics, opsRoutes } from "./ops.ts";
+import { assets } from "./http/assets.ts";
+import { authenticate, type AuthEnv } from "./auth/auth.ts";
+import { cartCount, mergeCartOnSignIn } from "./http/cart-session.ts";
+import { commandGate } from "./http/command-gate.ts";
+import { sameOrigin } from "./auth/csrf.ts";
+import { onError } from "./http/http-errors.ts";
+import { httpMetrics, opsRoutes } from "./http/ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
 import { accountPages } from "./pages/account-pages.tsx";
 import { cartPages } from "./pages/cart-pages.tsx";
@@ -23,8 +23,8 @@ import { orderHistoryPages } from "./pages/order-history.tsx";
 import { orderPages } from "./pages/order-page.tsx";
 import { catalogPages } from "./pages/catalog-pages.tsx";
 import { currencyRoutes } from "./pages/currency.ts";
-import { AUTH_API, cookieRenewal } from "./session.ts";
-import { pageShell } from "./shell.ts";
+import { AUTH_API, cookieRenewal } from "./auth/session.ts";
+import { pageShell } from "./http/shell.ts";
 
 export type AppOptions = {
   /** behind our own reverse proxy: believe its X-Forwarded-For and X-Forwarded-Proto */

@@ -8,8 +8,8 @@ import { log } from "../actors/runtime/log.ts";
 import { startSystem } from "../actors/system/system.ts";
 import { createApp } from "./app.ts";
 import { processConfigFromEnv } from "../actors/system/config.ts";
-import { opsRoutes } from "./ops.ts";
-import { signingSecret } from "./secret.ts";
+import { opsRoutes } from "./http/ops.ts";
+import { signingSecret } from "./auth/secret.ts";
 
 const { values } = parseArgs({ options: { role: { type: "string" } }, allowPositionals: true });
 const { system: config, ...proc } = processConfigFromEnv(process.env, values.role);

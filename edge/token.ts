@@ -1,8 +1,8 @@
 /** `bun run token --role admin` or `--role customer --sub <id>`: prints a token for local use. */
 import { parseArgs } from "node:util";
-import { issueToken, type Role } from "./auth.ts";
+import { issueToken, type Role } from "./auth/auth.ts";
 import { processConfigFromEnv } from "../actors/system/config.ts";
-import { signingSecret } from "./secret.ts";
+import { signingSecret } from "./auth/secret.ts";
 
 const { values } = parseArgs({
   options: { role: { type: "string", default: "customer" }, sub: { type: "string" }, ttl: { type: "string", default: "86400" } },

@@ -10,12 +10,12 @@ import { memoryCache, type Cache } from "../actors/runtime/cache.ts";
 import { argon2Passwords } from "../actors/accounts/passwords.ts";
 import { openPglite, openPostgres, type Db } from "../db/client.ts";
 import { authApi } from "../edge/api/auth.ts";
-import { authenticate, type AuthEnv } from "../edge/auth.ts";
-import { sameOrigin } from "../edge/csrf.ts";
-import { onError } from "../edge/http-errors.ts";
+import { authenticate, type AuthEnv } from "../edge/auth/auth.ts";
+import { sameOrigin } from "../edge/auth/csrf.ts";
+import { onError } from "../edge/http/http-errors.ts";
 import { accountPages } from "../edge/pages/account-pages.tsx";
-import { AUTH_API, cookieRenewal } from "../edge/session.ts";
-import { pageShell } from "../edge/shell.ts";
+import { AUTH_API, cookieRenewal } from "../edge/auth/session.ts";
+import { pageShell } from "../edge/http/shell.ts";
 import { freshPostgres, type Engine } from "./engines.ts";
 
 /** Real argon2id at a test-sized cost (1 MiB, one pass): hashes verify like production ones. */

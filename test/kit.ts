@@ -3,7 +3,7 @@ import { expect } from "bun:test";
 import type { OrderStatus } from "../actors/contracts/index.ts";
 import { startSystem, type Config, type Providers } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
-import { issueToken, type Role } from "../edge/auth.ts";
+import { issueToken, type Role } from "../edge/auth/auth.ts";
 import { engineConfig, type Engine } from "./engines.ts";
 
 export const ADDRESS = { name: "Ada Lovelace", line1: "12 Analytical St", city: "London", postalCode: "N1 9GU", country: "GB" };

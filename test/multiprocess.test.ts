@@ -9,7 +9,7 @@ import postgres from "postgres";
 import { TOPICS } from "../actors/contracts/index.ts";
 import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
 import { startProviderSim } from "../deploy/provider-sim.ts";
-import { issueToken } from "../edge/auth.ts";
+import { issueToken } from "../edge/auth/auth.ts";
 import { freshPostgres, NATS_URL } from "./engines.ts";
 import { ADDRESS, waitUntil } from "./kit.ts";
 import { ARTIFACTS, freePort, spawnRole, type ShopProcess } from "./processes.ts";

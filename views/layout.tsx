@@ -3,7 +3,7 @@ import type { ComponentChildren, VNode } from "preact";
 import { render } from "preact-render-to-string";
 import { SearchBox } from "./search-box.tsx";
 
-/** Script and stylesheet URLs served by edge/assets.ts. */
+/** Script and stylesheet URLs served by edge/http/assets.ts. */
 export const ASSETS = { htmx: "/assets/htmx.js", sse: "/assets/hx-sse.js", css: "/assets/app.css" } as const;
 
 /** What the header shows on every page: who is signed in, the cart, the currency. */

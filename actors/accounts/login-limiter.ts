@@ -16,7 +16,7 @@ export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterSecon
 export type Attempt<T> = { kind: "limited"; retryAfterSeconds: number } | { kind: "failed" } | { kind: "ok"; value: T };
 
 export const LOGIN_LIMIT: LimitOptions = { maxFailures: 5, windowSeconds: 15 * 60 };
-/** What the edge calls a client whose address it cannot tell (see edge/client-ip.ts). */
+/** What the edge calls a client whose address it cannot tell (see edge/http/client-ip.ts). */
 export const UNKNOWN_IP = "unknown";
 
 /** Failed sign-in counters per account and per IP, in the Cache port. */

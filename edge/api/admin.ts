@@ -5,8 +5,8 @@ import { Sku } from "../../actors/contracts/index.ts";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
 import type { DeadLetters } from "../../actors/ops/dead-letters.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
-import { requireUser, type AuthEnv } from "../auth.ts";
-import { jsonBody, query } from "../validate.ts";
+import { requireUser, type AuthEnv } from "../auth/auth.ts";
+import { jsonBody, query } from "../http/validate.ts";
 import { orderJson } from "./orders.ts";
 
 const CompensateBody = z.object({ action: z.enum(["refundPayment", "releaseInventory"]) });

@@ -1,5 +1,5 @@
 /**
- * The JSON auth API, mounted at /api/auth (edge/session.ts AUTH_API):
+ * The JSON auth API, mounted at /api/auth (edge/auth/session.ts AUTH_API):
  *
  *   POST /register  {email,password,name} -> 201 {user, accessToken, refreshToken} + cookies
  *   POST /login     {email,password}      -> 200 the same; 401 wrong; 429 + Retry-After
@@ -11,10 +11,10 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { Account } from "../../actors/accounts/accounts.ts";
 import type { LoginLimiter } from "../../actors/accounts/login-limiter.ts";
-import { ACCESS_TTL_SECONDS, issueToken, type AuthEnv } from "../auth.ts";
-import { clientIp } from "../client-ip.ts";
-import { clearSessionCookies, refreshCookie, setSessionCookies, signIn, signOut, userOf, type SessionDeps } from "../session.ts";
-import { jsonBody } from "../validate.ts";
+import { ACCESS_TTL_SECONDS, issueToken, type AuthEnv } from "../auth/auth.ts";
+import { clientIp } from "../http/client-ip.ts";
+import { clearSessionCookies, refreshCookie, setSessionCookies, signIn, signOut, userOf, type SessionDeps } from "../auth/session.ts";
+import { jsonBody } from "../http/validate.ts";
 
 export type AuthApiDeps = SessionDeps & { limiter: LoginLimiter };
 

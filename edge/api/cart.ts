@@ -15,9 +15,9 @@ import type { CartOwner } from "../../actors/cart/cart.ts";
 import { MAX_PER_PRODUCT, type PricedCart } from "../../actors/cart/cart-rules.ts";
 import { CURRENCY_CODES } from "../../actors/money/currency.ts";
 import { Sku } from "../../actors/contracts/index.ts";
-import type { AuthEnv } from "../auth.ts";
-import { cartOwnerOf, pricedCart, rememberCart, type CartDeps } from "../cart-session.ts";
-import { jsonBody, query } from "../validate.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { cartOwnerOf, pricedCart, rememberCart, type CartDeps } from "../http/cart-session.ts";
+import { jsonBody, query } from "../http/validate.ts";
 
 const Qty = z.number().int().min(0).max(MAX_PER_PRODUCT);
 const AddBody = z.object({ sku: Sku, qty: Qty.min(1).default(1) });

@@ -6,8 +6,8 @@ import { CURRENCY_CODES } from "../../actors/money/currency.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
 import type { OrderView } from "../../actors/projector.ts";
-import { requireUser, type AuthEnv } from "../auth.ts";
-import { jsonBody, query } from "../validate.ts";
+import { requireUser, type AuthEnv } from "../auth/auth.ts";
+import { jsonBody, query } from "../http/validate.ts";
 
 const PlaceBody = z.object({
   items: z.array(z.object({ sku: Sku, qty: z.number().int().min(1).max(100) })).min(1).max(50),

@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
 import type { Search } from "../../actors/catalog/search.ts";
-import { listingQuery } from "../catalog-query.ts";
-import { query } from "../validate.ts";
+import { listingQuery } from "../http/catalog-query.ts";
+import { query } from "../http/validate.ts";
 
 const ListQuery = z.object({
   category: z.string().max(64).optional(),

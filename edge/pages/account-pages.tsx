@@ -16,10 +16,10 @@ import { Conflict, InputError } from "../../actors/contracts/errors.ts";
 import { LoginPage, RegisterPage, retryText, type FormError } from "../../views/account/account-forms.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthApiDeps } from "../api/auth.ts";
-import type { AuthEnv } from "../auth.ts";
-import { clientIp } from "../client-ip.ts";
-import { localPath } from "../local-path.ts";
-import { refreshCookie, signIn, signOut } from "../session.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { clientIp } from "../http/client-ip.ts";
+import { localPath } from "../http/local-path.ts";
+import { refreshCookie, signIn, signOut } from "../auth/session.ts";
 
 // Form fields arrive as text, as files, or not at all; anything but text counts as empty.
 const text = z.string().catch("");

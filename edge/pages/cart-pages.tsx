@@ -17,9 +17,9 @@ import { CartAdded, CartRefused } from "../../views/cart/cart-added.tsx";
 import { CartPage } from "../../views/cart/cart-page.tsx";
 import { CartRegion, type CartRegionProps } from "../../views/cart/cart-region.tsx";
 import { CartCount, renderDocument } from "../../views/layout.tsx";
-import type { AuthEnv } from "../auth.ts";
-import { cartOwnerOf, pricedCart, rememberCart, type CartDeps } from "../cart-session.ts";
-import { refusal } from "../http-errors.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { cartOwnerOf, pricedCart, rememberCart, type CartDeps } from "../http/cart-session.ts";
+import { refusal } from "../http/http-errors.ts";
 
 // Form fields arrive as text (or a file, or not at all); an empty quantity means one.
 const qty = (fallback?: number) => z.preprocess(

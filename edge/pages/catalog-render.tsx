@@ -8,9 +8,9 @@ import { stockLevel } from "../../actors/catalog/stock-live.ts";
 import type { Listed } from "../../views/catalog/product-card.tsx";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
-import type { AuthEnv } from "../auth.ts";
-import { onError, refusal } from "../http-errors.ts";
-import { currencyOf } from "../shell.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { onError, refusal } from "../http/http-errors.ts";
+import { currencyOf } from "../http/shell.ts";
 import { shellOf } from "./error-pages.tsx";
 
 /**

@@ -16,10 +16,10 @@ import { cardToken, type CardResult } from "../../actors/providers/test-cards.ts
 import type { AddressValues, CheckoutError } from "../../views/checkout/checkout-form.tsx";
 import { CheckoutPage } from "../../views/checkout/checkout-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
-import type { AuthEnv } from "../auth.ts";
-import { pricedCart, type CartDeps } from "../cart-session.ts";
-import { refusal } from "../http-errors.ts";
-import { currencyOf } from "../shell.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { pricedCart, type CartDeps } from "../http/cart-session.ts";
+import { refusal } from "../http/http-errors.ts";
+import { currencyOf } from "../http/shell.ts";
 
 // Form fields arrive as text, as files, or not at all; anything but text counts as empty.
 const text = z.string().catch("");

@@ -3,10 +3,10 @@ import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { isCurrencyCode, CURRENCY_CODES } from "../../actors/money/currency.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
-import type { AuthEnv } from "../auth.ts";
-import { localPath } from "../local-path.ts";
-import { secureCookies } from "../session.ts";
-import { CURRENCY_COOKIE } from "../shell.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { localPath } from "../http/local-path.ts";
+import { secureCookies } from "../auth/session.ts";
+import { CURRENCY_COOKIE } from "../http/shell.ts";
 
 export const currencyRoutes = new Hono<AuthEnv>().post("/currency", async (c) => {
   const form = await c.req.parseBody();

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { log } from "../../actors/runtime/log.ts";
 import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument, type Shell } from "../../views/layout.tsx";
-import type { AuthEnv } from "../auth.ts";
+import type { AuthEnv } from "../auth/auth.ts";
 
 export type ErrorStatus = 400 | 401 | 404 | 409;
 

@@ -13,7 +13,7 @@ import type { OrderService } from "../../actors/orders/order-service.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { OrderHistoryPage } from "../../views/order/order-history.tsx";
 import { STATUS_TEXT } from "../../views/order/order-status.tsx";
-import type { AuthEnv } from "../auth.ts";
+import type { AuthEnv } from "../auth/auth.ts";
 import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
 const HISTORY_LIMIT = 100;

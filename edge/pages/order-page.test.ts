@@ -5,8 +5,8 @@ import { memoryPubSub } from "../../actors/runtime/pubsub.ts";
 import { subjects } from "../../actors/contracts/subjects.ts";
 import { countingPubSub, sseReader } from "../../test/sse.ts";
 import { advanced, placedOrder } from "../../views/test-fixtures.ts";
-import { authenticate, issueToken, type AuthEnv, type User } from "../auth.ts";
-import { pageShell } from "../shell.ts";
+import { authenticate, issueToken, type AuthEnv, type User } from "../auth/auth.ts";
+import { pageShell } from "../http/shell.ts";
 import { orderPages } from "./order-page.tsx";
 
 const SECRET = "test-secret-test-secret-test-secret";

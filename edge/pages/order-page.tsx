@@ -17,15 +17,15 @@ import { subjects } from "../../actors/contracts/subjects.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order/order-live.tsx";
 import { OrderPage } from "../../views/order/order-page.tsx";
-import type { AuthEnv } from "../auth.ts";
-import { lastEventId, openLiveFeed, type Frame } from "../live-feed.ts";
-import { sseMessage } from "../sse.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { lastEventId, openLiveFeed, type Frame } from "../http/live-feed.ts";
+import { sseMessage } from "../http/sse.ts";
 import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
 export type OrderPagesDeps = {
   loadOrder(id: string): Promise<OrderView | null>;
   pubsub: PubSub;
-  /** Comment heartbeat period (edge/live-feed.ts HEARTBEAT_MS by default) */
+  /** Comment heartbeat period (edge/http/live-feed.ts HEARTBEAT_MS by default) */
   heartbeatMs?: number;
 };
 

@@ -10,9 +10,9 @@ import type { Currencies } from "../../actors/money/rates.ts";
 import { pageHref } from "../../views/catalog/pagination.tsx";
 import { SearchPage } from "../../views/catalog/search-page.tsx";
 import { Suggestions } from "../../views/catalog/suggestions.tsx";
-import type { AuthEnv } from "../auth.ts";
-import { listingPairs, listingQuery } from "../catalog-query.ts";
-import { query } from "../validate.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { listingPairs, listingQuery } from "../http/catalog-query.ts";
+import { query } from "../http/validate.ts";
 import { listed, sendPage, visitorRate } from "./catalog-render.tsx";
 
 const SuggestQuery = z.object({ q: z.string().max(100, "at most 100 characters").default("") });

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { subjects } from "../../actors/contracts/subjects.ts";
 import { startShop, type Shop } from "../../test/kit.ts";
 import { countingPubSub, sseReader } from "../../test/sse.ts";
-import type { AuthEnv } from "../auth.ts";
+import type { AuthEnv } from "../auth/auth.ts";
 import { catalogPages } from "./catalog-pages.tsx";
 
 let shop: Shop;

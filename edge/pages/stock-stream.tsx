@@ -16,10 +16,10 @@ import { type PubSub } from "../../actors/runtime/pubsub.ts";
 import { subjects } from "../../actors/contracts/subjects.ts";
 import { canBuy, stockLevel, StockUpdate as StockMessage } from "../../actors/catalog/stock-live.ts";
 import { StockUpdate } from "../../views/catalog/stock-badge.tsx";
-import type { AuthEnv } from "../auth.ts";
-import { openLiveFeed, type Frame } from "../live-feed.ts";
-import { sseMessage } from "../sse.ts";
-import { query } from "../validate.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { openLiveFeed, type Frame } from "../http/live-feed.ts";
+import { sseMessage } from "../http/sse.ts";
+import { query } from "../http/validate.ts";
 
 type Deps = { catalog: Catalog; pubsub: PubSub; heartbeatMs?: number };
 

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Config, Providers } from "../../actors/system/system.ts";
-import { SESSION_COOKIE, type Role } from "../../edge/auth.ts";
+import { SESSION_COOKIE, type Role } from "../../edge/auth/auth.ts";
 import type { Engine } from "../engines.ts";
 import { startShop } from "../kit.ts";
 import { ARTIFACTS } from "../processes.ts";

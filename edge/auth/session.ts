@@ -6,8 +6,8 @@
 import type { Context } from "hono";
 import { generateCookie, getCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
-import type { Account, Accounts } from "../actors/accounts/accounts.ts";
-import { log } from "../actors/runtime/log.ts";
+import type { Account, Accounts } from "../../actors/accounts/accounts.ts";
+import { log } from "../../actors/runtime/log.ts";
 import { ACCESS_TTL_SECONDS, issueToken, REFRESH_COOKIE, SESSION_COOKIE, type AuthEnv, type Renew, type User } from "./auth.ts";
 
 /** Where the JSON auth API is mounted. */

@@ -28,9 +28,9 @@ const files = new Map<string, Asset>([
 
 /** views/styles.css, then each area's sheet in views/css/ (alphabetical), as one file. */
 function stylesheet(): Asset {
-  const dir = fileURLToPath(new URL("../views/css/", import.meta.url));
+  const dir = fileURLToPath(new URL("../../views/css/", import.meta.url));
   const parts = [
-    fileURLToPath(new URL("../views/styles.css", import.meta.url)),
+    fileURLToPath(new URL("../../views/styles.css", import.meta.url)),
     ...readdirSync(dir).filter((f) => f.endsWith(".css")).sort().map((f) => join(dir, f)),
   ];
   const body = parts.map((p) => readFileSync(p, "utf8")).join("\n");

@@ -1,21 +1,21 @@
 /**
  * JWT authentication: HS256 tokens read from `Authorization: Bearer` (API) or the
  * `session` cookie (pages and SSE). Roles: customer, admin. A browser whose access token
- * has expired but that holds a `refresh` cookie is renewed in passing (edge/session.ts),
+ * has expired but that holds a `refresh` cookie is renewed in passing (edge/auth/session.ts),
  * so a page opened after 15 minutes just works; bearer clients refresh explicitly.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
 import { z } from "zod";
-import type { Shell } from "../views/layout.tsx";
+import type { Shell } from "../../views/layout.tsx";
 
 export type Role = "customer" | "admin";
 export type User = { sub: string; role: Role; name?: string };
 export type AuthEnv = {
   Variables: {
     user: User | null;
-    /** the page shell for this request (edge/shell.ts) */
+    /** the page shell for this request (edge/http/shell.ts) */
     shell: (extra?: Partial<Shell>) => Promise<Shell>;
   };
 };

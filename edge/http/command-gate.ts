@@ -3,7 +3,7 @@
  * messages, unsafe requests get 503 with Retry-After instead of piling up unpublished work.
  */
 import type { MiddlewareHandler } from "hono";
-import type { Health } from "../actors/ops/health.ts";
+import type { Health } from "../../actors/ops/health.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 

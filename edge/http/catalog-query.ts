@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { PRICE_BUCKET_IDS, SORTS, type SearchParams } from "../actors/catalog/search-filters.ts";
+import { PRICE_BUCKET_IDS, SORTS, type SearchParams } from "../../actors/catalog/search-filters.ts";
 import { fieldError } from "./http-errors.ts";
 
 const MAX_PAGE = 500;

@@ -1,6 +1,6 @@
 /** Session cookies and their renewal in `authenticate`, through a real edge on PGlite. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { accountsEdge, cookieJar, setCookieOf } from "../test/accounts-kit.ts";
+import { accountsEdge, cookieJar, setCookieOf } from "../../test/accounts-kit.ts";
 import { issueToken } from "./auth.ts";
 
 let kit: Awaited<ReturnType<typeof accountsEdge>>;

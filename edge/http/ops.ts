@@ -6,8 +6,8 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { deadline } from "../actors/runtime/deadline.ts";
-import type { Registry, ShopMetrics } from "../actors/runtime/metrics.ts";
+import { deadline } from "../../actors/runtime/deadline.ts";
+import type { Registry, ShopMetrics } from "../../actors/runtime/metrics.ts";
 
 export type OpsDeps = {
   metrics: Registry;

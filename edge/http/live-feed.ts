@@ -5,9 +5,9 @@
  * page's `frame`, in order. The feed ends when the client goes away or the server stops.
  */
 import type { Context } from "hono";
-import { log } from "../actors/runtime/log.ts";
-import type { PubSub } from "../actors/runtime/pubsub.ts";
-import { keepStreamOpen } from "./adapters/bun.ts";
+import { log } from "../../actors/runtime/log.ts";
+import type { PubSub } from "../../actors/runtime/pubsub.ts";
+import { keepStreamOpen } from "../adapters/bun.ts";
 import { eventStream, sseResponse } from "./sse.ts";
 
 /** Comment heartbeat period; below Bun's 10 s idle timeout and proxies' read timeouts. */

@@ -5,11 +5,11 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import type { CartOwner, Carts } from "../actors/cart/cart.ts";
-import { CART_TTL_MS, priceCart, type PricedCart } from "../actors/cart/cart-rules.ts";
-import type { Currencies } from "../actors/money/rates.ts";
-import type { AuthEnv } from "./auth.ts";
-import { secureCookies } from "./session.ts";
+import type { CartOwner, Carts } from "../../actors/cart/cart.ts";
+import { CART_TTL_MS, priceCart, type PricedCart } from "../../actors/cart/cart-rules.ts";
+import type { Currencies } from "../../actors/money/rates.ts";
+import type { AuthEnv } from "../auth/auth.ts";
+import { secureCookies } from "../auth/session.ts";
 import { currencyOf } from "./shell.ts";
 
 export const CART_COOKIE = "cart";

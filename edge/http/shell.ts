@@ -4,9 +4,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { BASE_CURRENCY, CURRENCY_CODES, isCurrencyCode, type CurrencyCode } from "../actors/money/currency.ts";
-import type { Shell } from "../views/layout.tsx";
-import type { AuthEnv } from "./auth.ts";
+import { BASE_CURRENCY, CURRENCY_CODES, isCurrencyCode, type CurrencyCode } from "../../actors/money/currency.ts";
+import type { Shell } from "../../views/layout.tsx";
+import type { AuthEnv } from "../auth/auth.ts";
 
 export const CURRENCY_COOKIE = "currency";
 

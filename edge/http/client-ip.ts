@@ -5,8 +5,8 @@
  * would let it pick a fresh address for every guess.
  */
 import type { Context } from "hono";
-import { UNKNOWN_IP } from "../actors/accounts/login-limiter.ts";
-import { peerAddress } from "./adapters/bun.ts";
+import { UNKNOWN_IP } from "../../actors/accounts/login-limiter.ts";
+import { peerAddress } from "../adapters/bun.ts";
 
 /** The client's IP address, or "unknown" when neither the proxy nor the connection tells. */
 export function clientIp(c: Context, trustProxy = false): string {

@@ -1,7 +1,7 @@
 /** Every cookie the shop sets is Secure, except over plain http to localhost; against a whole shop. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { setCookieOf } from "../test/accounts-kit.ts";
-import { startShop, type Shop } from "../test/kit.ts";
+import { setCookieOf } from "../../test/accounts-kit.ts";
+import { startShop, type Shop } from "../../test/kit.ts";
 
 let shop: Shop;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { registry, shopMetrics } from "../actors/runtime/metrics.ts";
+import { registry, shopMetrics } from "../../actors/runtime/metrics.ts";
 import { httpMetrics, opsRoutes } from "./ops.ts";
 
 const ok = () => Promise.resolve();
@@ -76,7 +76,7 @@ describe("httpMetrics", () => {
     });
     const app = new Hono();
     app.use(httpMetrics(m));
-    // Like edge/http-errors.ts: errors become responses inside the chain, so the status is seen.
+    // Like edge/http/http-errors.ts: errors become responses inside the chain, so the status is seen.
     app.onError((err, c) => (err instanceof HTTPException ? err.getResponse() : c.json({ error: "internal" }, 500)));
     app.route("/api/orders", orders);
     app.route("/", opsRoutes({ metrics, probes: {} }));

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { Hono } from "hono";
-import { peer } from "../test/accounts-kit.ts";
+import { peer } from "../../test/accounts-kit.ts";
 import { clientIp } from "./client-ip.ts";
 
 const app = (trustProxy: boolean) => new Hono().get("/ip", (c) => c.text(clientIp(c, trustProxy)));

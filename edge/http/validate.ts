@@ -1,7 +1,7 @@
 /** Request parsing with schemas: bad input becomes a 400 naming the field, before anything runs. */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { InputError } from "../actors/contracts/errors.ts";
+import { InputError } from "../../actors/contracts/errors.ts";
 import { fieldError } from "./http-errors.ts";
 
 /** Parse a JSON body; only `application/json` is accepted (a cross-site form cannot send it). */

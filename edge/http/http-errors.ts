@@ -2,9 +2,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
-import { Conflict, InputError, NotFound } from "../actors/contracts/errors.ts";
-import { Unavailable } from "../actors/runtime/bus.ts";
-import { log } from "../actors/runtime/log.ts";
+import { Conflict, InputError, NotFound } from "../../actors/contracts/errors.ts";
+import { Unavailable } from "../../actors/runtime/bus.ts";
+import { log } from "../../actors/runtime/log.ts";
 
 export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) return err.getResponse();

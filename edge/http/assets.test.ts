@@ -6,9 +6,9 @@ const dist = (file: string) => readFileSync(require.resolve(`htmx.org/dist/${fil
 
 /** The base sheet, then each area's sheet, alphabetically. */
 function stylesheets(): string {
-  const dir = new URL("../views/css/", import.meta.url);
+  const dir = new URL("../../views/css/", import.meta.url);
   const areas = readdirSync(dir).filter((f) => f.endsWith(".css")).sort().map((f) => new URL(f, dir));
-  return [new URL("../views/styles.css", import.meta.url), ...areas].map((u) => readFileSync(u, "utf8")).join("\n");
+  return [new URL("../../views/styles.css", import.meta.url), ...areas].map((u) => readFileSync(u, "utf8")).join("\n");
 }
 
 describe("assets", () => {
