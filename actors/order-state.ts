@@ -1,4 +1,5 @@
-import type { Address, Emit, OrderItem, OrderStatus } from "./contracts/index.ts";
+import type { Address, Emit, OrderItem, OrderStatus, OrderTimer } from "./contracts/index.ts";
+import type { Outcome } from "./runtime/actor.ts";
 
 /** One entry of an order's timeline. */
 export type TimelineEntry = {
@@ -40,6 +41,11 @@ export type OrderState = {
 };
 
 export type OrderConfig = { reservationTtlMs: number; handlingMs: number };
+
+/** What a refused command names: the order's current status, or null when there is no order (a 404). */
+export type OrderRejection = OrderStatus | null;
+/** A decision of the order actor: its timers are the order's, its rejections name a status. */
+export type OrderOutcome = Outcome<OrderState, never, OrderTimer, OrderRejection>;
 
 /** Move to `to`, recording the transition in the history and as an order.StatusChanged.v1. */
 export function move(

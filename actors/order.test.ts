@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ORDER_STATUSES, type Envelope, type OrderStatus } from "./contracts/index.ts";
+import { ContractError, ORDER_STATUSES, parseEnvelope, type Envelope, type OrderStatus } from "./contracts/index.ts";
 import type { OrderCommand } from "./order-commands.ts";
 import type { OrderState } from "./order-state.ts";
 import {
@@ -75,8 +75,8 @@ describe("order commands: every status x every command", () => {
     }
   }
 
-  test.each(Object.entries(COMMANDS).filter(([n]) => n !== "Place"))("%s on a missing order -> 409 NONE", (_, c) => {
-    expect(decideOrder(null, c)).toMatchObject({ kind: "reject", status: "NONE" });
+  test.each(Object.entries(COMMANDS).filter(([n]) => n !== "Place"))("%s on a missing order -> rejected naming no status (a 404)", (_, c) => {
+    expect(decideOrder(null, c)).toEqual({ kind: "reject", status: null, reason: "order does not exist" });
   });
 });
 
@@ -244,11 +244,15 @@ describe("order events: every answer and timer in every status", () => {
     expect(captured.kind === "ok" && captured.state?.captured).toBe(true);
   });
 
-  test.each([
-    ["an unknown timer", msg.timer("bogus", "x")],
-    ["StockCommitted (for the projector, not the order)", ev({ type: "inventory.StockCommitted.v1", payload: { orderId: ORDER, lines: [] } })],
-  ])("%s is ignored", (_, e) => {
-    expectStill(reach("PAYMENT_AUTHORIZED"), e, "ignore");
+  test("StockCommitted (for the projector, not the order) is ignored", () => {
+    expectStill(reach("PAYMENT_AUTHORIZED"), ev({ type: "inventory.StockCommitted.v1", payload: { orderId: ORDER, lines: [] } }), "ignore");
+  });
+
+  test("an unknown timer never reaches the order: it breaks the TimerFired contract", () => {
+    const fired = msg.timer("handlingElapsed", handlingToken(1));
+    const raw = JSON.stringify({ ...fired, payload: { ...fired.payload, timer: "bogus" } });
+    expect(() => parseEnvelope(raw)).toThrow(ContractError);
+    expect(() => parseEnvelope(raw)).toThrow(/bad payload for order.TimerFired.v1: timer/);
   });
 
   test("events for an order that does not exist are ignored", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Emit, Envelope } from "./contracts/index.ts";
-import { paymentActor, type PaymentResult, type PaymentState } from "./payment.ts";
+import { paymentActor, type PaymentState } from "./payment.ts";
+import type { PaymentCall, PaymentResult } from "./providers/ports.ts";
 import { NOW, ORDER, TOTAL, ev, sent } from "./testing/test-kit.ts";
 
 const id = { orderId: ORDER };
@@ -30,7 +31,7 @@ const decide = (s: PaymentState | null, e: Envelope, result?: PaymentResult) =>
   paymentActor.decide(s, e, { now: NOW, result, res: undefined });
 const plan = (s: PaymentState | null, e: Envelope) => paymentActor.plan?.(s, e) ?? null;
 
-type PlanCase = [name: string, state: PaymentState | null, e: Envelope, call: [op: string, key: string, input: unknown] | null];
+type PlanCase = [name: string, state: PaymentState | null, e: Envelope, call: [op: PaymentCall["op"], key: string, input: unknown] | null];
 const PLANS: PlanCase[] = [
   ["first authorization", null, authorizeReq(1), ["authorize", `authorize:${ORDER}:1`, { amount: TOTAL, currency: "EUR", token: "tok_visa", attempt: 1 }]],
   ["authorization retried by admin", null, authorizeRetry(2), ["authorize", `authorize:${ORDER}:2`, { amount: TOTAL, currency: "EUR", token: "tok_visa", attempt: 2 }]],
@@ -54,7 +55,7 @@ describe("payment plan: one idempotent call per op and attempt, none when not ne
     const call = plan(s, e);
     if (!want) return expect(call).toBeNull();
     const [op, idempotencyKey, input] = want;
-    expect(call).toEqual({ provider: "payment", op, idempotencyKey, input });
+    expect<unknown>(call).toEqual({ provider: "payment", op, idempotencyKey, input });
   });
 
   // The runner only calls the provider when plan says so: decide must need an answer exactly then.

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Emit, Envelope } from "./contracts/index.ts";
-import { shippingActor, type ShippingResult, type ShippingState } from "./shipping.ts";
+import type { ShippingResult } from "./providers/ports.ts";
+import { shippingActor, type ShippingState } from "./shipping.ts";
 import { ADDRESS, LINES, NOW, ORDER, ev, sent } from "./testing/test-kit.ts";
 
 const id = { orderId: ORDER };

@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Address } from "../actors/contracts/index.ts";
 import { providerCaller } from "../actors/providers/caller.ts";
 import { httpProviders } from "../actors/providers/http.ts";
-import type { PaymentResult } from "../actors/payment.ts";
-import type { ShippingResult } from "../actors/shipping.ts";
+import type { PaymentResult, ShippingResult } from "../actors/providers/ports.ts";
 import { startProviderSim, type ProviderSim } from "./provider-sim.ts";
 
 const card = (token: string, attempt = 1) => ({ amount: 12_345, currency: "USD", token, attempt });

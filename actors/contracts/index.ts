@@ -1,2 +1,3 @@
 export * from "./payloads.ts";
 export * from "./envelope.ts";
+export * from "./timers.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OrderTimer } from "./timers.ts";
 
 /** Money is always integer minor units of `currency`. */
 export const Money = z.number().int().nonnegative();
@@ -50,7 +51,7 @@ export const PAYLOADS = {
     ...id, from: OrderStatus.nullable(), to: OrderStatus, reason: z.string(),
     details: z.record(z.string(), z.unknown()).default({}),
   }),
-  "order.TimerFired.v1": z.object({ ...id, timer: z.string(), token: z.string() }),
+  "order.TimerFired.v1": z.object({ ...id, timer: OrderTimer, token: z.string() }),
   "inventory.InventoryReserved.v1": z.object({ ...id, lines: z.array(Line), attempt: Attempt }),
   "inventory.InventoryFailed.v1": z.object({
     ...id, reason: z.string(), attempt: Attempt,

@@ -5,9 +5,9 @@
  * the idempotency key makes safe.
  */
 import { z } from "zod";
-import type { PaymentResult } from "../payment.ts";
-import type { ShippingResult } from "../shipping.ts";
-import type { AuthorizeInput, PaymentProvider, PaymentRef, ShipInput, ShippingProvider } from "./ports.ts";
+import type {
+  AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult, ShipInput, ShippingProvider, ShippingResult,
+} from "./ports.ts";
 
 /**
  * The runtime's caller already races its step timeout; this bound only stops a hanging

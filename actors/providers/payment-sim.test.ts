@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { PaymentResult } from "../payment.ts";
+import type { PaymentResult } from "./ports.ts";
 import { paymentSimulator } from "./payment-sim.ts";
 
 const card = (token: string, attempt = 1) => ({ amount: 12_345, currency: "USD", token, attempt });

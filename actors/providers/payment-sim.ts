@@ -3,8 +3,7 @@
  * (see README.md in this folder); the idempotency key picks the payment id, so the same
  * key always gets the same answer and moves money at most once.
  */
-import type { PaymentResult } from "../payment.ts";
-import type { AuthorizeInput, PaymentProvider, PaymentRef } from "./ports.ts";
+import type { AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult } from "./ports.ts";
 import { answerOnce, NO_ANSWER, orderIdOf, stableId } from "./sim-shared.ts";
 
 /** One money movement. `orderId` is known when the authorize key names the order. */

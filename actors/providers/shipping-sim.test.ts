@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ShippingResult } from "../shipping.ts";
+import type { ShippingResult } from "./ports.ts";
 import { shippingSimulator } from "./shipping-sim.ts";
 
 const to = (postalCode: string, attempt = 1) => ({

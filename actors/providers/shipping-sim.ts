@@ -4,8 +4,7 @@
  * key always gets the same answer and books at most one parcel.
  */
 import type { Address, Line } from "../contracts/index.ts";
-import type { ShippingResult } from "../shipping.ts";
-import type { ShipInput, ShippingProvider } from "./ports.ts";
+import type { ShipInput, ShippingProvider, ShippingResult } from "./ports.ts";
 import { answerOnce, orderIdOf, stableId } from "./sim-shared.ts";
 
 export const SIM_CARRIER = "SimPost";

@@ -26,7 +26,7 @@ import { projectorActor, type OrderView } from "../projector.ts";
 import { providerCaller } from "../providers/caller.ts";
 import { httpProviders } from "../providers/http.ts";
 import { paymentSimulator } from "../providers/payment-sim.ts";
-import type { PaymentProvider, ShippingProvider } from "../providers/ports.ts";
+import type { PaymentProvider, ProviderCall, ShippingProvider } from "../providers/ports.ts";
 import { shippingSimulator } from "../providers/shipping-sim.ts";
 import { shippingActor, type ShippingState } from "../shipping.ts";
 import type { Bus, Consumer } from "../runtime/bus.ts";
@@ -177,13 +177,14 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : { payment: paymentSimulator(), shipping: shippingSimulator() });
   const metrics = registry();
   const m = shopMetrics(metrics);
-  const deps: RunnerDeps = {
+  const deps: RunnerDeps<ProviderCall> = {
     sql: database.sql, call: providerCaller(p, config.stepTimeoutMs), now: () => new Date(),
     maxAttempts: config.maxAttempts, onOutbox: outboxWritten, onTimer: (at) => timers?.schedule(at), metrics: m,
   };
   const asEvent = (env: Envelope) => env;
-  const order = new Runner<OrderState, OrderInput, undefined, unknown>(
-    { actor: orderActor(config), store: orderStore, input: (env) => ({ kind: "event", env }) }, deps);
+  const order = new Runner({
+    actor: orderActor(config), store: orderStore, input: (env): OrderInput => ({ kind: "event", env }),
+  }, deps);
   const runners = [
     order,
     new Runner<InventoryState, Envelope, Stock, unknown>({
