@@ -120,8 +120,7 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       const shipped = await shop.waitFor(id, ["SHIPPED"]);
       const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "carol") });
       expect(res.status).toBe(409);
-      expect(res.json.status).toBe("SHIPPED");
-      expect(res.json.error).toContain("SHIPPED");
+      expect(res.json).toEqual({ status: "SHIPPED", error: expect.stringContaining("SHIPPED") });
       const after = await shop.waitFor(id, ["SHIPPED"]);
       expect(after.timeline).toEqual(shipped.timeline);
     });

@@ -8,7 +8,7 @@ import type { Db } from "../../db/client.ts";
 import { orderViews } from "../../db/schema.ts";
 import type { Address, Line, OrderStatus, OrderTimer } from "../contracts/index.ts";
 import { BASE_CURRENCY, convert, type Currencies } from "../money/currency.ts";
-import { Conflict, InputError, NotFound } from "../contracts/errors.ts";
+import { InputError, NotFound, OrderConflict } from "../contracts/errors.ts";
 import type { OrderCommand } from "../order-commands.ts";
 import type { OrderRejection, OrderState } from "../order-state.ts";
 import type { OrderInput } from "../order.ts";
@@ -81,7 +81,7 @@ export class OrderService {
     const out = await this.runner.execute(orderId, { kind: "command", command });
     if (out.kind === "reject") {
       // A rejection without a status means the order is gone; the 409 names the status it is in.
-      throw out.status === null ? new NotFound(`order ${orderId} not found`) : new Conflict(out.status, out.reason);
+      throw out.status === null ? new NotFound(`order ${orderId} not found`) : new OrderConflict(out.status, out.reason);
     }
     if (out.kind === "ok" && out.state) return viewOf(out.state);
     throw new NotFound(`order ${orderId} not found`);

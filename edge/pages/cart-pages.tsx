@@ -13,7 +13,7 @@ import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
 import { MAX_PER_PRODUCT } from "../../actors/cart/cart-rules.ts";
-import { Conflict, InputError, NotFound } from "../../actors/contracts/errors.ts";
+import { CartConflict, InputError, NotFound } from "../../actors/contracts/errors.ts";
 import { CartAdded, CartRefused } from "../../views/cart/cart-added.tsx";
 import { CartPage } from "../../views/cart/cart-page.tsx";
 import { CartRegion, type CartRegionProps } from "../../views/cart/cart-region.tsx";
@@ -35,7 +35,7 @@ export function refusal(err: unknown): { status: 400 | 404 | 409; message: strin
   if (err instanceof z.ZodError) err = fieldError(err);
   if (err instanceof InputError) return { status: 400, message: err.message };
   if (err instanceof NotFound) return { status: 404, message: err.message };
-  if (err instanceof Conflict) return { status: 409, message: err.message };
+  if (err instanceof CartConflict) return { status: 409, message: err.message };
   return null;
 }
 
