@@ -338,6 +338,26 @@ describe("order event details", () => {
     const out = decideOrder(reach("INVENTORY_RESERVED"), msg.timer("reservationExpiry", expiryToken(1, 1)));
     if (out.kind !== "ok") throw new Error("expiry was not taken");
     expect(emitted(out.emit, COMP)).toEqual({ orderId: ORDER, action: "releaseInventory", reason: "reservation expired" });
+    expect(out.state?.history.at(-1)).toMatchObject({ status: "INVENTORY_RELEASED", code: "RESERVATION_EXPIRED", reason: "reservation expired" });
+  });
+
+  test.each([
+    ["InventoryFailed", reach("CREATED"), msg.invFailed(1), "OUT_OF_STOCK", "insufficient stock for TEE"],
+    ["PaymentFailed", reach("INVENTORY_RESERVED"), msg.payFailed(1), "CARD_DECLINED", "card declined"],
+    ["ShippingFailed", reach("PAYMENT_AUTHORIZED, handed to carrier"), msg.shipFailed(1), "CARRIER_REJECTED", "no carrier"],
+    ["RefundFailed", reach("REFUND_PENDING"), msg.refundFailed(), "REFUND_TIMEOUT", "provider down"],
+  ] as const)("%s: its code and reason go on the history entry and the StatusChanged", (_, before, e, code, reason) => {
+    const out = decideOrder(before, e);
+    if (out.kind !== "ok") throw new Error("failure was not taken");
+    expect(out.state?.history.at(-1)).toMatchObject({ code, reason });
+    expect(emitted(out.emit, SC)).toMatchObject({ code, reason });
+  });
+
+  test("a move that records no failure carries no code", () => {
+    const out = decideOrder(reach("INVENTORY_RESERVED"), msg.authorized(1));
+    if (out.kind !== "ok") throw new Error("authorization was not taken");
+    expect(out.state?.history.at(-1)).not.toHaveProperty("code");
+    expect(emitted(out.emit, SC)).not.toHaveProperty("code");
   });
 });
 

@@ -56,7 +56,7 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "inventory.InventoryFailed.v1": {
       if (s.status !== "CREATED" || e.payload.attempt !== s.attempts.inventory) return ignore("stale answer");
-      const m = move(s, "INVENTORY_FAILED", now, cause, e.payload.reason, { shortages: e.payload.shortages });
+      const m = move(s, "INVENTORY_FAILED", now, cause, e.payload, { shortages: e.payload.shortages });
       return ok(m.state, [m.emit]);
     }
     case "inventory.InventoryReleased.v1":
@@ -83,7 +83,7 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     case "payment.PaymentFailed.v1": {
       if (s.status !== "INVENTORY_RESERVED" || e.payload.attempt !== s.attempts.payment) return ignore("stale answer");
       // The reservation is kept until it expires, so an admin can still retry the payment.
-      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload.reason);
+      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload);
       return ok(m.state, [m.emit]);
     }
     case "payment.PaymentCaptured.v1":
@@ -96,12 +96,12 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "payment.RefundFailed.v1": {
       if (s.status === "REFUND_PENDING") {
-        const m = move(s, "REFUND_FAILED", now, cause, e.payload.reason);
+        const m = move(s, "REFUND_FAILED", now, cause, e.payload);
         return ok(m.state, [m.emit]);
       }
       if (s.paymentId !== null && (s.status === "CANCELLED" || s.status === "INVENTORY_RELEASED")) {
         // Voiding a late authorization failed: money is held, so an admin must see it.
-        const m = move({ ...s, refundGoal: s.status }, "REFUND_FAILED", now, cause, e.payload.reason);
+        const m = move({ ...s, refundGoal: s.status }, "REFUND_FAILED", now, cause, e.payload);
         return ok(m.state, [m.emit]);
       }
       return ignore("no refund pending");
@@ -117,7 +117,7 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "shipping.ShippingFailed.v1": {
       if (s.status !== "PAYMENT_AUTHORIZED" || e.payload.attempt !== s.attempts.shipping) return ignore("stale answer");
-      const m = move({ ...s, shipmentRequested: false }, "SHIPPING_FAILED", now, cause, e.payload.reason);
+      const m = move({ ...s, shipmentRequested: false }, "SHIPPING_FAILED", now, cause, e.payload);
       return ok(m.state, [m.emit]);
     }
     case "order.TimerFired.v1":
@@ -133,7 +133,7 @@ function onTimer(s: OrderState, timer: OrderTimer, token: string, now: Date, cfg
       const live = s.status === "INVENTORY_RESERVED" || s.status === "PAYMENT_FAILED";
       if (!live || !s.reserved || token !== expiryTimer(s, now, cfg).token) return ignore("reservation no longer pending");
       const reason = "reservation expired";
-      const m = move(s, "INVENTORY_RELEASED", now, "order.TimerFired.v1", reason);
+      const m = move(s, "INVENTORY_RELEASED", now, "order.TimerFired.v1", { code: "RESERVATION_EXPIRED", reason });
       return ok(m.state, [{
         type: "ops.CompensationRequested.v1",
         payload: { orderId: s.orderId, action: "releaseInventory", reason },

@@ -73,7 +73,7 @@ export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResul
       case "authorize": {
         if (s) return answer(s, { type: "payment.PaymentAuthorized.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount, attempt: r.attempt } });
         if (!result) throw new Error("authorize decided without a provider answer");
-        if (!result.ok) return ok(s, [{ type: "payment.PaymentFailed.v1", payload: { orderId, reason: result.reason, attempt: r.attempt } }]);
+        if (!result.ok) return ok(s, [{ type: "payment.PaymentFailed.v1", payload: { orderId, code: result.code, reason: result.reason, attempt: r.attempt } }]);
         const next: PaymentState = { status: "authorized", paymentId: result.paymentId, amount: r.amount };
         return ok(next, [{ type: "payment.PaymentAuthorized.v1", payload: { orderId, paymentId: result.paymentId, amount: r.amount, attempt: r.attempt } }]);
       }
@@ -86,7 +86,7 @@ export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResul
         if (!s) return ok(s, [{ type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: null, amount: 0 } }]);
         if (s.status === "refunded") return answer(s, { type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount } });
         if (!result) throw new Error("refund decided without a provider answer");
-        if (!result.ok) return ok(s, [{ type: "payment.RefundFailed.v1", payload: { orderId, reason: result.reason } }]);
+        if (!result.ok) return ok(s, [{ type: "payment.RefundFailed.v1", payload: { orderId, code: result.code, reason: result.reason } }]);
         return ok({ ...s, status: "refunded" }, [{ type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount } }]);
       }
     }

@@ -2,10 +2,11 @@
  * The projector builds the read model of an order (status and timeline) from the order
  * events; the runner publishes each new view to live subscribers after it commits.
  */
-import type { Envelope, OrderItem, OrderStatus } from "./contracts/index.ts";
+import type { Envelope, FailureCode, OrderItem, OrderStatus } from "./contracts/index.ts";
 import { ignore, ok, type Actor } from "./runtime/actor.ts";
 
-export type ViewEntry = { status: OrderStatus; at: string; reason: string; details: Record<string, unknown> };
+/** One timeline entry as customers and admins see it; `code` names what failed, when something did. */
+export type ViewEntry = { status: OrderStatus; at: string; reason: string; code?: FailureCode; details: Record<string, unknown> };
 export type OrderView = {
   orderId: string;
   customerId: string;
@@ -37,10 +38,10 @@ export const projectorActor: Actor<OrderView, Envelope> = {
       }
       case "order.StatusChanged.v1": {
         if (!v) throw new Error(`status change for ${e.key} before its creation`);
-        const { to, reason, details } = e.payload;
+        const { to, reason, code, details } = e.payload;
         return ok({
           ...v, status: to, updatedAt: e.timestamp,
-          timeline: [...v.timeline, { status: to, at: e.timestamp, reason, details }],
+          timeline: [...v.timeline, { status: to, at: e.timestamp, reason, ...(code ? { code } : {}), details }],
         });
       }
       default:

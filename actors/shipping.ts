@@ -35,7 +35,7 @@ export const shippingActor: Actor<ShippingState, Envelope, undefined, ShippingRe
     }
     if (!result) throw new Error("shipment decided without a provider answer");
     if (!result.ok) {
-      return ok(s, [{ type: "shipping.ShippingFailed.v1", payload: { orderId, reason: result.reason, attempt: r.attempt } }]);
+      return ok(s, [{ type: "shipping.ShippingFailed.v1", payload: { orderId, code: result.code, reason: result.reason, attempt: r.attempt } }]);
     }
     const next = { trackingNumber: result.trackingNumber, carrier: result.carrier };
     return ok(next, [{ type: "shipping.OrderShipped.v1", payload: { orderId, ...next, attempt: r.attempt } }]);

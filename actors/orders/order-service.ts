@@ -124,6 +124,6 @@ function viewOf(s: OrderState): OrderView {
   return {
     orderId: s.orderId, customerId: s.customerId, status: s.status, items: s.items, total: s.total,
     currency: s.currency, ...(s.fxRate ? { fxRate: s.fxRate } : {}), createdAt: s.createdAt, updatedAt: s.updatedAt,
-    timeline: s.history.map(({ status, at, reason, details }) => ({ status, at, reason, details })),
+    timeline: s.history.map(({ status, at, reason, code, details }) => ({ status, at, reason, ...(code ? { code } : {}), details })),
   };
 }

@@ -5,6 +5,7 @@
  * the idempotency key makes safe.
  */
 import { z } from "zod";
+import { PaymentFailureCode, ShippingFailureCode } from "../contracts/index.ts";
 import type {
   AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult, ShipInput, ShippingProvider, ShippingResult,
 } from "./ports.ts";
@@ -15,14 +16,14 @@ import type {
  */
 const FETCH_TIMEOUT_MS = 30_000;
 
-const failed = z.object({ ok: z.literal(false), reason: z.string() });
+// A refusal names its code from the port's list; a code we do not know is an unexpected body.
 const PaymentAnswer = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), paymentId: z.string().min(1) }),
-  failed,
+  z.object({ ok: z.literal(false), code: PaymentFailureCode, reason: z.string() }),
 ]) satisfies z.ZodType<PaymentResult>;
 const ShippingAnswer = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), trackingNumber: z.string().min(1), carrier: z.string().min(1) }),
-  failed,
+  z.object({ ok: z.literal(false), code: ShippingFailureCode, reason: z.string() }),
 ]) satisfies z.ZodType<ShippingResult>;
 
 /** Providers that call the service at `baseUrl`, e.g. `http://provider-sim:4010`. */

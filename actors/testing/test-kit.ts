@@ -53,18 +53,18 @@ export const msg = {
   reserved: (attempt: number) => ev({ type: "inventory.InventoryReserved.v1", payload: { ...id, lines: LINES, attempt } }),
   invFailed: (attempt: number) => ev({
     type: "inventory.InventoryFailed.v1",
-    payload: { ...id, reason: "insufficient stock for TEE", attempt, shortages: [{ sku: "TEE", requested: 1, available: 0 }] },
+    payload: { ...id, code: "OUT_OF_STOCK", reason: "insufficient stock for TEE", attempt, shortages: [{ sku: "TEE", requested: 1, available: 0 }] },
   }),
   released: () => ev({ type: "inventory.InventoryReleased.v1", payload: { ...id, lines: LINES, reason: "order cancelled" } }),
   authorized: (attempt: number, paymentId = "pay-1") =>
     ev({ type: "payment.PaymentAuthorized.v1", payload: { ...id, paymentId, amount: TOTAL, attempt } }),
-  payFailed: (attempt: number) => ev({ type: "payment.PaymentFailed.v1", payload: { ...id, reason: "card declined", attempt } }),
+  payFailed: (attempt: number) => ev({ type: "payment.PaymentFailed.v1", payload: { ...id, code: "CARD_DECLINED", reason: "card declined", attempt } }),
   captured: () => ev({ type: "payment.PaymentCaptured.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }),
   refunded: () => ev({ type: "payment.PaymentRefunded.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }),
-  refundFailed: () => ev({ type: "payment.RefundFailed.v1", payload: { ...id, reason: "provider down" } }),
+  refundFailed: () => ev({ type: "payment.RefundFailed.v1", payload: { ...id, code: "REFUND_TIMEOUT", reason: "provider down" } }),
   shipped: (attempt: number) =>
     ev({ type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-1", carrier: "Post", attempt } }),
-  shipFailed: (attempt: number) => ev({ type: "shipping.ShippingFailed.v1", payload: { ...id, reason: "no carrier", attempt } }),
+  shipFailed: (attempt: number) => ev({ type: "shipping.ShippingFailed.v1", payload: { ...id, code: "CARRIER_REJECTED", reason: "no carrier", attempt } }),
   timer: (timer: OrderTimer, token: string) => ev({ type: "order.TimerFired.v1", payload: { ...id, timer, token } }),
 };
 /** The tokens the order actor gives its timers (a changed attempt makes an older timer stale). */

@@ -11,7 +11,7 @@
 import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
-import { Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
+import { FailureCode, Money, OrderItem, OrderStatus } from "../../actors/contracts/index.ts";
 import type { OrderView } from "../../actors/projector.ts";
 import { subjects, type PubSub } from "../../actors/runtime/pubsub.ts";
 import { renderDocument } from "../../views/layout.tsx";
@@ -33,7 +33,7 @@ const OrderViewMessage: z.ZodType<OrderView> = z.object({
   orderId: z.string(), customerId: z.string(), status: OrderStatus, items: z.array(OrderItem),
   total: Money, currency: z.string(), fxRate: z.string().optional(), createdAt: z.string(), updatedAt: z.string(),
   timeline: z.array(z.object({
-    status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
+    status: OrderStatus, at: z.string(), reason: z.string(), code: FailureCode.optional(), details: z.record(z.string(), z.unknown()),
   })),
 });
 
