@@ -72,6 +72,7 @@ describe("inventory reservation is all or nothing", () => {
         expect(sent(out.emit)).toEqual(["inventory.InventoryFailed.v1"]);
         const failed = emitted(out.emit, "inventory.InventoryFailed.v1");
         expect(failed?.attempt).toBe(attempt);
+        expect(failed?.code).toBe("OUT_OF_STOCK");
         expect(failed?.shortages).toEqual(after.short.map(([sku, requested, available]) => ({ sku, requested, available })));
         for (const [sku] of after.short) expect(failed?.reason).toContain(sku);
         return;
@@ -150,7 +151,7 @@ describe("inventory release and commit", () => {
   test.each([
     ["a payment retry", ev({ type: "ops.RetryRequested.v1", payload: { orderId: ORDER, step: "refund", attempt: 1, amount: 1 } })],
     ["a refund compensation", ev({ type: "ops.CompensationRequested.v1", payload: { orderId: ORDER, action: "refundPayment", amount: 1, attempt: 1 } })],
-    ["a payment answer", ev({ type: "payment.PaymentFailed.v1", payload: { orderId: ORDER, reason: "x", attempt: 1 } })],
+    ["a payment answer", ev({ type: "payment.PaymentFailed.v1", payload: { orderId: ORDER, code: "CARD_DECLINED", reason: "x", attempt: 1 } })],
   ])("%s is not for inventory", (_, e) => {
     expect(decide(HELD, e, levels).kind).toBe("ignore");
   });

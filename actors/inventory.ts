@@ -70,7 +70,7 @@ function reserve(s: InventoryState, orderId: string, wanted: Line[], attempt: nu
     .filter((x) => x.requested > x.available);
   if (shortages.length > 0) {
     const reason = `insufficient stock for ${shortages.map((x) => x.sku).join(", ")}`;
-    return ok(s, [{ type: "inventory.InventoryFailed.v1", payload: { orderId, reason, shortages, attempt } }]);
+    return ok(s, [{ type: "inventory.InventoryFailed.v1", payload: { orderId, code: "OUT_OF_STOCK", reason, shortages, attempt } }]);
   }
   const next = apply(stock, need, (l, q) => ({ ...l, reserved: l.reserved + q }));
   return ok({ ...s, held: need }, [

@@ -5,12 +5,13 @@
  * one place that says which kinds there are. A new kind: write its pure `decide` in
  * actors/<kind>.ts, bind it here, and its messages' types in actors/contracts/.
  */
-import type { Emit, Envelope } from "./contracts/index.ts";
+import { OrderTimer, type Emit, type Envelope } from "./contracts/index.ts";
 import { inventoryActor, skusOf, type InventoryState, type Stock } from "./inventory.ts";
 import { orderActor, type OrderInput } from "./order.ts";
-import type { OrderConfig, OrderState } from "./order-state.ts";
+import type { OrderConfig, OrderRejection, OrderState } from "./order-state.ts";
 import { paymentActor, type PaymentState } from "./payment.ts";
 import { projectorActor, type OrderView } from "./projector.ts";
+import type { PaymentCall, PaymentResult, ShippingCall, ShippingResult } from "./providers/ports.ts";
 import { shippingActor, type ShippingState } from "./shipping.ts";
 import type { Binding } from "./runtime/runner.ts";
 import { actorStateStore } from "./runtime/stores.ts";
@@ -38,15 +39,16 @@ export function stepOf(request: Envelope): string | null {
   }
 }
 
-/** A due timer becomes a message in its order's own stream (only the order actor sets timers). */
-export const firedTimer = (t: DueTimer): Emit => ({
-  type: "order.TimerFired.v1", payload: { orderId: t.key, timer: t.name, token: t.token },
-});
+/** A due timer becomes a message in its order's own stream (only the order actor sets timers); null for a name no timer has. */
+export function firedTimer(t: DueTimer): Emit | null {
+  const timer = OrderTimer.safeParse(t.name);
+  return timer.success ? { type: "order.TimerFired.v1", payload: { orderId: t.key, timer: timer.data, token: t.token } } : null;
+}
 
 const asEvent = (env: Envelope) => env;
 
 /** The order actor: the saga's orchestrator, which also takes the edge's commands. */
-export const orderKind = (cfg: OrderConfig): Binding<OrderState, OrderInput, undefined, unknown> => ({
+export const orderKind = (cfg: OrderConfig): Binding<OrderState, OrderInput, undefined, unknown, OrderTimer, never, OrderRejection> => ({
   actor: orderActor(cfg), store: orderStore, input: (env) => ({ kind: "event", env }),
 });
 
@@ -56,8 +58,8 @@ export function participantKinds(hooks: KindHooks) {
     actor: inventoryActor, store: actorStateStore("inventory"), input: asEvent, stepOf,
     resources: { ...stockResources, ids: skusOf }, afterResources: (skus) => hooks.stockChanged(skus),
   };
-  const payment: Binding<PaymentState, Envelope, undefined, unknown> = { actor: paymentActor, store: actorStateStore("payment"), input: asEvent, stepOf };
-  const shipping: Binding<ShippingState, Envelope, undefined, unknown> = { actor: shippingActor, store: actorStateStore("shipping"), input: asEvent, stepOf };
+  const payment: Binding<PaymentState, Envelope, undefined, PaymentResult, never, PaymentCall> = { actor: paymentActor, store: actorStateStore("payment"), input: asEvent, stepOf };
+  const shipping: Binding<ShippingState, Envelope, undefined, ShippingResult, never, ShippingCall> = { actor: shippingActor, store: actorStateStore("shipping"), input: asEvent, stepOf };
   const projector: Binding<OrderView, Envelope, undefined, unknown> = {
     actor: projectorActor, store: viewStore, input: asEvent,
     afterCommit: (changed) => changed.forEach(([id, view]) => hooks.viewChanged(id, view)),

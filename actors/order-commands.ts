@@ -1,6 +1,6 @@
-import type { Address, Emit, OrderItem, OrderStatus } from "./contracts/index.ts";
-import { ok, reject, unreachable, type Outcome, type TimerSet } from "./runtime/actor.ts";
-import { lines, move, type OrderConfig, type OrderState } from "./order-state.ts";
+import type { Address, Emit, OrderItem, OrderStatus, OrderTimer } from "./contracts/index.ts";
+import { ok, reject, unreachable, type TimerSet } from "./runtime/actor.ts";
+import { lines, move, type OrderConfig, type OrderOutcome, type OrderState } from "./order-state.ts";
 
 /** Commands the edge sends to the order aggregate; answered synchronously (202 or 409). */
 export type OrderCommand =
@@ -21,15 +21,17 @@ export type OrderCommand =
   | { type: "Compensate"; action: "refundPayment" | "releaseInventory" }
   | { type: "SetStatus"; status: "DELIVERED" | "PROCESSING" | "PAYMENT_AUTHORIZED" };
 
-type Out = Outcome<OrderState, never>;
+type Out = OrderOutcome;
 const cause = (c: OrderCommand) => `command.${c.type}`;
 
-export const handlingTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet => ({
+/** The timer that hands a paid order to the carrier once the handling time is over. */
+export const handlingTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet<OrderTimer> => ({
   name: "handlingElapsed",
   at: new Date(now.getTime() + cfg.handlingMs),
   token: `payment:${s.attempts.payment}:holds:${s.holds}`,
 });
-export const expiryTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet => ({
+/** The timer that gives the stock back when a reservation is not paid in time. */
+export const expiryTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSet<OrderTimer> => ({
   name: "reservationExpiry",
   at: new Date(now.getTime() + cfg.reservationTtlMs),
   token: `inventory:${s.attempts.inventory}:payment:${s.attempts.payment}`,
@@ -38,7 +40,7 @@ export const expiryTimer = (s: OrderState, now: Date, cfg: OrderConfig): TimerSe
 /** Decide a command. `null` state means the order does not exist yet. */
 export function decideCommand(s: OrderState | null, c: OrderCommand, now: Date, cfg: OrderConfig): Out {
   if (c.type === "Place") return place(s, c, now);
-  if (!s) return reject("NONE", "order does not exist");
+  if (!s) return reject(null, "order does not exist");
   switch (c.type) {
     case "Cancel":
       return cancel(s, c, now);

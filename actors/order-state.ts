@@ -1,4 +1,5 @@
-import type { Address, Emit, OrderItem, OrderStatus } from "./contracts/index.ts";
+import type { Address, Emit, Failure, FailureCode, OrderItem, OrderStatus, OrderTimer } from "./contracts/index.ts";
+import type { Outcome } from "./runtime/actor.ts";
 
 /** One entry of an order's timeline. */
 export type TimelineEntry = {
@@ -6,6 +7,8 @@ export type TimelineEntry = {
   at: string;
   cause: string;
   reason: string;
+  /** what failed, when the entry records a failure (entries from before codes were recorded have none) */
+  code?: FailureCode;
   details: Record<string, unknown>;
 };
 
@@ -41,27 +44,37 @@ export type OrderState = {
 
 export type OrderConfig = { reservationTtlMs: number; handlingMs: number };
 
-/** Move to `to`, recording the transition in the history and as an order.StatusChanged.v1. */
+/** What a refused command names: the order's current status, or null when there is no order (a 404). */
+export type OrderRejection = OrderStatus | null;
+/** A decision of the order actor: its timers are the order's, its rejections name a status. */
+export type OrderOutcome = Outcome<OrderState, never, OrderTimer, OrderRejection>;
+
+/**
+ * Move to `to`, recording the transition in the history and as an order.StatusChanged.v1.
+ * `why` is a reason, or a failure whose code both records carry.
+ */
 export function move(
   s: OrderState,
   to: OrderStatus,
   now: Date,
   cause: string,
-  reason: string,
+  why: string | Failure,
   details: Record<string, unknown> = {},
 ): { state: OrderState; emit: Emit } {
   const at = now.toISOString();
+  const { reason, code } = typeof why === "string" ? { reason: why, code: undefined } : why;
+  const failed = code ? { code } : {};
   const state = {
     ...s,
     status: to,
     updatedAt: at,
-    history: [...s.history, { status: to, at, cause, reason, details }],
+    history: [...s.history, { status: to, at, cause, reason, ...failed, details }],
   };
   return {
     state,
     emit: {
       type: "order.StatusChanged.v1",
-      payload: { orderId: s.orderId, from: s.status, to, reason, details },
+      payload: { orderId: s.orderId, from: s.status, to, reason, ...failed, details },
     },
   };
 }

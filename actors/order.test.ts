@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ORDER_STATUSES, type Envelope, type OrderStatus } from "./contracts/index.ts";
+import { ContractError, ORDER_STATUSES, parseEnvelope, type Envelope, type OrderStatus } from "./contracts/index.ts";
 import type { OrderCommand } from "./order-commands.ts";
 import type { OrderState } from "./order-state.ts";
 import {
@@ -75,8 +75,8 @@ describe("order commands: every status x every command", () => {
     }
   }
 
-  test.each(Object.entries(COMMANDS).filter(([n]) => n !== "Place"))("%s on a missing order -> 409 NONE", (_, c) => {
-    expect(decideOrder(null, c)).toMatchObject({ kind: "reject", status: "NONE" });
+  test.each(Object.entries(COMMANDS).filter(([n]) => n !== "Place"))("%s on a missing order -> rejected naming no status (a 404)", (_, c) => {
+    expect(decideOrder(null, c)).toEqual({ kind: "reject", status: null, reason: "order does not exist" });
   });
 });
 
@@ -244,11 +244,15 @@ describe("order events: every answer and timer in every status", () => {
     expect(captured.kind === "ok" && captured.state?.captured).toBe(true);
   });
 
-  test.each([
-    ["an unknown timer", msg.timer("bogus", "x")],
-    ["StockCommitted (for the projector, not the order)", ev({ type: "inventory.StockCommitted.v1", payload: { orderId: ORDER, lines: [] } })],
-  ])("%s is ignored", (_, e) => {
-    expectStill(reach("PAYMENT_AUTHORIZED"), e, "ignore");
+  test("StockCommitted (for the projector, not the order) is ignored", () => {
+    expectStill(reach("PAYMENT_AUTHORIZED"), ev({ type: "inventory.StockCommitted.v1", payload: { orderId: ORDER, lines: [] } }), "ignore");
+  });
+
+  test("an unknown timer never reaches the order: it breaks the TimerFired contract", () => {
+    const fired = msg.timer("handlingElapsed", handlingToken(1));
+    const raw = JSON.stringify({ ...fired, payload: { ...fired.payload, timer: "bogus" } });
+    expect(() => parseEnvelope(raw)).toThrow(ContractError);
+    expect(() => parseEnvelope(raw)).toThrow(/bad payload for order.TimerFired.v1: timer/);
   });
 
   test("events for an order that does not exist are ignored", () => {
@@ -334,6 +338,26 @@ describe("order event details", () => {
     const out = decideOrder(reach("INVENTORY_RESERVED"), msg.timer("reservationExpiry", expiryToken(1, 1)));
     if (out.kind !== "ok") throw new Error("expiry was not taken");
     expect(emitted(out.emit, COMP)).toEqual({ orderId: ORDER, action: "releaseInventory", reason: "reservation expired" });
+    expect(out.state?.history.at(-1)).toMatchObject({ status: "INVENTORY_RELEASED", code: "RESERVATION_EXPIRED", reason: "reservation expired" });
+  });
+
+  test.each([
+    ["InventoryFailed", reach("CREATED"), msg.invFailed(1), "OUT_OF_STOCK", "insufficient stock for TEE"],
+    ["PaymentFailed", reach("INVENTORY_RESERVED"), msg.payFailed(1), "CARD_DECLINED", "card declined"],
+    ["ShippingFailed", reach("PAYMENT_AUTHORIZED, handed to carrier"), msg.shipFailed(1), "CARRIER_REJECTED", "no carrier"],
+    ["RefundFailed", reach("REFUND_PENDING"), msg.refundFailed(), "REFUND_TIMEOUT", "provider down"],
+  ] as const)("%s: its code and reason go on the history entry and the StatusChanged", (_, before, e, code, reason) => {
+    const out = decideOrder(before, e);
+    if (out.kind !== "ok") throw new Error("failure was not taken");
+    expect(out.state?.history.at(-1)).toMatchObject({ code, reason });
+    expect(emitted(out.emit, SC)).toMatchObject({ code, reason });
+  });
+
+  test("a move that records no failure carries no code", () => {
+    const out = decideOrder(reach("INVENTORY_RESERVED"), msg.authorized(1));
+    if (out.kind !== "ok") throw new Error("authorization was not taken");
+    expect(out.state?.history.at(-1)).not.toHaveProperty("code");
+    expect(emitted(out.emit, SC)).not.toHaveProperty("code");
   });
 });
 

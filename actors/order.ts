@@ -9,16 +9,19 @@
  * It is the only writer of the order aggregate: participants answer its requests, and it
  * alone decides whether an answer still matters (a late authorization after a cancel is voided).
  */
-import type { Envelope } from "./contracts/index.ts";
-import { ignore, ok, type Actor, type Outcome } from "./runtime/actor.ts";
+import type { Envelope, OrderTimer } from "./contracts/index.ts";
+import { ignore, ok, unreachable, type Actor } from "./runtime/actor.ts";
 import { decideCommand, expiryTimer, handlingTimer, type OrderCommand } from "./order-commands.ts";
-import { lines, move, type OrderConfig, type OrderState } from "./order-state.ts";
+import { lines, move, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
 
 export type OrderInput = { kind: "event"; env: Envelope } | { kind: "command"; command: OrderCommand };
-type Out = Outcome<OrderState, never>;
+type Out = OrderOutcome;
+
+/** The order actor: its timers are the order's (see contracts/timers.ts); it calls no provider. */
+export type OrderActor = Actor<OrderState, OrderInput, undefined, unknown, OrderTimer, never, OrderRejection>;
 
 /** The order actor for a given configuration (reservation TTL, handling time). */
-export function orderActor(cfg: OrderConfig): Actor<OrderState, OrderInput, undefined> {
+export function orderActor(cfg: OrderConfig): OrderActor {
   return {
     kind: "order",
     reads: [
@@ -53,7 +56,7 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "inventory.InventoryFailed.v1": {
       if (s.status !== "CREATED" || e.payload.attempt !== s.attempts.inventory) return ignore("stale answer");
-      const m = move(s, "INVENTORY_FAILED", now, cause, e.payload.reason, { shortages: e.payload.shortages });
+      const m = move(s, "INVENTORY_FAILED", now, cause, e.payload, { shortages: e.payload.shortages });
       return ok(m.state, [m.emit]);
     }
     case "inventory.InventoryReleased.v1":
@@ -80,7 +83,7 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     case "payment.PaymentFailed.v1": {
       if (s.status !== "INVENTORY_RESERVED" || e.payload.attempt !== s.attempts.payment) return ignore("stale answer");
       // The reservation is kept until it expires, so an admin can still retry the payment.
-      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload.reason);
+      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload);
       return ok(m.state, [m.emit]);
     }
     case "payment.PaymentCaptured.v1":
@@ -93,12 +96,12 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "payment.RefundFailed.v1": {
       if (s.status === "REFUND_PENDING") {
-        const m = move(s, "REFUND_FAILED", now, cause, e.payload.reason);
+        const m = move(s, "REFUND_FAILED", now, cause, e.payload);
         return ok(m.state, [m.emit]);
       }
       if (s.paymentId !== null && (s.status === "CANCELLED" || s.status === "INVENTORY_RELEASED")) {
         // Voiding a late authorization failed: money is held, so an admin must see it.
-        const m = move({ ...s, refundGoal: s.status }, "REFUND_FAILED", now, cause, e.payload.reason);
+        const m = move({ ...s, refundGoal: s.status }, "REFUND_FAILED", now, cause, e.payload);
         return ok(m.state, [m.emit]);
       }
       return ignore("no refund pending");
@@ -114,7 +117,7 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "shipping.ShippingFailed.v1": {
       if (s.status !== "PAYMENT_AUTHORIZED" || e.payload.attempt !== s.attempts.shipping) return ignore("stale answer");
-      const m = move({ ...s, shipmentRequested: false }, "SHIPPING_FAILED", now, cause, e.payload.reason);
+      const m = move({ ...s, shipmentRequested: false }, "SHIPPING_FAILED", now, cause, e.payload);
       return ok(m.state, [m.emit]);
     }
     case "order.TimerFired.v1":
@@ -124,25 +127,29 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
   }
 }
 
-function onTimer(s: OrderState, timer: string, token: string, now: Date, cfg: OrderConfig): Out {
-  if (timer === "reservationExpiry") {
-    const live = s.status === "INVENTORY_RESERVED" || s.status === "PAYMENT_FAILED";
-    if (!live || !s.reserved || token !== expiryTimer(s, now, cfg).token) return ignore("reservation no longer pending");
-    const m = move(s, "INVENTORY_RELEASED", now, "order.TimerFired.v1", "reservation expired");
-    return ok(m.state, [{
-      type: "ops.CompensationRequested.v1",
-      payload: { orderId: s.orderId, action: "releaseInventory", reason: "reservation expired" },
-    }, m.emit]);
-  }
-  if (timer === "handlingElapsed") {
-    if (s.status !== "PAYMENT_AUTHORIZED" || s.shipmentRequested || token !== handlingTimer(s, now, cfg).token) {
-      return ignore("shipment not due");
+function onTimer(s: OrderState, timer: OrderTimer, token: string, now: Date, cfg: OrderConfig): Out {
+  switch (timer) {
+    case "reservationExpiry": {
+      const live = s.status === "INVENTORY_RESERVED" || s.status === "PAYMENT_FAILED";
+      if (!live || !s.reserved || token !== expiryTimer(s, now, cfg).token) return ignore("reservation no longer pending");
+      const reason = "reservation expired";
+      const m = move(s, "INVENTORY_RELEASED", now, "order.TimerFired.v1", { code: "RESERVATION_EXPIRED", reason });
+      return ok(m.state, [{
+        type: "ops.CompensationRequested.v1",
+        payload: { orderId: s.orderId, action: "releaseInventory", reason },
+      }, m.emit]);
     }
-    const attempt = s.attempts.shipping + 1;
-    return ok({ ...s, shipmentRequested: true, attempts: { ...s.attempts, shipping: attempt } }, [{
-      type: "order.ShipmentRequested.v1",
-      payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt },
-    }]);
+    case "handlingElapsed": {
+      if (s.status !== "PAYMENT_AUTHORIZED" || s.shipmentRequested || token !== handlingTimer(s, now, cfg).token) {
+        return ignore("shipment not due");
+      }
+      const attempt = s.attempts.shipping + 1;
+      return ok({ ...s, shipmentRequested: true, attempts: { ...s.attempts, shipping: attempt } }, [{
+        type: "order.ShipmentRequested.v1",
+        payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt },
+      }]);
+    }
+    default:
+      return unreachable(timer);
   }
-  return ignore(`unknown timer ${timer}`);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Emit, Envelope } from "./contracts/index.ts";
-import { paymentActor, type PaymentResult, type PaymentState } from "./payment.ts";
+import { paymentActor, type PaymentState } from "./payment.ts";
+import type { PaymentCall, PaymentResult } from "./providers/ports.ts";
 import { NOW, ORDER, TOTAL, ev, sent } from "./testing/test-kit.ts";
 
 const id = { orderId: ORDER };
@@ -30,7 +31,7 @@ const decide = (s: PaymentState | null, e: Envelope, result?: PaymentResult) =>
   paymentActor.decide(s, e, { now: NOW, result, res: undefined });
 const plan = (s: PaymentState | null, e: Envelope) => paymentActor.plan?.(s, e) ?? null;
 
-type PlanCase = [name: string, state: PaymentState | null, e: Envelope, call: [op: string, key: string, input: unknown] | null];
+type PlanCase = [name: string, state: PaymentState | null, e: Envelope, call: [op: PaymentCall["op"], key: string, input: unknown] | null];
 const PLANS: PlanCase[] = [
   ["first authorization", null, authorizeReq(1), ["authorize", `authorize:${ORDER}:1`, { amount: TOTAL, currency: "EUR", token: "tok_visa", attempt: 1 }]],
   ["authorization retried by admin", null, authorizeRetry(2), ["authorize", `authorize:${ORDER}:2`, { amount: TOTAL, currency: "EUR", token: "tok_visa", attempt: 2 }]],
@@ -54,7 +55,7 @@ describe("payment plan: one idempotent call per op and attempt, none when not ne
     const call = plan(s, e);
     if (!want) return expect(call).toBeNull();
     const [op, idempotencyKey, input] = want;
-    expect(call).toEqual({ provider: "payment", op, idempotencyKey, input });
+    expect<unknown>(call).toEqual({ provider: "payment", op, idempotencyKey, input });
   });
 
   // The runner only calls the provider when plan says so: decide must need an answer exactly then.
@@ -65,14 +66,14 @@ describe("payment plan: one idempotent call per op and attempt, none when not ne
 });
 
 const OK: PaymentResult = { ok: true, paymentId: "pay-9" };
-const NO: PaymentResult = { ok: false, reason: "card declined" };
+const NO: PaymentResult = { ok: false, code: "CARD_DECLINED", reason: "card declined" };
 type DecideCase = [name: string, state: PaymentState | null, e: Envelope, result: PaymentResult | undefined,
   after: PaymentState | null, emit: Emit];
 const DECISIONS: DecideCase[] = [
   ["authorized", null, authorizeReq(1), OK, { status: "authorized", paymentId: "pay-9", amount: TOTAL },
     { type: "payment.PaymentAuthorized.v1", payload: { ...id, paymentId: "pay-9", amount: TOTAL, attempt: 1 } }],
   ["authorization declined", null, authorizeReq(1), NO, null,
-    { type: "payment.PaymentFailed.v1", payload: { ...id, reason: "card declined", attempt: 1 } }],
+    { type: "payment.PaymentFailed.v1", payload: { ...id, code: "CARD_DECLINED", reason: "card declined", attempt: 1 } }],
   ["retried authorization accepted", null, authorizeRetry(2), OK, { status: "authorized", paymentId: "pay-9", amount: TOTAL },
     { type: "payment.PaymentAuthorized.v1", payload: { ...id, paymentId: "pay-9", amount: TOTAL, attempt: 2 } }],
   ["request redelivered after authorization: answered again, no new call", AUTH, authorizeReq(2), undefined, AUTH,
@@ -84,7 +85,7 @@ const DECISIONS: DecideCase[] = [
   ["compensation refunded", at("captured"), refundComp(1), OK, at("refunded"),
     { type: "payment.PaymentRefunded.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }],
   ["refund declined: the payment stays as it was", AUTH, refundRetry(2), NO, AUTH,
-    { type: "payment.RefundFailed.v1", payload: { ...id, reason: "card declined" } }],
+    { type: "payment.RefundFailed.v1", payload: { ...id, code: "CARD_DECLINED", reason: "card declined" } }],
   ["refund asked again after refunding: answered again, no new call", at("refunded"), refundReq(2), undefined, at("refunded"),
     { type: "payment.PaymentRefunded.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }],
   ["refund with no payment: nothing was charged", null, refundReq(1), undefined, null,

@@ -4,15 +4,14 @@
  * redelivered or retried message never charges twice.
  */
 import type { Emit, Envelope } from "./contracts/index.ts";
-import { ignore, ok, type Actor, type Call, type Outcome } from "./runtime/actor.ts";
+import type { PaymentCall, PaymentResult } from "./providers/ports.ts";
+import { ignore, ok, type Actor, type Outcome } from "./runtime/actor.ts";
 
 export type PaymentState = {
   status: "authorized" | "captured" | "refunded";
   paymentId: string;
   amount: number;
 };
-/** What the payment provider answers. */
-export type PaymentResult = { ok: true; paymentId: string } | { ok: false; reason: string };
 type Out = Outcome<PaymentState, undefined>;
 
 type Request =
@@ -41,7 +40,7 @@ function requestOf(e: Envelope): Request | null {
   }
 }
 
-export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResult> = {
+export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResult, never, PaymentCall> = {
   kind: "payment",
   reads: [
     "order.PaymentRequested.v1", "order.PaymentCaptureRequested.v1", "order.RefundRequested.v1",
@@ -50,14 +49,20 @@ export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResul
   plan(s, e) {
     const r = requestOf(e);
     if (!r) return null;
-    const call = (idempotencyKey: string, input: unknown): Call => ({ provider: "payment", op: r.op, idempotencyKey, input });
+    const provider = "payment";
     switch (r.op) {
       case "authorize":
-        return s ? null : call(`authorize:${r.orderId}:${r.attempt}`, { amount: r.amount, currency: r.currency, token: r.token, attempt: r.attempt });
+        if (s) return null;
+        return {
+          provider, op: r.op, idempotencyKey: `authorize:${r.orderId}:${r.attempt}`,
+          input: { amount: r.amount, currency: r.currency, token: r.token, attempt: r.attempt },
+        };
       case "capture":
-        return s?.status === "authorized" ? call(`capture:${r.orderId}`, { paymentId: s.paymentId, amount: s.amount }) : null;
+        if (s?.status !== "authorized") return null;
+        return { provider, op: r.op, idempotencyKey: `capture:${r.orderId}`, input: { paymentId: s.paymentId, amount: s.amount } };
       case "refund":
-        return s && s.status !== "refunded" ? call(`refund:${r.orderId}:${r.attempt}`, { paymentId: s.paymentId, amount: s.amount }) : null;
+        if (!s || s.status === "refunded") return null;
+        return { provider, op: r.op, idempotencyKey: `refund:${r.orderId}:${r.attempt}`, input: { paymentId: s.paymentId, amount: s.amount } };
     }
   },
   decide(s, e, { result }) {
@@ -68,7 +73,7 @@ export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResul
       case "authorize": {
         if (s) return answer(s, { type: "payment.PaymentAuthorized.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount, attempt: r.attempt } });
         if (!result) throw new Error("authorize decided without a provider answer");
-        if (!result.ok) return ok(s, [{ type: "payment.PaymentFailed.v1", payload: { orderId, reason: result.reason, attempt: r.attempt } }]);
+        if (!result.ok) return ok(s, [{ type: "payment.PaymentFailed.v1", payload: { orderId, code: result.code, reason: result.reason, attempt: r.attempt } }]);
         const next: PaymentState = { status: "authorized", paymentId: result.paymentId, amount: r.amount };
         return ok(next, [{ type: "payment.PaymentAuthorized.v1", payload: { orderId, paymentId: result.paymentId, amount: r.amount, attempt: r.attempt } }]);
       }
@@ -81,7 +86,7 @@ export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResul
         if (!s) return ok(s, [{ type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: null, amount: 0 } }]);
         if (s.status === "refunded") return answer(s, { type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount } });
         if (!result) throw new Error("refund decided without a provider answer");
-        if (!result.ok) return ok(s, [{ type: "payment.RefundFailed.v1", payload: { orderId, reason: result.reason } }]);
+        if (!result.ok) return ok(s, [{ type: "payment.RefundFailed.v1", payload: { orderId, code: result.code, reason: result.reason } }]);
         return ok({ ...s, status: "refunded" }, [{ type: "payment.PaymentRefunded.v1", payload: { orderId, paymentId: s.paymentId, amount: s.amount } }]);
       }
     }

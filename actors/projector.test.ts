@@ -67,7 +67,18 @@ describe("projector", () => {
       if (out.kind === "ok") v = out.state;
     }
     expect(v?.status).toBe("DELIVERED");
-    expect(v?.timeline.map(({ status, reason }) => ({ status, reason })))
-      .toEqual(state.history.map(({ status, reason }) => ({ status, reason })));
+    expect(v?.timeline.map(({ status, reason, code }) => ({ status, reason, code })))
+      .toEqual(state.history.map(({ status, reason, code }) => ({ status, reason, code })));
+    expect(v?.timeline.find((t) => t.status === "PAYMENT_FAILED")?.code).toBe("CARD_DECLINED");
+  });
+
+  test("a StatusChanged recording a failure puts its code on the timeline entry", () => {
+    const failed = ev({
+      type: "order.StatusChanged.v1",
+      payload: { orderId: ORDER, from: "INVENTORY_RESERVED", to: "PAYMENT_FAILED", reason: "insufficient funds", code: "INSUFFICIENT_FUNDS", details: {} },
+    });
+    expect(view(view(null, created), failed).timeline.at(-1)).toEqual({
+      status: "PAYMENT_FAILED", at: NOW.toISOString(), reason: "insufficient funds", code: "INSUFFICIENT_FUNDS", details: {},
+    });
   });
 });

@@ -25,10 +25,10 @@ export const projectorActor: Actor<OrderView, Envelope> = {
       }
       case "order.StatusChanged.v1": {
         if (!v) throw new Error(`status change for ${e.key} before its creation`);
-        const { to, reason, details } = e.payload;
+        const { to, reason, code, details } = e.payload;
         return ok({
           ...v, status: to, updatedAt: e.timestamp,
-          timeline: [...v.timeline, { status: to, at: e.timestamp, reason, details }],
+          timeline: [...v.timeline, { status: to, at: e.timestamp, reason, ...(code ? { code } : {}), details }],
         });
       }
       default:

@@ -9,7 +9,7 @@ import { inventoryActor } from "./inventory.ts";
 import type { OrderState } from "./order-state.ts";
 import { paymentActor } from "./payment.ts";
 import { projectorActor } from "./projector.ts";
-import type { Actor } from "./runtime/actor.ts";
+import type { Actor, CallBase } from "./runtime/actor.ts";
 import { shippingActor } from "./shipping.ts";
 import { CFG, NOW, ORDER, order, reach, SITUATION_NAMES } from "./testing/test-kit.ts";
 
@@ -21,7 +21,7 @@ const bare = (type: EventType) => ({
 
 const states = SITUATION_NAMES.map((name) => [name, reach(name)] as [string, OrderState]);
 
-function expectIgnoresTheRest<S, M>(actor: Actor<S, M, any, any>, input: (e: Envelope) => M, situations: (S | null)[]) {
+function expectIgnoresTheRest<S, M>(actor: Actor<S, M, any, any, string, CallBase, unknown>, input: (e: Envelope) => M, situations: (S | null)[]) {
   const unread = EVENT_TYPES.filter((t) => !actor.reads.includes(t));
   expect(unread.length).toBeGreaterThan(0);
   for (const type of unread) {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Emit, Envelope } from "./contracts/index.ts";
-import { shippingActor, type ShippingResult, type ShippingState } from "./shipping.ts";
+import type { ShippingResult } from "./providers/ports.ts";
+import { shippingActor, type ShippingState } from "./shipping.ts";
 import { ADDRESS, LINES, NOW, ORDER, ev, sent } from "./testing/test-kit.ts";
 
 const id = { orderId: ORDER };
@@ -48,8 +49,8 @@ type DecideCase = [name: string, state: ShippingState | null, e: Envelope, resul
 const DECISIONS: DecideCase[] = [
   ["handed to the carrier", null, shipReq(1), OK, { trackingNumber: "TRK-9", carrier: "Post" },
     { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-9", carrier: "Post", attempt: 1 } }],
-  ["carrier refused", null, shipReq(1), { ok: false, reason: "address unknown" }, null,
-    { type: "shipping.ShippingFailed.v1", payload: { ...id, reason: "address unknown", attempt: 1 } }],
+  ["carrier refused", null, shipReq(1), { ok: false, code: "UNDELIVERABLE", reason: "address unknown" }, null,
+    { type: "shipping.ShippingFailed.v1", payload: { ...id, code: "UNDELIVERABLE", reason: "address unknown", attempt: 1 } }],
   ["retry accepted", null, shipRetry(2), OK, { trackingNumber: "TRK-9", carrier: "Post" },
     { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-9", carrier: "Post", attempt: 2 } }],
   ["request redelivered after shipping: answered again for that attempt, no new call", SHIPPED, shipRetry(2), undefined, SHIPPED,

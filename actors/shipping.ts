@@ -1,9 +1,9 @@
 /** The shipping actor hands an order to the carrier through the shipping provider port. */
 import type { Address, Envelope, Line } from "./contracts/index.ts";
+import type { ShippingCall, ShippingResult } from "./providers/ports.ts";
 import { ignore, ok, type Actor } from "./runtime/actor.ts";
 
 export type ShippingState = { trackingNumber: string; carrier: string };
-export type ShippingResult = { ok: true; trackingNumber: string; carrier: string } | { ok: false; reason: string };
 
 type Request = { attempt: number; shippingAddress: Address; items: Line[] };
 
@@ -13,7 +13,7 @@ function requestOf(e: Envelope): Request | null {
   return null;
 }
 
-export const shippingActor: Actor<ShippingState, Envelope, undefined, ShippingResult> = {
+export const shippingActor: Actor<ShippingState, Envelope, undefined, ShippingResult, never, ShippingCall> = {
   kind: "shipping",
   reads: ["order.ShipmentRequested.v1", "ops.RetryRequested.v1"],
   plan(s, e) {
@@ -35,7 +35,7 @@ export const shippingActor: Actor<ShippingState, Envelope, undefined, ShippingRe
     }
     if (!result) throw new Error("shipment decided without a provider answer");
     if (!result.ok) {
-      return ok(s, [{ type: "shipping.ShippingFailed.v1", payload: { orderId, reason: result.reason, attempt: r.attempt } }]);
+      return ok(s, [{ type: "shipping.ShippingFailed.v1", payload: { orderId, code: result.code, reason: result.reason, attempt: r.attempt } }]);
     }
     const next = { trackingNumber: result.trackingNumber, carrier: result.carrier };
     return ok(next, [{ type: "shipping.OrderShipped.v1", payload: { orderId, ...next, attempt: r.attempt } }]);

@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Address } from "../actors/contracts/index.ts";
 import { providerCaller } from "../actors/providers/caller.ts";
 import { httpProviders } from "../actors/providers/http.ts";
-import type { PaymentResult } from "../actors/payment.ts";
-import type { ShippingResult } from "../actors/shipping.ts";
+import type { PaymentResult, ShippingResult } from "../actors/providers/ports.ts";
 import { startProviderSim, type ProviderSim } from "./provider-sim.ts";
 
 const card = (token: string, attempt = 1) => ({ amount: 12_345, currency: "USD", token, attempt });
@@ -29,11 +28,11 @@ describe("payment rules over HTTP", () => {
   const cases: [token: string, attempt: number, expected: PaymentResult | "approved"][] = [
     ["tok_visa", 1, "approved"],
     ["tok_refund_fail", 1, "approved"],
-    ["tok_decline", 1, { ok: false, reason: "card declined" }],
-    ["tok_insufficient_funds", 1, { ok: false, reason: "insufficient funds" }],
-    ["tok_decline_once", 1, { ok: false, reason: "card declined" }],
+    ["tok_decline", 1, { ok: false, code: "CARD_DECLINED", reason: "card declined" }],
+    ["tok_insufficient_funds", 1, { ok: false, code: "INSUFFICIENT_FUNDS", reason: "insufficient funds" }],
+    ["tok_decline_once", 1, { ok: false, code: "CARD_DECLINED", reason: "card declined" }],
     ["tok_decline_once", 2, "approved"],
-    ["4242424242424242", 1, { ok: false, reason: "invalid card token" }],
+    ["4242424242424242", 1, { ok: false, code: "INVALID_CARD", reason: "invalid card token" }],
   ];
   test.each(cases)("authorize %p on attempt %p", async (token, attempt, expected) => {
     const key = `authorize:o-1:${attempt}`;
@@ -50,7 +49,7 @@ describe("payment rules over HTTP", () => {
   test("a decline is a 200 answer, not an HTTP error", async () => {
     const res = await post("/payment/authorize", JSON.stringify({ idempotencyKey: "authorize:o-1:1", input: card("tok_decline") }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: false, reason: "card declined" });
+    expect(await res.json()).toEqual({ ok: false, code: "CARD_DECLINED", reason: "card declined" });
   });
 
   test("capture then refund move money once each and show in the ledger", async () => {
@@ -71,21 +70,21 @@ describe("payment rules over HTTP", () => {
     const a = await client.payment.authorize("authorize:o-1:1", card("tok_refund_fail"));
     if (!a.ok) throw new Error(a.reason);
     const r = await client.payment.refund("refund:o-1:1", { paymentId: a.paymentId, amount: 12_345 });
-    expect(r).toEqual({ ok: false, reason: "refund rejected by the card issuer" });
+    expect(r).toEqual({ ok: false, code: "REFUND_REJECTED", reason: "refund rejected by the card issuer" });
     expect(sim.payment.refundedTotal(a.paymentId)).toBe(0);
   });
 
   test("capturing an unknown payment fails", async () => {
-    expect(await client.payment.capture("capture:o-9", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, reason: "unknown payment" });
+    expect(await client.payment.capture("capture:o-9", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, code: "UNKNOWN_PAYMENT", reason: "unknown payment" });
   });
 });
 
 describe("shipping rules over HTTP", () => {
   const cases: [postalCode: string, attempt: number, expected: ShippingResult | "shipped"][] = [
     ["10115", 1, "shipped"],
-    ["00000", 1, { ok: false, reason: "address is undeliverable" }],
-    ["00000", 2, { ok: false, reason: "address is undeliverable" }],
-    ["00001", 1, { ok: false, reason: "carrier rejected the parcel" }],
+    ["00000", 1, { ok: false, code: "UNDELIVERABLE", reason: "address is undeliverable" }],
+    ["00000", 2, { ok: false, code: "UNDELIVERABLE", reason: "address is undeliverable" }],
+    ["00001", 1, { ok: false, code: "CARRIER_REJECTED", reason: "carrier rejected the parcel" }],
     ["00001", 2, "shipped"],
   ];
   test.each(cases)("ship to %p on attempt %p", async (postalCode, attempt, expected) => {
@@ -177,7 +176,7 @@ describe("tok_timeout", () => {
   test("the runtime's caller turns it into a timeout answer", async () => {
     const call = providerCaller(client, 200);
     const r = await call({ provider: "payment", op: "authorize", idempotencyKey: "authorize:o-1:1", input: card("tok_timeout") });
-    expect(r).toEqual({ ok: false, reason: "payment provider did not answer within 200 ms" });
+    expect(r).toEqual({ ok: false, code: "AUTHORIZATION_TIMEOUT", reason: "payment provider did not answer within 200 ms" });
   });
 
   test("a client that disconnects frees its request and the server goes on", async () => {
@@ -217,6 +216,8 @@ describe("the client's failures", () => {
     ["a 5xx", 503, JSON.stringify({ ok: true, paymentId: "pay_x" }), /answered 503/],
     ["a 200 of the wrong shape", 200, JSON.stringify({ ok: true }), /unexpected body/],
     ["a 200 that is not JSON", 200, "<html>", /unexpected body/],
+    ["a decline without a code", 200, JSON.stringify({ ok: false, reason: "card declined" }), /unexpected body/],
+    ["a decline with a code the port does not know", 200, JSON.stringify({ ok: false, code: "UNDELIVERABLE", reason: "x" }), /unexpected body/],
   ];
   test.each(broken)("%s throws", async (_name, status, body, error) => {
     const server = Bun.serve({ port: 0, fetch: () => new Response(body, { status, headers: { "content-type": "application/json" } }) });

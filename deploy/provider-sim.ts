@@ -10,7 +10,8 @@
  *   GET  /ledger[?orderId=]     -> LedgerEntry[]   (every money movement, oldest first)
  *   GET  /shipments[?orderId=]  -> Shipment[]      (every booked parcel, oldest first)
  *
- * A decline is an answer (200 `{"ok": false, "reason"}`); a malformed request is 400
+ * A decline is an answer (200 `{"ok": false, "code", "reason"}`: the code from the port's
+ * list decides, the reason is the simulator's words); a malformed request is 400
  * `{"error", "field"}`. `tok_timeout` never answers: the client's timeout handles it.
  *
  * Run as a script: PORT (default 4010), LATENCY_MS.

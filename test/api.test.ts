@@ -139,6 +139,15 @@ describe.each(ENGINES)("%s", (engine) => {
       expect(new Set(list.json.products.map((p: { category: string }) => p.category)).size).toBeGreaterThanOrEqual(5);
       expect((await shop.call("GET", "/api/products/NOPE")).status).toBe(404);
     });
+
+    test("removing more stock than is free is a 409 with its code, and changes nothing", async () => {
+      const admin = await shop.token("admin");
+      const before = await shop.call("GET", "/api/products/BOK-003");
+      const res = await shop.call("POST", "/api/admin/products/BOK-003/stock", { token: admin, body: { delta: -100_000, reason: "count" } });
+      expect(res.status).toBe(409);
+      expect(res.json).toEqual({ error: expect.stringContaining("cannot remove 100000 units of BOK-003"), code: "RESERVED" });
+      expect((await shop.call("GET", "/api/products/BOK-003")).json).toEqual(before.json);
+    });
   });
 
   describe("a dependency that is down", () => {

@@ -1,6 +1,6 @@
 /** Starts a whole shop in memory for end-to-end tests and drives it through the HTTP API. */
 import { expect } from "bun:test";
-import type { OrderStatus } from "../actors/contracts/index.ts";
+import type { FailureCode, OrderStatus } from "../actors/contracts/index.ts";
 import { startSystem, type Config, type Providers } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken, type Role } from "../edge/auth/auth.ts";
@@ -13,7 +13,7 @@ export type OrderJson = {
   status: OrderStatus;
   customerId: string;
   total: number;
-  timeline: { status: OrderStatus; reason: string; at: string }[];
+  timeline: { status: OrderStatus; reason: string; code?: FailureCode; at: string }[];
 };
 
 /**

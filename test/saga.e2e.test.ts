@@ -30,6 +30,7 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       const id = await shop.place("alice", { sku: "BOK-008", qty: 5 });
       const failed = await shop.waitFor(id, ["INVENTORY_FAILED"]);
       expect(failed.timeline.at(-1)?.reason).toContain("BOK-008");
+      expect(failed.timeline.at(-1)?.code).toBe("OUT_OF_STOCK");
       expect((await shop.stockOf("BOK-008")).available).toBe(4);
       expect((await post("/api/admin/products/BOK-008/stock", { delta: 10, reason: "delivery" })).status).toBe(200);
       expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
@@ -45,6 +46,7 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       const id = await shop.place("alice", { sku: "TOY-002", card: "tok_decline" });
       const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
       expect(failed.timeline.at(-1)?.reason).toBe("card declined");
+      expect(failed.timeline.at(-1)?.code).toBe("CARD_DECLINED");
       expect((await shop.stockOf("TOY-002")).available).toBe(before - 1);
     });
 
@@ -69,6 +71,7 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       const id = await shop.place("alice", { sku: "TOY-005", card: "tok_timeout" });
       const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
       expect(failed.timeline.at(-1)?.reason).toContain("did not answer");
+      expect(failed.timeline.at(-1)?.code).toBe("AUTHORIZATION_TIMEOUT");
     });
   });
 
@@ -120,8 +123,7 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       const shipped = await shop.waitFor(id, ["SHIPPED"]);
       const res = await shop.call("POST", `/api/orders/${id}/cancel`, { token: await shop.token("customer", "carol") });
       expect(res.status).toBe(409);
-      expect(res.json.status).toBe("SHIPPED");
-      expect(res.json.error).toContain("SHIPPED");
+      expect(res.json).toEqual({ status: "SHIPPED", error: expect.stringContaining("SHIPPED") });
       const after = await shop.waitFor(id, ["SHIPPED"]);
       expect(after.timeline).toEqual(shipped.timeline);
     });

@@ -1,5 +1,5 @@
 /** Order views and a page shell for view and edge tests: plain data, as the edge would build it. */
-import type { OrderStatus } from "../actors/contracts/index.ts";
+import type { FailureCode, OrderStatus } from "../actors/contracts/index.ts";
 import type { OrderView } from "../actors/projector.ts";
 import type { Shell } from "./layout.tsx";
 
@@ -21,8 +21,9 @@ export function placedOrder(orderId: string, customerId: string): OrderView {
   };
 }
 
-/** `view` after one more status change, as the projector appends it. */
-export function advanced(view: OrderView, status: OrderStatus, reason: string): OrderView {
+/** `view` after one more status change, as the projector appends it; `code` when it records a failure. */
+export function advanced(view: OrderView, status: OrderStatus, reason: string, code?: FailureCode): OrderView {
   const at = new Date(Date.parse(view.updatedAt) + 60_000).toISOString();
-  return { ...view, status, updatedAt: at, timeline: [...view.timeline, { status, at, reason, details: {} }] };
+  const entry = { status, at, reason, ...(code ? { code } : {}), details: {} };
+  return { ...view, status, updatedAt: at, timeline: [...view.timeline, entry] };
 }

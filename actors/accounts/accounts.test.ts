@@ -6,7 +6,7 @@ import { refreshTokens, users } from "../../db/schema.ts";
 import { ENGINES } from "../../test/engines.ts";
 import { openEngine, quickPasswords } from "../../test/accounts-kit.ts";
 import { Accounts, DEFAULT_ADMIN_EMAIL } from "./accounts.ts";
-import { Conflict, InputError } from "../contracts/errors.ts";
+import { AccountConflict, InputError } from "../contracts/errors.ts";
 import { REFRESH_TTL_MS, tokenHash } from "./refresh-tokens.ts";
 
 const GRACE_MS = 3_000;
@@ -33,10 +33,10 @@ describe.each(ENGINES)("accounts on %s", (engine) => {
     expect(row!.passwordHash).not.toContain("analytical1");
   });
 
-  test("a second account with the same email in any case is a Conflict", async () => {
+  test("a second account with the same email in any case is an AccountConflict", async () => {
     const error = await accounts.register("ADA@example.COM", "analytical2", "Impostor").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Conflict);
-    expect(error).toMatchObject({ status: "EMAIL_TAKEN", message: "An account with this email already exists" });
+    expect(error).toBeInstanceOf(AccountConflict);
+    expect(error).toMatchObject({ code: "EMAIL_TAKEN", message: "An account with this email already exists" });
   });
 
   test("broken rules are InputErrors naming the field and the rule", async () => {

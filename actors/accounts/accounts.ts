@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db, Q } from "../../db/client.ts";
 import { users } from "../../db/schema.ts";
 import { emailProblem, normalEmail, PASSWORD_MAX, passwordProblem, registrationErrors } from "./account-rules.ts";
-import { Conflict, InputError } from "../contracts/errors.ts";
+import { AccountConflict, InputError } from "../contracts/errors.ts";
 import { RefreshTokens, type RefreshTokenOptions } from "./refresh-tokens.ts";
 import { log } from "../runtime/log.ts";
 import { argon2Passwords, type Passwords } from "./passwords.ts";
@@ -41,7 +41,7 @@ export class Accounts {
     this.passwords = opts.passwords ?? argon2Passwords();
   }
 
-  /** Creates a customer; InputError naming the first broken rule, Conflict when the email is taken. */
+  /** Creates a customer; InputError naming the first broken rule, AccountConflict when the email is taken. */
   async register(email: string, password: string, name: string): Promise<Account> {
     const broken = registrationErrors({ email, password, name })[0];
     if (broken) throw new InputError(broken.field, broken.message);
@@ -115,7 +115,7 @@ export class Accounts {
       if (await this.adminExists(tx)) return null;
       const created = await tx.insert(users).values({ id: crypto.randomUUID(), email, name: "Administrator", passwordHash, role: "admin" })
         .onConflictDoNothing().returning({ id: users.id });
-      if (created.length === 0) throw new Conflict("EMAIL_TAKEN", `${email} belongs to a customer account; set ADMIN_EMAIL to another address`);
+      if (created.length === 0) throw new AccountConflict("EMAIL_TAKEN", `${email} belongs to a customer account; set ADMIN_EMAIL to another address`);
       return { email, password: given.password ? null : password };
     });
   }
@@ -131,7 +131,7 @@ export class Accounts {
   }
 }
 
-const emailTaken = () => new Conflict("EMAIL_TAKEN", "An account with this email already exists");
+const emailTaken = () => new AccountConflict("EMAIL_TAKEN", "An account with this email already exists");
 
 /** 24 random characters that pass the password policy (retries the rare draw without a digit). */
 function generatedPassword(): string {

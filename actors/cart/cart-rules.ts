@@ -4,7 +4,7 @@
  */
 import type { Line } from "../contracts/index.ts";
 import { convert, type Rate } from "../money/currency.ts";
-import { Conflict, InputError } from "../contracts/errors.ts";
+import { CartConflict, InputError } from "../contracts/errors.ts";
 
 /** At most this many units of one product per cart (seed 003). */
 export const MAX_PER_PRODUCT = 10;
@@ -51,12 +51,12 @@ export function checkRequestedQty(qty: number, min: 0 | 1): void {
 export function checkLineQty(p: { name: string; available: number }, qty: number, had = 0): void {
   if (qty > MAX_PER_PRODUCT) {
     const already = had > 0 ? ` (you already have ${had})` : "";
-    throw new Conflict("LIMIT", `You can have at most ${MAX_PER_PRODUCT} of ${p.name} in your cart${already}.`);
+    throw new CartConflict("LIMIT", `You can have at most ${MAX_PER_PRODUCT} of ${p.name} in your cart${already}.`);
   }
-  if (p.available <= 0) throw new Conflict("OUT_OF_STOCK", `Sorry, ${p.name} is out of stock.`);
+  if (p.available <= 0) throw new CartConflict("OUT_OF_STOCK", `Sorry, ${p.name} is out of stock.`);
   if (qty > p.available) {
     const already = had > 0 ? ` (you already have ${had} in your cart)` : "";
-    throw new Conflict("OUT_OF_STOCK", `Only ${p.available} of ${p.name} left${already}.`);
+    throw new CartConflict("OUT_OF_STOCK", `Only ${p.available} of ${p.name} left${already}.`);
   }
 }
 
@@ -83,11 +83,11 @@ export function priceCart(lines: CartLine[], rate: Rate): PricedCart {
 
 /** The order lines for a cart; refuses an empty cart and a line the stock no longer covers. */
 export function orderLines(lines: CartLine[]): Line[] {
-  if (lines.length === 0) throw new Conflict("EMPTY", "Your cart is empty: add something before checking out.");
+  if (lines.length === 0) throw new CartConflict("EMPTY", "Your cart is empty: add something before checking out.");
   const short = lines.filter((l) => l.qty > l.available);
   if (short.length > 0) {
     const what = short.map((l) => (l.available > 0 ? `only ${l.available} of ${l.name} left` : `${l.name} is sold out`));
-    throw new Conflict("OUT_OF_STOCK", `Stock changed: ${what.join("; ")}. Please update your cart.`);
+    throw new CartConflict("OUT_OF_STOCK", `Stock changed: ${what.join("; ")}. Please update your cart.`);
   }
   return lines.map(({ sku, qty }) => ({ sku, qty }));
 }

@@ -2,7 +2,7 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { movements, products, stock } from "../../db/schema.ts";
-import { Conflict, NotFound } from "../contracts/errors.ts";
+import { NotFound, StockConflict } from "../contracts/errors.ts";
 import type { Cache } from "../runtime/cache.ts";
 import { available } from "./stock-sql.ts";
 
@@ -102,7 +102,8 @@ export class Catalog {
       if (!row) {
         const [exists] = await tx.select({ sku: stock.sku, onHand: stock.onHand, reserved: stock.reserved }).from(stock).where(eq(stock.sku, sku));
         if (!exists) throw new NotFound(`product ${sku} not found`);
-        throw new Conflict(`on hand ${exists.onHand}, reserved ${exists.reserved}`, `cannot remove ${-delta} units of ${sku}: only ${exists.onHand - exists.reserved} are not reserved`);
+        const free = exists.onHand - exists.reserved;
+        throw new StockConflict("RESERVED", `cannot remove ${-delta} units of ${sku}: only ${free} are not reserved (on hand ${exists.onHand}, reserved ${exists.reserved})`);
       }
       await tx.insert(movements).values({ sku, deltaOnHand: delta, deltaReserved: 0, reason, ref: "admin" });
     });

@@ -1,2 +1,4 @@
 export * from "./payloads.ts";
 export * from "./envelope.ts";
+export * from "./failures.ts";
+export * from "./timers.ts";

@@ -5,11 +5,12 @@
  * The TypeScript types are inferred from the schema, so the two cannot drift apart.
  */
 import { z } from "zod";
+import { FailureCode } from "./failures.ts";
 import { Money, OrderItem, OrderStatus } from "./payloads.ts";
 
-/** One entry of the order's timeline, as customers see it. */
+/** One entry of the order's timeline as customers and admins see it; `code` names what failed, when something did. */
 export const ViewEntry = z.object({
-  status: OrderStatus, at: z.string(), reason: z.string(), details: z.record(z.string(), z.unknown()),
+  status: OrderStatus, at: z.string(), reason: z.string(), code: FailureCode.optional(), details: z.record(z.string(), z.unknown()),
 });
 export type ViewEntry = z.infer<typeof ViewEntry>;
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { FailureCode, PaymentFailureCode, ShippingFailureCode, StockFailureCode } from "./failures.ts";
+import { OrderTimer } from "./timers.ts";
 
 /** Money is always integer minor units of `currency`. */
 export const Money = z.number().int().nonnegative();
@@ -48,25 +50,27 @@ export const PAYLOADS = {
   "order.RefundRequested.v1": z.object({ ...id, amount: Money, reason: z.string(), attempt: Attempt }),
   "order.StatusChanged.v1": z.object({
     ...id, from: OrderStatus.nullable(), to: OrderStatus, reason: z.string(),
+    /** set when the change records a failure (absent on changes from before codes were recorded) */
+    code: FailureCode.optional(),
     details: z.record(z.string(), z.unknown()).default({}),
   }),
-  "order.TimerFired.v1": z.object({ ...id, timer: z.string(), token: z.string() }),
+  "order.TimerFired.v1": z.object({ ...id, timer: OrderTimer, token: z.string() }),
   "inventory.InventoryReserved.v1": z.object({ ...id, lines: z.array(Line), attempt: Attempt }),
   "inventory.InventoryFailed.v1": z.object({
-    ...id, reason: z.string(), attempt: Attempt,
+    ...id, code: StockFailureCode, reason: z.string(), attempt: Attempt,
     shortages: z.array(z.object({ sku: Sku, requested: z.number().int(), available: z.number().int() })),
   }),
   "inventory.InventoryReleased.v1": z.object({ ...id, lines: z.array(Line), reason: z.string() }),
   "inventory.StockCommitted.v1": z.object({ ...id, lines: z.array(Line) }),
   "payment.PaymentAuthorized.v1": z.object({ ...id, paymentId: z.string(), amount: Money, attempt: Attempt }),
-  "payment.PaymentFailed.v1": z.object({ ...id, reason: z.string(), attempt: Attempt }),
+  "payment.PaymentFailed.v1": z.object({ ...id, code: PaymentFailureCode, reason: z.string(), attempt: Attempt }),
   "payment.PaymentCaptured.v1": z.object({ ...id, paymentId: z.string(), amount: Money }),
   "payment.PaymentRefunded.v1": z.object({ ...id, paymentId: z.string().nullable(), amount: Money }),
-  "payment.RefundFailed.v1": z.object({ ...id, reason: z.string() }),
+  "payment.RefundFailed.v1": z.object({ ...id, code: PaymentFailureCode, reason: z.string() }),
   "shipping.OrderShipped.v1": z.object({
     ...id, trackingNumber: z.string(), carrier: z.string(), attempt: Attempt,
   }),
-  "shipping.ShippingFailed.v1": z.object({ ...id, reason: z.string(), attempt: Attempt }),
+  "shipping.ShippingFailed.v1": z.object({ ...id, code: ShippingFailureCode, reason: z.string(), attempt: Attempt }),
   "ops.RetryRequested.v1": z.discriminatedUnion("step", [
     z.object({ ...id, step: z.literal("inventory"), attempt: Attempt, lines: z.array(Line) }),
     z.object({

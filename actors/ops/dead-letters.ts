@@ -7,7 +7,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { deadLetters, outbox, processedEvents } from "../../db/schema.ts";
 import { ContractError, parseEnvelope } from "../contracts/index.ts";
-import { Conflict, NotFound } from "../contracts/errors.ts";
+import { DeadLetterConflict, NotFound } from "../contracts/errors.ts";
 
 export type DeadLetter = typeof deadLetters.$inferSelect;
 
@@ -27,7 +27,7 @@ export class DeadLetters {
       try {
         env = parseEnvelope(row.message);
       } catch (err) {
-        if (err instanceof ContractError) throw new Conflict("UNREPLAYABLE", `dead letter ${id} breaks its contract: ${err.message}`);
+        if (err instanceof ContractError) throw new DeadLetterConflict("UNREPLAYABLE", `dead letter ${id} breaks its contract: ${err.message}`);
         throw err;
       }
       await tx.delete(processedEvents).where(and(eq(processedEvents.consumer, row.consumer), eq(processedEvents.eventId, env.eventId)));

@@ -6,12 +6,12 @@ import { createHash } from "node:crypto";
 import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { orderViews } from "../../db/schema.ts";
-import type { Address, Line, OrderStatus } from "../contracts/index.ts";
+import type { Address, Line, OrderStatus, OrderTimer } from "../contracts/index.ts";
 import { BASE_CURRENCY, convert } from "../money/currency.ts";
 import type { Currencies } from "../money/rates.ts";
-import { Conflict, InputError, NotFound } from "../contracts/errors.ts";
+import { InputError, NotFound, OrderConflict } from "../contracts/errors.ts";
 import type { OrderCommand } from "../order-commands.ts";
-import type { OrderState } from "../order-state.ts";
+import type { OrderRejection, OrderState } from "../order-state.ts";
 import type { OrderInput } from "../order.ts";
 import type { OrderView } from "../projector.ts";
 import type { Runner } from "../runtime/runner.ts";
@@ -41,7 +41,7 @@ export class OrderService {
   constructor(
     private db: Db,
     private sql: Sql,
-    private runner: Runner<OrderState, OrderInput, undefined, unknown>,
+    private runner: Runner<OrderState, OrderInput, undefined, unknown, OrderTimer, never, OrderRejection>,
     private currencies: Currencies,
   ) {}
 
@@ -81,7 +81,10 @@ export class OrderService {
   async command(viewer: Viewer, orderId: string, command: Exclude<OrderCommand, { type: "Place" }>): Promise<OrderView> {
     await this.get(viewer, orderId);
     const out = await this.runner.execute(orderId, { kind: "command", command });
-    if (out.kind === "reject") throw new Conflict(out.status, out.reason);
+    if (out.kind === "reject") {
+      // A rejection without a status means the order is gone; the 409 names the status it is in.
+      throw out.status === null ? new NotFound(`order ${orderId} not found`) : new OrderConflict(out.status, out.reason);
+    }
     if (out.kind === "ok" && out.state) return viewOf(out.state);
     throw new NotFound(`order ${orderId} not found`);
   }
@@ -124,6 +127,6 @@ function viewOf(s: OrderState): OrderView {
   return {
     orderId: s.orderId, customerId: s.customerId, status: s.status, items: s.items, total: s.total,
     currency: s.currency, ...(s.fxRate ? { fxRate: s.fxRate } : {}), createdAt: s.createdAt, updatedAt: s.updatedAt,
-    timeline: s.history.map(({ status, at, reason, details }) => ({ status, at, reason, details })),
+    timeline: s.history.map(({ status, at, reason, code, details }) => ({ status, at, reason, ...(code ? { code } : {}), details })),
   };
 }

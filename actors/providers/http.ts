@@ -5,9 +5,10 @@
  * the idempotency key makes safe.
  */
 import { z } from "zod";
-import type { PaymentResult } from "../payment.ts";
-import type { ShippingResult } from "../shipping.ts";
-import type { AuthorizeInput, PaymentProvider, PaymentRef, ShipInput, ShippingProvider } from "./ports.ts";
+import { PaymentFailureCode, ShippingFailureCode } from "../contracts/index.ts";
+import type {
+  AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult, ShipInput, ShippingProvider, ShippingResult,
+} from "./ports.ts";
 
 /**
  * The runtime's caller already races its step timeout; this bound only stops a hanging
@@ -15,14 +16,14 @@ import type { AuthorizeInput, PaymentProvider, PaymentRef, ShipInput, ShippingPr
  */
 const FETCH_TIMEOUT_MS = 30_000;
 
-const failed = z.object({ ok: z.literal(false), reason: z.string() });
+// A refusal names its code from the port's list; a code we do not know is an unexpected body.
 const PaymentAnswer = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), paymentId: z.string().min(1) }),
-  failed,
+  z.object({ ok: z.literal(false), code: PaymentFailureCode, reason: z.string() }),
 ]) satisfies z.ZodType<PaymentResult>;
 const ShippingAnswer = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), trackingNumber: z.string().min(1), carrier: z.string().min(1) }),
-  failed,
+  z.object({ ok: z.literal(false), code: ShippingFailureCode, reason: z.string() }),
 ]) satisfies z.ZodType<ShippingResult>;
 
 /** Providers that call the service at `baseUrl`, e.g. `http://provider-sim:4010`. */

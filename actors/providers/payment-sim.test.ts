@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { PaymentResult } from "../payment.ts";
+import type { PaymentResult } from "./ports.ts";
 import { paymentSimulator } from "./payment-sim.ts";
 
 const card = (token: string, attempt = 1) => ({ amount: 12_345, currency: "USD", token, attempt });
@@ -19,15 +19,15 @@ describe("authorize by card token", () => {
     ["tok_mastercard", 1, "approved"],
     ["tok_amex_gold", 1, "approved"],
     ["tok_refund_fail", 1, "approved"],
-    ["tok_decline", 1, { ok: false, reason: "card declined" }],
-    ["tok_decline", 2, { ok: false, reason: "card declined" }],
-    ["tok_insufficient_funds", 1, { ok: false, reason: "insufficient funds" }],
-    ["tok_decline_once", 1, { ok: false, reason: "card declined" }],
+    ["tok_decline", 1, { ok: false, code: "CARD_DECLINED", reason: "card declined" }],
+    ["tok_decline", 2, { ok: false, code: "CARD_DECLINED", reason: "card declined" }],
+    ["tok_insufficient_funds", 1, { ok: false, code: "INSUFFICIENT_FUNDS", reason: "insufficient funds" }],
+    ["tok_decline_once", 1, { ok: false, code: "CARD_DECLINED", reason: "card declined" }],
     ["tok_decline_once", 2, "approved"],
     ["tok_decline_once", 3, "approved"],
-    ["4242424242424242", 1, { ok: false, reason: "invalid card token" }],
-    ["", 1, { ok: false, reason: "invalid card token" }],
-    ["TOK_VISA", 1, { ok: false, reason: "invalid card token" }],
+    ["4242424242424242", 1, { ok: false, code: "INVALID_CARD", reason: "invalid card token" }],
+    ["", 1, { ok: false, code: "INVALID_CARD", reason: "invalid card token" }],
+    ["TOK_VISA", 1, { ok: false, code: "INVALID_CARD", reason: "invalid card token" }],
   ];
   test.each(cases)("%p on attempt %p", async (token, attempt, expected) => {
     const sim = paymentSimulator();
@@ -70,8 +70,8 @@ describe("idempotency", () => {
 
   test("a declined key stays declined even on a later attempt number", async () => {
     const sim = paymentSimulator();
-    expect(await sim.authorize("authorize:o-1:1", card("tok_decline_once", 1))).toEqual({ ok: false, reason: "card declined" });
-    expect(await sim.authorize("authorize:o-1:1", card("tok_decline_once", 2))).toEqual({ ok: false, reason: "card declined" });
+    expect(await sim.authorize("authorize:o-1:1", card("tok_decline_once", 1))).toEqual({ ok: false, code: "CARD_DECLINED", reason: "card declined" });
+    expect(await sim.authorize("authorize:o-1:1", card("tok_decline_once", 2))).toEqual({ ok: false, code: "CARD_DECLINED", reason: "card declined" });
   });
 
   test("concurrent calls with one key share one decision", async () => {
@@ -108,14 +108,14 @@ describe("capture", () => {
 
   test("of an unknown payment fails", async () => {
     const sim = paymentSimulator();
-    expect(await sim.capture("capture:o-1", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, reason: "unknown payment" });
+    expect(await sim.capture("capture:o-1", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, code: "UNKNOWN_PAYMENT", reason: "unknown payment" });
     expect(sim.ledger()).toEqual([]);
   });
 
   test("of more than was authorized fails", async () => {
     const sim = paymentSimulator();
     const paymentId = await authorized(sim);
-    expect(await sim.capture("capture:o-1", { paymentId, amount: 12_346 })).toEqual({ ok: false, reason: "capture exceeds the authorized amount" });
+    expect(await sim.capture("capture:o-1", { paymentId, amount: 12_346 })).toEqual({ ok: false, code: "AMOUNT_EXCEEDS_PAYMENT", reason: "capture exceeds the authorized amount" });
     expect(sim.capturedTotal(paymentId)).toBe(0);
   });
 
@@ -123,7 +123,7 @@ describe("capture", () => {
     const sim = paymentSimulator();
     const paymentId = await authorized(sim);
     await sim.refund("refund:o-1:1", { paymentId, amount: 12_345 });
-    expect(await sim.capture("capture:o-1", { paymentId, amount: 12_345 })).toEqual({ ok: false, reason: "payment was refunded" });
+    expect(await sim.capture("capture:o-1", { paymentId, amount: 12_345 })).toEqual({ ok: false, code: "ALREADY_REFUNDED", reason: "payment was refunded" });
     expect(sim.capturedTotal(paymentId)).toBe(0);
   });
 });
@@ -153,7 +153,7 @@ describe("refund", () => {
     const paymentId = await authorized(sim, "tok_refund_fail");
     await sim.capture("capture:o-1", { paymentId, amount: 12_345 });
     for (const key of ["refund:o-1:1", "refund:o-1:2", "refund:o-1:3"]) {
-      expect(await sim.refund(key, { paymentId, amount: 12_345 })).toEqual({ ok: false, reason: "refund rejected by the card issuer" });
+      expect(await sim.refund(key, { paymentId, amount: 12_345 })).toEqual({ ok: false, code: "REFUND_REJECTED", reason: "refund rejected by the card issuer" });
     }
     expect(sim.refundedTotal(paymentId)).toBe(0);
     expect(sim.capturedTotal(paymentId)).toBe(12_345);
@@ -162,8 +162,8 @@ describe("refund", () => {
   test("of an unknown payment or more than was paid fails", async () => {
     const sim = paymentSimulator();
     const paymentId = await authorized(sim);
-    expect(await sim.refund("refund:o-2:1", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, reason: "unknown payment" });
-    expect(await sim.refund("refund:o-1:1", { paymentId, amount: 99_999 })).toEqual({ ok: false, reason: "refund exceeds the payment" });
+    expect(await sim.refund("refund:o-2:1", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, code: "UNKNOWN_PAYMENT", reason: "unknown payment" });
+    expect(await sim.refund("refund:o-1:1", { paymentId, amount: 99_999 })).toEqual({ ok: false, code: "AMOUNT_EXCEEDS_PAYMENT", reason: "refund exceeds the payment" });
     expect(sim.refundedTotal(paymentId)).toBe(0);
   });
 });

@@ -3,8 +3,8 @@
  * (see README.md in this folder); the idempotency key picks the payment id, so the same
  * key always gets the same answer and moves money at most once.
  */
-import type { PaymentResult } from "../payment.ts";
-import type { AuthorizeInput, PaymentProvider, PaymentRef } from "./ports.ts";
+import type { PaymentFailureCode } from "../contracts/index.ts";
+import type { AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult, Refusal } from "./ports.ts";
 import { answerOnce, NO_ANSWER, orderIdOf, stableId } from "./sim-shared.ts";
 
 /** One money movement. `orderId` is known when the authorize key names the order. */
@@ -21,15 +21,16 @@ export type PaymentSimulator = PaymentProvider & {
 
 type Payment = { paymentId: string; token: string; amount: number; orderId?: string; captured: boolean; refunded: boolean };
 
-const fail = (reason: string): PaymentResult => ({ ok: false, reason });
+const fail = (code: PaymentFailureCode, reason: string): Refusal<PaymentFailureCode> => ({ ok: false, code, reason });
+const DECLINED = fail("CARD_DECLINED", "card declined");
 
 /** Why the card behind `token` refuses an authorization on `attempt`, or null when it pays. */
-function refusal(token: string, attempt: number): string | null {
-  if (!token.startsWith("tok_")) return "invalid card token";
+function refusal(token: string, attempt: number): Refusal<PaymentFailureCode> | null {
+  if (!token.startsWith("tok_")) return fail("INVALID_CARD", "invalid card token");
   switch (token) {
-    case "tok_decline": return "card declined";
-    case "tok_insufficient_funds": return "insufficient funds";
-    case "tok_decline_once": return attempt <= 1 ? "card declined" : null;
+    case "tok_decline": return DECLINED;
+    case "tok_insufficient_funds": return fail("INSUFFICIENT_FUNDS", "insufficient funds");
+    case "tok_decline_once": return attempt <= 1 ? DECLINED : null;
     default: return null;
   }
 }
@@ -53,8 +54,8 @@ export function paymentSimulator(opts: { latencyMs?: number } = {}): PaymentSimu
   return {
     authorize: (key: string, input: AuthorizeInput) => authorizeOnce(key, () => {
       if (input.token === "tok_timeout") return NO_ANSWER;
-      const reason = refusal(input.token, input.attempt);
-      if (reason) return fail(reason);
+      const refused = refusal(input.token, input.attempt);
+      if (refused) return refused;
       const p: Payment = { paymentId: `pay_${stableId(key)}`, token: input.token, amount: input.amount, orderId: orderIdOf(key), captured: false, refunded: false };
       payments.set(p.paymentId, p);
       record("authorize", p, input.amount, key);
@@ -63,11 +64,11 @@ export function paymentSimulator(opts: { latencyMs?: number } = {}): PaymentSimu
 
     capture: (key: string, ref: PaymentRef) => captureOnce(key, () => {
       const p = payments.get(ref.paymentId);
-      if (!p) return fail("unknown payment");
-      if (p.refunded) return fail("payment was refunded");
+      if (!p) return fail("UNKNOWN_PAYMENT", "unknown payment");
+      if (p.refunded) return fail("ALREADY_REFUNDED", "payment was refunded");
       // A second capture under another key confirms the first and moves nothing.
       if (p.captured) return { ok: true, paymentId: p.paymentId };
-      if (ref.amount > p.amount) return fail("capture exceeds the authorized amount");
+      if (ref.amount > p.amount) return fail("AMOUNT_EXCEEDS_PAYMENT", "capture exceeds the authorized amount");
       p.captured = true;
       record("capture", p, ref.amount, key);
       return { ok: true, paymentId: p.paymentId };
@@ -76,10 +77,10 @@ export function paymentSimulator(opts: { latencyMs?: number } = {}): PaymentSimu
     // Refunding an uncaptured payment releases the hold; either way it happens once.
     refund: (key: string, ref: PaymentRef) => refundOnce(key, () => {
       const p = payments.get(ref.paymentId);
-      if (!p) return fail("unknown payment");
-      if (p.token === "tok_refund_fail") return fail("refund rejected by the card issuer");
+      if (!p) return fail("UNKNOWN_PAYMENT", "unknown payment");
+      if (p.token === "tok_refund_fail") return fail("REFUND_REJECTED", "refund rejected by the card issuer");
       if (p.refunded) return { ok: true, paymentId: p.paymentId };
-      if (ref.amount > p.amount) return fail("refund exceeds the payment");
+      if (ref.amount > p.amount) return fail("AMOUNT_EXCEEDS_PAYMENT", "refund exceeds the payment");
       p.refunded = true;
       record("refund", p, ref.amount, key);
       return { ok: true, paymentId: p.paymentId };

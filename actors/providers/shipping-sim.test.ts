@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ShippingResult } from "../shipping.ts";
+import type { ShippingResult } from "./ports.ts";
 import { shippingSimulator } from "./shipping-sim.ts";
 
 const to = (postalCode: string, attempt = 1) => ({
@@ -13,10 +13,10 @@ describe("ship by destination", () => {
     ["SW1Y 4LG", 1, "shipped"],
     ["94107", 1, "shipped"],
     ["00002", 1, "shipped"],
-    ["00000", 1, { ok: false, reason: "address is undeliverable" }],
-    ["00000", 2, { ok: false, reason: "address is undeliverable" }],
-    ["00000", 5, { ok: false, reason: "address is undeliverable" }],
-    ["00001", 1, { ok: false, reason: "carrier rejected the parcel" }],
+    ["00000", 1, { ok: false, code: "UNDELIVERABLE", reason: "address is undeliverable" }],
+    ["00000", 2, { ok: false, code: "UNDELIVERABLE", reason: "address is undeliverable" }],
+    ["00000", 5, { ok: false, code: "UNDELIVERABLE", reason: "address is undeliverable" }],
+    ["00001", 1, { ok: false, code: "CARRIER_REJECTED", reason: "carrier rejected the parcel" }],
     ["00001", 2, "shipped"],
     ["00001", 3, "shipped"],
   ];

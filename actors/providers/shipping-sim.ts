@@ -3,9 +3,8 @@
  * README.md in this folder); the idempotency key picks the tracking number, so the same
  * key always gets the same answer and books at most one parcel.
  */
-import type { Address, Line } from "../contracts/index.ts";
-import type { ShippingResult } from "../shipping.ts";
-import type { ShipInput, ShippingProvider } from "./ports.ts";
+import type { Address, Line, ShippingFailureCode } from "../contracts/index.ts";
+import type { Refusal, ShipInput, ShippingProvider, ShippingResult } from "./ports.ts";
 import { answerOnce, orderIdOf, stableId } from "./sim-shared.ts";
 
 export const SIM_CARRIER = "SimPost";
@@ -21,10 +20,10 @@ export type ShippingSimulator = ShippingProvider & {
 };
 
 /** Why the carrier refuses `postalCode` on `attempt`, or null when it ships. */
-function refusal(postalCode: string, attempt: number): string | null {
+function refusal(postalCode: string, attempt: number): Refusal<ShippingFailureCode> | null {
   switch (postalCode.trim()) {
-    case "00000": return "address is undeliverable";
-    case "00001": return attempt <= 1 ? "carrier rejected the parcel" : null;
+    case "00000": return { ok: false, code: "UNDELIVERABLE", reason: "address is undeliverable" };
+    case "00001": return attempt <= 1 ? { ok: false, code: "CARRIER_REJECTED", reason: "carrier rejected the parcel" } : null;
     default: return null;
   }
 }
@@ -36,8 +35,8 @@ export function shippingSimulator(opts: { latencyMs?: number } = {}): ShippingSi
 
   return {
     ship: (key: string, input: ShipInput) => shipOnce(key, () => {
-      const reason = refusal(input.address.postalCode, input.attempt);
-      if (reason) return { ok: false, reason };
+      const refused = refusal(input.address.postalCode, input.attempt);
+      if (refused) return refused;
       const trackingNumber = `SP${stableId(key, 12).toUpperCase()}`;
       booked.push({
         key, orderId: orderIdOf(key), trackingNumber, carrier: SIM_CARRIER,

@@ -6,6 +6,7 @@ import { envelope, topicOf, type Emit, type Envelope } from "../contracts/index.
 import { paymentActor, type PaymentState } from "../payment.ts";
 import { projectorActor, type OrderView } from "../projector.ts";
 import { providerCaller } from "../providers/caller.ts";
+import type { ProviderCall } from "../providers/ports.ts";
 import { paymentSimulator } from "../providers/payment-sim.ts";
 import { shippingSimulator } from "../providers/shipping-sim.ts";
 import type { Batch, Delivered } from "./bus.ts";
@@ -30,7 +31,7 @@ const paymentRequest = (orderId: string, attempt = 1): Emit => ({
 
 async function setup(payment = paymentSimulator()) {
   database = await openPglite();
-  const deps: RunnerDeps = {
+  const deps: RunnerDeps<ProviderCall> = {
     sql: database.sql, call: providerCaller({ payment, shipping: shippingSimulator() }, 1000),
     now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
   };
@@ -186,7 +187,7 @@ describe("actor group with a slow provider", () => {
     let answer!: () => void;
     const answered = new Promise<void>((r) => (answer = r));
     const held = { ...sim, authorize: async (key: string, input: Parameters<typeof sim.authorize>[1]) => (await answered, sim.authorize(key, input)) };
-    const deps: RunnerDeps = {
+    const deps: RunnerDeps<ProviderCall> = {
       sql: database.sql, call: providerCaller({ payment: held, shipping: shippingSimulator() }, 10_000),
       now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
     };

@@ -16,11 +16,9 @@ import { tagged, together, type Sql, type Stmt } from "../../db/sql.ts";
 import { ContractError, envelope, parseEnvelope, topicOf, type Topic } from "../contracts/index.ts";
 import type { Batch, Delivered } from "./bus.ts";
 import { log } from "./log.ts";
-import type { Item, Runner, RunnerDeps, Share } from "./runner.ts";
+import type { Item, KindRunner, RunnerDeps, Share } from "./runner.ts";
 import { outboxInsert, run, timerWrites, type OutboxRow } from "./writes.ts";
 
-// The kinds differ in state, message and resource types; the group only routes and commits.
-type AnyRunner = Runner<any, any, any, any>;
 type Poison = { kind: string; d: Delivered; error: string; attempts: number };
 type Mark = { kind: string; eventId: string };
 /** How long provider answers may take and still commit with everything else. */
@@ -30,7 +28,7 @@ export class ActorGroup {
   readonly topics: readonly Topic[];
   private failures = new Map<string, number>();
 
-  constructor(private runners: readonly AnyRunner[], private deps: RunnerDeps) {
+  constructor(private runners: readonly KindRunner[], private deps: Omit<RunnerDeps, "call">) {
     this.topics = [...new Set(runners.flatMap((r) => r.topics))];
   }
 
@@ -57,7 +55,7 @@ export class ActorGroup {
     }
   }
 
-  private async commitAlone(r: AnyRunner, item: Item) {
+  private async commitAlone(r: KindRunner, item: Item) {
     const id = `${r.kind}\0${item.env.eventId}`;
     try {
       await this.commit([[r, [item]]], []);
@@ -83,7 +81,7 @@ export class ActorGroup {
    * away (an order page shows "items reserved" while the card is still being charged) and
    * the calling kinds once their answers are in. `parkedMark` marks a parked message processed.
    */
-  private async commit(routed: readonly (readonly [AnyRunner, Item[]])[], poison: Poison[], parkedMark?: Mark) {
+  private async commit(routed: readonly (readonly [KindRunner, Item[]])[], poison: Poison[], parkedMark?: Mark) {
     const shares = routed.map(([r, list]) => r.share(list));
     if (shares.length === 0 && poison.length === 0) return;
     const calling = shares.filter((s) => s.calls);

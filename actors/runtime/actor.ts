@@ -1,48 +1,59 @@
 import type { Emit, Envelope, EventType } from "../contracts/index.ts";
 
-/** A durable timer set by a decision; a timer with the same name on the same key is replaced. */
-export type TimerSet = { name: string; at: Date; token: string };
+/**
+ * A durable timer set by a decision; a timer with the same name on the same key is replaced.
+ * `T` is the actor kind's own union of timer names.
+ */
+export type TimerSet<T extends string = string> = { name: T; at: Date; token: string };
+
+/** What every provider call has: the key that makes it idempotent. */
+export type CallBase = { idempotencyKey: string };
 
 /** What the runner hands to decide besides state and message. */
 export type Ctx<R, Res> = { now: Date; result?: Res; res: R };
 
-/** The result of deciding one message. */
-export type Outcome<S, R> =
+/**
+ * The result of deciding one message. `T`: the kind's timer names; `J`: what a rejection
+ * names (for the order, its current status).
+ */
+export type Outcome<S, R, T extends string = never, J = never> =
   | {
       kind: "ok";
       /** null: the actor still keeps nothing for this key */
       state: S | null;
       emit: Emit[];
-      timers?: TimerSet[];
-      cancelTimers?: string[];
+      timers?: TimerSet<T>[];
+      cancelTimers?: T[];
       /** shared resources after this message (e.g. stock levels), when the actor has any */
       res?: R;
     }
   | { kind: "ignore"; reason: string }
-  | { kind: "reject"; status: string; reason: string };
-
-/** A call to the outside world that decide needs answered first; key makes it idempotent. */
-export type Call = { provider: string; op: string; idempotencyKey: string; input: unknown };
+  | { kind: "reject"; status: J; reason: string };
 
 /**
  * An actor kind: pure functions only. The runner loads state, asks `plan` whether a
  * provider call is needed, performs it, then `decide`s and commits in one transaction.
+ * The runtime stays generic: `T` (timer names), `C` (provider calls, a discriminated union
+ * the composition root routes) and `J` (what a rejection names) are the domain's.
  */
-export interface Actor<S, M = Envelope, R = undefined, Res = unknown> {
+export interface Actor<S, M = Envelope, R = undefined, Res = unknown, T extends string = never, C extends CallBase = never, J = never> {
   kind: string;
   /** the event types decide acts on; the runner never hands it others (its topics follow from these) */
   reads: readonly EventType[];
-  plan?(state: S | null, msg: M): Call | null;
-  decide(state: S | null, msg: M, ctx: Ctx<R, Res>): Outcome<S, R>;
+  plan?(state: S | null, msg: M): C | null;
+  decide(state: S | null, msg: M, ctx: Ctx<R, Res>): Outcome<S, R, T, J>;
 }
 
-export const ok = <S, R = never>(
+/** Accept the message: the new state, what to emit, and timers or resources if any. */
+export const ok = <S, R = never, T extends string = never>(
   state: S | null,
   emit: Emit[] = [],
-  extra: { timers?: TimerSet[]; cancelTimers?: string[]; res?: R } = {},
-): Outcome<S, R> => ({ kind: "ok", state, emit, ...extra });
+  extra: { timers?: TimerSet<T>[]; cancelTimers?: T[]; res?: R } = {},
+): Outcome<S, R, T> => ({ kind: "ok", state, emit, ...extra });
+/** Nothing to do for this message (a stale answer, a duplicate). */
 export const ignore = (reason: string): Outcome<never, never> => ({ kind: "ignore", reason });
-export const reject = (status: string, reason: string): Outcome<never, never> => ({
+/** Refuse a command; `status` is what the caller's 409 names. */
+export const reject = <J>(status: J, reason: string): Outcome<never, never, never, J> => ({
   kind: "reject",
   status,
   reason,

@@ -8,14 +8,14 @@
  */
 import { together, type Sql, type Stmt } from "../../db/sql.ts";
 import { envelope, topicOf, type Emit, type Envelope, type EventType, type Topic } from "../contracts/index.ts";
-import type { Actor, Call, Outcome, TimerSet } from "./actor.ts";
+import type { Actor, CallBase, Outcome, TimerSet } from "./actor.ts";
 import type { Delivered } from "./bus.ts";
 import type { ShopMetrics } from "./metrics.ts";
 import { loadStates, statesOf, type Resources, type StateStore } from "./stores.ts";
 import { createWith, outboxInsert, run, timerWrites, type OutboxRow, type TimerWrite } from "./writes.ts";
 
-export type Binding<S, M, R, Res> = {
-  actor: Actor<S, M, R, Res>;
+export type Binding<S, M, R, Res, T extends string = never, C extends CallBase = never, J = never> = {
+  actor: Actor<S, M, R, Res, T, C, J>;
   store: StateStore<S>;
   /** the actor's input for a log message */
   input(env: Envelope): M;
@@ -31,9 +31,10 @@ export type Binding<S, M, R, Res> = {
   stepOf?(request: Envelope): string | null;
 };
 
-export type RunnerDeps = {
+/** What every runner shares; `C` is the union of provider calls `call` routes (see providers/caller.ts). */
+export type RunnerDeps<C extends CallBase = never> = {
   sql: Sql;
-  call(call: Call): Promise<unknown>;
+  call: (call: C) => Promise<unknown>;
   now(): Date;
   maxAttempts: number;
   /** told after every commit that wrote to the outbox */
@@ -68,15 +69,24 @@ export interface Share {
   after(): void;
 }
 
+/** What the actor group needs of a runner, whatever the types of its kind. */
+export interface KindRunner {
+  readonly kind: string;
+  readonly topics: readonly Topic[];
+  reads(type: EventType): boolean;
+  share(items: Item[]): Share;
+}
+
 type Tally = { ok: number; ignored: number; steps: { step: string; seconds: number }[] };
 type Writes<S> = { states: Map<string, S>; outbox: OutboxRow[]; timers: Map<string, TimerWrite>; tally: Tally };
 const emptyWrites = <S>(): Writes<S> => ({ states: new Map(), outbox: [], timers: new Map(), tally: { ok: 0, ignored: 0, steps: [] } });
 
-export class Runner<S, M, R, Res> {
+export class Runner<S, M, R, Res, T extends string = never, C extends CallBase = never, J = never> implements KindRunner {
   readonly topics: readonly Topic[];
   private readTypes: ReadonlySet<string>;
 
-  constructor(private b: Binding<S, M, R, Res>, private deps: RunnerDeps) {
+  // C follows from the actor alone: the shared deps route every call there is.
+  constructor(private b: Binding<S, M, R, Res, T, C, J>, private deps: NoInfer<RunnerDeps<C>>) {
     this.readTypes = new Set(b.actor.reads);
     this.topics = [...new Set(b.actor.reads.map(topicOf))];
   }
@@ -91,7 +101,7 @@ export class Runner<S, M, R, Res> {
   }
 
   /** Decide and commit a command from the edge for one key; returns the outcome (reject = 409). */
-  async execute(key: string, input: M): Promise<Outcome<S, R>> {
+  async execute(key: string, input: M): Promise<Outcome<S, R, T, J>> {
     const w = emptyWrites<S>();
     const outcome = await this.deps.sql.transaction(async (tx) => {
       Object.assign(w, emptyWrites<S>()); // a retried transaction starts over
@@ -114,7 +124,7 @@ export class Runner<S, M, R, Res> {
    * the key exists (a repeated request), or the decision needs more, `execute` decides on
    * what is there.
    */
-  async create(key: string, input: M): Promise<Outcome<S, R>> {
+  async create(key: string, input: M): Promise<Outcome<S, R, T, J>> {
     const creating = this.b.store.creating;
     const w = emptyWrites<S>();
     const out = this.apply(w, key, null, input, null, undefined, undefined);

@@ -19,8 +19,8 @@ export type Timers = {
 /** A timer that is due, as its row says. */
 export type DueTimer = { kind: string; key: string; name: string; token: string };
 
-/** Sweep due timers every `tickMs` (or at the time `schedule` names) into the outbox as `fired(timer)`. */
-export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutbox(): void; fired(t: DueTimer): Emit }): Timers {
+/** Sweep due timers every `tickMs` (or at the time `schedule` names) into the outbox as `fired(timer)` (null: a timer nobody knows, dropped). */
+export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutbox(): void; fired(t: DueTimer): Emit | null }): Timers {
   const signal = new Signal();
   let stopping = false;
   let early: ReturnType<typeof setTimeout> | null = null;
@@ -32,9 +32,15 @@ export function startTimers(db: Sql, opts: { tickMs: number; now(): Date; onOutb
       const due = await tx.query<DueTimer>(`SELECT kind, key, name, token FROM runtime.timers
         WHERE fire_at <= $1::text::timestamptz ORDER BY fire_at LIMIT 500 FOR UPDATE SKIP LOCKED`, [now.toISOString()]);
       if (due.length === 0) return 0;
-      const rows = due.map((t) => {
-        const env = envelope(opts.fired(t), t.key, now, null, crypto.randomUUID());
-        return { eventId: env.eventId, topic: topicOf(env.type), key: t.key, type: env.type, message: JSON.stringify(env) };
+      const rows = due.flatMap((t) => {
+        const emit = opts.fired(t);
+        // A timer the kind no longer knows (set by an older version) could only be dead-lettered: drop it, loudly.
+        if (!emit) {
+          log.error("dropped a timer with an unknown name", { kind: t.kind, key: t.key, name: t.name });
+          return [];
+        }
+        const env = envelope(emit, t.key, now, null, crypto.randomUUID());
+        return [{ eventId: env.eventId, topic: topicOf(env.type), key: t.key, type: env.type, message: JSON.stringify(env) }];
       });
       await run(tx, together([...outboxInsert(rows), ...timersDelete(due)])!);
       return due.length;

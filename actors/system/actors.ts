@@ -6,9 +6,10 @@
  */
 import { orderKind, participantKinds, type KindHooks } from "../kinds.ts";
 import type { OrderInput } from "../order.ts";
-import type { OrderState } from "../order-state.ts";
+import type { OrderRejection, OrderState } from "../order-state.ts";
+import type { OrderTimer } from "../contracts/index.ts";
 import { providerCaller } from "../providers/caller.ts";
-import type { PaymentProvider, ShippingProvider } from "../providers/ports.ts";
+import type { PaymentProvider, ProviderCall, ShippingProvider } from "../providers/ports.ts";
 import { ActorGroup } from "../runtime/actor-group.ts";
 import type { Consumer } from "../runtime/bus.ts";
 import { metered, type ShopMetrics } from "../runtime/metrics.ts";
@@ -23,14 +24,14 @@ export type Providers = { payment: PaymentProvider; shipping: ShippingProvider }
 
 export type Actors = {
   /** the order kind's runner: the edge's commands go through it */
-  order: Runner<OrderState, OrderInput, undefined, unknown>;
+  order: Runner<OrderState, OrderInput, undefined, unknown, OrderTimer, never, OrderRejection>;
   /** finish the batches in hand and commit their offsets */
   stop(): Promise<void>;
 };
 
 /** Bind every kind to the engines; consume the log when this process plays the actors role. */
 export async function startActors(config: Config, e: Engines, providers: Providers, meters: ShopMetrics, hooks: KindHooks): Promise<Actors> {
-  const deps: RunnerDeps = {
+  const deps: RunnerDeps<ProviderCall> = {
     sql: e.database.sql, call: providerCaller(providers, config.stepTimeoutMs), now: () => new Date(),
     maxAttempts: config.maxAttempts, onOutbox: e.outboxWritten, onTimer: (at) => e.timers?.schedule(at), metrics: meters,
   };

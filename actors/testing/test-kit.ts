@@ -6,11 +6,10 @@
 import { expect } from "bun:test";
 import {
   PAYLOADS, envelope, parseEnvelope, type Address, type Emit, type Envelope, type EventType, type OrderItem,
-  type OrderStatus, type PayloadOf,
+  type OrderStatus, type OrderTimer, type PayloadOf,
 } from "../contracts/index.ts";
 import type { OrderCommand } from "../order-commands.ts";
-import type { OrderConfig, OrderState } from "../order-state.ts";
-import type { Outcome } from "../runtime/actor.ts";
+import type { OrderConfig, OrderOutcome, OrderState } from "../order-state.ts";
 import { orderActor } from "../order.ts";
 
 export const NOW = new Date("2030-01-01T00:00:00.000Z");
@@ -54,19 +53,19 @@ export const msg = {
   reserved: (attempt: number) => ev({ type: "inventory.InventoryReserved.v1", payload: { ...id, lines: LINES, attempt } }),
   invFailed: (attempt: number) => ev({
     type: "inventory.InventoryFailed.v1",
-    payload: { ...id, reason: "insufficient stock for TEE", attempt, shortages: [{ sku: "TEE", requested: 1, available: 0 }] },
+    payload: { ...id, code: "OUT_OF_STOCK", reason: "insufficient stock for TEE", attempt, shortages: [{ sku: "TEE", requested: 1, available: 0 }] },
   }),
   released: () => ev({ type: "inventory.InventoryReleased.v1", payload: { ...id, lines: LINES, reason: "order cancelled" } }),
   authorized: (attempt: number, paymentId = "pay-1") =>
     ev({ type: "payment.PaymentAuthorized.v1", payload: { ...id, paymentId, amount: TOTAL, attempt } }),
-  payFailed: (attempt: number) => ev({ type: "payment.PaymentFailed.v1", payload: { ...id, reason: "card declined", attempt } }),
+  payFailed: (attempt: number) => ev({ type: "payment.PaymentFailed.v1", payload: { ...id, code: "CARD_DECLINED", reason: "card declined", attempt } }),
   captured: () => ev({ type: "payment.PaymentCaptured.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }),
   refunded: () => ev({ type: "payment.PaymentRefunded.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }),
-  refundFailed: () => ev({ type: "payment.RefundFailed.v1", payload: { ...id, reason: "provider down" } }),
+  refundFailed: () => ev({ type: "payment.RefundFailed.v1", payload: { ...id, code: "REFUND_TIMEOUT", reason: "provider down" } }),
   shipped: (attempt: number) =>
     ev({ type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-1", carrier: "Post", attempt } }),
-  shipFailed: (attempt: number) => ev({ type: "shipping.ShippingFailed.v1", payload: { ...id, reason: "no carrier", attempt } }),
-  timer: (timer: string, token: string) => ev({ type: "order.TimerFired.v1", payload: { ...id, timer, token } }),
+  shipFailed: (attempt: number) => ev({ type: "shipping.ShippingFailed.v1", payload: { ...id, code: "CARRIER_REJECTED", reason: "no carrier", attempt } }),
+  timer: (timer: OrderTimer, token: string) => ev({ type: "order.TimerFired.v1", payload: { ...id, timer, token } }),
 };
 /** The tokens the order actor gives its timers (a changed attempt makes an older timer stale). */
 export const expiryToken = (inventory: number, payment: number) => `inventory:${inventory}:payment:${payment}`;
@@ -157,7 +156,7 @@ export function expectMove(before: OrderState, step: Step, [to, emits]: Expect) 
 }
 
 /** Decide `step` and check nothing happened to the status or the history. */
-export function expectStill(before: OrderState, step: Step, emits: string[] | "ignore"): Outcome<OrderState, never> {
+export function expectStill(before: OrderState, step: Step, emits: string[] | "ignore"): OrderOutcome {
   const snapshot = structuredClone(before);
   const out = decideOrder(before, step);
   expect(before).toEqual(snapshot);

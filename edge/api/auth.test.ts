@@ -41,7 +41,7 @@ describe("register", () => {
     await api("POST", "/register", input);
     const again = await api("POST", "/register", { ...input, email: input.email.toUpperCase() });
     expect(again.status).toBe(409);
-    expect(again.json.error).toBe("An account with this email already exists");
+    expect(again.json).toEqual({ error: "An account with this email already exists", code: "EMAIL_TAKEN" });
   });
 
   test.each([

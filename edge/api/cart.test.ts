@@ -56,7 +56,7 @@ describe("/api/cart with a bearer token", () => {
     await shop.call("POST", "/api/cart/items", { ...me, body: { sku: "PHN-001", qty: 7 } });
     const res = await shop.call("POST", "/api/cart/items", { ...me, body: { sku: "PHN-001", qty: 4 } });
     expect(res.status).toBe(409);
-    expect(res.json.error).toBe("You can have at most 10 of Lumen 8 in your cart (you already have 7).");
+    expect(res.json).toEqual({ error: "You can have at most 10 of Lumen 8 in your cart (you already have 7).", code: "LIMIT" });
     expect((await shop.call("GET", "/api/cart", me)).json.count).toBe(7);
   });
 

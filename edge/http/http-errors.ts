@@ -1,17 +1,22 @@
-/** Maps failures to answers: 400 names the field, 404, 409 names the state, 503 when a dependency is down. */
+/**
+ * Maps failures to answers: 400 names the field, 404, 409 names the order's status (or the
+ * refusal's code outside orders), 503 when a dependency is down.
+ */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
-import { Conflict, InputError, NotFound } from "../../actors/contracts/errors.ts";
+import { CodedConflict, Conflict, InputError, NotFound, OrderConflict } from "../../actors/contracts/errors.ts";
 import { Unavailable } from "../../actors/runtime/bus.ts";
 import { log } from "../../actors/runtime/log.ts";
 
+/** The one error handler of every Hono app: the answer for `err`, logged when it is unexpected. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) return err.getResponse();
   if (err instanceof ZodError) err = fieldError(err);
   if (err instanceof InputError) return c.json({ error: err.message, field: err.field }, 400);
   if (err instanceof NotFound) return c.json({ error: err.message }, 404);
-  if (err instanceof Conflict) return c.json({ error: err.message, status: err.status }, 409);
+  if (err instanceof OrderConflict) return c.json({ error: err.message, status: err.status }, 409);
+  if (err instanceof CodedConflict) return c.json({ error: err.message, code: err.code }, 409);
   if (isUnavailable(err)) {
     c.header("Retry-After", "5");
     return c.json({ error: "a dependency is unavailable, nothing was changed; try again shortly" }, 503);

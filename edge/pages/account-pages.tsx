@@ -12,7 +12,7 @@ import { Hono, type Context } from "hono";
 import type { VNode } from "preact";
 import { z } from "zod";
 import { registrationErrors } from "../../actors/accounts/account-rules.ts";
-import { Conflict, InputError } from "../../actors/contracts/errors.ts";
+import { AccountConflict, InputError } from "../../actors/contracts/errors.ts";
 import { LoginPage, RegisterPage, retryText, type FormError } from "../../views/account/account-forms.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthApiDeps } from "../api/auth.ts";
@@ -48,7 +48,7 @@ export function accountPages(deps: AuthApiDeps): Hono<AuthEnv> {
       const account = await deps.accounts.register(form.email, form.password, form.name);
       await signIn(c, deps, account);
     } catch (err) {
-      if (err instanceof Conflict) return show(409, [{ field: "email", message: err.message }]);
+      if (err instanceof AccountConflict) return show(409, [{ field: "email", message: err.message }]);
       if (err instanceof InputError) return show(422, [{ message: err.message }]);
       throw err;
     }

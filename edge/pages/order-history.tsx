@@ -7,8 +7,8 @@
  * Both send a visitor who is not signed in to /login, coming back here afterwards.
  */
 import { Hono } from "hono";
-import { OrderStatus } from "../../actors/contracts/index.ts";
-import { Conflict, NotFound } from "../../actors/contracts/errors.ts";
+import { NotFound, OrderConflict } from "../../actors/contracts/errors.ts";
+import { canCancel } from "../../actors/order-commands.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { OrderHistoryPage } from "../../views/order/order-history.tsx";
@@ -40,7 +40,7 @@ export function orderHistoryPages(orders: OrderService): Hono<AuthEnv> {
       await orders.command(user, id, { type: "Cancel", by: user.role });
     } catch (err) {
       if (err instanceof NotFound) return orderNotFound(c);
-      if (err instanceof Conflict) return sendErrorPage(c, 409, "This order can no longer be cancelled", notCancellable(err));
+      if (err instanceof OrderConflict) return sendErrorPage(c, 409, "This order can no longer be cancelled", notCancellable(err));
       throw err;
     }
     return c.redirect(page, 303);
@@ -49,10 +49,12 @@ export function orderHistoryPages(orders: OrderService): Hono<AuthEnv> {
   return app;
 }
 
-/** The refusal in customer words, naming the order's status. */
-function notCancellable(err: Conflict): string {
-  const status = OrderStatus.safeParse(err.status);
-  const state = status.success ? `${STATUS_TEXT[status.data].label} (${status.data})` : err.status;
-  const why = /cannot be cancelled/.test(err.message) ? "it can no longer be cancelled" : err.message;
-  return `Your order is ${state}: ${why}.`;
+/**
+ * The refusal in customer words, naming the order's status. A status no cancel is allowed
+ * in says so by the domain's own rule; otherwise the order's reason tells why (a paid
+ * order already handed to the carrier).
+ */
+function notCancellable(err: OrderConflict): string {
+  const why = canCancel(err.status) ? err.message : "it can no longer be cancelled";
+  return `Your order is ${STATUS_TEXT[err.status].label} (${err.status}): ${why}.`;
 }

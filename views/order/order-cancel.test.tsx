@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { render } from "preact-render-to-string";
-import { ORDER_STATUSES, type OrderStatus } from "../../actors/contracts/index.ts";
+import { FAILURE_CODES, ORDER_STATUSES, type FailureCode, type OrderStatus } from "../../actors/contracts/index.ts";
 import { canCancel } from "../../actors/order-commands.ts";
 import { failureText, statusNote } from "./order-note.ts";
 import { CancelRegion, StatusRegion } from "./order-live.tsx";
 import { advanced, placedOrder } from "../test-fixtures.ts";
 
-const at = (status: OrderStatus, reason = "x") => advanced(placedOrder("o/1", "c-1"), status, reason);
+const at = (status: OrderStatus, reason = "x", code?: FailureCode) => advanced(placedOrder("o/1", "c-1"), status, reason, code);
 
 describe("CancelRegion", () => {
   test.each(ORDER_STATUSES)("%s: the button follows the order domain's rule; the region is always there", (status) => {
@@ -16,23 +16,42 @@ describe("CancelRegion", () => {
   });
 });
 
-describe("failure reasons in customer words", () => {
+describe("failures in customer words: the code decides, never the provider's wording", () => {
   test.each([
-    ["PAYMENT_FAILED", "insufficient funds", "Your card was declined for insufficient funds. No money was taken."],
-    ["PAYMENT_FAILED", "card declined", "Your card was declined. No money was taken."],
-    ["PAYMENT_FAILED", "payment provider did not answer within 300 ms", "The payment service did not answer in time. No money was taken."],
-    ["PAYMENT_FAILED", "something new", "Your payment did not go through. No money was taken."],
-    ["INVENTORY_FAILED", "insufficient stock for LAP-005", "Some items sold out before we could reserve them. No money was taken."],
-    ["SHIPPING_FAILED", "address is undeliverable", "The carrier cannot deliver to this address. We will be in touch."],
-    ["REFUND_FAILED", "refund rejected by the card issuer", "Your card issuer has not accepted the refund yet. We are looking into it."],
-    ["INVENTORY_RELEASED", "reservation expired", "The order was closed because payment was not completed in time. No money was taken."],
-  ] as const)("%s with %p", (status, reason, words) => {
-    const view = at(status, reason);
+    ["PAYMENT_FAILED", "INSUFFICIENT_FUNDS", "insufficient funds", "Your card was declined for insufficient funds. No money was taken."],
+    ["PAYMENT_FAILED", "CARD_DECLINED", "card declined", "Your card was declined. No money was taken."],
+    ["PAYMENT_FAILED", "INVALID_CARD", "invalid card token", "Your card was declined. No money was taken."],
+    ["PAYMENT_FAILED", "AUTHORIZATION_TIMEOUT", "payment provider did not answer within 300 ms", "The payment service did not answer in time. No money was taken."],
+    ["INVENTORY_FAILED", "OUT_OF_STOCK", "insufficient stock for LAP-005", "Some items sold out before we could reserve them. No money was taken."],
+    ["SHIPPING_FAILED", "UNDELIVERABLE", "address is undeliverable", "The carrier cannot deliver to this address. We will be in touch."],
+    ["SHIPPING_FAILED", "CARRIER_REJECTED", "carrier rejected the parcel", "The carrier could not take the parcel. We are trying again."],
+    ["SHIPPING_FAILED", "SHIPPING_TIMEOUT", "shipping provider did not answer within 300 ms", "There is a problem with the delivery. We are looking into it."],
+    ["REFUND_FAILED", "REFUND_REJECTED", "refund rejected by the card issuer", "Your card issuer has not accepted the refund yet. We are looking into it."],
+    ["REFUND_FAILED", "REFUND_TIMEOUT", "payment provider did not answer within 300 ms", "Your refund is delayed: the payment service did not answer in time. We are looking into it."],
+    ["REFUND_FAILED", "UNKNOWN_PAYMENT", "unknown payment", "Your refund is delayed. We are looking into it."],
+    ["INVENTORY_RELEASED", "RESERVATION_EXPIRED", "reservation expired", "The order was closed because payment was not completed in time. No money was taken."],
+  ] as const)("%s with %s", (status, code, reason, words) => {
+    const view = at(status, reason, code);
     expect(failureText(view)).toBe(words);
     expect(render(<StatusRegion view={view} />)).toContain(`<p class="status-note">${words}</p>`);
+    // A provider that words its refusal differently changes nothing the customer reads.
+    expect(failureText(at(status, "something else entirely", code))).toBe(words);
   });
 
-  test.each(["CREATED", "PAYMENT_AUTHORIZED", "SHIPPED", "CANCELLED", "REFUND_PENDING"] as const)("%s has no problem to tell", (status) => {
+  test.each([
+    ["PAYMENT_FAILED", "Your payment did not go through. No money was taken."],
+    ["INVENTORY_FAILED", "Some items are out of stock. No money was taken."],
+    ["SHIPPING_FAILED", "There is a problem with the delivery. We are looking into it."],
+    ["REFUND_FAILED", "Your refund is delayed. We are looking into it."],
+  ] as const)("%s recorded without a code (before codes were): the status's words, whatever the reason says", (status, words) => {
+    expect(failureText(at(status, "insufficient funds"))).toBe(words);
+  });
+
+  test("every code has its own words", () => {
+    for (const code of FAILURE_CODES) expect(failureText(at("PAYMENT_FAILED", "x", code))).toEqual(expect.any(String));
+  });
+
+  test.each(["CREATED", "PAYMENT_AUTHORIZED", "SHIPPED", "CANCELLED", "REFUND_PENDING", "INVENTORY_RELEASED"] as const)("%s has no problem to tell", (status) => {
     expect(failureText(at(status, "card declined"))).toBeNull();
   });
 
@@ -64,13 +83,13 @@ describe("refunds in customer words, with the amount in the order's currency", (
   });
 
   test("refunded after a delivery problem, in yen", () => {
-    const failed = advanced(advanced(paid, "SHIPPING_FAILED", "address is undeliverable"), "REFUND_PENDING", "refund by admin");
+    const failed = advanced(advanced(paid, "SHIPPING_FAILED", "address is undeliverable", "UNDELIVERABLE"), "REFUND_PENDING", "refund by admin");
     const refunded = { ...advanced(failed, "REFUNDED", "payment refunded"), currency: "JPY", total: 6800 };
     expect(statusNote(refunded)).toBe("We refunded ¥6,800 to your card.");
   });
 
   test("a refund that failed is a problem first", () => {
-    expect(statusNote(advanced(pending, "REFUND_FAILED", "refund rejected by the card issuer")))
+    expect(statusNote(advanced(pending, "REFUND_FAILED", "refund rejected by the card issuer", "REFUND_REJECTED")))
       .toBe("Your card issuer has not accepted the refund yet. We are looking into it.");
   });
 });

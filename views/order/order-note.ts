@@ -1,38 +1,50 @@
 /**
  * What the customer should know about where their order stands, in their words: why it
- * stopped and whether money moved. The timeline records the providers' and the stock's own
- * reasons ("insufficient funds", "insufficient stock for LAP-005"); a customer should read
- * what happened to them and to their money, not a system message.
+ * stopped and whether money moved. The timeline records what failed as a code next to the
+ * provider's or the stock's own reason ("insufficient funds", "insufficient stock for
+ * LAP-005"); a customer reads what the code means for them and their money, never that text.
  */
-import type { OrderStatus } from "../../actors/contracts/index.ts";
+import type { FailureCode, OrderStatus } from "../../actors/contracts/index.ts";
 import type { OrderView } from "../../actors/projector.ts";
 import { formatMoney } from "../format.ts";
 
-/** Known reasons, most specific first. */
-const REASONS: [RegExp, string][] = [
-  [/insufficient funds/i, "Your card was declined for insufficient funds. No money was taken."],
-  [/card declined|invalid card/i, "Your card was declined. No money was taken."],
-  [/payment provider did not answer/i, "The payment service did not answer in time. No money was taken."],
-  [/insufficient stock/i, "Some items sold out before we could reserve them. No money was taken."],
-  [/undeliverable/i, "The carrier cannot deliver to this address. We will be in touch."],
-  [/carrier rejected/i, "The carrier could not take the parcel. We are trying again."],
-  [/refund rejected/i, "Your card issuer has not accepted the refund yet. We are looking into it."],
-  [/reservation expired/i, "The order was closed because payment was not completed in time. No money was taken."],
-];
+const DECLINED = "Your card was declined. No money was taken.";
+const REFUND_DELAYED = "Your refund is delayed. We are looking into it.";
+const PAYMENT_PROBLEM = "There is a problem with your payment. We are looking into it.";
+const DELIVERY_PROBLEM = "There is a problem with the delivery. We are looking into it.";
 
-/** When a status tells of a problem but its reason is not one we know. */
+/** Every failure in customer words: a Record, so a new code must be worded here. */
+const FAILURE_WORDS: Record<FailureCode, string> = {
+  CARD_DECLINED: DECLINED,
+  INVALID_CARD: DECLINED,
+  INSUFFICIENT_FUNDS: "Your card was declined for insufficient funds. No money was taken.",
+  AUTHORIZATION_TIMEOUT: "The payment service did not answer in time. No money was taken.",
+  // capture problems stay with us (the order has shipped); a refund's end up on REFUND_FAILED
+  ALREADY_REFUNDED: PAYMENT_PROBLEM,
+  CAPTURE_TIMEOUT: PAYMENT_PROBLEM,
+  UNKNOWN_PAYMENT: REFUND_DELAYED,
+  AMOUNT_EXCEEDS_PAYMENT: REFUND_DELAYED,
+  REFUND_REJECTED: "Your card issuer has not accepted the refund yet. We are looking into it.",
+  REFUND_TIMEOUT: "Your refund is delayed: the payment service did not answer in time. We are looking into it.",
+  UNDELIVERABLE: "The carrier cannot deliver to this address. We will be in touch.",
+  CARRIER_REJECTED: "The carrier could not take the parcel. We are trying again.",
+  SHIPPING_TIMEOUT: DELIVERY_PROBLEM,
+  OUT_OF_STOCK: "Some items sold out before we could reserve them. No money was taken.",
+  RESERVATION_EXPIRED: "The order was closed because payment was not completed in time. No money was taken.",
+};
+
+/** For an entry without a code (recorded before codes were): the words its status calls for. */
 const FALLBACK: Partial<Record<OrderStatus, string>> = {
   INVENTORY_FAILED: "Some items are out of stock. No money was taken.",
   PAYMENT_FAILED: "Your payment did not go through. No money was taken.",
-  SHIPPING_FAILED: "There is a problem with the delivery. We are looking into it.",
-  REFUND_FAILED: "Your refund is delayed. We are looking into it.",
+  SHIPPING_FAILED: DELIVERY_PROBLEM,
+  REFUND_FAILED: REFUND_DELAYED,
 };
 
 /** The customer words for what stopped this order, or null while nothing has gone wrong. */
 export function failureText(view: OrderView): string | null {
-  if (!(view.status in FALLBACK) && view.status !== "INVENTORY_RELEASED") return null;
-  const reason = view.timeline.findLast((e) => e.status === view.status)?.reason ?? "";
-  return REASONS.find(([pattern]) => pattern.test(reason))?.[1] ?? FALLBACK[view.status] ?? null;
+  const entry = view.timeline.findLast((e) => e.status === view.status);
+  return entry?.code ? FAILURE_WORDS[entry.code] : FALLBACK[view.status] ?? null;
 }
 
 /**
