@@ -5,7 +5,7 @@ import { Address, OrderStatus, Sku } from "../../actors/contracts/index.ts";
 import { CURRENCY_CODES } from "../../actors/money/currency.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
-import type { OrderView } from "../../actors/projector.ts";
+import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { jsonBody, query } from "../http/validate.ts";
 

@@ -1,5 +1,5 @@
 /** "My orders": the customer's orders, newest first, each with its status, date and total. */
-import type { OrderView } from "../../actors/projector.ts";
+import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { formatMoney, formatTime } from "../format.ts";
 import { Layout, type Shell } from "../layout.tsx";
 import { StatusBadge } from "./order-status.tsx";

@@ -4,7 +4,7 @@
  * so the markup cannot drift between first paint and live updates.
  */
 import { canCancel } from "../../actors/order-commands.ts";
-import type { OrderView } from "../../actors/projector.ts";
+import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { statusNote } from "./order-note.ts";
 import { StatusBadge } from "./order-status.tsx";
 import { Timeline } from "./timeline.tsx";

@@ -5,7 +5,7 @@
  * LAP-005"); a customer reads what the code means for them and their money, never that text.
  */
 import type { FailureCode, OrderStatus } from "../../actors/contracts/index.ts";
-import type { OrderView } from "../../actors/projector.ts";
+import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { formatMoney } from "../format.ts";
 
 const DECLINED = "Your card was declined. No money was taken.";

@@ -1,5 +1,5 @@
 /** The customer's page for one order: status and history update live over SSE. */
-import type { OrderView } from "../../actors/projector.ts";
+import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { formatTime } from "../format.ts";
 import { Layout, type Shell } from "../layout.tsx";
 import { CancelRegion, eventIdOf, StatusRegion, TimelineRegion } from "./order-live.tsx";

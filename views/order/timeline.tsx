@@ -1,5 +1,5 @@
 /** The order's history, oldest first, as the projector recorded it. */
-import type { ViewEntry } from "../../actors/projector.ts";
+import type { ViewEntry } from "../../actors/contracts/order-view.ts";
 import { formatTime } from "../format.ts";
 import { STATUS_TEXT } from "./order-status.tsx";
 
