@@ -133,6 +133,35 @@ describe("actor group", () => {
     await projector.handleBatch(batch(orphan));
     expect(await db.select().from(deadLetters)).toHaveLength(1);
   });
+
+  test("a database that drops its connections costs no message an attempt: the batch comes again and commits", async () => {
+    const { db, deps } = await setup();
+    let drops = 10; // more than maxAttempts (3)
+    const dropping: typeof deps = {
+      ...deps,
+      sql: {
+        query: (text, params) => deps.sql.query(text, params),
+        transaction: (fn) => (drops-- > 0
+          ? Promise.reject(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))
+          : deps.sql.transaction(fn)),
+      },
+    };
+    const group = new ActorGroup([new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, dropping)], dropping);
+    const msg = delivered(paymentRequest("o-down"), "o-down", 0);
+    let refused = 0;
+    for (;;) {
+      try {
+        await group.handleBatch(batch(msg));
+        break;
+      } catch (err) {
+        expect((err as { code?: string }).code).toBe("57P01");
+        refused++;
+      }
+    }
+    expect(refused).toBe(10);
+    expect(await db.select().from(deadLetters)).toHaveLength(0);
+    expect(await outboxTypes(db)).toEqual(["payment.PaymentAuthorized.v1"]);
+  });
 });
 
 describe("actor group across kinds", () => {

@@ -17,6 +17,7 @@ import { ContractError, envelope, parseEnvelope, topicOf, type Topic } from "../
 import type { Batch, Delivered } from "./bus.ts";
 import { log } from "./log.ts";
 import type { Item, KindRunner, RunnerDeps, Share } from "./runner.ts";
+import { isUnavailable } from "./unavailable.ts";
 import { outboxInsert, run, timerWrites, type OutboxRow } from "./writes.ts";
 
 type Poison = { kind: string; d: Delivered; error: string; attempts: number };
@@ -48,7 +49,9 @@ export class ActorGroup {
     const routed = this.runners.map((r) => [r, items.filter((i) => r.reads(i.env.type))] as const).filter(([, list]) => list.length > 0);
     try {
       await this.commit(routed, poison);
-    } catch {
+    } catch (err) {
+      // The database or the log is out of reach: no message is to blame, the batch comes again.
+      if (isUnavailable(err)) throw err;
       // Find what fails: one transaction per (kind, message), each kind's messages in order.
       if (poison.length > 0) await this.commit([], poison);
       for (const [r, list] of routed) for (const item of list) await this.commitAlone(r, item);
@@ -61,6 +64,7 @@ export class ActorGroup {
       await this.commit([[r, [item]]], []);
       this.failures.delete(id);
     } catch (err) {
+      if (isUnavailable(err)) throw err; // not this message's fault: it keeps its attempts
       const attempts = (this.failures.get(id) ?? 0) + 1;
       this.failures.set(id, attempts);
       const about = { correlationId: item.env.correlationId, consumer: r.kind, type: item.env.type, eventId: item.env.eventId, attempts };

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { CodedConflict, Conflict, InputError, NotFound, OrderConflict } from "../../actors/contracts/errors.ts";
-import { Unavailable } from "../../actors/runtime/bus.ts";
+import { isUnavailable } from "../../actors/runtime/unavailable.ts";
 import { log } from "../../actors/runtime/log.ts";
 
 /** The one error handler of every Hono app: the answer for `err`, logged when it is unexpected. */
@@ -23,27 +23,6 @@ export function onError(err: Error, c: Context): Response {
   }
   log.error("unhandled", { path: c.req.path, error: err });
   return c.json({ error: "internal error" }, 500);
-}
-
-/** Driver error codes that mean "not reachable right now" rather than "wrong request". */
-const DOWN_CODES = new Set([
-  "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT",
-  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE",
-]);
-
-/**
- * True for errors that mean the database or the log cannot be reached right now:
- * Postgres SQLSTATE classes 08 (connection), 53 (insufficient resources, e.g. too many
- * connections) and 57P (shutting down), socket errors, and a closed PGlite.
- */
-export function isUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof Unavailable) return true;
-    const code = "code" in e && typeof e.code === "string" ? e.code : "";
-    if (DOWN_CODES.has(code) || /^(08|53|57P)/.test(code)) return true;
-    if (/PGlite is closed|ECONNREFUSED|ECONNRESET/i.test(e.message)) return true;
-  }
-  return false;
 }
 
 /** The first issue of a schema failure, with its path written like `items[0].qty`. */
