@@ -104,4 +104,37 @@ describe("faults", () => {
     expect(shipments).toHaveLength(40);
     await waitUntil(async () => (await shop.call("GET", "/api/products/BOK-002")).json.available >= 0);
   }, 180_000);
+
+  test("a shop that starts while Postgres cuts every connection waits for it, then starts complete", async () => {
+    const fresh = await freshPostgres();
+    const admin = postgres(fresh.url, { max: 1, onnotice: () => {} });
+    const name = new URL(fresh.url).pathname.slice(1);
+    let cuts = 0;
+    let cutting = true;
+    // Every 20 ms for 1.5 s: migrations, the catalog seed and the search words all meet a cut.
+    const killer = (async () => {
+      for (const until = Date.now() + 1_500; Date.now() < until;) {
+        cuts += (await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${name} AND pid <> pg_backend_pid()`).length;
+        await Bun.sleep(20);
+      }
+      cutting = false;
+    })();
+    try {
+      const starting = startShop({ databaseUrl: fresh.url, maxOutboxAgeMs: 2_000, handlingMs: 20 });
+      await killer;
+      const late = await starting;
+      try {
+        expect(cuts).toBeGreaterThan(0);
+        expect(cutting).toBe(false);
+        const placed = await late.place("after-the-cuts", { sku: "BOK-002" });
+        await late.waitFor(placed, ["SHIPPED"], 30_000);
+        expect((await late.call("GET", "/api/products/search?q=book")).json.total).toBeGreaterThan(0);
+      } finally {
+        await late.stop();
+      }
+    } finally {
+      await admin.end({ timeout: 1 });
+      await fresh.drop();
+    }
+  }, 120_000);
 });

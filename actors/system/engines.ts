@@ -18,6 +18,7 @@ import { memoryPubSub, type PubSub } from "../runtime/pubsub.ts";
 import { startRelay, type Relay } from "../runtime/relay.ts";
 import { coalesced } from "../runtime/signal.ts";
 import { startTimers, type Timers } from "../runtime/timers.ts";
+import { untilAvailable } from "../runtime/unavailable.ts";
 import { outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep, timersUpkeep } from "../runtime/upkeep.ts";
 import type { Config, Role } from "./config.ts";
 
@@ -44,8 +45,9 @@ export type Engines = {
 /** Open the engines `config` names and start the loops of the roles it plays. */
 export async function openEngines(config: Config & { lanes: number; lingerMs: number }, hooks: DbHooks): Promise<Engines> {
   const plays = (r: Role) => config.roles.includes(r);
-  const database = await openDatabase(config, hooks);
-  if (config.seed) await seedCatalog(database.db);
+  // A process may start while the database restarts or drops connections: it waits for it.
+  const database = await untilAvailable("opening the database", () => openDatabase(config, hooks));
+  if (config.seed) await untilAvailable("seeding the catalog", () => seedCatalog(database.db));
   const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
   const bus: Bus = config.kafkaBrokers
     ? await KafkaBus.open({

@@ -14,6 +14,7 @@ import { Currencies } from "../money/rates.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
+import { untilAvailable } from "../runtime/unavailable.ts";
 import type { Config } from "./config.ts";
 import type { Engines } from "./engines.ts";
 
@@ -35,7 +36,8 @@ export type Services = {
 export async function openServices(config: Config, e: Engines): Promise<Services> {
   const { db } = e.database;
   const search = new Search(db, e.cache);
-  await search.refreshTerms(); // the typo-correction vocabulary follows the products
+  // the typo-correction vocabulary follows the products
+  await untilAvailable("learning the catalog's words", () => search.refreshTerms());
   return {
     catalog: new Catalog(db, e.cache, (skus) => publishStock(db, e.pubsub, skus)),
     search,
