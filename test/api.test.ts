@@ -153,11 +153,15 @@ describe.each(ENGINES)("%s", (engine) => {
   describe("a dependency that is down", () => {
     test("commands answer 503 with Retry-After and write nothing", async () => {
       const down = await startShop({}, undefined, engine);
-      const token = await down.token("customer", "x");
-      await down.sys.stop();
-      const res = await down.call("POST", "/api/orders", { token, body, headers: { "idempotency-key": crypto.randomUUID() } });
-      expect(res.status).toBe(503);
-      expect(res.headers.get("retry-after")).toBe("5");
+      try {
+        const token = await down.token("customer", "x");
+        await down.sys.stop();
+        const res = await down.call("POST", "/api/orders", { token, body, headers: { "idempotency-key": crypto.randomUUID() } });
+        expect(res.status).toBe(503);
+        expect(res.headers.get("retry-after")).toBe("5");
+      } finally {
+        await down.stop(); // its database too (the system's stop runs once)
+      }
     });
   });
 });
