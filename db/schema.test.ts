@@ -18,10 +18,13 @@ const RAW_SQL_ONLY: Record<string, string> = {
   "catalog.search_terms": "typo correction's words, refreshed and matched in actors/catalog/search-terms.ts",
   "runtime.actor_state": "per-key actor states, loaded and saved by actors/runtime/stores.ts",
   "runtime.timers": "durable timers, armed by actors/runtime/writes.ts and fired by actors/runtime/timers.ts",
+  "sim.answers": "the simulated providers' books, kept by actors/providers/books.ts",
+  "sim.journal": "the simulated providers' books, kept by actors/providers/books.ts",
+  "sim.records": "the simulated providers' books, kept by actors/providers/books.ts",
 };
 
 /** The schemas the migrations create the shop's tables in (one per bounded context, and the runtime's). */
-const SHOP_SCHEMAS = ["catalog", "inventory", "ordering", "accounts", "shopping", "runtime"];
+const SHOP_SCHEMAS = ["catalog", "inventory", "ordering", "accounts", "shopping", "runtime", "sim"];
 
 const DECLARED = Object.values(schema).flatMap((t) => (is(t, PgTable) ? [getTableConfig(t)] : []));
 const nameOf = (t: { schema?: string; name: string }) => `${t.schema ?? "public"}.${t.name}`;

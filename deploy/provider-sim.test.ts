@@ -63,7 +63,7 @@ describe("payment rules over HTTP", () => {
       { kind: "capture", paymentId: a.paymentId, amount: 12_345, key: "capture:o-1", orderId: "o-1" },
       { kind: "refund", paymentId: a.paymentId, amount: 12_345, key: "refund:o-1:1", orderId: "o-1" },
     ]);
-    expect(sim.payment.capturedTotal(a.paymentId)).toBe(12_345);
+    expect(await sim.payment.capturedTotal(a.paymentId)).toBe(12_345);
   });
 
   test("tok_refund_fail refuses the refund and moves nothing back", async () => {
@@ -71,7 +71,7 @@ describe("payment rules over HTTP", () => {
     if (!a.ok) throw new Error(a.reason);
     const r = await client.payment.refund("refund:o-1:1", { paymentId: a.paymentId, amount: 12_345 });
     expect(r).toEqual({ ok: false, code: "REFUND_REJECTED", reason: "refund rejected by the card issuer" });
-    expect(sim.payment.refundedTotal(a.paymentId)).toBe(0);
+    expect(await sim.payment.refundedTotal(a.paymentId)).toBe(0);
   });
 
   test("capturing an unknown payment fails", async () => {

@@ -47,8 +47,8 @@ export function startProviderSim(opts: { port: number; latencyMs?: number }): Pr
     .post("/payment/capture", route(PaymentRefSchema, payment.capture))
     .post("/payment/refund", route(PaymentRefSchema, payment.refund))
     .post("/shipping/ship", route(ShipInputSchema, shipping.ship))
-    .get("/ledger", (c) => c.json(payment.ledger().filter(ofOrder(c.req.query("orderId")))))
-    .get("/shipments", (c) => c.json(shipping.shipments().filter(ofOrder(c.req.query("orderId")))))
+    .get("/ledger", async (c) => c.json((await payment.ledger()).filter(ofOrder(c.req.query("orderId")))))
+    .get("/shipments", async (c) => c.json((await shipping.shipments()).filter(ofOrder(c.req.query("orderId")))))
     .onError(onError);
 
   // Longer than the client's 30 s fetch timeout, so the client decides when a hanging call

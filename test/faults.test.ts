@@ -77,11 +77,11 @@ describe("faults", () => {
     const finals = await Promise.all(placed.map((id) => shop.waitFor(id, ["SHIPPED"], 90_000)));
     for (const o of finals) expect(o.timeline.map((t) => t.status)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
     // Capture follows shipping: wait for it, then make sure each order was captured once.
-    const captured = () => providers.payment.ledger().filter((e) => e.kind === "capture" && placed.includes(e.orderId ?? ""));
-    await waitUntil(async () => captured().length >= placed.length, 30_000);
+    const captured = async () => (await providers.payment.ledger()).filter((e) => e.kind === "capture" && placed.includes(e.orderId ?? ""));
+    await waitUntil(async () => (await captured()).length >= placed.length, 30_000);
     await Bun.sleep(500);
-    expect(captured()).toHaveLength(placed.length);
-    expect(new Set(captured().map((e) => e.orderId)).size).toBe(placed.length);
+    expect(await captured()).toHaveLength(placed.length);
+    expect(new Set((await captured()).map((e) => e.orderId)).size).toBe(placed.length);
   }, 180_000);
 
   test("Postgres connections cut mid-run: the shop reconnects and finishes every order once", async () => {
@@ -100,7 +100,7 @@ describe("faults", () => {
     const ids = results.map((r) => r.id);
     expect(new Set(ids).size).toBe(40);
     await Promise.all(ids.map((id) => shop.waitFor(id, ["SHIPPED"], 90_000)));
-    const shipments = providers.shipping.shipments().filter((s) => ids.includes(s.orderId ?? ""));
+    const shipments = (await providers.shipping.shipments()).filter((s) => ids.includes(s.orderId ?? ""));
     expect(shipments).toHaveLength(40);
     await waitUntil(async () => (await shop.call("GET", "/api/products/BOK-002")).json.available >= 0);
   }, 180_000);

@@ -138,9 +138,9 @@ describe("distributed shop in separate processes", () => {
     // The outside card processor and carrier: nothing charged or shipped twice. Capture
     // follows shipping, so wait for the last captures first.
     const shippedCount = placed.filter((p) => p.expect === "SHIPPED").length;
-    await waitUntil(async () => sim.payment.ledger().filter((x) => x.kind === "capture").length >= shippedCount, 60_000, "captures");
+    await waitUntil(async () => (await sim.payment.ledger()).filter((x) => x.kind === "capture").length >= shippedCount, 60_000, "captures");
     await Bun.sleep(500);
-    const ledger = sim.payment.ledger();
+    const ledger = await sim.payment.ledger();
     const captures = new Map<string, number>();
     for (const e of ledger.filter((x) => x.kind === "capture")) captures.set(e.paymentId, (captures.get(e.paymentId) ?? 0) + 1);
     expect([...captures.values()].every((n) => n === 1)).toBe(true);
@@ -148,7 +148,7 @@ describe("distributed shop in separate processes", () => {
     expect(captures.size).toBe(shippedIds.size);
     const authorizedOrders = ledger.filter((x) => x.kind === "authorize").map((x) => x.orderId);
     expect(authorizedOrders.length).toBe(new Set(authorizedOrders).size);
-    const shipments = sim.shipping.shipments();
+    const shipments = await sim.shipping.shipments();
     expect(shipments.length).toBe(shippedIds.size);
     expect(new Set(shipments.map((s) => s.orderId))).toEqual(shippedIds);
     // Stock: sold units left on_hand exactly once; failed orders still hold their reservation.

@@ -39,7 +39,7 @@ test.each(ENGINES)("%s: a restart resumes from committed offsets and finishes ev
       const statuses = o.timeline.map((t) => t.status);
       expect(new Set(statuses).size).toBe(statuses.length);
     });
-    const ledger = providers.payment.ledger();
+    const ledger = await providers.payment.ledger();
     for (const kind of ["authorize", "capture"] as const) {
       const perPayment = new Map<string, number>();
       for (const e of ledger.filter((x) => x.kind === kind)) perPayment.set(e.paymentId, (perPayment.get(e.paymentId) ?? 0) + 1);
@@ -47,8 +47,8 @@ test.each(ENGINES)("%s: a restart resumes from committed offsets and finishes ev
     }
     const shipped = finals.filter((o) => o.status === "SHIPPED").length;
     expect(ledger.filter((e) => e.kind === "capture")).toHaveLength(shipped);
-    expect(new Set(providers.shipping.shipments().map((s) => s.orderId)).size).toBe(shipped);
-    expect(providers.shipping.shipments()).toHaveLength(shipped);
+    expect(new Set((await providers.shipping.shipments()).map((s) => s.orderId)).size).toBe(shipped);
+    expect(await providers.shipping.shipments()).toHaveLength(shipped);
     const rows = await second.sys.database.db.select().from(stock);
     expect(rows.every((r) => r.reserved >= 0 && r.onHand >= r.reserved)).toBe(true);
   } finally {

@@ -35,10 +35,10 @@ describe("authorize by card token", () => {
     const r = await sim.authorize(key, card(token, attempt));
     if (expected === "approved") {
       expect(r).toEqual({ ok: true, paymentId: expect.stringMatching(/^pay_[0-9a-f]{16}$/) });
-      expect(sim.ledger()).toEqual([{ kind: "authorize", paymentId: r.ok ? r.paymentId : "", amount: 12_345, key, orderId: "o-1" }]);
+      expect(await sim.ledger()).toEqual([{ kind: "authorize", paymentId: r.ok ? r.paymentId : "", amount: 12_345, key, orderId: "o-1" }]);
     } else {
       expect(r).toEqual(expected);
-      expect(sim.ledger()).toEqual([]);
+      expect(await sim.ledger()).toEqual([]);
     }
   });
 
@@ -46,7 +46,7 @@ describe("authorize by card token", () => {
     const sim = paymentSimulator();
     expect(await within(sim.authorize("authorize:o-1:1", card("tok_timeout")), 50)).toBe("pending");
     expect(await within(sim.authorize("authorize:o-1:1", card("tok_timeout")), 20)).toBe("pending");
-    expect(sim.ledger()).toEqual([]);
+    expect(await sim.ledger()).toEqual([]);
   });
 
   test("the payment id depends only on the idempotency key", async () => {
@@ -65,7 +65,7 @@ describe("idempotency", () => {
     // A replay with a different token still gets the first answer: the key decides.
     const again = await sim.authorize("authorize:o-1:1", card("tok_decline"));
     expect(again).toEqual(first);
-    expect(sim.ledger().filter((e) => e.kind === "authorize")).toHaveLength(1);
+    expect((await sim.ledger()).filter((e) => e.kind === "authorize")).toHaveLength(1);
   });
 
   test("a declined key stays declined even on a later attempt number", async () => {
@@ -83,7 +83,7 @@ describe("idempotency", () => {
     const paymentId = first.paymentId;
     const captures = await Promise.all(["capture:o-1", "capture:o-1", "capture:o-1:again"].map((k) => sim.capture(k, { paymentId, amount: 12_345 })));
     expect(captures.every((c) => c.ok)).toBe(true);
-    expect(sim.ledger().map((e) => e.kind)).toEqual(["authorize", "capture"]);
+    expect((await sim.ledger()).map((e) => e.kind)).toEqual(["authorize", "capture"]);
   });
 
   test("answers are copies: changing one does not change the next", async () => {
@@ -101,22 +101,22 @@ describe("capture", () => {
     expect(await sim.capture("capture:o-1", { paymentId, amount: 12_345 })).toEqual({ ok: true, paymentId });
     expect(await sim.capture("capture:o-1", { paymentId, amount: 12_345 })).toEqual({ ok: true, paymentId });
     expect(await sim.capture("capture:o-1:retry", { paymentId, amount: 12_345 })).toEqual({ ok: true, paymentId });
-    expect(sim.capturedTotal(paymentId)).toBe(12_345);
-    expect(sim.ledger()).toContainEqual({ kind: "capture", paymentId, amount: 12_345, key: "capture:o-1", orderId: "o-1" });
-    expect(sim.ledger()).toHaveLength(2);
+    expect(await sim.capturedTotal(paymentId)).toBe(12_345);
+    expect(await sim.ledger()).toContainEqual({ kind: "capture", paymentId, amount: 12_345, key: "capture:o-1", orderId: "o-1" });
+    expect(await sim.ledger()).toHaveLength(2);
   });
 
   test("of an unknown payment fails", async () => {
     const sim = paymentSimulator();
     expect(await sim.capture("capture:o-1", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, code: "UNKNOWN_PAYMENT", reason: "unknown payment" });
-    expect(sim.ledger()).toEqual([]);
+    expect(await sim.ledger()).toEqual([]);
   });
 
   test("of more than was authorized fails", async () => {
     const sim = paymentSimulator();
     const paymentId = await authorized(sim);
     expect(await sim.capture("capture:o-1", { paymentId, amount: 12_346 })).toEqual({ ok: false, code: "AMOUNT_EXCEEDS_PAYMENT", reason: "capture exceeds the authorized amount" });
-    expect(sim.capturedTotal(paymentId)).toBe(0);
+    expect(await sim.capturedTotal(paymentId)).toBe(0);
   });
 
   test("after a refund fails", async () => {
@@ -124,7 +124,7 @@ describe("capture", () => {
     const paymentId = await authorized(sim);
     await sim.refund("refund:o-1:1", { paymentId, amount: 12_345 });
     expect(await sim.capture("capture:o-1", { paymentId, amount: 12_345 })).toEqual({ ok: false, code: "ALREADY_REFUNDED", reason: "payment was refunded" });
-    expect(sim.capturedTotal(paymentId)).toBe(0);
+    expect(await sim.capturedTotal(paymentId)).toBe(0);
   });
 });
 
@@ -136,16 +136,16 @@ describe("refund", () => {
     for (const key of ["refund:o-1:1", "refund:o-1:1", "refund:o-1:2"]) {
       expect(await sim.refund(key, { paymentId, amount: 12_345 })).toEqual({ ok: true, paymentId });
     }
-    expect(sim.refundedTotal(paymentId)).toBe(12_345);
-    expect(sim.ledger().map((e) => [e.kind, e.key])).toEqual([["authorize", "authorize:o-1:1"], ["capture", "capture:o-1"], ["refund", "refund:o-1:1"]]);
+    expect(await sim.refundedTotal(paymentId)).toBe(12_345);
+    expect((await sim.ledger()).map((e) => [e.kind, e.key])).toEqual([["authorize", "authorize:o-1:1"], ["capture", "capture:o-1"], ["refund", "refund:o-1:1"]]);
   });
 
   test("releases an authorization that was never captured", async () => {
     const sim = paymentSimulator();
     const paymentId = await authorized(sim);
     expect(await sim.refund("refund:o-1:1", { paymentId, amount: 12_345 })).toEqual({ ok: true, paymentId });
-    expect(sim.capturedTotal(paymentId)).toBe(0);
-    expect(sim.refundedTotal(paymentId)).toBe(12_345);
+    expect(await sim.capturedTotal(paymentId)).toBe(0);
+    expect(await sim.refundedTotal(paymentId)).toBe(12_345);
   });
 
   test("with tok_refund_fail is rejected on every attempt and moves nothing", async () => {
@@ -155,8 +155,8 @@ describe("refund", () => {
     for (const key of ["refund:o-1:1", "refund:o-1:2", "refund:o-1:3"]) {
       expect(await sim.refund(key, { paymentId, amount: 12_345 })).toEqual({ ok: false, code: "REFUND_REJECTED", reason: "refund rejected by the card issuer" });
     }
-    expect(sim.refundedTotal(paymentId)).toBe(0);
-    expect(sim.capturedTotal(paymentId)).toBe(12_345);
+    expect(await sim.refundedTotal(paymentId)).toBe(0);
+    expect(await sim.capturedTotal(paymentId)).toBe(12_345);
   });
 
   test("of an unknown payment or more than was paid fails", async () => {
@@ -164,7 +164,7 @@ describe("refund", () => {
     const paymentId = await authorized(sim);
     expect(await sim.refund("refund:o-2:1", { paymentId: "pay_nope", amount: 1 })).toEqual({ ok: false, code: "UNKNOWN_PAYMENT", reason: "unknown payment" });
     expect(await sim.refund("refund:o-1:1", { paymentId, amount: 99_999 })).toEqual({ ok: false, code: "AMOUNT_EXCEEDS_PAYMENT", reason: "refund exceeds the payment" });
-    expect(sim.refundedTotal(paymentId)).toBe(0);
+    expect(await sim.refundedTotal(paymentId)).toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { PaymentFailureCode } from "../contracts/index.ts";
 import type { AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult, Refusal } from "./ports.ts";
+import { memoryBooks, type Books, type Ledger } from "./books.ts";
 import { answerOnce, NO_ANSWER, orderIdOf, stableId } from "./sim-shared.ts";
 
 /** One money movement. `orderId` is known when the authorize key names the order. */
@@ -12,11 +13,11 @@ export type LedgerEntry = { kind: "authorize" | "capture" | "refund"; paymentId:
 
 export type PaymentSimulator = PaymentProvider & {
   /** Every money movement so far, oldest first. */
-  ledger(): LedgerEntry[];
+  ledger(): Promise<LedgerEntry[]>;
   /** Cents captured on `paymentId` (0 or the captured amount: a payment is captured once). */
-  capturedTotal(paymentId: string): number;
+  capturedTotal(paymentId: string): Promise<number>;
   /** Cents refunded on `paymentId` (0 or the refunded amount: a payment is refunded once). */
-  refundedTotal(paymentId: string): number;
+  refundedTotal(paymentId: string): Promise<number>;
 };
 
 type Payment = { paymentId: string; token: string; amount: number; orderId?: string; captured: boolean; refunded: boolean };
@@ -35,58 +36,61 @@ function refusal(token: string, attempt: number): Refusal<PaymentFailureCode> | 
   }
 }
 
-/** A payment provider with the test-card rules of README.md and a ledger of every movement. */
-export function paymentSimulator(opts: { latencyMs?: number } = {}): PaymentSimulator {
+/**
+ * A payment provider with the test-card rules of README.md and a ledger of every movement,
+ * kept in `books` (in memory unless given: see books.ts).
+ */
+export function paymentSimulator(opts: { latencyMs?: number; books?: Books } = {}): PaymentSimulator {
+  const books = opts.books ?? memoryBooks();
   // Keys are scoped per operation, like a processor's endpoints: a capture key never
   // answers for an authorization.
-  const authorizeOnce = answerOnce<PaymentResult>(opts.latencyMs);
-  const captureOnce = answerOnce<PaymentResult>(opts.latencyMs);
-  const refundOnce = answerOnce<PaymentResult>(opts.latencyMs);
-  const payments = new Map<string, Payment>();
-  const entries: LedgerEntry[] = [];
+  const authorizeOnce = answerOnce<PaymentResult>(books, "authorize", opts.latencyMs);
+  const captureOnce = answerOnce<PaymentResult>(books, "capture", opts.latencyMs);
+  const refundOnce = answerOnce<PaymentResult>(books, "refund", opts.latencyMs);
 
-  const record = (kind: LedgerEntry["kind"], p: Payment, amount: number, key: string) => {
-    entries.push({ kind, paymentId: p.paymentId, amount, key, orderId: p.orderId });
-  };
-  const total = (kind: LedgerEntry["kind"], paymentId: string) =>
-    entries.filter((e) => e.kind === kind && e.paymentId === paymentId).reduce((sum, e) => sum + e.amount, 0);
+  const record = (l: Ledger, kind: LedgerEntry["kind"], p: Payment, amount: number, key: string) =>
+    l.append<LedgerEntry>({ kind, paymentId: p.paymentId, amount, key, ...(p.orderId ? { orderId: p.orderId } : {}) });
+  const ledger = () => books.journal<LedgerEntry>();
+  const total = async (kind: LedgerEntry["kind"], paymentId: string) =>
+    (await ledger()).filter((e) => e.kind === kind && e.paymentId === paymentId).reduce((sum, e) => sum + e.amount, 0);
 
   return {
-    authorize: (key: string, input: AuthorizeInput) => authorizeOnce(key, () => {
+    authorize: (key: string, input: AuthorizeInput) => authorizeOnce(key, async (l) => {
       if (input.token === "tok_timeout") return NO_ANSWER;
       const refused = refusal(input.token, input.attempt);
       if (refused) return refused;
-      const p: Payment = { paymentId: `pay_${stableId(key)}`, token: input.token, amount: input.amount, orderId: orderIdOf(key), captured: false, refunded: false };
-      payments.set(p.paymentId, p);
-      record("authorize", p, input.amount, key);
+      const orderId = orderIdOf(key);
+      const p: Payment = { paymentId: `pay_${stableId(key)}`, token: input.token, amount: input.amount, ...(orderId ? { orderId } : {}), captured: false, refunded: false };
+      await l.put(p.paymentId, p);
+      await record(l, "authorize", p, input.amount, key);
       return { ok: true, paymentId: p.paymentId };
     }),
 
-    capture: (key: string, ref: PaymentRef) => captureOnce(key, () => {
-      const p = payments.get(ref.paymentId);
+    capture: (key: string, ref: PaymentRef) => captureOnce(key, async (l) => {
+      const p = await l.record<Payment>(ref.paymentId);
       if (!p) return fail("UNKNOWN_PAYMENT", "unknown payment");
       if (p.refunded) return fail("ALREADY_REFUNDED", "payment was refunded");
       // A second capture under another key confirms the first and moves nothing.
       if (p.captured) return { ok: true, paymentId: p.paymentId };
       if (ref.amount > p.amount) return fail("AMOUNT_EXCEEDS_PAYMENT", "capture exceeds the authorized amount");
-      p.captured = true;
-      record("capture", p, ref.amount, key);
+      await l.put(p.paymentId, { ...p, captured: true });
+      await record(l, "capture", p, ref.amount, key);
       return { ok: true, paymentId: p.paymentId };
     }),
 
     // Refunding an uncaptured payment releases the hold; either way it happens once.
-    refund: (key: string, ref: PaymentRef) => refundOnce(key, () => {
-      const p = payments.get(ref.paymentId);
+    refund: (key: string, ref: PaymentRef) => refundOnce(key, async (l) => {
+      const p = await l.record<Payment>(ref.paymentId);
       if (!p) return fail("UNKNOWN_PAYMENT", "unknown payment");
       if (p.token === "tok_refund_fail") return fail("REFUND_REJECTED", "refund rejected by the card issuer");
       if (p.refunded) return { ok: true, paymentId: p.paymentId };
       if (ref.amount > p.amount) return fail("AMOUNT_EXCEEDS_PAYMENT", "refund exceeds the payment");
-      p.refunded = true;
-      record("refund", p, ref.amount, key);
+      await l.put(p.paymentId, { ...p, refunded: true });
+      await record(l, "refund", p, ref.amount, key);
       return { ok: true, paymentId: p.paymentId };
     }),
 
-    ledger: () => entries.map((e) => ({ ...e })),
+    ledger,
     capturedTotal: (paymentId) => total("capture", paymentId),
     refundedTotal: (paymentId) => total("refund", paymentId),
   };

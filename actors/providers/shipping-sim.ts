@@ -5,6 +5,7 @@
  */
 import type { Address, Line, ShippingFailureCode } from "../contracts/index.ts";
 import type { Refusal, ShipInput, ShippingProvider, ShippingResult } from "./ports.ts";
+import { memoryBooks, type Books } from "./books.ts";
 import { answerOnce, orderIdOf, stableId } from "./sim-shared.ts";
 
 export const SIM_CARRIER = "SimPost";
@@ -14,9 +15,9 @@ export type Shipment = { key: string; orderId?: string; trackingNumber: string; 
 
 export type ShippingSimulator = ShippingProvider & {
   /** Every parcel booked so far, oldest first. */
-  shipments(): Shipment[];
+  shipments(): Promise<Shipment[]>;
   /** The parcels booked for one order. */
-  shipmentsFor(orderId: string): Shipment[];
+  shipmentsFor(orderId: string): Promise<Shipment[]>;
 };
 
 /** Why the carrier refuses `postalCode` on `attempt`, or null when it ships. */
@@ -28,23 +29,27 @@ function refusal(postalCode: string, attempt: number): Refusal<ShippingFailureCo
   }
 }
 
-/** A shipping provider with the test-destination rules of README.md and a record of every parcel. */
-export function shippingSimulator(opts: { latencyMs?: number } = {}): ShippingSimulator {
-  const shipOnce = answerOnce<ShippingResult>(opts.latencyMs);
-  const booked: Shipment[] = [];
+/**
+ * A shipping provider with the test-destination rules of README.md and a record of every
+ * parcel, kept in `books` (in memory unless given: see books.ts).
+ */
+export function shippingSimulator(opts: { latencyMs?: number; books?: Books } = {}): ShippingSimulator {
+  const books = opts.books ?? memoryBooks();
+  const shipOnce = answerOnce<ShippingResult>(books, "ship", opts.latencyMs);
+  const shipments = () => books.journal<Shipment>();
 
   return {
-    ship: (key: string, input: ShipInput) => shipOnce(key, () => {
+    ship: (key: string, input: ShipInput) => shipOnce(key, async (l) => {
       const refused = refusal(input.address.postalCode, input.attempt);
       if (refused) return refused;
       const trackingNumber = `SP${stableId(key, 12).toUpperCase()}`;
-      booked.push({
-        key, orderId: orderIdOf(key), trackingNumber, carrier: SIM_CARRIER,
-        address: structuredClone(input.address), items: structuredClone(input.items), attempt: input.attempt,
+      const orderId = orderIdOf(key);
+      await l.append<Shipment>({
+        key, ...(orderId ? { orderId } : {}), trackingNumber, carrier: SIM_CARRIER, address: input.address, items: input.items, attempt: input.attempt,
       });
       return { ok: true, trackingNumber, carrier: SIM_CARRIER };
     }),
-    shipments: () => structuredClone(booked),
-    shipmentsFor: (orderId) => structuredClone(booked.filter((s) => s.orderId === orderId)),
+    shipments,
+    shipmentsFor: async (orderId) => (await shipments()).filter((s) => s.orderId === orderId),
   };
 }

@@ -1,22 +1,20 @@
-/** What the payment and shipping simulators share: idempotent answers, stable ids, and latency. */
+/** What the payment and shipping simulators share: answers kept once per key, stable ids, and latency. */
 import { createHash } from "node:crypto";
+import { NO_ANSWER, type Books, type Ledger } from "./books.ts";
 
-/** A decision that never answers, standing in for a provider that hangs. */
-export const NO_ANSWER = Symbol("no answer");
+export { NO_ANSWER };
 
 /**
- * Answers each idempotency key once. The first call decides synchronously and the answer is
- * stored before any latency, so concurrent calls with one key share the decision and its
- * side effects happen once; later calls get a copy of the same answer.
+ * Answers each idempotency key of `op` once, keeping the answer and what the decision did in
+ * `books` before any latency; later calls get the same answer. A key decided as NO_ANSWER
+ * never settles, like a provider that hangs.
  */
-export function answerOnce<T>(latencyMs = 0): (key: string, decide: () => T | typeof NO_ANSWER) => Promise<T> {
-  const answers = new Map<string, T | typeof NO_ANSWER>();
-  return (key, decide) => {
-    if (!answers.has(key)) answers.set(key, decide());
-    const answer = answers.get(key)!;
+export function answerOnce<T>(books: Books, op: string, latencyMs = 0): (key: string, decide: (ledger: Ledger) => Promise<T | typeof NO_ANSWER>) => Promise<T> {
+  return async (key, decide) => {
+    const answer = await books.once(op, key, decide);
     if (answer === NO_ANSWER) return new Promise<T>(() => {});
-    const copy = structuredClone(answer);
-    return latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs, copy)) : Promise.resolve(copy);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    return answer;
   };
 }
 

@@ -9,6 +9,7 @@ import type { Database, DbHooks } from "../../db/client.ts";
 import { outbox } from "../../db/schema.ts";
 import { OrderService } from "../orders/order-service.ts";
 import { httpProviders } from "../providers/http.ts";
+import { sqlBooks } from "../providers/books.ts";
 import { paymentSimulator } from "../providers/payment-sim.ts";
 import { shippingSimulator } from "../providers/shipping-sim.ts";
 import type { Bus } from "../runtime/bus.ts";
@@ -51,7 +52,12 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const services = await openServices(config, e);
   const metrics = registry();
   const meters = shopMetrics(metrics);
-  const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : { payment: paymentSimulator(), shipping: shippingSimulator() });
+  // Without real providers the simulators keep their books in the shop's database: like a
+  // real processor's, they outlive a crash of the shop.
+  const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : {
+    payment: paymentSimulator({ books: sqlBooks(e.database.sql, "payment") }),
+    shipping: shippingSimulator({ books: sqlBooks(e.database.sql, "shipping") }),
+  });
   const actors = await startActors(config, e, p, meters, kindHooks(e, services));
   const { db } = e.database;
   meters.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox).where(eq(outbox.status, "PENDING")))[0]?.n ?? 0);

@@ -37,7 +37,7 @@ describe.each([
       currency, fxRate, total,
       items: [{ sku: "LAP-001", qty: 1, unitPrice: lap }, { sku: "BOK-002", qty: 3, unitPrice: bok }],
     });
-    const charged = payment.ledger().filter((e) => e.orderId === res.json.orderId && e.kind === "authorize");
+    const charged = (await payment.ledger()).filter((e) => e.orderId === res.json.orderId && e.kind === "authorize");
     expect(charged.map((e) => e.amount)).toEqual([total]);
   });
 });

@@ -49,7 +49,7 @@ describeBrowser("cancelling an order in Chromium", () => {
     expect(await cancel.count()).toBe(0);
     await expectSameDocument(w, documents);
     // the page said so because the money went back, once
-    expect(held.simulator.ledger().filter((e) => e.orderId === orderId).map((e) => e.kind)).toEqual(["authorize", "refund"]);
+    expect((await held.simulator.ledger()).filter((e) => e.orderId === orderId).map((e) => e.kind)).toEqual(["authorize", "refund"]);
     expectClean(w);
     await screenshot(page, "storefront-order-cancelled");
     await page.context().close();
