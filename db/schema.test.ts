@@ -16,6 +16,7 @@ import type { Sql } from "./sql.ts";
 /** Tables the migrations create that drizzle does not declare, each with what reaches it. */
 const RAW_SQL_ONLY: Record<string, string> = {
   "catalog.search_terms": "typo correction's words, refreshed and matched in actors/catalog/search-terms.ts",
+  "runtime.log_partitions": "the in-database log's partition count, fixed by actors/runtime/adapters/embedded-bus.ts",
   "runtime.actor_state": "per-key actor states, loaded and saved by actors/runtime/stores.ts",
   "runtime.timers": "durable timers, armed by actors/runtime/writes.ts and fired by actors/runtime/timers.ts",
   "sim.answers": "the simulated providers' books, kept by actors/providers/books.ts",

@@ -123,4 +123,13 @@ describe("embedded bus", () => {
     await after.consumer.stop();
     expect(after.got.map((d) => d.value)).toEqual(["k:5", "k:6"]);
   });
+
+  test("reopened with another partition count, it refuses and names the count it was written with", async () => {
+    const bus = await open(4);
+    await bus.publish(records("k", 0, 3));
+    for (const partitions of [2, 8]) {
+      await expect(EmbeddedBus.open(database.db, { partitions, lanes: 2, lingerMs: 0 })).rejects.toThrow("set PARTITIONS=4");
+    }
+    expect((await EmbeddedBus.open(database.db, { partitions: 4, lanes: 2, lingerMs: 0 })).partitions).toBe(4);
+  });
 });

@@ -11,6 +11,7 @@
  */
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
+import { rowsOf } from "../../../db/rows.ts";
 import { consumerOffsets, log } from "../../../db/schema.ts";
 import type { Topic } from "../../contracts/index.ts";
 import { loopWithBackoff } from "../backoff.ts";
@@ -48,13 +49,22 @@ export class EmbeddedBus implements Bus {
     this.lingerMs = opts.lingerMs;
   }
 
-  /** Open the log, resuming offsets from what is already stored. */
+  /**
+   * Open the log, resuming offsets from what is already stored. Its partition count is fixed
+   * by the first start: opened with another, it refuses rather than strand records.
+   */
   static async open(db: Db, opts: EmbeddedBusOptions): Promise<EmbeddedBus> {
     const bus = new EmbeddedBus(db, opts);
     const rows = await db
       .select({ topic: log.topic, partition: log.partition, max: sql<string>`max(${log.offset})` })
       .from(log)
       .groupBy(log.topic, log.partition);
+    const written = Math.max(opts.partitions, ...rows.map((r) => r.partition + 1));
+    await db.execute(sql`INSERT INTO runtime.log_partitions (partitions) VALUES (${written}) ON CONFLICT DO NOTHING`);
+    const [fixed] = rowsOf(await db.execute(sql`SELECT partitions FROM runtime.log_partitions`)) as { partitions: number }[];
+    if (fixed && fixed.partitions !== opts.partitions) {
+      throw new Error(`the log in this database has ${fixed.partitions} partitions; it cannot be opened with ${opts.partitions}: set PARTITIONS=${fixed.partitions}`);
+    }
     for (const r of rows) bus.next.set(tp(r.topic, r.partition), Number(r.max) + 1);
     return bus;
   }
