@@ -47,18 +47,10 @@ const created = (orderId: string): Emit => ({
   },
 });
 
-/** Deliver `msg` until the group stops refusing it (it parked it); returns how often it refused. */
-async function failuresUntilParked(group: ActorGroup, msg: Delivered) {
-  let failures = 0;
-  for (let i = 0; i < 5; i++) {
-    try {
-      await group.handleBatch(batch(msg));
-      return failures;
-    } catch {
-      failures++;
-    }
-  }
-  return failures;
+/** The pauses a group takes before trying a failed message again (none really waited). */
+function pauses() {
+  const taken: number[] = [];
+  return { taken, retry: { firstMs: 50, sleep: async (ms: number) => void taken.push(ms) } };
 }
 
 const outboxTypes = async (db: Database["db"]) => (await db.select({ type: outbox.type }).from(outbox)).map((r) => r.type);
@@ -71,7 +63,7 @@ describe("actor group", () => {
     await runner.handleBatch(batch(msg));
     await runner.handleBatch(batch(msg, msg));
     expect(await outboxTypes(db)).toEqual(["payment.PaymentAuthorized.v1"]);
-    expect(payment.ledger().filter((e) => e.kind === "authorize")).toHaveLength(1);
+    expect((await payment.ledger()).filter((e) => e.kind === "authorize")).toHaveLength(1);
   });
 
   test("one batch commits every key's state, events and processed marks together", async () => {
@@ -106,8 +98,8 @@ describe("actor group", () => {
     await runner.handleBatch(batch(...msgs));
     expect(max).toBeGreaterThan(1);
     // o-0's refund came after its authorization in the same batch: one key stays in order.
-    const auth = sim.ledger().find((e) => e.orderId === "o-0" && e.kind === "authorize");
-    expect(sim.refundedTotal(auth?.paymentId ?? "none")).toBe(1000);
+    const auth = (await sim.ledger()).find((e) => e.orderId === "o-0" && e.kind === "authorize");
+    expect(await sim.refundedTotal(auth?.paymentId ?? "none")).toBe(1000);
   });
 
   test("a message that breaks its contract goes to the dead letters at once; the rest goes on", async () => {
@@ -121,16 +113,51 @@ describe("actor group", () => {
     expect((await outboxTypes(db)).sort()).toEqual(["ops.DeadLetter.v1", "payment.PaymentAuthorized.v1"]);
   });
 
-  test("a message whose handler keeps failing is dead-lettered after maxAttempts, with its error", async () => {
+  test("a message whose handler keeps failing is tried again with growing pauses, then dead-lettered with its error", async () => {
     const { db, deps } = await setup();
-    const projector = new ActorGroup([new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps)], deps);
+    const { taken, retry } = pauses();
+    const projector = new ActorGroup([new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps)], deps, retry);
     const orphan = delivered({ type: "order.StatusChanged.v1", payload: { orderId: "ghost", from: "CREATED", to: "CANCELLED", reason: "x", details: {} } }, "ghost", 0);
-    expect(await failuresUntilParked(projector, orphan)).toBe(2);
+    await projector.handleBatch(batch(orphan));
+    expect(taken).toEqual([50, 100]);
     const [parked] = await db.select().from(deadLetters);
     expect(parked?.consumer).toBe("projector");
     expect(parked?.attempts).toBe(3);
     expect(parked?.error).toContain("before its creation");
     await projector.handleBatch(batch(orphan));
+    expect(await db.select().from(deadLetters)).toHaveLength(1);
+    expect(taken).toHaveLength(2);
+  });
+
+  test("a poison message costs its own key, never its lane: the batch commits without it", async () => {
+    const { db, deps } = await setup();
+    const group = new ActorGroup([
+      new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+    ], deps, pauses().retry);
+    const orphan = delivered({ type: "order.StatusChanged.v1", payload: { orderId: "ghost", from: "CREATED", to: "CANCELLED", reason: "x", details: {} } }, "ghost", 0);
+    await group.handleBatch(batch(orphan, delivered(created("o-next"), "o-next", 1)));
+    expect((await db.select().from(orderViews)).map((v) => v.id)).toEqual(["o-next"]);
+    expect((await db.select().from(deadLetters)).map((d) => d.key)).toEqual(["ghost"]);
+  });
+
+  test("a parked message is never executed again: its redelivery calls no provider", async () => {
+    let calls = 0;
+    const sim = paymentSimulator();
+    const broken = { ...sim, authorize: async (key: string, input: Parameters<typeof sim.authorize>[1]) => {
+      calls++;
+      return key.includes("o-poison") ? Promise.reject(new Error("processor answered garbage")) : sim.authorize(key, input);
+    } };
+    const { db, deps } = await setup(broken);
+    const group = new ActorGroup([new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps)], deps, pauses().retry);
+    const msg = delivered(paymentRequest("o-poison"), "o-poison", 0);
+    await group.handleBatch(batch(msg));
+    expect(calls).toBe(1 + 3); // the batch, then the message alone maxAttempts times
+    expect(await db.select().from(deadLetters)).toHaveLength(1);
+    // the log hands the batch again (a crash before the offset was committed)
+    await group.handleBatch(batch(msg));
+    expect(calls).toBe(4);
+    await group.handleBatch(batch(msg, delivered(paymentRequest("o-fine"), "o-fine", 1)));
+    expect(calls).toBe(5); // o-fine only
     expect(await db.select().from(deadLetters)).toHaveLength(1);
   });
 
@@ -177,7 +204,7 @@ describe("actor group across kinds", () => {
     const group = new ActorGroup([
       new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
       new Runner({ actor: audit, store: actorStateStore<{ seen: number }>("audit"), input: (e: Envelope) => e }, deps),
-    ], deps);
+    ], deps, pauses().retry);
     const marks = async () => (await database.db.select().from(processedEvents)).map((r) => r.consumer).sort();
     const seen = async (key: string) => (await loadStates(database.sql, actorStateStore<{ seen: number }>("audit"), [key], false)).get(key)?.seen;
     return { db: database.db, group, marks, seen };
@@ -202,7 +229,7 @@ describe("actor group across kinds", () => {
   test("a kind that keeps failing on a message parks it for that kind alone; the other kind's share commits once", async () => {
     const { db, group, marks, seen } = await kinds();
     const orphan = delivered(changed("ghost"), "ghost", 0);
-    expect(await failuresUntilParked(group, orphan)).toBe(2);
+    await group.handleBatch(batch(orphan));
     expect((await db.select().from(deadLetters)).map((d) => d.consumer)).toEqual(["projector"]);
     expect(await seen("ghost")).toBe(1);
     expect(await marks()).toEqual(["audit", "projector"]);

@@ -8,12 +8,15 @@
  *
  * Every topic is keyed by orderId with the same partition count, and a batch holds each
  * partition at most once, so one order is never handled twice at once. A processed mark
- * per (kind, message) makes a redelivered message a no-op. When the transaction fails, each
- * (kind, message) is tried alone to find the one at fault; after `maxAttempts` it is parked
- * in the dead letters for that kind and the rest goes on.
+ * per (kind, message) makes a redelivered message a no-op: it neither calls a provider nor
+ * decides again. When the transaction fails, each (kind, message) is tried alone to find the
+ * one at fault, again with a growing pause up to `maxAttempts` times, and then parked in the
+ * dead letters for that kind (which marks it processed) while the rest of the batch goes on:
+ * a message that cannot be processed costs its own key a moment, never its lane.
  */
 import { tagged, together, type Sql, type Stmt } from "../../db/sql.ts";
 import { ContractError, envelope, parseEnvelope, topicOf, type Topic } from "../contracts/index.ts";
+import type { BackoffOptions } from "./backoff.ts";
 import type { Batch, Delivered } from "./bus.ts";
 import { log } from "./log.ts";
 import type { Item, KindRunner, RunnerDeps, Share } from "./runner.ts";
@@ -25,12 +28,16 @@ type Mark = { kind: string; eventId: string };
 /** How long provider answers may take and still commit with everything else. */
 const QUICK_MS = 2;
 
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export class ActorGroup {
   readonly topics: readonly Topic[];
-  private failures = new Map<string, number>();
+  private retry: Required<Pick<BackoffOptions, "firstMs" | "sleep">>;
 
-  constructor(private runners: readonly KindRunner[], private deps: Omit<RunnerDeps, "call">) {
+  /** `retry`: the pause before a failed message is tried again (50 ms, doubling). */
+  constructor(private runners: readonly KindRunner[], private deps: Omit<RunnerDeps, "call">, retry: Pick<BackoffOptions, "firstMs" | "sleep"> = {}) {
     this.topics = [...new Set(runners.flatMap((r) => r.topics))];
+    this.retry = { firstMs: retry.firstMs ?? 50, sleep: retry.sleep ?? wait };
   }
 
   /** Handle one batch. Throws when the batch must be redelivered. */
@@ -58,24 +65,23 @@ export class ActorGroup {
     }
   }
 
+  /** Commit one (kind, message) alone, trying again after a pause; after `maxAttempts` park it. */
   private async commitAlone(r: KindRunner, item: Item) {
-    const id = `${r.kind}\0${item.env.eventId}`;
-    try {
-      await this.commit([[r, [item]]], []);
-      this.failures.delete(id);
-    } catch (err) {
-      if (isUnavailable(err)) throw err; // not this message's fault: it keeps its attempts
-      const attempts = (this.failures.get(id) ?? 0) + 1;
-      this.failures.set(id, attempts);
-      const about = { correlationId: item.env.correlationId, consumer: r.kind, type: item.env.type, eventId: item.env.eventId, attempts };
-      if (attempts < this.deps.maxAttempts) {
-        log.warn("message failed, will retry", { ...about, error: err });
-        throw err;
+    for (let attempts = 1, pause = this.retry.firstMs; ; attempts++, pause *= 2) {
+      try {
+        return await this.commit([[r, [item]]], []);
+      } catch (err) {
+        if (isUnavailable(err)) throw err; // not this message's fault: it keeps its attempts
+        const about = { correlationId: item.env.correlationId, consumer: r.kind, type: item.env.type, eventId: item.env.eventId, attempts };
+        if (attempts < this.deps.maxAttempts) {
+          log.warn("message failed, will retry", { ...about, error: err });
+          await this.retry.sleep(pause);
+          continue;
+        }
+        log.error("message dead-lettered", { ...about, error: err });
+        const error = String(err instanceof Error ? err.message : err);
+        return this.commit([], [{ kind: r.kind, d: item.d, error, attempts }], { kind: r.kind, eventId: item.env.eventId });
       }
-      log.error("message dead-lettered", { ...about, error: err });
-      this.failures.delete(id);
-      const error = String(err instanceof Error ? err.message : err);
-      await this.commit([], [{ kind: r.kind, d: item.d, error, attempts }], { kind: r.kind, eventId: item.env.eventId });
     }
   }
 
@@ -86,7 +92,7 @@ export class ActorGroup {
    * the calling kinds once their answers are in. `parkedMark` marks a parked message processed.
    */
   private async commit(routed: readonly (readonly [KindRunner, Item[]])[], poison: Poison[], parkedMark?: Mark) {
-    const shares = routed.map(([r, list]) => r.share(list));
+    const shares = (await this.unprocessed(routed)).map(([r, list]) => r.share(list));
     if (shares.length === 0 && poison.length === 0) return;
     const calling = shares.filter((s) => s.calls);
     await Promise.all(calling.map((s) => s.plan()));
@@ -100,6 +106,23 @@ export class ActorGroup {
     await this.transact(shares.filter((s) => !s.calls), poison, parkedMark);
     await answered;
     await this.transact(calling, []);
+  }
+
+  /**
+   * `routed` without the messages the calling kinds processed already (a redelivery after a
+   * crash, a parked message): they call no provider and decide nothing again. The mark is
+   * checked once more in the transaction, for a member that lost the partition meanwhile.
+   */
+  private async unprocessed(routed: readonly (readonly [KindRunner, Item[]])[]): Promise<(readonly [KindRunner, Item[]])[]> {
+    const marks = routed.filter(([r]) => r.calls).flatMap(([r, list]) => list.map((i) => ({ kind: r.kind, eventId: i.env.eventId })));
+    if (marks.length === 0) return [...routed];
+    const rows = await this.deps.sql.query<{ consumer: string; event_id: string }>(
+      `SELECT consumer, event_id::text AS event_id FROM runtime.processed_events
+       WHERE (consumer, event_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))`,
+      [marks.map((m) => m.kind), marks.map((m) => m.eventId)]);
+    if (rows.length === 0) return [...routed];
+    const done = new Set(rows.map((r) => `${r.consumer}\0${r.event_id}`));
+    return routed.map(([r, list]) => [r, r.calls ? list.filter((i) => !done.has(`${r.kind}\0${i.env.eventId}`)) : list] as const);
   }
 
   /** ONE transaction for these shares (their provider calls are done) and the poison. */

@@ -73,6 +73,8 @@ export interface Share {
 export interface KindRunner {
   readonly kind: string;
   readonly topics: readonly Topic[];
+  /** Does this kind call providers before deciding? */
+  readonly calls: boolean;
   reads(type: EventType): boolean;
   share(items: Item[]): Share;
 }
@@ -93,6 +95,10 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
 
   get kind() {
     return this.b.actor.kind;
+  }
+
+  get calls() {
+    return !!this.b.actor.plan;
   }
 
   /** Does this kind act on messages of `type`? Others never reach decide, nor cost a write. */
@@ -151,7 +157,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     return {
       kind: this.kind,
       items: unique,
-      calls: !!this.b.actor.plan,
+      calls: this.calls,
       get outbox() {
         return w.outbox;
       },
