@@ -48,7 +48,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
     },
   }));
   app.use(sameOrigin());
-  app.use(authenticate(secret, cookieRenewal(session)));
+  app.use(authenticate(secret, { renew: cookieRenewal(session), sessions: (id, version) => sys.accounts.sessionIsCurrent(id, version) }));
   app.use(pageShell({ cartCount: cartCount(sys.carts) }));
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
