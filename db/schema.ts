@@ -40,6 +40,10 @@ export const users = accounts.table("users", {
   passwordHash: text("password_hash").notNull(),
   role: text("role").$type<"customer" | "admin">().notNull(),
   createdAt: ts("created_at").notNull().defaultNow(),
+  /** bumped by every revocation; an access token carries the one it was issued under (0011_session_version.sql) */
+  sessionVersion: integer("session_version").notNull().default(0),
+  /** a disabled account cannot sign in and has no session */
+  disabledAt: ts("disabled_at"),
 });
 export const refreshTokens = accounts.table("refresh_tokens", {
   tokenHash: text("token_hash").primaryKey(),

@@ -14,7 +14,7 @@ import { cartCount, mergeCartOnSignIn } from "./http/cart-session.ts";
 import { commandGate } from "./http/command-gate.ts";
 import { sameOrigin } from "./auth/csrf.ts";
 import { onError } from "./http/http-errors.ts";
-import { httpMetrics, opsRoutes } from "./http/ops.ts";
+import { httpMetrics, metricsForAdmins, opsRoutes } from "./http/ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
 import { accountPages } from "./pages/account-pages.tsx";
 import { cartPages } from "./pages/cart-pages.tsx";
@@ -48,11 +48,12 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
     },
   }));
   app.use(sameOrigin());
-  app.use(authenticate(secret, cookieRenewal(session)));
+  app.use(authenticate(secret, { renew: cookieRenewal(session), sessions: (id, version) => sys.accounts.sessionIsCurrent(id, version) }));
   app.use(pageShell({ cartCount: cartCount(sys.carts) }));
   app.onError(onError);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
+  app.use("/metrics", metricsForAdmins()); // scrapers use the ops port (METRICS_PORT)
   app.route("/", opsRoutes({ metrics: sys.metrics, probes: sys.probes }));
   app.use("/api/*", commandGate(sys.health));
   app.route(AUTH_API, authApi(session));

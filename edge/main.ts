@@ -2,6 +2,7 @@
  * `bun start`: every role of the shop in one process on the embedded engines.
  * `bun edge/main.ts --role edge|actors|relay` (or ROLES=edge,relay): one role of the
  * distributed shop; DATABASE_URL, KAFKA_BROKERS and NATS_URL name the engines.
+ * With METRICS_PORT, any process also serves /metrics, /healthz and /readyz there.
  */
 import { parseArgs } from "node:util";
 import { log } from "../actors/runtime/log.ts";
@@ -20,15 +21,14 @@ const sys = await startSystem(config);
 if (config.roles.includes("edge")) await firstAdmin();
 // TRUST_PROXY=true only behind our own proxy: it makes X-Forwarded-For and -Proto believed
 const app = () => createApp(sys, signingSecret(config.dataDir, proc.jwtSecret), { trustProxy: proc.trustProxy });
-const server = config.roles.includes("edge")
-  ? Bun.serve({ port: proc.port, fetch: app().fetch, idleTimeout: 60 })
-  : proc.metricsPort !== undefined
-    // actors and relays serve only /metrics, /healthz and /readyz, and only when asked to
-    ? Bun.serve({ port: proc.metricsPort, fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
-    : null;
+const server = config.roles.includes("edge") ? Bun.serve({ port: proc.port, fetch: app().fetch, idleTimeout: 60 }) : null;
+// the ops port, for scrapers and probes on the private network, only when asked for
+const opsServer = proc.metricsPort !== undefined
+  ? Bun.serve({ port: proc.metricsPort, fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
+  : null;
 
 log.info("saga-shop started", {
-  roles: config.roles, url: server ? `http://localhost:${server.port}` : null,
+  roles: config.roles, url: server ? `http://localhost:${server.port}` : null, ops: opsServer ? `http://localhost:${opsServer.port}` : null,
   database: config.databaseUrl ? "postgres" : config.dataDir, log: config.kafkaBrokers ? "kafka" : "database",
 });
 if (server && config.roles.includes("edge") && !config.databaseUrl) {
@@ -51,7 +51,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info("shutting down", { signal });
-  await server?.stop(true);
+  await Promise.all([server?.stop(true), opsServer?.stop(true)]);
   await sys.stop();
   process.exit(0);
 }

@@ -29,24 +29,31 @@ export async function openEngine(engine: Engine): Promise<{ db: Db; close(): Pro
   return { db: database.db, close: async () => (await database.close(), await pg.drop()) };
 }
 
-export type KitOptions = AccountsOptions & { trustProxy?: boolean; cache?: Cache };
+export type KitOptions = AccountsOptions & {
+  trustProxy?: boolean;
+  /** the limiter's and the session checks' cache; one of its own in memory by default */
+  cache?: Cache;
+  /** another edge's database and secret, for a second edge of the same shop */
+  shared?: { db: Db; secret: string };
+};
 
 /**
- * The accounts routes on PGlite in memory. GET /whoami echoes the user; GET /stream too,
- * in a Response it builds itself, as the SSE routes do.
+ * The accounts routes on PGlite in memory (or on `shared`'s database). GET /whoami echoes
+ * the user; GET /stream too, in a Response it builds itself, as the SSE routes do.
  */
 export async function accountsEdge(opts: KitOptions = {}) {
-  const database = await openPglite();
-  const accounts = new Accounts(database.db, { passwords: quickPasswords, ...opts });
-  const secret = crypto.randomUUID() + crypto.randomUUID();
+  const database = opts.shared ? { db: opts.shared.db, close: async () => {} } : await openPglite();
+  const cache = opts.cache ?? memoryCache();
+  const accounts = new Accounts(database.db, { passwords: quickPasswords, ...opts, cache });
+  const secret = opts.shared?.secret ?? crypto.randomUUID() + crypto.randomUUID();
   const signIns: string[] = [];
   const deps = {
-    accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(opts.cache ?? memoryCache()),
+    accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(cache),
     onSignIn: async (_c: unknown, userId: string) => void signIns.push(userId),
   };
   const app = new Hono<AuthEnv>()
     .use(sameOrigin())
-    .use(authenticate(secret, cookieRenewal(deps)))
+    .use(authenticate(secret, { renew: cookieRenewal(deps), sessions: (id, version) => accounts.sessionIsCurrent(id, version) }))
     .use(pageShell({ cartCount: async () => 0 }));
   app.onError(onError);
   app.route(AUTH_API, authApi(deps));
@@ -54,6 +61,21 @@ export async function accountsEdge(opts: KitOptions = {}) {
   app.get("/whoami", (c) => c.json({ user: c.get("user") }));
   app.get("/stream", (c) => new Response(JSON.stringify({ user: c.get("user") }), { headers: { "content-type": "text/event-stream" } }));
   return { app, accounts, secret, signIns, db: database.db, close: () => database.close() };
+}
+
+let signUps = 0;
+/** A new customer registered through `app`'s API: its cookies in a jar, its tokens as the API answered them. */
+export async function signUp(app: Hono<AuthEnv>, base = "http://localhost") {
+  const jar = cookieJar();
+  const n = ++signUps;
+  const email = `s${n}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const res = jar.take(await app.request(`${base}/api/auth/register`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: "analytical1", name: `Session ${n}` }),
+  }));
+  if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
+  const body: { user: { id: string }; accessToken: string; refreshToken: string } = await res.json();
+  return { jar, res, email, id: body.user.id, accessToken: body.accessToken, refreshToken: body.refreshToken };
 }
 
 /** What Bun.serve hands Hono as `env`: only the part getConnInfo asks for. */

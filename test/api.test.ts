@@ -40,6 +40,16 @@ describe.each(ENGINES)("%s", (engine) => {
       expect((await shop.call("POST", `/api/admin/orders/${id}/retry`)).status).toBe(401);
     });
 
+    test("a signed-out session's access token is refused at once, as a bearer token and as the page cookie", async () => {
+      const signUp = await shop.call("POST", "/api/auth/register", { body: { email: `out-${engine}@example.com`, password: "analytical1", name: "Out" } });
+      const { accessToken, refreshToken } = signUp.json;
+      expect((await shop.call("GET", "/api/orders", { token: accessToken })).status).toBe(200);
+      expect((await shop.call("POST", "/api/auth/logout", { body: { refreshToken } })).status).toBe(204);
+      expect((await shop.call("GET", "/api/orders", { token: accessToken })).status).toBe(401);
+      const page = await shop.call("GET", "/orders", { headers: { cookie: `session=${accessToken}` } });
+      expect([page.status, page.headers.get("location")]).toEqual([303, "/login?next=/orders"]);
+    });
+
     test("admins list every order, filterable by status", async () => {
       const id = await shop.place("zoe", { sku: "AUD-005", card: "tok_decline" });
       await shop.waitFor(id, ["PAYMENT_FAILED"]);

@@ -62,7 +62,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   MAX_ATTEMPTS: "deliveries before a message is dead-lettered",
   TIMER_TICK_MS: "timer sweep; due timers wake it early anyway",
   SEED_CATALOG: "seeding an empty database is race-safe (ON CONFLICT), so every instance may try",
-  METRICS_PORT: "actors and relay serve /metrics and /readyz on it only when set; unset keeps them off the network",
+  METRICS_PORT: "every process serves /metrics and /readyz on it only when set; unset keeps them off the network (an edge shows /metrics to admins only)",
   PROVIDERS_URL: "the card processor and carrier; unset runs the built-in simulators in each actors process",
 };
 /** Needed by the edge role only. */

@@ -1,10 +1,11 @@
 /** The accounts service on real databases: PGlite in memory and a database of its own on the local Postgres. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { refreshTokens, users } from "../../db/schema.ts";
 import { ENGINES } from "../../test/engines.ts";
 import { openEngine, quickPasswords } from "../../test/accounts-kit.ts";
+import { memoryCache } from "../runtime/cache.ts";
 import { Accounts, DEFAULT_ADMIN_EMAIL } from "./accounts.ts";
 import { AccountConflict, InputError } from "../contracts/errors.ts";
 import { REFRESH_TTL_MS, tokenHash } from "./refresh-tokens.ts";
@@ -27,7 +28,7 @@ describe.each(ENGINES)("accounts on %s", (engine) => {
 
   test("register stores an argon2id hash, never the password, and returns the account without it", async () => {
     const account = await accounts.register("  Ada@Example.com ", "analytical1", " Ada Lovelace ");
-    expect(account).toEqual({ id: expect.any(String), email: "Ada@Example.com", name: "Ada Lovelace", role: "customer", createdAt: expect.any(Date) });
+    expect(account).toEqual({ id: expect.any(String), email: "Ada@Example.com", name: "Ada Lovelace", role: "customer", createdAt: expect.any(Date), sessionVersion: 0 });
     const [row] = await db.select().from(users).where(eq(users.id, account.id));
     expect(row!.passwordHash).toStartWith("$argon2id$");
     expect(row!.passwordHash).not.toContain("analytical1");
@@ -121,6 +122,66 @@ describe.each(ENGINES)("accounts on %s", (engine) => {
     expect(await accounts.refresh(phone)).not.toBeNull();
     await accounts.logout("never-issued"); // nothing to do, no error
     expect(await accounts.refresh("never-issued")).toBeNull();
+  });
+
+  describe("session versions", () => {
+    const customer = () => accounts.register(email(), "analytical1", "Version");
+    const versionOf = async (id: string) => (await accounts.find(id))?.sessionVersion;
+
+    test("a sign-out bumps the version: the session's access tokens stop, a new sign-in carries the new one", async () => {
+      const account = await customer();
+      const refresh = await accounts.startSession(account);
+      expect(await accounts.sessionIsCurrent(account.id, 0)).toBe(true); // now cached
+      await accounts.logout(refresh);
+      expect(await accounts.sessionIsCurrent(account.id, 0)).toBe(false);
+      expect(await versionOf(account.id)).toBe(1);
+      expect(await accounts.sessionIsCurrent(account.id, 1)).toBe(true);
+      await accounts.logout(refresh); // revoked already: nothing ends, the other sessions keep their tokens
+      await accounts.logout("never-issued");
+      expect(await versionOf(account.id)).toBe(1);
+    });
+
+    test("a refresh token replayed after its grace bumps it, and the renewal after the bump carries it", async () => {
+      const account = await customer();
+      const t1 = await accounts.startSession(account);
+      const stolen = await accounts.refresh(t1); // the thief rotates first
+      expect(stolen!.account.sessionVersion).toBe(0);
+      later(GRACE_MS + 1);
+      expect(await accounts.refresh(t1)).toBeNull(); // the owner comes back with the used token
+      expect(await accounts.sessionIsCurrent(account.id, 0)).toBe(false);
+      const other = await accounts.startSession(account);
+      expect((await accounts.refresh(other))!.account.sessionVersion).toBe(1);
+    });
+
+    test("disable: no sign-in, no refresh, no session of any version; the email stays taken", async () => {
+      const account = await customer();
+      const refresh = await accounts.startSession(account);
+      expect(await accounts.disable(account.id)).toBe(true);
+      expect(await accounts.disable(account.id)).toBe(false);
+      expect(await accounts.disable("no-such-account")).toBe(false);
+      for (const version of [0, 1, 2]) expect(await accounts.sessionIsCurrent(account.id, version)).toBe(false);
+      expect(await accounts.refresh(refresh)).toBeNull();
+      expect(await accounts.login(account.email, "analytical1")).toBeNull();
+      expect(await accounts.find(account.id)).toBeNull();
+      await expect(accounts.register(account.email, "analytical1", "Again")).rejects.toMatchObject({ code: "EMAIL_TAKEN" });
+    });
+
+    test("an account that does not exist has no session", async () => {
+      expect(await accounts.sessionIsCurrent("no-such-account", 0)).toBe(false);
+    });
+
+    test("a check is answered from the cache until it expires: an edge that missed the revocation learns it within the TTL", async () => {
+      const cache = memoryCache();
+      const edge = new Accounts(db, { passwords: quickPasswords, cache, sessionCheckSeconds: 0.3 });
+      const account = await customer();
+      expect(await edge.sessionIsCurrent(account.id, 0)).toBe(true);
+      // another edge with a cache of its own revokes: this one hears nothing
+      await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, account.id));
+      expect(await edge.sessionIsCurrent(account.id, 0)).toBe(true);
+      await Bun.sleep(350);
+      expect(await edge.sessionIsCurrent(account.id, 0)).toBe(false);
+      expect(await cache.get(`session:${account.id}`)).toEqual({ version: 1 });
+    });
   });
 
   test("ensureAdmin creates one administrator, once, even when several processes start together", async () => {

@@ -1,20 +1,26 @@
 /**
  * Customer accounts: registration, sign-in by password, refresh-token sessions
- * (actors/accounts/refresh-tokens.ts) and the first administrator. No HTTP here: the edge turns
- * the results into cookies and tokens.
+ * (actors/accounts/refresh-tokens.ts), the session versions that end access tokens
+ * (actors/accounts/session-versions.ts), disabling, and the first administrator. No HTTP
+ * here: the edge turns the results into cookies and tokens.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db, Q } from "../../db/client.ts";
 import { users } from "../../db/schema.ts";
 import { emailProblem, normalEmail, PASSWORD_MAX, passwordProblem, registrationErrors } from "./account-rules.ts";
 import { AccountConflict, InputError } from "../contracts/errors.ts";
 import { RefreshTokens, type RefreshTokenOptions } from "./refresh-tokens.ts";
 import { log } from "../runtime/log.ts";
+import { memoryCache, type Cache } from "../runtime/cache.ts";
+import { bumpSessionVersion, SessionVersions } from "./session-versions.ts";
 import { argon2Passwords, type Passwords } from "./passwords.ts";
 
 export type Role = "customer" | "admin";
-/** An account as the rest of the shop sees it: never the password hash. */
-export type Account = { id: string; email: string; name: string; role: Role; createdAt: Date };
+/**
+ * An account as the rest of the shop sees it: never the password hash. `sessionVersion` is
+ * what an access token issued now carries (see session-versions.ts).
+ */
+export type Account = { id: string; email: string; name: string; role: Role; createdAt: Date; sessionVersion: number };
 /** A refreshed session: `refreshToken` is null inside the grace window (its successor is already out). */
 export type Renewal = { account: Account; refreshToken: string | null };
 /** Created by `ensureAdmin`; `password` only when it was generated, to be shown once. */
@@ -24,20 +30,31 @@ export const DEFAULT_ADMIN_EMAIL = "admin@saga.shop";
 /** Serializes first starts of several processes (the migration lock uses the one-key form). */
 const ADMIN_LOCK = 7_262_003;
 
-export type AccountsOptions = RefreshTokenOptions & { passwords?: Passwords };
+export type AccountsOptions = RefreshTokenOptions & {
+  passwords?: Passwords;
+  /** where checked session versions are kept for a few seconds: the shared cache in distributed mode */
+  cache?: Cache;
+  /** how long a checked session version may be reused (default SESSION_CHECK_TTL_SECONDS) */
+  sessionCheckSeconds?: number;
+};
 
-const columns = { id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt };
+const columns = {
+  id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, sessionVersion: users.sessionVersion,
+};
+const enabled = isNull(users.disabledAt);
 const byEmail = (email: string) => sql`lower(${users.email}) = ${normalEmail(email).toLowerCase()}`;
 
 /** Accounts and their sessions on the database; passwords through the `Passwords` port. */
 export class Accounts {
   private readonly tokens: RefreshTokens;
+  private readonly sessions: SessionVersions;
   private readonly passwords: Passwords;
   /** Compared against when the email is unknown, so both failures take as long. */
   private dummyHash: Promise<string> | undefined;
 
   constructor(private db: Db, opts: AccountsOptions = {}) {
     this.tokens = new RefreshTokens(db, opts);
+    this.sessions = new SessionVersions(db, opts.cache ?? memoryCache(), opts.sessionCheckSeconds);
     this.passwords = opts.passwords ?? argon2Passwords();
   }
 
@@ -55,10 +72,13 @@ export class Accounts {
     return account;
   }
 
-  /** The account when `password` matches, else null; an unknown email and a wrong password look alike. */
+  /**
+   * The account when `password` matches, else null; an unknown email, a wrong password and a
+   * disabled account look alike.
+   */
   async login(email: string, password: string): Promise<Account | null> {
     if (password.length > PASSWORD_MAX) return null; // no account has one: not worth a hash of megabytes
-    const [row] = await this.db.select({ ...columns, passwordHash: users.passwordHash }).from(users).where(byEmail(email));
+    const [row] = await this.db.select({ ...columns, passwordHash: users.passwordHash }).from(users).where(and(byEmail(email), enabled));
     if (!row) {
       this.dummyHash ??= this.passwords.hash(crypto.randomUUID());
       await this.passwords.verify(password, await this.dummyHash);
@@ -68,9 +88,9 @@ export class Accounts {
     return (await this.passwords.verify(password, passwordHash)) ? account : null;
   }
 
-  /** The account with this id, or null. */
+  /** The account with this id, or null (also when it is disabled). */
   async find(id: string): Promise<Account | null> {
-    const [account] = await this.db.select(columns).from(users).where(eq(users.id, id));
+    const [account] = await this.db.select(columns).from(users).where(and(eq(users.id, id), enabled));
     return account ?? null;
   }
 
@@ -82,8 +102,10 @@ export class Accounts {
   /** Trades a refresh token for its successor; null when it is unknown, expired, revoked or reused. */
   async refresh(token: string): Promise<Renewal | null> {
     const rotation = await this.tokens.rotate(token);
-    if (rotation.kind === "refused") {
-      if (rotation.reason === "reused") log.warn("a used refresh token came back; its family is revoked");
+    if (rotation.kind === "refused") return null;
+    if (rotation.kind === "reused") {
+      log.warn("a used refresh token came back; its family is revoked");
+      await this.sessions.forget(rotation.userId);
       return null;
     }
     const account = await this.find(rotation.userId);
@@ -91,9 +113,35 @@ export class Accounts {
     return { account, refreshToken: rotation.kind === "rotated" ? rotation.token : null };
   }
 
-  /** Ends the session `token` belongs to: every token of its family stops working. */
+  /**
+   * Ends the session `token` belongs to: every token of its family stops working, and the
+   * account's access tokens within seconds (its other sessions renew theirs).
+   */
   async logout(token: string): Promise<void> {
-    await this.tokens.revoke(token);
+    const userId = await this.tokens.revoke(token);
+    if (userId) await this.sessions.forget(userId);
+  }
+
+  /** Whether an access token of `userId` issued under session `version` still stands (read through the cache). */
+  sessionIsCurrent(userId: string, version: number): Promise<boolean> {
+    return this.sessions.isCurrent(userId, version);
+  }
+
+  /**
+   * Disables the account: it cannot sign in again, every refresh family is revoked and its
+   * access tokens stop within seconds. False when there is no such account or it was disabled already.
+   */
+  async disable(id: string): Promise<boolean> {
+    const disabled = await this.db.transaction(async (tx) => {
+      const rows = await tx.update(users).set({ disabledAt: new Date() }).where(and(eq(users.id, id), enabled)).returning({ id: users.id });
+      if (rows.length === 0) return false;
+      // a rotation racing this one may still insert a successor: refresh refuses it, the account being disabled
+      await this.tokens.revokeAll(tx, id);
+      await bumpSessionVersion(tx, id);
+      return true;
+    });
+    if (disabled) await this.sessions.forget(id);
+    return disabled;
   }
 
   /**

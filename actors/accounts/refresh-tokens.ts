@@ -7,6 +7,8 @@
  *   T1 again within the grace window: authenticates, issues nothing, revokes nothing
  *   T1 again later: a copy is in someone else's hands; the family is revoked, T3 too
  *
+ * Revoking a family also bumps the account's session version in the same transaction
+ * (./session-versions.ts), so the access tokens already out stop working too.
  * The grace window exists because two tabs, or a page and its parallel requests, may
  * present the same token before the browser has stored its successor.
  * Rotations and revocations of one family take a lock on the family (one writer per key),
@@ -16,6 +18,7 @@ import { createHash } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db, Q } from "../../db/client.ts";
 import { refreshTokens } from "../../db/schema.ts";
+import { bumpSessionVersion } from "./session-versions.ts";
 
 export const REFRESH_TTL_MS = 30 * 24 * 3600_000;
 export const DEFAULT_GRACE_MS = 5_000;
@@ -25,7 +28,9 @@ const FAMILY_LOCK = 7_262_002;
 export type Rotation =
   | { kind: "rotated"; userId: string; token: string }
   | { kind: "grace"; userId: string }
-  | { kind: "refused"; reason: "unknown" | "expired" | "revoked" | "reused" };
+  | { kind: "refused"; reason: "unknown" | "expired" | "revoked" }
+  /** a used token came back after its grace: its family is revoked, and `userId`'s session version bumped */
+  | { kind: "reused"; userId: string };
 
 export type RefreshTokenOptions = {
   /** how long a just-used token still authenticates (without a successor) */
@@ -57,7 +62,7 @@ export class RefreshTokens {
 
   /** Uses up `token` and issues its successor; see the diagram above for reuse. */
   async rotate(token: string): Promise<Rotation> {
-    const family = await this.familyOf(token);
+    const family = (await this.ownerOf(token))?.family;
     if (!family) return { kind: "refused", reason: "unknown" };
     return this.db.transaction(async (tx): Promise<Rotation> => {
       await lock(tx, family);
@@ -71,26 +76,35 @@ export class RefreshTokens {
         return { kind: "rotated", userId: row.userId, token: await this.insert(tx, row.userId, family) };
       }
       if (now - row.usedAt.getTime() <= this.graceMs) return { kind: "grace", userId: row.userId };
-      await revokeFamily(tx, family, now);
-      return { kind: "refused", reason: "reused" };
+      await revokeFamily(tx, row, now);
+      return { kind: "reused", userId: row.userId };
     });
   }
 
-  /** Revokes the family of `token` (sign-out); false when the token is unknown. */
-  async revoke(token: string): Promise<boolean> {
-    const family = await this.familyOf(token);
-    if (!family) return false;
-    await this.db.transaction(async (tx) => {
-      await lock(tx, family);
-      await revokeFamily(tx, family, this.now());
+  /**
+   * Revokes the family of `token` (sign-out); returns whose session ended, null when the
+   * token is unknown or its family was revoked already.
+   */
+  async revoke(token: string): Promise<string | null> {
+    const owner = await this.ownerOf(token);
+    if (!owner) return null;
+    const ended = await this.db.transaction(async (tx) => {
+      await lock(tx, owner.family);
+      return revokeFamily(tx, owner, this.now());
     });
-    return true;
+    return ended ? owner.userId : null;
   }
 
-  private async familyOf(token: string): Promise<string | null> {
-    const [row] = await this.db.select({ family: refreshTokens.family }).from(refreshTokens)
+  /** Revokes every family of `userId` inside the caller's transaction (the account is being disabled). */
+  async revokeAll(q: Q, userId: string): Promise<void> {
+    await q.update(refreshTokens).set({ revokedAt: new Date(this.now()) })
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  }
+
+  private async ownerOf(token: string): Promise<Family | null> {
+    const [row] = await this.db.select({ family: refreshTokens.family, userId: refreshTokens.userId }).from(refreshTokens)
       .where(eq(refreshTokens.tokenHash, tokenHash(token)));
-    return row?.family ?? null;
+    return row ?? null;
   }
 
   private async insert(q: Q, userId: string, family: string): Promise<string> {
@@ -108,7 +122,13 @@ async function lock(q: Q, family: string): Promise<void> {
   await q.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(FAMILY_LOCK))}, hashtext(${family}))`);
 }
 
-async function revokeFamily(q: Q, family: string, now: number): Promise<void> {
-  await q.update(refreshTokens).set({ revokedAt: new Date(now) })
-    .where(and(eq(refreshTokens.family, family), isNull(refreshTokens.revokedAt)));
+type Family = { family: string; userId: string };
+
+/** Revokes every token of the family and ends the access tokens of its account; false when it was revoked already. */
+async function revokeFamily(q: Q, { family, userId }: Family, now: number): Promise<boolean> {
+  const revoked = await q.update(refreshTokens).set({ revokedAt: new Date(now) })
+    .where(and(eq(refreshTokens.family, family), isNull(refreshTokens.revokedAt))).returning({ tokenHash: refreshTokens.tokenHash });
+  if (revoked.length === 0) return false;
+  await bumpSessionVersion(q, userId);
+  return true;
 }

@@ -61,7 +61,7 @@ export type ProcessConfig = {
   system: Config;
   /** HTTP port of the edge */
   port: number;
-  /** ops port (/metrics, /readyz) of a process without an edge; off when unset */
+  /** ops port (/metrics, /healthz, /readyz) of any process, edges too; off when unset */
   metricsPort?: number;
   /** behind our own proxy: believe X-Forwarded-For and -Proto */
   trustProxy: boolean;

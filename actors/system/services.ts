@@ -43,7 +43,8 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     search,
     carts: new Carts(db),
     currencies: new Currencies(db, e.cache),
-    accounts: new Accounts(db),
+    // session checks go through the shared cache: a sign-out on one edge reaches the others
+    accounts: new Accounts(db, { cache: e.cache }),
     deadLetters: new DeadLetters(db, e.outboxWritten),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
   };

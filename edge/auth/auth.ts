@@ -3,6 +3,13 @@
  * `session` cookie (pages and SSE). Roles: customer, admin. A browser whose access token
  * has expired but that holds a `refresh` cookie is renewed in passing (edge/auth/session.ts),
  * so a page opened after 15 minutes just works; bearer clients refresh explicitly.
+ *
+ * A token issued to a session carries the account's session version (`sv`); one whose
+ * version is no longer the account's (a sign-out, a revoked refresh family, a disabled
+ * account) counts as no token, within seconds (actors/accounts/session-versions.ts). A
+ * browser whose other session signed out is renewed in passing like an expired one.
+ * Tokens minted with the secret itself (`bun run token`, tests, benchmarks) carry no
+ * version: no session ends them, only their expiry.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
@@ -11,7 +18,13 @@ import { z } from "zod";
 import type { Shell } from "../../views/layout.tsx";
 
 export type Role = "customer" | "admin";
-export type User = { sub: string; role: Role; name?: string };
+export type User = {
+  sub: string;
+  role: Role;
+  name?: string;
+  /** the account's session version the token was issued under; absent from tokens minted with the secret */
+  sv?: number;
+};
 export type AuthEnv = {
   Variables: {
     user: User | null;
@@ -26,23 +39,38 @@ export const REFRESH_COOKIE = "refresh";
 export const ACCESS_TTL_SECONDS = 15 * 60;
 /** Trades a refresh token for a user, or null, and the Set-Cookie lines that go with it. */
 export type Renew = (c: Context<AuthEnv>, refreshToken: string) => Promise<{ user: User | null; cookies: string[] }>;
-const Claims = z.object({ sub: z.string().min(1), role: z.enum(["customer", "admin"]), name: z.string().max(100).optional() });
+/** Whether a token of `userId` issued under session version `version` still stands. */
+export type SessionCheck = (userId: string, version: number) => Promise<boolean>;
+const Claims = z.object({
+  sub: z.string().min(1), role: z.enum(["customer", "admin"]), name: z.string().max(100).optional(), sv: z.number().int().min(0).optional(),
+});
 
 /** Sign a token for `user`, valid for `ttlSeconds`. */
 export function issueToken(secret: string, user: User, ttlSeconds = ACCESS_TTL_SECONDS): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: user.sub, role: user.role, ...(user.name ? { name: user.name } : {}), iat: now, exp: now + ttlSeconds }, secret, "HS256");
+  const { sub, role, name, sv } = user;
+  return sign({ sub, role, ...(name ? { name } : {}), ...(sv !== undefined ? { sv } : {}), iat: now, exp: now + ttlSeconds }, secret, "HS256");
 }
+
+export type AuthOptions = {
+  /** renews a cookie session from its refresh cookie when its access token is missing, expired or ended */
+  renew?: Renew;
+  /** asked about every token that carries a session version */
+  sessions?: SessionCheck;
+};
 
 /**
  * Reads the token if there is one, else renews a cookie session with `renew` when given;
  * never rejects (see `requireUser`). A bearer token is never renewed: API clients refresh.
  */
-export function authenticate(secret: string, renew?: Renew): MiddlewareHandler<AuthEnv> {
+export function authenticate(secret: string, opts: AuthOptions = {}): MiddlewareHandler<AuthEnv> {
+  const { renew, sessions } = opts;
   return async (c, next) => {
     const header = c.req.header("authorization");
     const bearer = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
     let user = await verified(bearer ?? getCookie(c, SESSION_COOKIE), secret);
+    // an ended session's token counts as none: a browser renews it below, an API client refreshes
+    if (user?.sv !== undefined && sessions && !(await sessions(user.sub, user.sv))) user = null;
     let cookies: string[] = [];
     const refresh = bearer === undefined ? getCookie(c, REFRESH_COOKIE) : undefined;
     if (!user && refresh && renew) ({ user, cookies } = await renew(c, refresh));

@@ -1,6 +1,6 @@
 /** Session cookies and their renewal in `authenticate`, through a real edge on PGlite. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { accountsEdge, cookieJar, setCookieOf } from "../../test/accounts-kit.ts";
+import { accountsEdge, setCookieOf, signUp } from "../../test/accounts-kit.ts";
 import { issueToken } from "./auth.ts";
 
 let kit: Awaited<ReturnType<typeof accountsEdge>>;
@@ -9,19 +9,8 @@ beforeAll(async () => {
 }, 30_000); // a fresh PGlite migrates in seconds on a busy machine
 afterAll(() => kit.close());
 
-let n = 0;
 /** A new customer signed in through the API; its cookies in a jar. */
-async function signedIn(base = "http://localhost") {
-  const jar = cookieJar();
-  const email = `s${++n}@example.com`;
-  const res = jar.take(await kit.app.request(`${base}/api/auth/register`, {
-    method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: "analytical1", name: `Session ${n}` }),
-  }));
-  expect(res.status).toBe(201);
-  const body: { user: { id: string } } = await res.json();
-  return { jar, res, email, id: body.user.id };
-}
+const signedIn = (base?: string) => signUp(kit.app, base);
 const whoami = async (headers: Record<string, string>) => kit.app.request("/whoami", { headers });
 
 describe("cookies", () => {

@@ -44,8 +44,8 @@ export function secureCookies(c: Context, trustProxy = false): boolean {
   return isHttps(c, trustProxy) || !LOCALHOST.test(new URL(c.req.url).hostname);
 }
 
-/** The access token's claims for `account`. */
-export const userOf = (account: Account): User => ({ sub: account.id, role: account.role, name: account.name });
+/** The access token's claims for `account`, with the session version a sign-out will move past. */
+export const userOf = (account: Account): User => ({ sub: account.id, role: account.role, name: account.name, sv: account.sessionVersion });
 
 /** Signs `account` in: a new session, both cookies set, then the `onSignIn` hook. */
 export async function signIn(c: Context<AuthEnv>, deps: SessionDeps, account: Account): Promise<Tokens> {

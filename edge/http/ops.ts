@@ -3,11 +3,16 @@
  * serves) and `/readyz` (readiness: every dependency answers). Liveness checks nothing
  * else on purpose: a database outage should take the pod out of the load balancer
  * (readyz), not get it restarted in a loop (healthz).
+ *
+ * Every process serves them on its ops port (METRICS_PORT), which stays off the public
+ * network. The public edge serves `/healthz` and `/readyz` to its load balancer, and
+ * `/metrics` only to an admin: it tells order volumes, failure rates and routes.
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { deadline } from "../../actors/runtime/deadline.ts";
 import type { Registry, ShopMetrics } from "../../actors/runtime/metrics.ts";
+import type { AuthEnv } from "../auth/auth.ts";
 
 export type OpsDeps = {
   metrics: Registry;
@@ -33,6 +38,11 @@ export function opsRoutes(deps: OpsDeps): Hono {
     return c.json({ ready: false, checks }, 503, { ...NO_STORE, "Retry-After": "5" });
   });
   return app;
+}
+
+/** On the public edge, ahead of `opsRoutes`: /metrics is an admin's; anyone else gets the 404 of a route that is not there. */
+export function metricsForAdmins(): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => (c.get("user")?.role === "admin" ? next() : c.notFound());
 }
 
 async function check(name: string, probe: () => Promise<void>, ms: number) {
