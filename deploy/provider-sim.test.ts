@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Address } from "../actors/contracts/index.ts";
 import { providerCaller } from "../actors/providers/caller.ts";
 import { httpProviders } from "../actors/providers/http.ts";
-import type { PaymentResult, ShippingResult } from "../actors/providers/ports.ts";
+import { ProviderUnavailable, type PaymentResult, type ShippingResult } from "../actors/providers/ports.ts";
 import { startProviderSim, type ProviderSim } from "./provider-sim.ts";
 
 const card = (token: string, attempt = 1) => ({ amount: 12_345, currency: "USD", token, attempt });
@@ -173,10 +173,10 @@ describe("tok_timeout", () => {
     expect(await get("/ledger")).toEqual([expect.objectContaining({ key: "authorize:o-2:1" })]);
   });
 
-  test("the runtime's caller turns it into a timeout answer", async () => {
-    const call = providerCaller(client, 200);
+  test("the runtime's caller turns it into a timeout answer once its tries are spent", async () => {
+    const call = providerCaller(client, 200, { retries: 1, firstPauseMs: 10 });
     const r = await call({ provider: "payment", op: "authorize", idempotencyKey: "authorize:o-1:1", input: card("tok_timeout") });
-    expect(r).toEqual({ ok: false, code: "AUTHORIZATION_TIMEOUT", reason: "payment provider did not answer within 200 ms" });
+    expect(r).toEqual({ ok: false, code: "AUTHORIZATION_TIMEOUT", reason: "payment provider did not answer within 200 ms (2 tries)" });
   });
 
   test("a client that disconnects frees its request and the server goes on", async () => {
@@ -226,5 +226,24 @@ describe("the client's failures", () => {
     } finally {
       await server.stop(true);
     }
+  });
+});
+
+describe("a provider that cannot serve", () => {
+  test("a 5xx, a 429 or a refused connection is ProviderUnavailable (transient); a 4xx is not", async () => {
+    let status = 503;
+    const failing = Bun.serve({ port: 0, fetch: () => new Response("busy", { status }) });
+    try {
+      const http = httpProviders(`http://127.0.0.1:${failing.port}`);
+      for (status of [503, 500, 429]) await expect(http.payment.capture("capture:o-1", { paymentId: "pay_x", amount: 1 })).rejects.toBeInstanceOf(ProviderUnavailable);
+      status = 400;
+      const bad = await http.payment.capture("capture:o-1", { paymentId: "pay_x", amount: 1 }).catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(Error);
+      expect(bad).not.toBeInstanceOf(ProviderUnavailable);
+    } finally {
+      await failing.stop(true);
+    }
+    const closed = httpProviders("http://127.0.0.1:9");
+    await expect(closed.shipping.ship("ship:o-1:1", parcel())).rejects.toBeInstanceOf(ProviderUnavailable);
   });
 });

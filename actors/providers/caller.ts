@@ -1,9 +1,16 @@
-/** Routes a planned provider call to its provider, bounded by the step timeout. */
+/**
+ * Routes a planned provider call to its provider, bounded by the step timeout. A transient
+ * failure - no answer in time, or a provider that is unavailable (connection refused, a 5xx)
+ * - is tried again with the same idempotency key after a pause that doubles, with jitter,
+ * up to `retries` times; then the step fails with the operation's timeout code, for an
+ * admin to see. A refusal (a decline, an undeliverable address) is an answer: never retried.
+ */
 import type { PaymentFailureCode, ShippingFailureCode } from "../contracts/index.ts";
 import { unreachable } from "../runtime/actor.ts";
-import type { PaymentProvider, PaymentResult, ProviderCall, ShippingProvider, ShippingResult } from "./ports.ts";
+import { ProviderUnavailable, type PaymentProvider, type PaymentResult, type ProviderCall, type ShippingProvider, type ShippingResult } from "./ports.ts";
 
 type Providers = { payment: PaymentProvider; shipping: ShippingProvider };
+type Answer = PaymentResult | ShippingResult;
 
 /** The code of a call the provider did not answer in time; total, so a new operation must name its own. */
 const TIMEOUT: Record<ProviderCall["op"], PaymentFailureCode | ShippingFailureCode> = {
@@ -13,23 +20,52 @@ const TIMEOUT: Record<ProviderCall["op"], PaymentFailureCode | ShippingFailureCo
   ship: "SHIPPING_TIMEOUT",
 };
 
-/** A function that performs any provider call; a call that outlasts `timeoutMs` is answered as a timeout refusal. */
-export function providerCaller(p: Providers, timeoutMs: number) {
-  return async (call: ProviderCall): Promise<PaymentResult | ShippingResult> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<PaymentResult | ShippingResult>((resolve) => {
-      const reason = `${call.provider} provider did not answer within ${timeoutMs} ms`;
-      timer = setTimeout(() => resolve({ ok: false, code: TIMEOUT[call.op], reason }), timeoutMs);
-    });
-    try {
-      return await Promise.race([send(p, call), timeout]);
-    } finally {
-      clearTimeout(timer);
+export type RetryOptions = {
+  /** tries after the first (default 2) */
+  retries?: number;
+  /** the first pause (default 100 ms); each next one doubles, up to `maxPauseMs` (default 2 s) */
+  firstPauseMs?: number;
+  maxPauseMs?: number;
+  /** how a pause is waited out (tests record them instead) */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+};
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A function that performs any provider call, trying a transient failure again (see above). */
+export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOptions = {}) {
+  const { retries = 2, firstPauseMs = 100, maxPauseMs = 2_000, sleep = wait, random = Math.random } = retry;
+  return async (call: ProviderCall): Promise<Answer> => {
+    for (let tries = 1, pause = firstPauseMs; ; tries++, pause = Math.min(pause * 2, maxPauseMs)) {
+      const why = await once(p, call, timeoutMs);
+      if (typeof why !== "string") return why;
+      if (tries > retries) {
+        return { ok: false, code: TIMEOUT[call.op], reason: tries > 1 ? `${why} (${tries} tries)` : why } as Answer;
+      }
+      // Half the pause plus a random share of the other half: callers that failed together spread out.
+      await sleep(Math.round(pause / 2 + random() * (pause / 2)));
     }
   };
 }
 
-function send(p: Providers, call: ProviderCall): Promise<PaymentResult | ShippingResult> {
+/** One try: the provider's answer, or why there is none (a transient failure). Other errors throw. */
+async function once(p: Providers, call: ProviderCall, timeoutMs: number): Promise<Answer | string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`${call.provider} provider did not answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  try {
+    return await Promise.race([send(p, call), timeout]);
+  } catch (err) {
+    if (err instanceof ProviderUnavailable) return `${call.provider} provider unavailable: ${err.message}`;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function send(p: Providers, call: ProviderCall): Promise<Answer> {
   const key = call.idempotencyKey;
   switch (call.op) {
     case "authorize": return p.payment.authorize(key, call.input);

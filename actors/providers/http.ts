@@ -1,13 +1,15 @@
 /**
  * Payment and shipping providers over HTTP: clients of deploy/provider-sim.ts (or anything
- * speaking its protocol). Only a parsed answer is returned; a network error, a non-2xx
- * status or an answer of the wrong shape throws, so the runtime retries the message, which
- * the idempotency key makes safe.
+ * speaking its protocol). Only a parsed answer is returned. A network error, a 5xx or a 429
+ * throws `ProviderUnavailable`, which the caller tries again with the same key (see
+ * caller.ts); any other status or an answer of the wrong shape is a bug on one side and
+ * throws for the runtime's retry and dead-letter path.
  */
 import { z } from "zod";
 import { PaymentFailureCode, ShippingFailureCode } from "../contracts/index.ts";
-import type {
-  AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult, ShipInput, ShippingProvider, ShippingResult,
+import {
+  ProviderUnavailable,
+  type AuthorizeInput, type PaymentProvider, type PaymentRef, type PaymentResult, type ShipInput, type ShippingProvider, type ShippingResult,
 } from "./ports.ts";
 
 /**
@@ -40,9 +42,10 @@ export function httpProviders(baseUrl: string): { payment: PaymentProvider; ship
         signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
       });
     } catch (err) {
-      throw new Error(`POST ${url} failed: ${err instanceof Error ? err.message : err}`, { cause: err });
+      throw new ProviderUnavailable(`POST ${url} failed: ${err instanceof Error ? err.message : err}`, { cause: err });
     }
     const text = await res.text();
+    if (res.status >= 500 || res.status === 429) throw new ProviderUnavailable(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);
     // A 4xx is a bug on our side and a retry will not fix it, but there is no answer to
     // return either: throwing leaves the message to the runtime's retry and dead-letter path.
     if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);

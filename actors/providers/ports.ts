@@ -31,3 +31,11 @@ export type PaymentCall =
 export type ShippingCall = { provider: "shipping"; op: "ship"; idempotencyKey: string; input: ShipInput };
 /** Every provider call there is. */
 export type ProviderCall = PaymentCall | ShippingCall;
+
+/**
+ * A provider that could not be reached or answered it cannot serve now (connection refused,
+ * a 5xx, a 429): transient, so the caller tries again with the same key.
+ */
+export class ProviderUnavailable extends Error {
+  override name = "ProviderUnavailable";
+}

@@ -1,0 +1,74 @@
+import { describe, expect, test } from "bun:test";
+import { providerCaller } from "./caller.ts";
+import { paymentSimulator } from "./payment-sim.ts";
+import { ProviderUnavailable, type AuthorizeInput, type PaymentResult, type ProviderCall } from "./ports.ts";
+import { shippingSimulator } from "./shipping-sim.ts";
+
+const card = (token: string): AuthorizeInput => ({ amount: 2_500, currency: "USD", token, attempt: 1 });
+const authorize = (token: string): ProviderCall => ({ provider: "payment", op: "authorize", idempotencyKey: "authorize:o-1:1", input: card(token) });
+
+/** A card processor whose first `failures` calls fail the way `fail` says, then answers; it records each key it was called with. */
+function flaky(failures: number, fail: () => Promise<PaymentResult>) {
+  const sim = paymentSimulator();
+  const keys: string[] = [];
+  const payment = {
+    ...sim,
+    authorize: async (key: string, input: AuthorizeInput) => (keys.push(key), keys.length <= failures ? fail() : sim.authorize(key, input)),
+  };
+  return { keys, sim, providers: { payment, shipping: shippingSimulator() } };
+}
+const unavailable = () => Promise.reject(new ProviderUnavailable("POST /payment/authorize answered 503"));
+const hang = () => new Promise<PaymentResult>(() => {});
+
+function pauses() {
+  const taken: number[] = [];
+  return { taken, sleep: async (ms: number) => void taken.push(ms) };
+}
+
+describe("provider caller", () => {
+  test("a provider that is unavailable twice, then answers: tried again with the same key, one authorization", async () => {
+    const p = flaky(2, unavailable);
+    const { taken, sleep } = pauses();
+    const r = await providerCaller(p.providers, 1_000, { sleep, random: () => 1 })(authorize("tok_visa"));
+    expect(r).toEqual({ ok: true, paymentId: expect.stringMatching(/^pay_/) });
+    expect(p.keys).toEqual(["authorize:o-1:1", "authorize:o-1:1", "authorize:o-1:1"]);
+    expect(taken).toEqual([100, 200]);
+    expect((await p.sim.ledger()).filter((e) => e.kind === "authorize")).toHaveLength(1);
+  });
+
+  test("a provider that does not answer in time is tried again the same way", async () => {
+    const p = flaky(1, hang);
+    const r = await providerCaller(p.providers, 30, pauses())(authorize("tok_visa"));
+    expect(r.ok).toBe(true);
+    expect(p.keys).toHaveLength(2);
+  });
+
+  test("pauses double with jitter: each is between half and all of its step, capped", async () => {
+    const p = flaky(9, unavailable);
+    const { taken, sleep } = pauses();
+    let i = 0;
+    const random = () => [0, 1, 0.5, 0, 1][i++ % 5]!;
+    await providerCaller(p.providers, 1_000, { retries: 5, firstPauseMs: 100, maxPauseMs: 500, sleep, random })(authorize("tok_visa"));
+    expect(taken).toEqual([50, 200, 300, 250, 500]);
+  });
+
+  test("once its tries are spent the step fails with the operation's timeout code, saying why", async () => {
+    const p = flaky(9, unavailable);
+    const r = await providerCaller(p.providers, 1_000, { retries: 2, ...pauses() })(authorize("tok_visa"));
+    expect(r).toEqual({ ok: false, code: "AUTHORIZATION_TIMEOUT", reason: "payment provider unavailable: POST /payment/authorize answered 503 (3 tries)" });
+    expect(p.keys).toHaveLength(3);
+  });
+
+  test("a decline is an answer: never tried again", async () => {
+    const p = flaky(0, unavailable);
+    const r = await providerCaller(p.providers, 1_000, pauses())(authorize("tok_decline"));
+    expect(r).toEqual({ ok: false, code: "CARD_DECLINED", reason: "card declined" });
+    expect(p.keys).toHaveLength(1);
+  });
+
+  test("an error that is not transient (a bug on one side) is thrown at once for the runtime's dead-letter path", async () => {
+    const p = flaky(9, () => Promise.reject(new Error("POST /payment/authorize answered 400")));
+    await expect(providerCaller(p.providers, 1_000, pauses())(authorize("tok_visa"))).rejects.toThrow("answered 400");
+    expect(p.keys).toHaveLength(1);
+  });
+});
