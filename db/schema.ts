@@ -154,3 +154,20 @@ export const consumerOffsets = runtime.table("consumer_offsets", {
   partition: integer("partition").notNull(),
   offset: bigint("offset", { mode: "number" }).notNull(),
 }, (t) => [primaryKey({ columns: [t.groupId, t.topic, t.partition] })]);
+
+export const admin = pgSchema("admin");
+/** Every admin action (actors/ops/audit.ts): written before it runs, settled after. */
+export const auditLog = admin.table("audit_log", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  at: ts("at").notNull().defaultNow(),
+  adminId: text("admin_id").notNull(),
+  adminName: text("admin_name").notNull(),
+  action: text("action").notNull(),
+  objectType: text("object_type").notNull(),
+  objectId: text("object_id").notNull(),
+  fromState: text("from_state"),
+  toState: text("to_state"),
+  reason: text("reason").notNull().default(""),
+  outcome: text("outcome").notNull().default("pending"),
+  detail: text("detail").notNull().default(""),
+});

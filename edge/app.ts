@@ -60,7 +60,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/api/products", productsApi(sys.catalog, sys.search));
   app.route("/api/orders", ordersApi(sys.orders));
   app.route("/api/cart", cartApi(sys));
-  app.route("/api/admin", adminApi(sys.orders, sys.catalog, sys.deadLetters));
+  app.route("/api/admin", adminApi(sys));
   app.route("/", assets);
   app.route("/", currencyRoutes);
   app.route("/", accountPages(session));

@@ -40,6 +40,28 @@ describe.each(ENGINES)("%s", (engine) => {
       expect((await shop.call("POST", `/api/admin/orders/${id}/retry`)).status).toBe(401);
     });
 
+    test("admin actions are audited: who, what, on which order, from which state to which, and why", async () => {
+      const id = await shop.place("alice", { sku: "AUD-005", card: "tok_decline_once" });
+      await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      const admin = await shop.token("admin", "ops-ada");
+      const retried = await shop.call("POST", `/api/admin/orders/${id}/retry`, { token: admin, body: { reason: "card works now" } });
+      expect(retried.status).toBe(202);
+      await shop.waitFor(id, ["SHIPPED"]);
+      const illegal = await shop.call("PATCH", `/api/admin/orders/${id}/status`, { token: admin, body: { status: "PAYMENT_AUTHORIZED", reason: "go back" } });
+      expect(illegal.status).toBe(409);
+      expect((await shop.call("POST", `/api/admin/orders/${id}/retry`, { token: admin })).status).toBe(409);
+      const { entries } = await shop.sys.audit.list({ objectId: id, limit: 10 });
+      expect(entries.map((e) => [e.adminId, e.action, e.fromState, e.toState, e.outcome, e.reason])).toEqual([
+        ["ops-ada", "order.retry", "SHIPPED", null, "refused", ""],
+        ["ops-ada", "order.status.PAYMENT_AUTHORIZED", "SHIPPED", null, "refused", "go back"],
+        ["ops-ada", "order.retry", "PAYMENT_FAILED", retried.json.status, "done", "card works now"],
+      ]);
+      expect(entries[1]!.detail).toBe(illegal.json.error);
+      const tooLong = await shop.call("POST", `/api/admin/orders/${id}/retry`, { token: admin, body: { reason: "x".repeat(501) } });
+      expect([tooLong.status, tooLong.json.field]).toEqual([400, "reason"]);
+      expect((await shop.sys.audit.list({ objectId: id, limit: 10 })).entries).toHaveLength(3);
+    });
+
     test("a signed-out session's access token is refused at once, as a bearer token and as the page cookie", async () => {
       const signUp = await shop.call("POST", "/api/auth/register", { body: { email: `out-${engine}@example.com`, password: "analytical1", name: "Out" } });
       const { accessToken, refreshToken } = signUp.json;

@@ -1,6 +1,6 @@
 /**
  * The services the edge calls besides the order commands: catalog and search, carts,
- * currencies, accounts, dead letters and the command health check - and what they do when
+ * currencies, accounts, dead letters, the audit log and the command health check - and what they do when
  * the actor kinds commit (live order and stock updates, cache invalidation).
  */
 import { Accounts } from "../accounts/accounts.ts";
@@ -11,6 +11,7 @@ import { publishStock } from "../catalog/stock-live.ts";
 import { subjects } from "../contracts/subjects.ts";
 import type { KindHooks } from "../kinds.ts";
 import { Currencies } from "../money/rates.ts";
+import { AuditLog } from "../ops/audit.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
@@ -28,6 +29,8 @@ export type Services = {
   /** customer and admin accounts, passwords and refresh-token sessions */
   accounts: Accounts;
   deadLetters: DeadLetters;
+  /** every admin action, who took it and why */
+  audit: AuditLog;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
 };
@@ -46,6 +49,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     // session checks go through the shared cache: a sign-out on one edge reaches the others
     accounts: new Accounts(db, { cache: e.cache }),
     deadLetters: new DeadLetters(db, e.outboxWritten),
+    audit: new AuditLog(db),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
   };
 }

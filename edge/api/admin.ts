@@ -1,49 +1,74 @@
-/** Admin saga tools: retry a failed step, compensate, set status; stock adjustments. */
-import { Hono } from "hono";
+/**
+ * Admin saga tools: retry a failed step, compensate, set status; stock adjustments; dead
+ * letters. Every action is written to the audit log with the reason given (a JSON body's
+ * `reason`, optional for the API; the console's forms ask for one).
+ */
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { Sku } from "../../actors/contracts/index.ts";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
+import type { AuditLog } from "../../actors/ops/audit.ts";
 import type { DeadLetters } from "../../actors/ops/dead-letters.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
+import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { jsonBody, query } from "../http/validate.ts";
 import { orderJson } from "./orders.ts";
 
-const CompensateBody = z.object({ action: z.enum(["refundPayment", "releaseInventory"]) });
-const StatusBody = z.object({ status: z.enum(["DELIVERED", "PROCESSING", "PAYMENT_AUTHORIZED", "CANCELLED"]) });
+const Reason = z.string().trim().max(500);
+const ReasonBody = z.object({ reason: Reason.default("") });
+const CompensateBody = z.object({ action: z.enum(["refundPayment", "releaseInventory"]), reason: Reason.default("") });
+const StatusBody = z.object({ status: z.enum(["DELIVERED", "PROCESSING", "PAYMENT_AUTHORIZED", "CANCELLED"]), reason: Reason.default("") });
 const DeadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 const DeadLetterId = z.coerce.number().int().positive();
 const StockBody = z.object({ delta: z.number().int().min(-100_000).max(100_000).refine((n) => n !== 0, "must not be 0"), reason: z.string().trim().min(1).max(200) });
 
-export function adminApi(orders: OrderService, catalog: Catalog, deadLetters: DeadLetters) {
+export type AdminDeps = { orders: OrderService; catalog: Catalog; deadLetters: DeadLetters; audit: AuditLog };
+
+/** A body is optional where it only carries the reason: none means no reason given. */
+async function reasonOf(c: Context): Promise<string> {
+  if (c.req.header("content-type") === undefined && (await c.req.text()) === "") return "";
+  return (await jsonBody(c, ReasonBody)).reason;
+}
+
+export function adminApi({ orders, catalog, deadLetters, audit }: AdminDeps) {
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser("admin"));
 
-  app.post("/orders/:id/retry", async (c) => {
-    const view = await orders.command(c.get("user")!, c.req.param("id"), { type: "Retry" });
+  /** Run an order command as the signed-in admin's audited action. */
+  async function orderAction(c: Context<AuthEnv>, action: string, reason: string, run: (id: string) => Promise<OrderView>) {
+    const admin = c.get("user")!;
+    const id = c.req.param("id")!;
+    const before = await orders.get(admin, id);
+    const view = await audit.record(admin, { action, objectType: "order", objectId: id, fromState: before.status, reason },
+      () => run(id), (after) => after.status);
     return c.json(orderJson(view), 202);
+  }
+
+  app.post("/orders/:id/retry", async (c) => {
+    const reason = await reasonOf(c);
+    return orderAction(c, "order.retry", reason, (id) => orders.command(c.get("user")!, id, { type: "Retry" }));
   });
 
   app.post("/orders/:id/compensate", async (c) => {
-    const { action } = await jsonBody(c, CompensateBody);
-    const view = await orders.command(c.get("user")!, c.req.param("id"), { type: "Compensate", action });
-    return c.json(orderJson(view), 202);
+    const { action, reason } = await jsonBody(c, CompensateBody);
+    return orderAction(c, `order.${action}`, reason, (id) => orders.command(c.get("user")!, id, { type: "Compensate", action }));
   });
 
   app.patch("/orders/:id/status", async (c) => {
-    const { status } = await jsonBody(c, StatusBody);
+    const { status, reason } = await jsonBody(c, StatusBody);
     const user = c.get("user")!;
-    const id = c.req.param("id");
-    const view = status === "CANCELLED"
-      ? await orders.command(user, id, { type: "Cancel", by: "admin" })
-      : await orders.command(user, id, { type: "SetStatus", status });
-    return c.json(orderJson(view), 202);
+    return orderAction(c, status === "CANCELLED" ? "order.cancel" : `order.status.${status}`, reason, (id) => status === "CANCELLED"
+      ? orders.command(user, id, { type: "Cancel", by: "admin" })
+      : orders.command(user, id, { type: "SetStatus", status }));
   });
 
   app.post("/products/:sku/stock", async (c) => {
     const sku = Sku.parse(c.req.param("sku"));
     const { delta, reason } = await jsonBody(c, StockBody);
-    return c.json(await catalog.adjustStock(sku, delta, reason));
+    const stock = await audit.record(c.get("user")!, { action: "stock.adjust", objectType: "product", objectId: sku, reason },
+      () => catalog.adjustStock(sku, delta, reason), (after) => `${after.available} available (${delta > 0 ? "+" : ""}${delta})`);
+    return c.json(stock);
   });
 
   app.get("/dead-letters", async (c) => c.json({ deadLetters: await deadLetters.list(query(c, DeadLetterQuery).limit) }));
@@ -51,7 +76,10 @@ export function adminApi(orders: OrderService, catalog: Catalog, deadLetters: De
   app.post("/dead-letters/:id/replay", async (c) => {
     const id = DeadLetterId.safeParse(c.req.param("id"));
     if (!id.success) return c.json({ error: "id: must be a positive integer", field: "id" }, 400);
-    return c.json(await deadLetters.replay(id.data), 202);
+    const reason = await reasonOf(c);
+    const replayed = await audit.record(c.get("user")!, { action: "dead-letter.replay", objectType: "dead-letter", objectId: String(id.data), fromState: "parked", reason },
+      () => deadLetters.replay(id.data), () => "replayed");
+    return c.json(replayed, 202);
   });
 
   return app;
