@@ -25,6 +25,8 @@ import { catalogPages } from "./pages/catalog-pages.tsx";
 import { currencyRoutes } from "./pages/currency.ts";
 import { AUTH_API, cookieRenewal } from "./auth/session.ts";
 import { pageShell } from "./http/shell.ts";
+import { adminPages } from "./pages/admin/admin-pages.tsx";
+import { sendErrorPage } from "./pages/error-pages.tsx";
 
 export type AppOptions = {
   /** behind our own reverse proxy: believe its X-Forwarded-For and X-Forwarded-Proto */
@@ -51,7 +53,9 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.use(authenticate(secret, { renew: cookieRenewal(session), sessions: (id, version) => sys.accounts.sessionIsCurrent(id, version) }));
   app.use(pageShell({ cartCount: cartCount(sys.carts) }));
   app.onError(onError);
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => wantsHtml(c.req.path, c.req.header("accept"))
+    ? sendErrorPage(c, 404, "Page not found", "There is no page at this address. It may have moved, or the link may be mistyped.")
+    : c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
   app.use("/metrics", metricsForAdmins()); // scrapers use the ops port (METRICS_PORT)
   app.route("/", opsRoutes({ metrics: sys.metrics, probes: sys.probes }));
@@ -68,6 +72,10 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", cartPages(sys));
   app.route("/", checkoutPages(sys));
   app.route("/", orderHistoryPages(sys.orders));
+  app.route("/", adminPages(sys));
   app.route("/", orderPages({ loadOrder: (id) => sys.orders.find(id), pubsub: sys.pubsub }));
   return app;
 }
+
+/** A browser asking for a page gets HTML; the API, and clients that do not ask for HTML, get JSON. */
+const wantsHtml = (path: string, accept = "") => !path.startsWith("/api/") && path !== "/api" && accept.includes("text/html");

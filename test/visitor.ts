@@ -14,9 +14,9 @@ export function visitor(shop: Shop) {
     jar.take(await shop.app.request(path, { ...init, headers: { ...jar.header(), ...init.headers } }));
   return {
     jar,
-    /** Sign in as customer `sub` (a session cookie, as after /login). */
-    async signIn(sub: string) {
-      jar.set("session", await shop.token("customer", sub));
+    /** Sign in as customer (or admin) `sub` (a session cookie, as after /login). */
+    async signIn(sub: string, role: "customer" | "admin" = "customer") {
+      jar.set("session", await shop.token(role, sub));
       return this;
     },
     get: (path: string, headers: Record<string, string> = {}) => send(path, { headers }),

@@ -30,3 +30,11 @@ test("the header shows the signed-in customer, the cart count and the chosen cur
   const guest = renderDocument(<Layout title="t" shell={{ ...shell, user: null }}>x</Layout>);
   expect(guest).toContain('href="/login"');
 });
+
+test("the header's Admin entry is there for admins only", () => {
+  const shell = { user: { name: "Ada", role: "admin" as const }, cartCount: 0, currency: "USD", currencies: ["USD"], here: "/" };
+  expect(renderDocument(<Layout title="t" shell={shell}>x</Layout>)).toContain('<a href="/admin" class="admin-link">Admin</a>');
+  const customer = { ...shell, user: { name: "Cy", role: "customer" as const } };
+  expect(renderDocument(<Layout title="t" shell={customer}>x</Layout>)).not.toContain('href="/admin"');
+  expect(renderDocument(<Layout title="t" shell={{ ...shell, user: null }}>x</Layout>)).not.toContain('href="/admin"');
+});

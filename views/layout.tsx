@@ -64,6 +64,7 @@ function SiteNav({ shell }: { shell: Shell }) {
         </a>
         {user ? (
           <>
+            {user.role === "admin" && <a href="/admin" class="admin-link">Admin</a>}
             <a href="/orders">My orders</a>
             <form method="post" action="/logout" class="inline">
               <button type="submit" class="link">Sign out {user.name}</button>

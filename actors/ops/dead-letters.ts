@@ -3,7 +3,7 @@
  * failing consumer processed the message and publishes it again through the outbox;
  * the other consumers of the topic still skip it as already processed.
  */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { deadLetters, outbox, processedEvents } from "../../db/schema.ts";
 import { ContractError, parseEnvelope } from "../contracts/index.ts";
@@ -16,6 +16,12 @@ export class DeadLetters {
 
   list(limit: number): Promise<DeadLetter[]> {
     return this.db.select().from(deadLetters).orderBy(desc(deadLetters.id)).limit(limit);
+  }
+
+  /** How many parked messages wait for an admin (not yet replayed). */
+  async waiting(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(deadLetters).where(isNull(deadLetters.replayedAt));
+    return row?.n ?? 0;
   }
 
   /** Publish a parked message again for its consumer; 409 when it still breaks its contract. */

@@ -1,0 +1,43 @@
+/**
+ * The admin console, everything behind the admin role (guard.ts):
+ *
+ *   GET /admin          what needs an admin now, and the latest actions
+ *   GET /admin/audit    the audit log (audit-pages.tsx)
+ *
+ * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
+ */
+import { Hono, type Context } from "hono";
+import type { AuditLog } from "../../../actors/ops/audit.ts";
+import type { DeadLetters } from "../../../actors/ops/dead-letters.ts";
+import { OverviewPage } from "../../../views/admin/overview-page.tsx";
+import { renderDocument } from "../../../views/layout.tsx";
+import type { AuthEnv } from "../../auth/auth.ts";
+import { onError, refusal } from "../../http/http-errors.ts";
+import { sendErrorPage } from "../error-pages.tsx";
+import { auditPages } from "./audit-pages.tsx";
+import { adminOnly } from "./guard.ts";
+
+export type AdminPageDeps = { audit: AuditLog; deadLetters: DeadLetters };
+
+export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+  app.use("/admin", adminOnly());
+  app.use("/admin/*", adminOnly());
+  app.onError(adminErrors);
+
+  app.get("/admin", async (c) => {
+    const [parked, recent] = await Promise.all([deps.deadLetters.waiting(), deps.audit.list({ limit: 8 })]);
+    return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} parked={parked} recent={recent.entries} />));
+  });
+  app.route("/", auditPages(deps.audit));
+  return app;
+}
+
+/** Bad input, nothing there, or a refused change as a page in the console's words; the rest as usual. */
+async function adminErrors(err: Error, c: Context<AuthEnv>): Promise<Response> {
+  const refused = refusal(err);
+  if (refused?.status === 400) return sendErrorPage(c, 400, "That request did not make sense", `Please check it: ${refused.message}`);
+  if (refused?.status === 404) return sendErrorPage(c, 404, "Not found", refused.message);
+  if (refused?.status === 409) return sendErrorPage(c, 409, "That action was refused", refused.message);
+  return onError(err, c);
+}

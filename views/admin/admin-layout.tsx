@@ -1,0 +1,28 @@
+/** The admin console's frame: the shop's header, then the console's own navigation, wide. */
+import type { ComponentChildren } from "preact";
+import { Layout, type Shell } from "../layout.tsx";
+
+/** The console's sections, in the order an operator reaches for them. */
+export const ADMIN_SECTIONS = [
+  { href: "/admin", label: "Overview" },
+  { href: "/admin/audit", label: "Audit log" },
+] as const;
+
+export type AdminSection = (typeof ADMIN_SECTIONS)[number]["href"];
+
+type Props = { title: string; shell: Shell; section: AdminSection; children: ComponentChildren };
+
+export function AdminLayout({ title, shell, section, children }: Props) {
+  return (
+    <Layout title={`${title} · Admin`} shell={shell}>
+      <div class="wide admin">
+        <nav aria-label="Admin" class="admin-nav">
+          {ADMIN_SECTIONS.map((s) => (
+            <a href={s.href} aria-current={s.href === section ? "page" : undefined}>{s.label}</a>
+          ))}
+        </nav>
+        {children}
+      </div>
+    </Layout>
+  );
+}
