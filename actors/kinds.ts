@@ -24,6 +24,8 @@ export type KindHooks = {
   viewChanged(orderId: string, view: OrderView): void;
   /** the stock levels of these SKUs changed (catalog cache, live stock badges) */
   stockChanged(skus: string[]): void;
+  /** messages were parked as dead letters (the admin's live list) */
+  deadLettered(count: number): void;
 };
 
 /** The saga step a request starts, for the participants that answer it (step durations). */

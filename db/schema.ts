@@ -137,8 +137,12 @@ export const deadLetters = runtime.table("dead_letters", {
   error: text("error").notNull(),
   attempts: integer("attempts").notNull(),
   message: text("message").notNull(),
+  /** parked: after the message's last try */
   at: ts("at").notNull().defaultNow(),
   replayedAt: ts("replayed_at"),
+  /** the message's first failed try */
+  firstSeenAt: ts("first_seen_at"),
+  discardedAt: ts("discarded_at"),
 });
 export const log = runtime.table("log", {
   topic: text("topic").notNull(),

@@ -40,4 +40,29 @@ describe.each(ENGINES)("%s", (engine) => {
     expect((await shop.call("POST", `/api/admin/dead-letters/${parked[0].id}/replay`, { token: admin })).status).toBe(404);
     expect((await shop.call("POST", "/api/admin/dead-letters/abc/replay", { token: admin })).status).toBe(400);
   });
+
+  test("the API filters letters, discards one and settles every waiting letter of a filter, each audited", async () => {
+    const admin = await shop.token("admin", "api-ada");
+    for (const key of ["api-x-1", "api-x-2", "api-y-1"]) {
+      const env = envelope({
+        type: "order.StatusChanged.v1",
+        payload: { orderId: key, from: "CREATED", to: "CANCELLED", reason: "test", details: {} },
+      }, key, new Date(), null, crypto.randomUUID());
+      await shop.sys.database.db.insert(outbox).values({ eventId: env.eventId, topic: topicOf(env.type), key: env.key, type: env.type, message: JSON.stringify(env) });
+    }
+    shop.sys.relay?.wake();
+    const waitingOf = async (key: string) => (await shop.call("GET", `/api/admin/dead-letters?state=waiting&key=${key}`, { token: admin })).json.deadLetters;
+    await waitUntil(async () => (await waitingOf("api-")).length === 3);
+    const [y] = await waitingOf("api-y");
+    const discard = await shop.call("POST", `/api/admin/dead-letters/${y.id}/discard`, { token: admin, body: { reason: "noise" } });
+    expect([discard.status, discard.json.discardedAt === null]).toEqual([200, false]);
+    const bulk = await shop.call("POST", "/api/admin/dead-letters/replay", { token: admin, body: { key: "api-x", reason: "fixed" } });
+    expect(bulk.status).toBe(200);
+    expect(bulk.json.done).toHaveLength(2);
+    expect(bulk.json.refused).toEqual([]);
+    expect((await shop.call("GET", "/api/admin/dead-letters?state=discarded&key=api-", { token: admin })).json.deadLetters.map((l: { id: number }) => l.id)).toEqual([y.id]);
+    const audited = (await shop.sys.audit.list({ adminId: "api-ada", limit: 10 })).entries.map((e) => [e.action, e.outcome]);
+    expect(audited).toEqual([["dead-letter.replay", "done"], ["dead-letter.replay", "done"], ["dead-letter.discard", "done"]]);
+    expect((await shop.call("GET", "/api/admin/dead-letters?state=lost", { token: admin })).json.field).toBe("state");
+  });
 });

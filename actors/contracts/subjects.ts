@@ -1,7 +1,9 @@
-/** The pub/sub subjects of live updates: an order's read model, every order's, a SKU's stock. */
+/** The pub/sub subjects of live updates: an order's read model, every order's, a SKU's stock, the dead letters. */
 export const subjects = {
   order: (orderId: string) => `orders.${orderId}`,
   allOrders: "orders.all",
   /** a SKU's available units after a change (actors/catalog/stock-live.ts) */
   stock: (sku: string) => `stock.${sku}`,
+  /** the dead letters changed: parked, replayed or discarded (`{ changed: number }`) */
+  deadLetters: "ops.dead-letters",
 };

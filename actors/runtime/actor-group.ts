@@ -23,7 +23,8 @@ import type { Item, KindRunner, RunnerDeps, Share } from "./runner.ts";
 import { isUnavailable } from "./unavailable.ts";
 import { outboxInsert, run, timerWrites, type OutboxRow } from "./writes.ts";
 
-type Poison = { kind: string; d: Delivered; error: string; attempts: number };
+/** A message to park: `since` is its first failed try. */
+type Poison = { kind: string; d: Delivered; error: string; attempts: number; since: Date };
 type Mark = { kind: string; eventId: string };
 /** How long provider answers may take and still commit with everything else. */
 const QUICK_MS = 2;
@@ -50,7 +51,7 @@ export class ActorGroup {
       } catch (err) {
         if (!(err instanceof ContractError)) throw err;
         // unreadable: every kind that reads the topic parks it
-        for (const r of this.runners) if (r.topics.includes(d.topic)) poison.push({ kind: r.kind, d, error: err.message, attempts: 1 });
+        for (const r of this.runners) if (r.topics.includes(d.topic)) poison.push({ kind: r.kind, d, error: err.message, attempts: 1, since: this.deps.now() });
       }
     }
     const routed = this.runners.map((r) => [r, items.filter((i) => r.reads(i.env.type))] as const).filter(([, list]) => list.length > 0);
@@ -67,6 +68,7 @@ export class ActorGroup {
 
   /** Commit one (kind, message) alone, trying again after a pause; after `maxAttempts` park it. */
   private async commitAlone(r: KindRunner, item: Item) {
+    const since = this.deps.now();
     for (let attempts = 1, pause = this.retry.firstMs; ; attempts++, pause *= 2) {
       try {
         return await this.commit([[r, [item]]], []);
@@ -80,7 +82,7 @@ export class ActorGroup {
         }
         log.error("message dead-lettered", { ...about, error: err });
         const error = String(err instanceof Error ? err.message : err);
-        return this.commit([], [{ kind: r.kind, d: item.d, error, attempts }], { kind: r.kind, eventId: item.env.eventId });
+        return this.commit([], [{ kind: r.kind, d: item.d, error, attempts, since }], { kind: r.kind, eventId: item.env.eventId });
       }
     }
   }
@@ -150,7 +152,10 @@ export class ActorGroup {
       if (write) await run(tx, write);
     });
     for (const s of shares) s.after();
-    if (announced.length > 0) this.deps.onOutbox();
+    if (announced.length > 0) {
+      this.deps.onOutbox();
+      this.deps.onParked?.(announced.length);
+    }
     for (const { kind } of announced) {
       this.deps.metrics?.messages.inc({ group: kind, outcome: "dead_letter" });
       this.deps.metrics?.deadLetters.inc({ group: kind });
@@ -161,11 +166,12 @@ export class ActorGroup {
   private async park(tx: Sql, poison: Poison[]): Promise<{ kind: string; row: OutboxRow }[]> {
     if (poison.length === 0) return [];
     const parked = await tx.query<{ consumer: string; topic: string; partition: number; offset: string }>(
-      `INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])
+      `INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message, first_seen_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[]::timestamptz[])
        ON CONFLICT DO NOTHING RETURNING consumer, topic, partition, "offset"`, [
         poison.map((p) => p.kind), poison.map((p) => p.d.topic), poison.map((p) => p.d.partition), poison.map((p) => String(p.d.offset)),
         poison.map((p) => p.d.key), poison.map((p) => p.error), poison.map((p) => p.attempts), poison.map((p) => p.d.value),
+        poison.map((p) => p.since.toISOString()),
       ]);
     const isNew = new Set(parked.map((r) => `${r.consumer}\0${r.topic}\0${r.partition}\0${r.offset}`));
     const now = this.deps.now();

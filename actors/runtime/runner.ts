@@ -39,6 +39,8 @@ export type RunnerDeps<C extends CallBase = never> = {
   maxAttempts: number;
   /** told after every commit that wrote to the outbox */
   onOutbox(): void;
+  /** told after a commit that parked messages as dead letters, with how many */
+  onParked?(count: number): void;
   /** told after a commit that set timers, with the earliest */
   onTimer?(at: Date): void;
   metrics?: Pick<ShopMetrics, "messages" | "deadLetters" | "stepDuration">;

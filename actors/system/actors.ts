@@ -33,7 +33,7 @@ export type Actors = {
 export async function startActors(config: Config, e: Engines, providers: Providers, meters: ShopMetrics, hooks: KindHooks): Promise<Actors> {
   const deps: RunnerDeps<ProviderCall> = {
     sql: e.database.sql, call: providerCaller(providers, config.stepTimeoutMs), now: () => new Date(),
-    maxAttempts: config.maxAttempts, onOutbox: e.outboxWritten, onTimer: (at) => e.timers?.schedule(at), metrics: meters,
+    maxAttempts: config.maxAttempts, onOutbox: e.outboxWritten, onParked: hooks.deadLettered, onTimer: (at) => e.timers?.schedule(at), metrics: meters,
   };
   const order = new Runner(orderKind(config), deps);
   const k = participantKinds(hooks);

@@ -48,7 +48,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     currencies: new Currencies(db, e.cache),
     // session checks go through the shared cache: a sign-out on one edge reaches the others
     accounts: new Accounts(db, { cache: e.cache }),
-    deadLetters: new DeadLetters(db, e.outboxWritten),
+    deadLetters: new DeadLetters(db, e.outboxWritten, (changed) => e.pubsub.publish(subjects.deadLetters, { changed })),
     audit: new AuditLog(db),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
   };
@@ -68,6 +68,9 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
         // for this message reads the new figure instead (best effort, like all live updates)
         .then(() => publishStock(e.database.db, e.pubsub, skus))
         .catch((err) => log.warn("stock fan-out failed", { error: err }));
+    },
+    deadLettered(count) {
+      e.pubsub.publish(subjects.deadLetters, { changed: count });
     },
   };
 }

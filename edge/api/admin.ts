@@ -7,23 +7,25 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { Sku } from "../../actors/contracts/index.ts";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
-import type { AuditLog } from "../../actors/ops/audit.ts";
-import type { DeadLetters } from "../../actors/ops/dead-letters.ts";
-import type { OrderService } from "../../actors/orders/order-service.ts";
 import type { OrderView } from "../../actors/contracts/order-view.ts";
+import { auditedBulkLetters, auditedLetterAction, auditedOrderAction, type AdminActionDeps } from "../http/admin-actions.ts";
 import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { jsonBody, query } from "../http/validate.ts";
+import { DeadLetterFilterFields, DeadLetterId } from "../http/dead-letter-params.ts";
 import { orderJson } from "./orders.ts";
 
 const Reason = z.string().trim().max(500);
 const ReasonBody = z.object({ reason: Reason.default("") });
 const CompensateBody = z.object({ action: z.enum(["refundPayment", "releaseInventory"]), reason: Reason.default("") });
 const StatusBody = z.object({ status: z.enum(["DELIVERED", "PROCESSING", "PAYMENT_AUTHORIZED", "CANCELLED"]), reason: Reason.default("") });
-const DeadLetterQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-const DeadLetterId = z.coerce.number().int().positive();
+const DeadLetterQuery = DeadLetterFilterFields.extend({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().positive().optional(),
+});
+const BulkBody = DeadLetterFilterFields.omit({ state: true }).extend({ reason: Reason.default("") });
 const StockBody = z.object({ delta: z.number().int().min(-100_000).max(100_000).refine((n) => n !== 0, "must not be 0"), reason: z.string().trim().min(1).max(200) });
 
-export type AdminDeps = { orders: OrderService; catalog: Catalog; deadLetters: DeadLetters; audit: AuditLog };
+export type AdminDeps = AdminActionDeps & { catalog: Catalog };
 
 /** A body is optional where it only carries the reason: none means no reason given. */
 async function reasonOf(c: Context): Promise<string> {
@@ -31,17 +33,15 @@ async function reasonOf(c: Context): Promise<string> {
   return (await jsonBody(c, ReasonBody)).reason;
 }
 
-export function adminApi({ orders, catalog, deadLetters, audit }: AdminDeps) {
+export function adminApi(deps: AdminDeps) {
+  const { orders, catalog, deadLetters, audit } = deps;
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser("admin"));
 
   /** Run an order command as the signed-in admin's audited action. */
   async function orderAction(c: Context<AuthEnv>, action: string, reason: string, run: (id: string) => Promise<OrderView>) {
-    const admin = c.get("user")!;
     const id = c.req.param("id")!;
-    const before = await orders.get(admin, id);
-    const view = await audit.record(admin, { action, objectType: "order", objectId: id, fromState: before.status, reason },
-      () => run(id), (after) => after.status);
+    const view = await auditedOrderAction(deps, c.get("user")!, id, action, reason, () => run(id));
     return c.json(orderJson(view), 202);
   }
 
@@ -71,16 +71,25 @@ export function adminApi({ orders, catalog, deadLetters, audit }: AdminDeps) {
     return c.json(stock);
   });
 
-  app.get("/dead-letters", async (c) => c.json({ deadLetters: await deadLetters.list(query(c, DeadLetterQuery).limit) }));
-
-  app.post("/dead-letters/:id/replay", async (c) => {
-    const id = DeadLetterId.safeParse(c.req.param("id"));
-    if (!id.success) return c.json({ error: "id: must be a positive integer", field: "id" }, 400);
-    const reason = await reasonOf(c);
-    const replayed = await audit.record(c.get("user")!, { action: "dead-letter.replay", objectType: "dead-letter", objectId: String(id.data), fromState: "parked", reason },
-      () => deadLetters.replay(id.data), () => "replayed");
-    return c.json(replayed, 202);
+  app.get("/dead-letters", async (c) => {
+    const { letters, next } = await deadLetters.page(query(c, DeadLetterQuery));
+    return c.json({ deadLetters: letters, next });
   });
+
+  for (const action of ["replay", "discard"] as const) {
+    app.post(`/dead-letters/:id/${action}`, async (c) => {
+      const id = DeadLetterId.safeParse(c.req.param("id"));
+      if (!id.success) return c.json({ error: "id: must be a positive integer", field: "id" }, 400);
+      const reason = await reasonOf(c);
+      return c.json(await auditedLetterAction(deps, c.get("user")!, id.data, action, reason), action === "replay" ? 202 : 200);
+    });
+    // every waiting letter the filter selects (at most BULK_LIMIT), each audited on its own
+    app.post(`/dead-letters/${action}`, async (c) => {
+      const { reason, ...filter } = await jsonBody(c, BulkBody);
+      const ids = await deadLetters.waitingIds(filter);
+      return c.json(await auditedBulkLetters(deps, c.get("user")!, ids, action, reason));
+    });
+  }
 
   return app;
 }

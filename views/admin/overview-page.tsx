@@ -15,6 +15,7 @@ export function OverviewPage({ shell, parked, recent }: Props) {
           <h2 id="dl-title">Dead letters</h2>
           <p class="figure">{parked}</p>
           <p class="muted">{parked === 1 ? "message" : "messages"} parked after failing every try, waiting for a replay or a discard.</p>
+          <a href="/admin/dead-letters?state=waiting">Review dead letters</a>
         </section>
         <section class="card" aria-labelledby="recent-title">
           <h2 id="recent-title">Latest admin actions</h2>

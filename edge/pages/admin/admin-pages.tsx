@@ -3,21 +3,21 @@
  *
  *   GET /admin          what needs an admin now, and the latest actions
  *   GET /admin/audit    the audit log (audit-pages.tsx)
+ *   /admin/dead-letters  parked messages: review, replay, discard (dead-letter-pages.tsx)
  *
  * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
  */
 import { Hono, type Context } from "hono";
-import type { AuditLog } from "../../../actors/ops/audit.ts";
-import type { DeadLetters } from "../../../actors/ops/dead-letters.ts";
 import { OverviewPage } from "../../../views/admin/overview-page.tsx";
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { onError, refusal } from "../../http/http-errors.ts";
 import { sendErrorPage } from "../error-pages.tsx";
 import { auditPages } from "./audit-pages.tsx";
+import { deadLetterPages, type DeadLetterPageDeps } from "./dead-letter-pages.tsx";
 import { adminOnly } from "./guard.ts";
 
-export type AdminPageDeps = { audit: AuditLog; deadLetters: DeadLetters };
+export type AdminPageDeps = DeadLetterPageDeps;
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -30,6 +30,7 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
     return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} parked={parked} recent={recent.entries} />));
   });
   app.route("/", auditPages(deps.audit));
+  app.route("/", deadLetterPages(deps));
   return app;
 }
 

@@ -7,24 +7,21 @@ import type { AuditLog } from "../../../actors/ops/audit.ts";
 import { AuditPage } from "../../../views/admin/audit-page.tsx";
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
+import { blankIsAny, day, printable } from "../../http/query-fields.ts";
 import { query } from "../../http/validate.ts";
 
 const PAGE_SIZE = 50;
 const DAY_MS = 86_400_000;
 
-/** An empty field of a GET form means "any". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-31").refine((s) => !Number.isNaN(Date.parse(s)), "must be a real date");
-const Printable = (max: number) => z.string().max(max).regex(/^[^\p{Cc}]*$/u, "must not hold control characters");
 
 const AuditParams = z.object({
-  admin: optional(Printable(100)),
-  action: optional(Printable(100)),
-  type: optional(z.enum(["order", "product", "dead-letter", "alert", "account"])),
-  object: optional(Printable(200)),
-  from: optional(Day),
-  to: optional(Day),
-  before: optional(z.coerce.number().int().positive()),
+  admin: blankIsAny(printable(100)),
+  action: blankIsAny(printable(100)),
+  type: blankIsAny(z.enum(["order", "product", "dead-letter", "alert", "account"])),
+  object: blankIsAny(printable(200)),
+  from: blankIsAny(day),
+  to: blankIsAny(day),
+  before: blankIsAny(z.coerce.number().int().positive()),
 });
 
 export function auditPages(audit: AuditLog): Hono<AuthEnv> {
