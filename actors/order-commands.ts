@@ -78,8 +78,9 @@ function place(s: OrderState | null, c: Extract<OrderCommand, { type: "Place" }>
 
 /** What a cancel does per status: release (unpaid), refund (paid) or nothing; a Record, so a new status must be decided here. */
 const CANCEL: Record<OrderStatus, "release" | "refund" | null> = {
-  CREATED: "release", INVENTORY_FAILED: "release", INVENTORY_RESERVED: "release",
-  PAYMENT_FAILED: "release", INVENTORY_RELEASED: "release",
+  CREATED: "release", INVENTORY_FAILED: "release", INVENTORY_RESERVED: "release", PAYMENT_FAILED: "release",
+  // closed already: its stock went back and nothing was kept; there is nothing left to cancel
+  INVENTORY_RELEASED: null,
   PAYMENT_AUTHORIZED: "refund", PROCESSING: "refund", SHIPPING_FAILED: "refund",
   SHIPPED: null, DELIVERED: null, CANCELLED: null, REFUND_PENDING: null, REFUND_FAILED: null, REFUNDED: null,
 };

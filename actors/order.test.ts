@@ -53,7 +53,7 @@ const LEGAL_COMMANDS: Record<Situation, Partial<Record<Cmd, Expect>>> = {
   REFUND_PENDING: {},
   REFUND_FAILED: { Retry: retryTo("REFUND_PENDING") },
   REFUNDED: {},
-  INVENTORY_RELEASED: { Cancel: CANCEL_UNPAID },
+  INVENTORY_RELEASED: {},
 };
 
 describe("order commands: every status x every command", () => {

@@ -14,6 +14,10 @@ describe("CancelRegion", () => {
     expect(html).toStartWith('<div id="order-cancel" class="order-cancel">');
     expect(html.includes('<form method="post" action="/orders/o%2F1/cancel">')).toBe(canCancel(status));
   });
+
+  test.each(["INVENTORY_RELEASED", "CANCELLED", "REFUNDED", "DELIVERED"] as const)("a closed order (%s) offers no cancel", (status) => {
+    expect(render(<CancelRegion view={at(status)} />)).not.toContain("Cancel order");
+  });
 });
 
 describe("failures in customer words: the code decides, never the provider's wording", () => {
