@@ -197,3 +197,32 @@ function setStatus(s: OrderState, c: Extract<OrderCommand, { type: "SetStatus" }
 }
 
 const done = (m: { state: OrderState; emit: Emit }, ...before: Emit[]): Out => ok(m.state, [...before, m.emit]);
+
+/** The admin's saga tools, each the command it sends. */
+export const ADMIN_TOOLS = {
+  retry: { type: "Retry" },
+  refundPayment: { type: "Compensate", action: "refundPayment" },
+  releaseInventory: { type: "Compensate", action: "releaseInventory" },
+  cancel: { type: "Cancel", by: "admin" },
+  hold: { type: "SetStatus", status: "PROCESSING" },
+  liftHold: { type: "SetStatus", status: "PAYMENT_AUTHORIZED" },
+  markDelivered: { type: "SetStatus", status: "DELIVERED" },
+} as const satisfies Record<string, Exclude<OrderCommand, { type: "Place" }>>;
+
+export type AdminTool = keyof typeof ADMIN_TOOLS;
+
+/** The tools whose command would not be refused (which ones apply does not depend on the timers' lengths). */
+export function adminTools(s: OrderState, now: Date): AdminTool[] {
+  const cfg: OrderConfig = { reservationTtlMs: 0, handlingMs: 0 };
+  return (Object.keys(ADMIN_TOOLS) as AdminTool[]).filter((tool) => decideCommand(s, ADMIN_TOOLS[tool], now, cfg).kind === "ok");
+}
+
+/** An order command as the audit log names it: order.retry, order.refundPayment, order.status.DELIVERED... */
+export function auditName(c: Exclude<OrderCommand, { type: "Place" }>): string {
+  switch (c.type) {
+    case "Retry": return "order.retry";
+    case "Cancel": return "order.cancel";
+    case "Compensate": return `order.${c.action}`;
+    case "SetStatus": return `order.status.${c.status}`;
+  }
+}

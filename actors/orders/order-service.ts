@@ -111,6 +111,11 @@ export class OrderService {
     return rows.map((r) => r.view as OrderView);
   }
 
+  /** The aggregate itself (addresses, payment, shipment, the full history): the admin's order page. */
+  async state(orderId: string): Promise<OrderState | null> {
+    return (await loadStates(this.sql, orderStore, [orderId], false)).get(orderId) ?? null;
+  }
+
   /**
    * The read model, or - in the moment before the projector has seen a new order - the
    * aggregate itself, so a page opened right after checkout never 404s.

@@ -7,7 +7,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { Sku } from "../../actors/contracts/index.ts";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
-import type { OrderView } from "../../actors/contracts/order-view.ts";
+import { auditName, type OrderCommand } from "../../actors/order-commands.ts";
 import { auditedBulkLetters, auditedLetterAction, auditedOrderAction, type AdminActionDeps } from "../http/admin-actions.ts";
 import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { jsonBody, query } from "../http/validate.ts";
@@ -39,28 +39,23 @@ export function adminApi(deps: AdminDeps) {
   app.use("*", requireUser("admin"));
 
   /** Run an order command as the signed-in admin's audited action. */
-  async function orderAction(c: Context<AuthEnv>, action: string, reason: string, run: (id: string) => Promise<OrderView>) {
+  async function orderAction(c: Context<AuthEnv>, reason: string, command: Exclude<OrderCommand, { type: "Place" }>) {
+    const admin = c.get("user")!;
     const id = c.req.param("id")!;
-    const view = await auditedOrderAction(deps, c.get("user")!, id, action, reason, () => run(id));
+    const view = await auditedOrderAction(deps, admin, id, auditName(command), reason, () => orders.command(admin, id, command));
     return c.json(orderJson(view), 202);
   }
 
-  app.post("/orders/:id/retry", async (c) => {
-    const reason = await reasonOf(c);
-    return orderAction(c, "order.retry", reason, (id) => orders.command(c.get("user")!, id, { type: "Retry" }));
-  });
+  app.post("/orders/:id/retry", async (c) => orderAction(c, await reasonOf(c), { type: "Retry" }));
 
   app.post("/orders/:id/compensate", async (c) => {
     const { action, reason } = await jsonBody(c, CompensateBody);
-    return orderAction(c, `order.${action}`, reason, (id) => orders.command(c.get("user")!, id, { type: "Compensate", action }));
+    return orderAction(c, reason, { type: "Compensate", action });
   });
 
   app.patch("/orders/:id/status", async (c) => {
     const { status, reason } = await jsonBody(c, StatusBody);
-    const user = c.get("user")!;
-    return orderAction(c, status === "CANCELLED" ? "order.cancel" : `order.status.${status}`, reason, (id) => status === "CANCELLED"
-      ? orders.command(user, id, { type: "Cancel", by: "admin" })
-      : orders.command(user, id, { type: "SetStatus", status }));
+    return orderAction(c, reason, status === "CANCELLED" ? { type: "Cancel", by: "admin" } : { type: "SetStatus", status });
   });
 
   app.post("/products/:sku/stock", async (c) => {

@@ -103,7 +103,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
 }
 
 function ObjectLink({ type, id }: { type: string; id: string }) {
-  if (type === "order") return <a class="order-id" href={`/orders/${encodeURIComponent(id)}`}>order {id}</a>;
+  if (type === "order") return <a class="order-id" href={`/admin/orders/${encodeURIComponent(id)}`}>order {id}</a>;
   if (type === "product") return <a href={`/p/${encodeURIComponent(id)}`}>product {id}</a>;
   return <span>{type} {id}</span>;
 }

@@ -16,11 +16,9 @@ import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { auditedBulkLetters, auditedLetterAction, type AdminActionDeps, type LetterAction } from "../../http/admin-actions.ts";
 import { DeadLetterFilterFields, DeadLetterId } from "../../http/dead-letter-params.ts";
-import { HEARTBEAT_MS } from "../../http/live-feed.ts";
-import { keepStreamOpen } from "../../adapters/bun.ts";
-import { log } from "../../../actors/runtime/log.ts";
+import { formOf } from "../../http/form-body.ts";
+import { refreshStream } from "../../http/refresh-stream.ts";
 import { blankIsAny } from "../../http/query-fields.ts";
-import { eventStream, sseMessage, sseResponse } from "../../http/sse.ts";
 import { query } from "../../http/validate.ts";
 
 const PAGE_SIZE = 50;
@@ -58,21 +56,8 @@ export function deadLetterPages(deps: DeadLetterPageDeps): Hono<AuthEnv> {
   app.get("/admin/dead-letters/stream", (c) => {
     const p = query(c, ListParams);
     const filter = filterOf(p);
-    keepStreamOpen(c);
-    return sseResponse(eventStream(c.req.raw.signal, HEARTBEAT_MS, (send) => {
-      // every change re-reads the page this admin is on; changes that come while it renders
-      // make one more render, not one each (a bulk replay announces hundreds)
-      let rendering = Promise.resolve();
-      let queued = false;
-      return deps.pubsub.subscribe(subjects.deadLetters, () => {
-        if (queued) return;
-        queued = true;
-        rendering = rendering.then(async () => {
-          queued = false;
-          send(sseMessage(render(<LetterListUpdate {...await listOf(filter, p.before)} />)));
-        }).catch((error: unknown) => log.warn("dead-letter stream: could not render the list", { error }));
-      });
-    }));
+    // every change re-reads the page this admin is on
+    return refreshStream(c, deps.pubsub, subjects.deadLetters, async () => render(<LetterListUpdate {...await listOf(filter, p.before)} />));
   });
 
   app.get("/admin/dead-letters/:id", async (c) => {
@@ -137,13 +122,4 @@ function idOf(c: Context): number {
 /** A discard must be confirmed with the form's tick. */
 function confirmed(action: LetterAction, confirm: string | undefined) {
   if (action === "discard" && confirm !== "yes") throw new InputError("confirm", "confirm: tick the box to discard; discarded letters are never delivered again");
-}
-
-/** The posted form's fields; a body that does not parse as a form is the visitor's error. */
-async function formOf(c: Context): Promise<Record<string, unknown>> {
-  try {
-    return await c.req.parseBody();
-  } catch {
-    throw new InputError("body", "body: not a readable form");
-  }
 }

@@ -1,0 +1,78 @@
+/**
+ *   GET  /admin/orders/:id               one order: customer, delivery, items, saga, history, tools
+ *   GET  /admin/orders/:id/stream        SSE: the live regions again whenever the order moves
+ *   POST /admin/orders/:id/tools/:tool   reason (destructive tools: confirm=yes) -> 303 back;
+ *                                        409 re-renders the page with the refusal
+ */
+import { Hono, type Context } from "hono";
+import { render } from "preact-render-to-string";
+import { z } from "zod";
+import type { Accounts } from "../../../actors/accounts/accounts.ts";
+import { InputError, NotFound, OrderConflict } from "../../../actors/contracts/errors.ts";
+import { subjects } from "../../../actors/contracts/subjects.ts";
+import { ADMIN_TOOLS, adminTools, auditName, type AdminTool } from "../../../actors/order-commands.ts";
+import type { PubSub } from "../../../actors/runtime/pubsub.ts";
+import { AdminOrderPage, AdminOrderUpdate, TOOL_TEXT, type AdminOrder } from "../../../views/admin/order-page.tsx";
+import { renderDocument } from "../../../views/layout.tsx";
+import type { AuthEnv } from "../../auth/auth.ts";
+import { auditedOrderAction, type AdminActionDeps } from "../../http/admin-actions.ts";
+import { formOf } from "../../http/form-body.ts";
+import { refreshStream } from "../../http/refresh-stream.ts";
+
+const ToolForm = z.object({ reason: z.string().trim().min(1, "give a reason for the audit log").max(500), confirm: z.string().optional() });
+const isTool = (t: string): t is AdminTool => Object.hasOwn(ADMIN_TOOLS, t);
+
+export type AdminOrderPageDeps = AdminActionDeps & { accounts: Pick<Accounts, "find">; pubsub: PubSub };
+
+export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  /** Everything the page shows, or null when there is no such order. */
+  async function load(id: string): Promise<AdminOrder | null> {
+    const order = await deps.orders.state(id);
+    if (!order) return null;
+    const account = await deps.accounts.find(order.customerId);
+    return { order, tools: adminTools(order, new Date()), customer: account && { name: account.name, email: account.email } };
+  }
+
+  async function page(c: Context<AuthEnv>, id: string, extra: { notice?: string; refused?: string } = {}, status: 200 | 409 = 200) {
+    const data = await load(id);
+    if (!data) throw new NotFound(`order ${id} not found`);
+    const streamUrl = `/admin/orders/${encodeURIComponent(id)}/stream`;
+    return c.html(renderDocument(<AdminOrderPage shell={await c.get("shell")()} streamUrl={streamUrl} {...data} {...extra} />), status);
+  }
+
+  app.get("/admin/orders/:id", (c) => {
+    const done = c.req.query("done");
+    return page(c, c.req.param("id"), { notice: done && isTool(done) ? `Done: ${TOOL_TEXT[done].label.toLowerCase()}.` : undefined });
+  });
+
+  app.get("/admin/orders/:id/stream", async (c) => {
+    const id = c.req.param("id");
+    if (!(await deps.orders.find(id))) throw new NotFound(`order ${id} not found`);
+    return refreshStream(c, deps.pubsub, subjects.order(id), async () => {
+      const data = await load(id);
+      return data && render(<AdminOrderUpdate {...data} />);
+    });
+  });
+
+  app.post("/admin/orders/:id/tools/:tool", async (c) => {
+    const id = c.req.param("id");
+    const tool = c.req.param("tool");
+    if (!isTool(tool)) throw new InputError("tool", `tool: no saga tool named ${tool}`);
+    const { reason, confirm } = ToolForm.parse(await formOf(c));
+    if (TOOL_TEXT[tool].destructive && confirm !== "yes") throw new InputError("confirm", `confirm: tick the box to ${TOOL_TEXT[tool].label.toLowerCase()}`);
+    const admin = c.get("user")!;
+    const command = ADMIN_TOOLS[tool];
+    try {
+      await auditedOrderAction(deps, admin, id, auditName(command), reason, () => deps.orders.command(admin, id, command));
+    } catch (err) {
+      // the order moved meanwhile: the page as it is now, with the refusal
+      if (err instanceof OrderConflict) return page(c, id, { refused: err.message }, 409);
+      throw err;
+    }
+    return c.redirect(`/admin/orders/${encodeURIComponent(id)}?done=${tool}`, 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,207 @@
+/**
+ * One order as an admin sees it: who ordered what, where it goes, what the saga holds
+ * (reservation, payment, shipment), the full history, and the saga tools its state allows.
+ * The live regions (head, tools, facts, history) are rendered the same for the page and
+ * for the SSE stream, which sends them again wrapped in <hx-partial> when the order moves.
+ */
+import type { AdminTool } from "../../actors/order-commands.ts";
+import type { OrderState } from "../../actors/order-state.ts";
+import { formatMoney, formatTime } from "../format.ts";
+import type { Shell } from "../layout.tsx";
+import { StatusBadge } from "../order/order-status.tsx";
+import { OrderSummary } from "../order/order-summary.tsx";
+import { AdminLayout } from "./admin-layout.tsx";
+
+export const HEAD_REGION = "admin-order-head";
+export const TOOLS_REGION = "admin-order-tools";
+export const SAGA_REGION = "admin-order-saga";
+export const HISTORY_REGION = "admin-order-history";
+
+export type Customer = { name: string; email: string } | null;
+
+export type AdminOrder = { order: OrderState; tools: AdminTool[]; customer: Customer };
+
+/** What each tool is called on its button, what it does, and whether it asks for a tick first. */
+export const TOOL_TEXT: Record<AdminTool, { label: string; does: string; destructive: boolean }> = {
+  retry: { label: "Retry the failed step", does: "Runs the step that failed again.", destructive: false },
+  refundPayment: { label: "Refund the payment", does: "Gives the money back and closes the order as refunded.", destructive: true },
+  releaseInventory: { label: "Release the inventory", does: "Puts the reserved stock back and closes the order.", destructive: true },
+  cancel: { label: "Cancel the order", does: "Cancels it for the customer; a paid order is refunded.", destructive: true },
+  hold: { label: "Hold", does: "Stops the order from shipping until the hold is lifted.", destructive: false },
+  liftHold: { label: "Lift the hold", does: "Lets the order ship after its handling time.", destructive: false },
+  markDelivered: { label: "Mark delivered", does: "Records that the parcel arrived.", destructive: false },
+};
+
+type Props = AdminOrder & { shell: Shell; streamUrl: string; notice?: string; refused?: string };
+
+export function AdminOrderPage({ shell, streamUrl, notice, refused, ...data }: Props) {
+  const { order } = data;
+  return (
+    <AdminLayout title={`Order ${order.orderId}`} shell={shell} section="/admin">
+      <p><a href="/admin">← Admin</a></p>
+      <article {...{ "hx-sse:connect": streamUrl, "hx-swap": "none" }}>
+        <OrderHead {...data} />
+        {refused && <p class="refusal" role="alert">Refused: {refused}</p>}
+        {notice && <p class="notice" role="status">{notice}</p>}
+        <div class="admin-cards">
+          <section class="card" aria-labelledby="customer-title">
+            <h2 id="customer-title">Customer and delivery</h2>
+            <Customer customer={data.customer} id={order.customerId} />
+            <Address order={order} />
+          </section>
+          <ToolsRegion {...data} />
+        </div>
+        <section class="card" aria-labelledby="items-title">
+          <h2 id="items-title">Items</h2>
+          <OrderSummary items={order.items} total={order.total} currency={order.currency} />
+          <BaseTotal order={order} />
+        </section>
+        <SagaRegion {...data} />
+        <HistoryRegion {...data} />
+      </article>
+    </AdminLayout>
+  );
+}
+
+/** The regions the stream sends when the order moves. */
+export function AdminOrderUpdate(data: AdminOrder) {
+  return (
+    <>
+      <hx-partial hx-target={`#${HEAD_REGION}`} hx-swap="outerMorph"><OrderHead {...data} /></hx-partial>
+      <hx-partial hx-target={`#${TOOLS_REGION}`} hx-swap="outerMorph"><ToolsRegion {...data} /></hx-partial>
+      <hx-partial hx-target={`#${SAGA_REGION}`} hx-swap="outerMorph"><SagaRegion {...data} /></hx-partial>
+      <hx-partial hx-target={`#${HISTORY_REGION}`} hx-swap="outerMorph"><HistoryRegion {...data} /></hx-partial>
+    </>
+  );
+}
+
+function OrderHead({ order }: AdminOrder) {
+  return (
+    <header id={HEAD_REGION} class="card order-head">
+      <h1>Order <span class="order-id">{order.orderId}</span></h1>
+      <p class="status"><StatusBadge status={order.status} /> <span class="muted">since <Time iso={order.updatedAt} /></span></p>
+      <p class="muted">Placed <Time iso={order.createdAt} /></p>
+    </header>
+  );
+}
+
+function Customer({ customer, id }: { customer: Customer; id: string }) {
+  if (!customer) return <p>Customer <span class="order-id">{id}</span> <span class="muted">(no account on record)</span></p>;
+  return <p><strong>{customer.name}</strong><br /><a href={`mailto:${customer.email}`}>{customer.email}</a><br /><span class="muted order-id">{id}</span></p>;
+}
+
+function Address({ order }: { order: OrderState }) {
+  const a = order.shippingAddress;
+  return (
+    <address>
+      {a.name}<br />{a.line1}<br />{a.postalCode} {a.city}<br />{a.country}
+    </address>
+  );
+}
+
+/** The order's total in the shop's base currency at the rate it was placed with. */
+function BaseTotal({ order }: { order: OrderState }) {
+  if (order.currency === "USD" || !order.fxRate) return null;
+  const usd = Math.round(order.total / Number(order.fxRate) * (100 / minorPerUnit(order.currency)));
+  return <p class="muted">{formatMoney(usd, "USD")} in USD at {order.fxRate} {order.currency} per dollar.</p>;
+}
+
+/** Minor units per unit of a currency (JPY has none). */
+const minorPerUnit = (currency: string) => 10 ** (new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2);
+
+/** The saga tools this order's state allows; each asks for a reason, the destructive ones for a tick. */
+function ToolsRegion({ order, tools }: AdminOrder) {
+  return (
+    <section id={TOOLS_REGION} class="card" aria-labelledby="tools-title">
+      <h2 id="tools-title">Saga tools</h2>
+      {tools.length === 0 ? <p class="muted">Nothing to do: in {order.status} no tool applies.</p> : (
+        <div class="tools">
+          {tools.map((tool) => <ToolForm orderId={order.orderId} tool={tool} />)}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ToolForm({ orderId, tool }: { orderId: string; tool: AdminTool }) {
+  const text = TOOL_TEXT[tool];
+  const id = `reason-${tool}`;
+  return (
+    <form method="post" action={`/admin/orders/${encodeURIComponent(orderId)}/tools/${tool}`} class="tool">
+      <p class="muted">{text.does}</p>
+      <label for={id} class="reason-field">
+        Reason (for the audit log)
+        <input id={id} name="reason" required maxLength={500} />
+      </label>
+      {text.destructive && (
+        <label class="confirm"><input type="checkbox" name="confirm" value="yes" required /> Yes, {text.label.toLowerCase()}</label>
+      )}
+      <button type="submit" class={text.destructive ? "danger" : undefined}>{text.label}</button>
+    </form>
+  );
+}
+
+/** What the saga holds now: reservation, payment, shipment, tries per step. */
+function SagaRegion({ order }: AdminOrder) {
+  return (
+    <section id={SAGA_REGION} class="card" aria-labelledby="saga-title">
+      <h2 id="saga-title">Saga</h2>
+      <dl class="facts">
+        <dt>Reservation</dt><dd>{order.reserved ? "stock held for this order" : "none held"}</dd>
+        <dt>Payment</dt>
+        <dd>
+          {order.paymentId ? <><span class="order-id">{order.paymentId}</span> {order.captured ? "captured" : "authorized, not captured"}</> : "no authorization"}
+          {order.refundGoal && <>, refund under way (then {order.refundGoal})</>}
+        </dd>
+        <dt>Provider keys</dt>
+        <dd>{providerKeys(order).map((k) => <code class="key">{k}</code>)}</dd>
+        <dt>Shipment</dt>
+        <dd>{order.trackingNumber ? <>tracking <span class="order-id">{order.trackingNumber}</span></> : order.shipmentRequested ? "requested from the carrier" : "not requested"}</dd>
+        <dt>Holds</dt><dd>{order.holds}</dd>
+        <dt>Tries</dt>
+        <dd>inventory {order.attempts.inventory}, payment {order.attempts.payment}, shipping {order.attempts.shipping}, refund {order.attempts.refund}</dd>
+      </dl>
+    </section>
+  );
+}
+
+/** Every transition, to the millisecond, with what caused it and its details. */
+function HistoryRegion({ order }: AdminOrder) {
+  return (
+    <section id={HISTORY_REGION} class="card" aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      <div class="table-scroll">
+        <table class="admin-table">
+          <thead><tr><th scope="col">At (UTC)</th><th scope="col">Status</th><th scope="col">Caused by</th><th scope="col">Reason</th><th scope="col">Details</th></tr></thead>
+          <tbody>
+            {[...order.history].reverse().map((h) => (
+              <tr>
+                <td><time dateTime={h.at}>{h.at.replace("T", " ").replace("Z", "")}</time></td>
+                <td><StatusBadge status={h.status} /></td>
+                <td><code>{h.cause}</code></td>
+                <td class="reason">{h.reason}{h.code && <span class="muted detail">{h.code}</span>}</td>
+                <td>{Object.keys(h.details).length > 0 && <details><summary>Show</summary><pre class="code">{JSON.stringify(h.details, null, 2)}</pre></details>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * The idempotency keys of the latest provider calls (actors/payment.ts, actors/shipping.ts):
+ * each step's key names the order and its try, so a call tried again is the same call.
+ */
+function providerKeys(o: OrderState): string[] {
+  const id = o.orderId;
+  return [
+    o.attempts.payment > 0 && `authorize:${id}:${o.attempts.payment}`,
+    o.captured && `capture:${id}`,
+    o.attempts.refund > 0 && `refund:${id}:${o.attempts.refund}`,
+    o.attempts.shipping > 0 && `ship:${id}:${o.attempts.shipping}`,
+  ].filter((k): k is string => typeof k === "string");
+}
+
+const Time = ({ iso }: { iso: string }) => <time dateTime={iso}>{formatTime(iso)}</time>;
