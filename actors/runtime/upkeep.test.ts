@@ -23,7 +23,7 @@ describe.each(ENGINES)("table upkeep on %s", (engine) => {
       ? Number((await sql.query<{ n: string }>("SELECT (vacuum_count)::text AS n FROM pg_stat_user_tables WHERE relid = 'runtime.outbox'::regclass"))[0]?.n)
       : 0;
     const before = await vacuums();
-    const upkeep = startUpkeep(sql, outboxUpkeep, 20);
+    const upkeep = startUpkeep(sql, outboxUpkeep(3600_000), 20);
     await Bun.sleep(300);
     await upkeep.stop();
     const left = (await sql.query<{ key: string }>("SELECT key FROM runtime.outbox ORDER BY key")).map((r) => r.key);
