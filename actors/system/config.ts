@@ -151,10 +151,9 @@ export type Retention = {
   sessionsMs: number;
 };
 
-const DAY = 24 * 3600_000;
-
 /** A fresh copy of the default retentions. */
 export function defaultRetention(): Retention {
+  const DAY = 24 * 3600_000; // here: `defaults` above calls this before the module's constants exist
   return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY };
 }
 

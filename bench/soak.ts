@@ -1,0 +1,108 @@
+/**
+ * `bun run bench:soak`: a steady order rate for a long while, to see the tables stay
+ * bounded. Every `--every` seconds it prints each table's rows and size and the database's;
+ * at the end, whether the size stopped growing: the bounded tables' (those kept by
+ * retention) over the last intervals, and the database's growth next to the business
+ * tables' (orders and their history, which grow with every order by design).
+ *
+ *   --minutes M    duration of the load (60)         --rate N     orders per second (20)
+ *   --retention M  minutes every retention is set to (2), so purges show within minutes;
+ *                  the dedupe window too (its floor is 1 minute)
+ *   --every S      seconds between samples (60)      --postgres   Postgres (fresh database) instead of PGlite
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { subjects } from "../actors/contracts/subjects.ts";
+import type { Retention } from "../actors/system/config.ts";
+import { startSystem } from "../actors/system/system.ts";
+import { createApp } from "../edge/app.ts";
+import { issueToken } from "../edge/auth/auth.ts";
+import { freshPostgres } from "../test/engines.ts";
+import { createLoad, pct } from "./load.ts";
+import { bytesOf, mib, sizeLines, tableSizes, type Sizes } from "./table-sizes.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "60" },
+    rate: { type: "string", default: "20" },
+    retention: { type: "string", default: "2" },
+    every: { type: "string", default: "60" },
+    postgres: { type: "boolean", default: false },
+  },
+});
+const minutes = Number(args.minutes);
+const rate = Number(args.rate);
+const keepMs = Number(args.retention) * 60_000;
+const everyMs = Number(args.every) * 1000;
+const retention: Retention = {
+  dedupeMs: Math.max(60_000, keepMs), outboxMs: keepMs, deadLettersMs: keepMs, logMs: keepMs, providerKeysMs: keepMs, sessionsMs: keepMs,
+};
+
+const dir = mkdtempSync(join(tmpdir(), "saga-soak-"));
+const pg = args.postgres ? await freshPostgres() : null;
+const sys = await startSystem({ ...(pg ? { databaseUrl: pg.url } : { dataDir: join(dir, "pg") }), handlingMs: 0, seed: true, retention });
+const engine = pg ? "Postgres, in-database log" : "embedded default: PGlite on disk";
+try {
+  await sys.database.db.execute("UPDATE inventory.stock SET on_hand = 1000000000");
+  const secret = crypto.randomUUID() + crypto.randomUUID();
+  const server = Bun.serve({ port: 0, fetch: createApp(sys, secret).fetch });
+  const skus = (await sys.catalog.list({ limit: 100, offset: 0 })).map((p) => p.sku);
+  const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => issueToken(secret, { sub: `soak-${i}`, role: "customer" })));
+  const load = createLoad({
+    bases: [`http://localhost:${server.port}`], tokens, skus, rate, durationS: minutes * 60, orders: 0, concurrency: 1, keyPrefix: "soak-", drainMs: 60_000,
+  });
+  sys.pubsub.subscribe(subjects.allOrders, load.onView);
+
+  console.log(`soak bench (${engine}; ${rate} orders/s for ${minutes} min; every retention ${args.retention} min, upkeep every 30 s)`);
+  const samples: Sizes[] = [await tableSizes(sys.database.sql)];
+  const t0 = Date.now();
+  const sampler = setInterval(async () => {
+    const s = await tableSizes(sys.database.sql);
+    samples.push(s);
+    const p = load.progress();
+    console.log(`  minute ${((s.at - t0) / 60_000).toFixed(1)}: ${p.placed} orders placed, ${p.placed - p.errors - p.inflight} finished, ${p.errors} errors${pg ? "" : `, data dir ${mib(dirBytes(join(dir, "pg")))}`}`);
+    for (const line of sizeLines(s)) console.log(line);
+  }, everyMs);
+  const result = await load.run();
+  clearInterval(sampler);
+  server.stop(true);
+
+  console.log(`  load: ${result.placed} placed, ${result.finished} finished, ${result.errors} errors; p50 ${pct(result.latencies, 50).toFixed(0)} ms, p99 ${pct(result.latencies, 99).toFixed(0)} ms`);
+  verdict(samples, rate);
+} finally {
+  await sys.stop();
+  await pg?.drop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Bytes under `path` on disk. */
+function dirBytes(path: string): number {
+  const out = Bun.spawnSync(["du", "-sb", path]).stdout.toString();
+  return Number(out.split(/\s/)[0]);
+}
+
+/**
+ * Did the size stop growing? The bounded tables over the last three intervals against the
+ * three before; the database's growth per minute against the business tables'.
+ */
+function verdict(samples: Sizes[], rate: number) {
+  const n = samples.length;
+  if (n < 7) {
+    console.log("  too few samples to judge growth (needs 6 intervals: --minutes or --every)");
+    return;
+  }
+  const last = samples[n - 1]!, mid = samples[n - 4]!, early = samples[n - 7]!;
+  const perMin = (a: Sizes, b: Sizes, f: (s: Sizes) => number) => (f(b) - f(a)) / ((b.at - a.at) / 60_000);
+  const bounded = (s: Sizes) => bytesOf(s, "bounded");
+  const business = (s: Sizes) => bytesOf(s, "business");
+  const db = (s: Sizes) => s.databaseBytes;
+  console.log(`  growth per minute, three intervals before the last three -> the last three:`);
+  console.log(`    bounded tables   ${mib(perMin(early, mid, bounded))} -> ${mib(perMin(mid, last, bounded))}  (now ${mib(bounded(last))})`);
+  console.log(`    business tables  ${mib(perMin(early, mid, business))} -> ${mib(perMin(mid, last, business))}  (${(perMin(mid, last, business) / (rate * 60)).toFixed(0)} bytes per order)`);
+  console.log(`    database         ${mib(perMin(early, mid, db))} -> ${mib(perMin(mid, last, db))}  (now ${mib(db(last))})`);
+  const stopped = bounded(last) <= bounded(mid) * 1.05;
+  console.log(`  bounded tables ${stopped ? "stopped growing" : "STILL GROWING"} (${mib(bounded(mid))} -> ${mib(bounded(last))} over the last three intervals);` +
+    ` the database grows ${mib(perMin(mid, last, db))}/min, the business tables ${mib(perMin(mid, last, business))}/min of it`);
+}
