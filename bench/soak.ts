@@ -21,7 +21,7 @@ import { createApp } from "../edge/app.ts";
 import { issueToken } from "../edge/auth/auth.ts";
 import { freshPostgres } from "../test/engines.ts";
 import { createLoad, pct } from "./load.ts";
-import { bytesOf, mib, sizeLines, tableSizes, type Sizes } from "./table-sizes.ts";
+import { bytesOf, classOf, mib, sizeLines, tableSizes, type Sizes } from "./table-sizes.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -84,8 +84,10 @@ function dirBytes(path: string): number {
 }
 
 /**
- * Did the size stop growing? The bounded tables over the last three intervals against the
- * three before; the database's growth per minute against the business tables'.
+ * Did the size stop growing? A purge runs every 30 s, so a bounded table's size saws up and
+ * down between samples: the mean of the last three samples is set against the mean of the
+ * three before, for the bounded tables' rows and bytes; the database's growth per minute
+ * against the business tables'.
  */
 function verdict(samples: Sizes[], rate: number) {
   const n = samples.length;
@@ -93,16 +95,21 @@ function verdict(samples: Sizes[], rate: number) {
     console.log("  too few samples to judge growth (needs 6 intervals: --minutes or --every)");
     return;
   }
-  const last = samples[n - 1]!, mid = samples[n - 4]!, early = samples[n - 7]!;
-  const perMin = (a: Sizes, b: Sizes, f: (s: Sizes) => number) => (f(b) - f(a)) / ((b.at - a.at) / 60_000);
-  const bounded = (s: Sizes) => bytesOf(s, "bounded");
+  const last = samples.slice(n - 3), before = samples.slice(n - 6, n - 3);
+  const mean = (xs: Sizes[], f: (s: Sizes) => number) => xs.reduce((a, s) => a + f(s), 0) / xs.length;
+  const perMin = (xs: Sizes[], f: (s: Sizes) => number) => (f(xs.at(-1)!) - f(xs[0]!)) / ((xs.at(-1)!.at - xs[0]!.at) / 60_000);
+  const boundedBytes = (s: Sizes) => bytesOf(s, "bounded");
+  const boundedRows = (s: Sizes) => s.tables.filter((t) => classOf(t.table) === "bounded").reduce((a, t) => a + t.rows, 0);
   const business = (s: Sizes) => bytesOf(s, "business");
   const db = (s: Sizes) => s.databaseBytes;
-  console.log(`  growth per minute, three intervals before the last three -> the last three:`);
-  console.log(`    bounded tables   ${mib(perMin(early, mid, bounded))} -> ${mib(perMin(mid, last, bounded))}  (now ${mib(bounded(last))})`);
-  console.log(`    business tables  ${mib(perMin(early, mid, business))} -> ${mib(perMin(mid, last, business))}  (${(perMin(mid, last, business) / (rate * 60)).toFixed(0)} bytes per order)`);
-  console.log(`    database         ${mib(perMin(early, mid, db))} -> ${mib(perMin(mid, last, db))}  (now ${mib(db(last))})`);
-  const stopped = bounded(last) <= bounded(mid) * 1.05;
-  console.log(`  bounded tables ${stopped ? "stopped growing" : "STILL GROWING"} (${mib(bounded(mid))} -> ${mib(bounded(last))} over the last three intervals);` +
-    ` the database grows ${mib(perMin(mid, last, db))}/min, the business tables ${mib(perMin(mid, last, business))}/min of it`);
+  const [b0, b1, r0, r1] = [mean(before, boundedBytes), mean(last, boundedBytes), mean(before, boundedRows), mean(last, boundedRows)];
+  console.log("  the three samples before the last three -> the last three (means):");
+  console.log(`    bounded tables   ${mib(b0)} -> ${mib(b1)} (${pctChange(b0, b1)}), ${r0.toFixed(0)} -> ${r1.toFixed(0)} rows (${pctChange(r0, r1)})`);
+  console.log(`    business tables  +${mib(perMin(last, business))}/min over the last three (${(perMin(last, business) / (rate * 60)).toFixed(0)} bytes per order)`);
+  console.log(`    database         +${mib(perMin(last, db))}/min over the last three (now ${mib(db(samples[n - 1]!))})`);
+  const stopped = b1 <= b0 * 1.05 && r1 <= r0 * 1.05;
+  console.log(`  bounded tables ${stopped ? "stopped growing" : "STILL GROWING"} (within 5% counts as stopped);` +
+    ` the database grows ${mib(perMin(last, db))}/min, the business tables ${mib(perMin(last, business))}/min of it`);
 }
+
+const pctChange = (a: number, b: number) => `${b >= a ? "+" : ""}${((100 * (b - a)) / Math.max(1, a)).toFixed(1)}%`;
