@@ -35,6 +35,17 @@ export async function timersUpkeep(db: Sql): Promise<void> {
   await db.query("VACUUM (SKIP_LOCKED) runtime.timers");
 }
 
+/**
+ * PGlite runs as one backend with no checkpointer, so nothing checkpoints on a timer: its
+ * write-ahead log only gives segments back at a checkpoint its own volume forces, at
+ * max_wal_size (1 GB) - the data directory grew by 75 MB a minute at 20 orders/s. A
+ * CHECKPOINT every minute, as a server's checkpointer would do on its timer, lets it
+ * recycle them: pg_wal stays near min_wal_size (80 MB). Postgres checkpoints by itself.
+ */
+export async function checkpointUpkeep(db: Sql): Promise<void> {
+  await db.query("CHECKPOINT");
+}
+
 /** The runtime's own queue and state tables, which every actors process writes. */
 export const RUNTIME_TABLES = ["runtime.actor_state", "runtime.processed_events", "runtime.timers", "runtime.outbox"] as const;
 

@@ -19,7 +19,7 @@ import { startRelay, type Relay } from "../runtime/relay.ts";
 import { coalesced } from "../runtime/signal.ts";
 import { startTimers, type Timers } from "../runtime/timers.ts";
 import { untilAvailable } from "../runtime/unavailable.ts";
-import { outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep, timersUpkeep } from "../runtime/upkeep.ts";
+import { checkpointUpkeep, outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep, timersUpkeep } from "../runtime/upkeep.ts";
 import { deadLettersUpkeep, processedUpkeep } from "../runtime/retention.ts";
 import { trimLog } from "../runtime/adapters/embedded-log-trim.ts";
 import { endedTokensUpkeep } from "../accounts/refresh-tokens.ts";
@@ -87,6 +87,7 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
       ...retentionUpkeep(database.sql, bus, config),
     ] : []),
     ...(plays("edge") ? [startUpkeep(database.sql, endedTokensUpkeep(config.retention.sessionsMs))] : []),
+    ...(database.kind === "postgres" ? [] : [startUpkeep(database.sql, checkpointUpkeep, 60_000)]),
   ];
   return {
     database, bus, pubsub, cache, relay, timers, outboxWritten,
