@@ -112,4 +112,7 @@ function verdict(samples: Sizes[], rate: number) {
     ` the database grows ${mib(perMin(last, db))}/min, the business tables ${mib(perMin(last, business))}/min of it`);
 }
 
-const pctChange = (a: number, b: number) => `${b >= a ? "+" : ""}${((100 * (b - a)) / Math.max(1, a)).toFixed(1)}%`;
+/** `a` to `b` as a signed percentage. */
+function pctChange(a: number, b: number): string {
+  return `${b >= a ? "+" : ""}${((100 * (b - a)) / Math.max(1, a)).toFixed(1)}%`;
+}
