@@ -49,7 +49,7 @@ try {
   const secret = crypto.randomUUID() + crypto.randomUUID();
   const server = Bun.serve({ port: 0, fetch: createApp(sys, secret).fetch });
   const skus = (await sys.catalog.list({ limit: 100, offset: 0 })).map((p) => p.sku);
-  const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => issueToken(secret, { sub: `soak-${i}`, role: "customer" })));
+  const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => issueToken(secret, { sub: `soak-${i}`, role: "customer" }, minutes * 60 + 600)));
   const load = createLoad({
     bases: [`http://localhost:${server.port}`], tokens, skus, rate, durationS: minutes * 60, orders: 0, concurrency: 1, keyPrefix: "soak-", drainMs: 60_000,
   });
@@ -70,6 +70,7 @@ try {
   server.stop(true);
 
   console.log(`  load: ${result.placed} placed, ${result.finished} finished, ${result.errors} errors; p50 ${pct(result.latencies, 50).toFixed(0)} ms, p99 ${pct(result.latencies, 99).toFixed(0)} ms`);
+  for (const [what, n] of result.errorSamples) console.log(`    ${n} x ${what}`);
   verdict(samples, rate);
 } finally {
   await sys.stop();
