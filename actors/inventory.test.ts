@@ -127,6 +127,16 @@ describe("inventory release and commit", () => {
     expect(emitted(out.emit, "inventory.StockCommitted.v1")).toEqual({ orderId: ORDER, lines: HELD_LINES });
   });
 
+  test("a reservation request answered before, delivered again after its stock was released, reserves nothing", () => {
+    const plenty = stock({ MUG: [99, 0], TEE: [99, 0] });
+    const reserved = accepted(null, created(HELD_LINES), plenty);
+    const released = accepted(reserved.state, compensate("reservation expired"), reserved.res!);
+    expect(decide(released.state, created(HELD_LINES), released.res!).kind).toBe("ignore");
+    const failed = accepted(null, created(HELD_LINES), stock({ MUG: [0, 0], TEE: [0, 0] }));
+    expect(decide(failed.state, created(HELD_LINES), plenty).kind).toBe("ignore");
+    expect(accepted(failed.state, retry(HELD_LINES, 2), plenty).state).toEqual({ held: HELD_LINES, sold: false, cancelled: false, answered: 2 });
+  });
+
   test("OrderShipped with nothing held is ignored", () => {
     expect(decide(null, shipped(), levels).kind).toBe("ignore");
   });

@@ -8,7 +8,8 @@ import { ignore, ok, type Actor, type Outcome } from "./runtime/actor.ts";
 
 export type StockLevel = { onHand: number; reserved: number };
 export type Stock = Record<string, StockLevel>;
-export type InventoryState = { held: Line[] | null; sold: boolean; cancelled: boolean };
+/** `answered`: the latest reservation attempt answered (absent in states from before it was kept). */
+export type InventoryState = { held: Line[] | null; sold: boolean; cancelled: boolean; answered?: number };
 type Out = Outcome<InventoryState, Stock>;
 
 const EMPTY: InventoryState = { held: null, sold: false, cancelled: false };
@@ -61,6 +62,9 @@ function reserve(s: InventoryState, orderId: string, wanted: Line[], attempt: nu
     // Answer again: the first answer may have been lost with a stale attempt number.
     return ok(s, [{ type: "inventory.InventoryReserved.v1", payload: { orderId, lines: s.held, attempt } }]);
   }
+  // An attempt answered before, with nothing held now, is that request again, delivered
+  // after its processed mark was purged: what it reserved has been released since.
+  if (attempt <= (s.answered ?? 0)) return ignore(`reservation attempt ${attempt} was answered before`);
   const need = merge(wanted);
   const shortages = need
     .map(({ sku, qty }) => {
@@ -70,10 +74,10 @@ function reserve(s: InventoryState, orderId: string, wanted: Line[], attempt: nu
     .filter((x) => x.requested > x.available);
   if (shortages.length > 0) {
     const reason = `insufficient stock for ${shortages.map((x) => x.sku).join(", ")}`;
-    return ok(s, [{ type: "inventory.InventoryFailed.v1", payload: { orderId, code: "OUT_OF_STOCK", reason, shortages, attempt } }]);
+    return ok({ ...s, answered: attempt }, [{ type: "inventory.InventoryFailed.v1", payload: { orderId, code: "OUT_OF_STOCK", reason, shortages, attempt } }]);
   }
   const next = apply(stock, need, (l, q) => ({ ...l, reserved: l.reserved + q }));
-  return ok({ ...s, held: need }, [
+  return ok({ ...s, held: need, answered: attempt }, [
     { type: "inventory.InventoryReserved.v1", payload: { orderId, lines: need, attempt } },
   ], { res: next });
 }

@@ -45,6 +45,13 @@ describe("projector", () => {
     expect(v1.timeline).toHaveLength(2); // the earlier view is not mutated
   });
 
+  test("a StatusChanged delivered again, after the changes that followed it, changes nothing", () => {
+    const reserved = changed("CREATED", "INVENTORY_RESERVED", NOW);
+    const v = view(view(view(null, created), reserved), changed("INVENTORY_RESERVED", "PAYMENT_FAILED", NOW));
+    expect(decide(v, reserved).kind).toBe("ignore");
+    expect(decide(v, changed("INVENTORY_RESERVED", "PAYMENT_FAILED", NOW)).kind).toBe("ignore");
+  });
+
   test("a StatusChanged before the order's creation throws: that is how a poison message shows", () => {
     expect(() => decide(null, changed("CREATED", "CANCELLED", NOW))).toThrow(ORDER);
   });
@@ -77,7 +84,7 @@ describe("projector", () => {
       type: "order.StatusChanged.v1",
       payload: { orderId: ORDER, from: "INVENTORY_RESERVED", to: "PAYMENT_FAILED", reason: "insufficient funds", code: "INSUFFICIENT_FUNDS", details: {} },
     });
-    expect(view(view(null, created), failed).timeline.at(-1)).toEqual({
+    expect(view(view(view(null, created), changed("CREATED", "INVENTORY_RESERVED", NOW)), failed).timeline.at(-1)).toEqual({
       status: "PAYMENT_FAILED", at: NOW.toISOString(), reason: "insufficient funds", code: "INSUFFICIENT_FUNDS", details: {},
     });
   });

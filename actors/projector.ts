@@ -25,7 +25,11 @@ export const projectorActor: Actor<OrderView, Envelope> = {
       }
       case "order.StatusChanged.v1": {
         if (!v) throw new Error(`status change for ${e.key} before its creation`);
-        const { to, reason, code, details } = e.payload;
+        const { from, to, reason, code, details } = e.payload;
+        // The log hands an order's changes over in order, each from the status the last one
+        // left: one from elsewhere is a change seen before, delivered again after its
+        // processed mark was purged - it must not append to the timeline twice.
+        if (from !== v.status) return ignore(`a change from ${from}, but the view is ${v.status}: seen before`);
         return ok({
           ...v, status: to, updatedAt: e.timestamp,
           timeline: [...v.timeline, { status: to, at: e.timestamp, reason, ...(code ? { code } : {}), details }],

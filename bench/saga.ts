@@ -1,6 +1,6 @@
 /**
  * `bun run bench:saga`: places orders through the HTTP API on the embedded default and
- * prints orders/s and POST-to-final-status latency (p50/p99).
+ * prints orders/s and POST-to-final-status latency (p50/p99), then every table's rows and size.
  *
  *   --rate N       orders offered per second (open loop); 0 = as fast as --concurrency allows
  *   --duration S   seconds of load (open loop)          --orders N    orders (closed loop)
@@ -25,6 +25,7 @@ import { createApp } from "../edge/app.ts";
 import { issueToken } from "../edge/auth/auth.ts";
 import { runDistributed } from "./distributed.ts";
 import { createLoad, pct } from "./load.ts";
+import { sizeLines, tableSizes } from "./table-sizes.ts";
 
 const { values: args } = parseArgs({
   allowPositionals: true,
@@ -95,6 +96,8 @@ console.log(`  SQL statements     ${(totalStatements / Math.max(1, finished)).to
 for (const [kind, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 6)) {
   console.log(`    ${(n / Math.max(1, finished)).toFixed(1).padStart(5)}  ${kind}`);
 }
+console.log("  table sizes at the end (bench:soak watches them over time):");
+for (const line of sizeLines(await tableSizes(sys.database.sql))) console.log(line);
 server.stop(true);
 await sys.stop();
 rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db, Q } from "../../db/client.ts";
 import { refreshTokens } from "../../db/schema.ts";
+import { agoSql, purgeTask } from "../runtime/retention.ts";
 import { bumpSessionVersion } from "./session-versions.ts";
 
 export const REFRESH_TTL_MS = 30 * 24 * 3600_000;
@@ -116,6 +117,14 @@ export class RefreshTokens {
     return token;
   }
 }
+
+/**
+ * Refresh tokens that ended (expired, or revoked) longer ago than `keepMs` go. Presented
+ * again, a purged token is refused as unknown, as it was refused as expired or revoked
+ * before: reuse detection needs only the used tokens that have not expired, and those stay.
+ */
+export const endedTokensUpkeep = (keepMs: number) =>
+  purgeTask("accounts.refresh_tokens", `least(expires_at, coalesce(revoked_at, 'infinity')) < ${agoSql(1)}`, keepMs);
 
 /** Serializes writers of one family until the transaction ends. */
 async function lock(q: Q, family: string): Promise<void> {

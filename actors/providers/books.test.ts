@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Sql } from "../../db/sql.ts";
 import { databases, ENGINES } from "../../test/engines.ts";
-import { memoryBooks, sqlBooks, type Books } from "./books.ts";
+import { booksUpkeep, memoryBooks, sqlBooks, type Books } from "./books.ts";
 import { paymentSimulator } from "./payment-sim.ts";
 import { shippingSimulator } from "./shipping-sim.ts";
 
@@ -80,6 +80,26 @@ describe.each(ENGINES)("books in the database (%s)", (engine) => {
     expect((await again.shipmentsFor("o-4")).map((s) => s.key)).toEqual(["ship:o-4:1"]);
     // the books are kept apart: a payment journal holds no parcel
     expect(await paymentSimulator({ books: books.payment() }).ledger()).toEqual([]);
+  });
+
+  test("answers and journal entries older than the retention go; the payments stay, and a recent key answers as before", async () => {
+    const books = await open();
+    const sim = paymentSimulator({ books: books.payment() });
+    const old = await sim.authorize("authorize:o-5:1", card("tok_visa"));
+    const recent = await sim.authorize("authorize:o-6:1", card("tok_visa"));
+    if (!old.ok || !recent.ok) throw new Error("declined");
+    const name = `payment-${n}`;
+    for (const table of ["sim.answers", "sim.journal"]) {
+      await sql.query(`UPDATE ${table} SET at = now() - interval '8 days' WHERE book = $1 AND ${table === "sim.answers" ? "key" : "entry->>'orderId'"} = $2`,
+        [name, table === "sim.answers" ? "authorize:o-5:1" : "o-5"]);
+    }
+    await booksUpkeep(7 * 24 * 3600_000)(sql);
+    const count = async (table: string) => (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE book = $1`, [name]))[0]!.n;
+    expect([await count("sim.answers"), await count("sim.journal"), await count("sim.records")]).toEqual([1, 1, 2]);
+    expect((await sim.ledger()).map((e) => e.orderId)).toEqual(["o-6"]);
+    expect(await sim.authorize("authorize:o-6:1", card("tok_decline"))).toEqual(recent);
+    // the purged payment is still known: it can be captured
+    expect(await sim.capture("capture:o-5", { paymentId: old.paymentId, amount: 5_000 })).toEqual({ ok: true, paymentId: old.paymentId });
   });
 });
 

@@ -10,6 +10,7 @@
  * oldest first.
  */
 import type { Sql } from "../../db/sql.ts";
+import { agoSql, purgeTask } from "../runtime/retention.ts";
 
 /** A decision that never answers, standing in for a provider that hangs. */
 export const NO_ANSWER = Symbol("no answer");
@@ -102,5 +103,20 @@ export function sqlBooks(sql: Sql, name: string): Books {
       const rows = await sql.query<{ entry: string }>("SELECT entry::text AS entry FROM sim.journal WHERE book = $1 ORDER BY seq", [name]);
       return rows.map((r) => JSON.parse(r.entry) as E);
     },
+  };
+}
+
+/**
+ * The books in the database forget an answer, and a journal entry, `keepMs` after they
+ * were written, as a real processor forgets an idempotency key after a day or more; the
+ * records (each payment and parcel, and what became of it) stay. A call repeating a key
+ * forgotten is decided anew: the shop never repeats one that late (README).
+ */
+export function booksUpkeep(keepMs: number): (sql: Sql) => Promise<void> {
+  const answers = purgeTask("sim.answers", `at < ${agoSql(1)}`, keepMs);
+  const journal = purgeTask("sim.journal", `at < ${agoSql(1)}`, keepMs);
+  return async (sql) => {
+    await answers(sql);
+    await journal(sql);
   };
 }

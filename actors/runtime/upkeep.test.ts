@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { databases, ENGINES } from "../../test/engines.ts";
-import { outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep } from "./upkeep.ts";
+import { checkpointUpkeep, outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep } from "./upkeep.ts";
 
 describe.each(ENGINES)("table upkeep on %s", (engine) => {
   const dbs = databases();
@@ -23,7 +23,7 @@ describe.each(ENGINES)("table upkeep on %s", (engine) => {
       ? Number((await sql.query<{ n: string }>("SELECT (vacuum_count)::text AS n FROM pg_stat_user_tables WHERE relid = 'runtime.outbox'::regclass"))[0]?.n)
       : 0;
     const before = await vacuums();
-    const upkeep = startUpkeep(sql, outboxUpkeep, 20);
+    const upkeep = startUpkeep(sql, outboxUpkeep(3600_000), 20);
     await Bun.sleep(300);
     await upkeep.stop();
     const left = (await sql.query<{ key: string }>("SELECT key FROM runtime.outbox ORDER BY key")).map((r) => r.key);
@@ -43,6 +43,15 @@ describe.each(ENGINES)("table upkeep on %s", (engine) => {
     expect(await analyzed()).toBe(0);
     await statisticsUpkeep([...RUNTIME_TABLES, "ordering.orders"])(sql);
     expect(await analyzed()).toBeGreaterThan(0);
+  });
+
+  test("the checkpoint upkeep moves the checkpoint (PGlite has no checkpointer to do it)", async () => {
+    const { sql } = await dbs.open(engine);
+    const redo = async () => (await sql.query<{ lsn: string }>("SELECT redo_lsn::text AS lsn FROM pg_control_checkpoint()"))[0]!.lsn;
+    const before = await redo();
+    await sql.query("CREATE TABLE public.churn AS SELECT i FROM generate_series(1, 1000) AS i");
+    await checkpointUpkeep(sql);
+    expect(await redo()).not.toBe(before);
   });
 
   test("statistics upkeep refuses what is not a schema-qualified table name", () => {

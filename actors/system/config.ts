@@ -41,6 +41,8 @@ export type Config = {
   maxAttempts: number;
   timerTickMs: number;
   seed: boolean;
+  /** how long what has served its purpose is kept before the upkeep purges it (see Retention below) */
+  retention: Retention;
 };
 
 export const defaults: Config = {
@@ -54,6 +56,7 @@ export const defaults: Config = {
   maxAttempts: 5,
   timerTickMs: 500,
   seed: true,
+  retention: defaultRetention(),
 };
 
 /** What a process is told besides the system's configuration: its HTTP side and first administrator. */
@@ -114,6 +117,7 @@ export function configFromEnv(env: Env = process.env, roles?: string): Config {
     maxAttempts: num(env.MAX_ATTEMPTS, defaults.maxAttempts),
     timerTickMs: num(env.TIMER_TICK_MS, defaults.timerTickMs),
     seed: env.SEED_CATALOG !== "false",
+    retention: retentionFromEnv(env),
   };
 }
 
@@ -127,4 +131,46 @@ export function processConfigFromEnv(env: Env = process.env, roles?: string): Pr
     jwtSecret: env.JWT_SECRET || undefined,
     admin: { email: env.ADMIN_EMAIL || undefined, password: env.ADMIN_PASSWORD || undefined },
   };
+}
+
+// ---- retention ----------------------------------------------------------------------
+
+/** How long each table keeps what has served its purpose (README: "Tables that stay bounded"). */
+export type Retention = {
+  /** processed marks: a message redelivered within this window of its processing is recognised */
+  dedupeMs: number;
+  /** published outbox rows, kept for inspection */
+  outboxMs: number;
+  /** dead letters once replayed (unresolved ones stay) */
+  deadLettersMs: number;
+  /** embedded log records of partitions no consumer group reads (read ones go once every group is past them) */
+  logMs: number;
+  /** the simulated providers' answers per idempotency key, and their journal */
+  providerKeysMs: number;
+  /** refresh tokens after they expired or were revoked */
+  sessionsMs: number;
+};
+
+/** A fresh copy of the default retentions. */
+export function defaultRetention(): Retention {
+  const DAY = 24 * 3600_000; // here: `defaults` above calls this before the module's constants exist
+  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY };
+}
+
+/** A dedupe window shorter than this would forget marks of messages still being redelivered. */
+export const MIN_DEDUPE_MS = 60_000;
+
+/** The retentions from the environment; a dedupe window under a minute is refused. */
+export function retentionFromEnv(env: Env): Retention {
+  const d = defaultRetention();
+  const r: Retention = {
+    dedupeMs: num(env.DEDUPE_WINDOW_MS, d.dedupeMs),
+    outboxMs: num(env.OUTBOX_RETENTION_MS, d.outboxMs),
+    deadLettersMs: num(env.DEAD_LETTER_RETENTION_MS, d.deadLettersMs),
+    logMs: num(env.LOG_RETENTION_MS, d.logMs),
+    providerKeysMs: num(env.PROVIDER_KEY_RETENTION_MS, d.providerKeysMs),
+    sessionsMs: num(env.SESSION_RETENTION_MS, d.sessionsMs),
+  };
+  if (r.dedupeMs < MIN_DEDUPE_MS) throw new Error(`DEDUPE_WINDOW_MS must be at least ${MIN_DEDUPE_MS} ms, got ${r.dedupeMs}`);
+  return r;
 }

@@ -19,7 +19,12 @@ import { startRelay, type Relay } from "../runtime/relay.ts";
 import { coalesced } from "../runtime/signal.ts";
 import { startTimers, type Timers } from "../runtime/timers.ts";
 import { untilAvailable } from "../runtime/unavailable.ts";
-import { outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep, timersUpkeep } from "../runtime/upkeep.ts";
+import { checkpointUpkeep, outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep, timersUpkeep } from "../runtime/upkeep.ts";
+import { deadLettersUpkeep, processedUpkeep } from "../runtime/retention.ts";
+import { trimLog } from "../runtime/adapters/embedded-log-trim.ts";
+import { endedTokensUpkeep } from "../accounts/refresh-tokens.ts";
+import { booksUpkeep } from "../providers/books.ts";
+import type { Sql } from "../../db/sql.ts";
 import type { Config, Role } from "./config.ts";
 
 /** where writers tell relays in other processes that the outbox has new rows */
@@ -72,13 +77,17 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
     ? startTimers(database.sql, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: outboxWritten, fired: firedTimer })
     : null;
   // The relay keeps the outbox small, the timer sweeper the timers, and the actors keep the
-  // statistics of what they write fresh (see upkeep.ts).
+  // statistics of what they write fresh (see upkeep.ts). What has served its purpose goes
+  // after its retention (README: "Tables that stay bounded").
   const upkeep = [
-    ...(relay ? [startUpkeep(database.sql, outboxUpkeep)] : []),
+    ...(relay ? [startUpkeep(database.sql, outboxUpkeep(config.retention.outboxMs))] : []),
     ...(timers ? [
       startUpkeep(database.sql, timersUpkeep),
       startUpkeep(database.sql, statisticsUpkeep([...RUNTIME_TABLES, ...KIND_TABLES]), 10_000),
+      ...retentionUpkeep(database.sql, bus, config),
     ] : []),
+    ...(plays("edge") ? [startUpkeep(database.sql, endedTokensUpkeep(config.retention.sessionsMs))] : []),
+    ...(database.kind === "postgres" ? [] : [startUpkeep(database.sql, checkpointUpkeep, 60_000)]),
   ];
   return {
     database, bus, pubsub, cache, relay, timers, outboxWritten,
@@ -94,4 +103,18 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
       await database.close();
     },
   };
+}
+
+/**
+ * The purges an actors process runs: processed marks past the dedupe window, resolved dead
+ * letters, the embedded log below what every group read, and the in-process simulators' books.
+ */
+function retentionUpkeep(sql: Sql, bus: Bus, config: Config): { stop(): Promise<void> }[] {
+  const r = config.retention;
+  return [
+    startUpkeep(sql, processedUpkeep(r.dedupeMs)),
+    startUpkeep(sql, deadLettersUpkeep(r.deadLettersMs)),
+    ...(bus instanceof EmbeddedBus ? [startUpkeep(sql, (db) => trimLog(db, bus.positions(), r.logMs))] : []),
+    ...(config.providersUrl ? [] : [startUpkeep(sql, booksUpkeep(r.providerKeysMs))]),
+  ];
 }

@@ -16,6 +16,7 @@ import { consumerOffsets, log } from "../../../db/schema.ts";
 import type { Topic } from "../../contracts/index.ts";
 import { loopWithBackoff } from "../backoff.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "../bus.ts";
+import type { LogPosition } from "./embedded-log-trim.ts";
 import { partitionFor } from "./murmur2.ts";
 import { log as logger } from "../log.ts";
 import { Mutex, Signal } from "../signal.ts";
@@ -125,6 +126,14 @@ export class EmbeddedBus implements Bus {
       .orderBy(asc(log.offset))
       .limit(limit);
     return rows.map((r) => ({ ...r, topic }));
+  }
+
+  /** Every partition written so far and the offset its next record gets (what `trimLog` needs). */
+  positions(): LogPosition[] {
+    return [...this.next].map(([k, next]) => {
+      const cut = k.lastIndexOf("/");
+      return { topic: k.slice(0, cut), partition: Number(k.slice(cut + 1)), next };
+    });
   }
 
   wake(): void {
