@@ -82,16 +82,18 @@ describe.each(ENGINES)("retention on %s", (engine) => {
     expect((await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM runtime.processed_events"))[0]!.n).toBe(10);
   });
 
-  test("dead letters an admin replayed go after their retention; unresolved ones stay, however old", async () => {
+  test("dead letters an admin replayed or discarded go after their retention; waiting ones stay, however old", async () => {
     const { sql } = await dbs.open(engine);
-    const letter = (offset: number, at: string, replayed: string | null) => sql.query(
-      `INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message, at, replayed_at)
-       VALUES ('payment', 'order.events', 0, $1, 'o-1', 'boom', 5, '{}', now() - $2::text::interval, now() - $3::text::interval)`,
-      [String(offset), at, replayed]);
+    const letter = (offset: number, at: string, replayed: string | null, discarded: string | null = null) => sql.query(
+      `INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message, at, replayed_at, discarded_at)
+       VALUES ('payment', 'order.events', 0, $1, 'o-1', 'boom', 5, '{}', now() - $2::text::interval, now() - $3::text::interval, now() - $4::text::interval)`,
+      [String(offset), at, replayed, discarded]);
     await letter(1, "40 days", "31 days");
     await letter(2, "40 days", "2 days");
     await letter(3, "90 days", null);
+    await letter(4, "40 days", null, "31 days");
+    await letter(5, "40 days", null, "2 days");
     await deadLettersUpkeep(30 * DAY)(sql);
-    expect((await sql.query<{ offset: string }>(`SELECT "offset" FROM runtime.dead_letters ORDER BY id`)).map((r) => r.offset)).toEqual(["2", "3"]);
+    expect((await sql.query<{ offset: string }>(`SELECT "offset" FROM runtime.dead_letters ORDER BY id`)).map((r) => r.offset)).toEqual(["2", "3", "5"]);
   });
 });

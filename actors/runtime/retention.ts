@@ -2,7 +2,7 @@
  * Retention: what the runtime keeps only for a while. A processed mark makes a redelivered
  * message a no-op, and redelivery only ever comes soon after the first delivery (see the
  * README's "Tables that stay bounded"), so marks older than the dedupe window go; a dead
- * letter an admin replayed goes after its retention, an unresolved one stays.
+ * letter an admin replayed or discarded goes after its retention, a waiting one stays.
  *
  * Every purge deletes a batch at a time (`purgeInBatches`), each batch its own short
  * statement, so it never holds many row locks nor one long transaction.
@@ -49,5 +49,6 @@ export function purgeTask(table: string, where: string, keepMs: number): (db: Sq
 /** Processed marks older than `windowMs` go: a redelivery that late is not expected (README). */
 export const processedUpkeep = (windowMs: number) => purgeTask("runtime.processed_events", `at < ${agoSql(1)}`, windowMs);
 
-/** Dead letters an admin resolved (replayed) longer ago than `keepMs` go; unresolved ones stay. */
-export const deadLettersUpkeep = (keepMs: number) => purgeTask("runtime.dead_letters", `replayed_at < ${agoSql(1)}`, keepMs);
+/** Dead letters an admin settled (replayed or discarded) longer ago than `keepMs` go; waiting ones stay. */
+export const deadLettersUpkeep = (keepMs: number) =>
+  purgeTask("runtime.dead_letters", `coalesce(replayed_at, discarded_at) < ${agoSql(1)}`, keepMs);
