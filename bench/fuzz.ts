@@ -31,10 +31,14 @@ const line = (f: Finding) => {
 const byRoute = (fs: Finding[]) => [...new Set(fs.map((f) => f.route))];
 
 console.log(`fuzz: seed ${report.seed}, ${report.sent} requests in ${report.seconds.toFixed(1)} s`);
-console.log(`answers: ${Object.entries(report.classes).sort().map(([k, n]) => `${k} ${n}`).join(", ")}`);
-console.log(`  of which answered by the HTTP parser before the shop's code: ${report.byParser}; closed without an answer: ${report.classes.closed ?? 0}`);
-console.log(`5xx: ${report.serverErrors.length} on ${byRoute(report.serverErrors).length} routes`);
+const parsed = Object.values(report.byParser).reduce((a, b) => a + b, 0);
+console.log(`the shop's answers: ${Object.entries(report.classes).sort().map(([k, n]) => `${k} ${n}`).join(", ")}`);
+console.log(`refused by Bun's HTTP parser before the shop's code: ${parsed} (${Object.entries(report.byParser).sort().map(([k, n]) => `${k} ${n}`).join(", ")})`);
+console.log(`5xx from the shop: ${report.serverErrors.length} on ${byRoute(report.serverErrors).length} routes`);
 for (const f of report.serverErrors) console.log(line(f));
+const accepted = report.accepted;
+console.log(`unsafe requests answered 2xx/3xx: ${accepted.length}`);
+for (const f of accepted.slice(0, 30)) console.log(line(f));
 console.log(`hangs: ${report.hangs.length}`);
 for (const f of report.hangs) console.log(line(f));
 console.log(`state changes: ${report.stateChanges.length}`);

@@ -21,11 +21,17 @@ export type Finding = { index: number; route: string; what: string; outcome: Out
 export type FuzzReport = {
   seed: number;
   sent: number;
-  /** answers by class ("2xx" ...), "closed" (no answer) and "hang" */
+  /** the shop's answers by class ("2xx" ...), and "hang" for none in time */
   classes: Record<string, number>;
-  /** answers the HTTP parser gave before the shop's code ran */
-  byParser: number;
+  /**
+   * Requests Bun's HTTP parser refused before the shop's code saw them, by its status
+   * (505 for a request line it cannot read, 400, 431) or "closed" when it hung up without one
+   */
+  byParser: Record<string, number>;
+  /** the shop's own 5xx answers */
   serverErrors: Finding[];
+  /** unsafe requests (POST, PATCH, DELETE) the shop took as good: each is a suspect when tables changed */
+  accepted: Finding[];
   hangs: Finding[];
   stateChanges: Change[];
   /** error lines the shop logged during the run */
@@ -103,15 +109,19 @@ async function sendAll(port: number, who: Credentials, opts: FuzzOptions): Promi
 
 function summarize(seed: number, findings: Finding[], stateChanges: Change[], errorLogs: string[], stillUp: boolean, seconds: number): FuzzReport {
   const classes: Record<string, number> = {};
-  let byParser = 0;
+  const byParser: Record<string, number> = {};
+  const count = (into: Record<string, number>, key: string) => void (into[key] = (into[key] ?? 0) + 1);
   for (const { outcome: o } of findings) {
-    const key = o.kind === "answer" ? `${Math.floor(o.status / 100)}xx` : o.kind;
-    classes[key] = (classes[key] ?? 0) + 1;
-    if (o.kind === "answer" && !o.ours) byParser++;
+    if (o.kind === "answer" && o.ours) count(classes, `${Math.floor(o.status / 100)}xx`);
+    else if (o.kind === "answer") count(byParser, String(o.status));
+    else if (o.kind === "closed") count(byParser, "closed");
+    else count(classes, "hang");
   }
+  const ours = (f: Finding) => f.outcome.kind === "answer" && f.outcome.ours;
   return {
     seed, sent: findings.length, classes, byParser,
-    serverErrors: findings.filter((f) => f.outcome.kind === "answer" && f.outcome.status >= 500),
+    serverErrors: findings.filter((f) => ours(f) && f.outcome.kind === "answer" && f.outcome.status >= 500),
+    accepted: findings.filter((f) => ours(f) && f.outcome.kind === "answer" && f.outcome.status < 400 && !f.route.startsWith("GET ")),
     hangs: findings.filter((f) => f.outcome.kind === "hang"),
     stateChanges, errorLogs, stillUp, seconds,
   };
