@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import { InputError } from "../../actors/contracts/errors.ts";
-import { decodeComponent, mediaType, textProblem } from "./readable.ts";
+import { decodeComponent, mediaType, REPLACED, textProblem } from "./readable.ts";
 
 const URLENCODED = "application/x-www-form-urlencoded";
 const MULTIPART = "multipart/form-data";
@@ -48,7 +48,7 @@ async function multipartFields(c: Context): Promise<Record<string, string>> {
     const nameProblem = textProblem(name);
     if (nameProblem) throw new InputError("body", `unreadable request: a form field's name ${nameProblem}`);
     if (typeof value !== "string") throw new InputError(name, `${name}: expected text, not a file`);
-    const problem = textProblem(value);
+    const problem = REPLACED.test(value) ? "has bytes that are not UTF-8" : textProblem(value);
     if (problem) throw new InputError(name, `${name} ${problem}`);
     if (!(name in fields)) fields[name] = value;
   }

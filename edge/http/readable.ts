@@ -34,6 +34,12 @@ export function textProblem(text: string): string | null {
   return null;
 }
 
+/**
+ * U+FFFD where bytes were read: the HTTP parser (and multipart decoding) put it in place of
+ * bytes that are not UTF-8, so it is the only trace they leave.
+ */
+export const REPLACED = /\ufffd/;
+
 /** A percent-encoded component as text (`+` as a space when `plus`), or a problem. */
 export function decodeComponent(raw: string, plus = false): { text: string } | { problem: string } {
   if (BROKEN_ESCAPE.test(raw)) return { problem: "has a broken %-escape" };
@@ -43,6 +49,7 @@ export function decodeComponent(raw: string, plus = false): { text: string } | {
   } catch {
     return { problem: "is not UTF-8 once %-decoded" };
   }
+  if (REPLACED.test(text)) return { problem: "has bytes that are not UTF-8" };
   const problem = textProblem(text);
   return problem ? { problem } : { text };
 }
