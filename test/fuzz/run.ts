@@ -15,7 +15,17 @@ import { generateCase, type Case, type Credentials } from "./generator.ts";
 import { changes, snapshot, type Change, type Snapshot } from "./snapshot.ts";
 import { send, type Outcome } from "./wire.ts";
 
-export type FuzzOptions = { seed: number; count: number; concurrency?: number; timeoutMs?: number; only?: number[] };
+export type FuzzOptions = {
+  seed: number;
+  count: number;
+  concurrency?: number;
+  /** per request: no answer by then is a hang */
+  timeoutMs?: number;
+  /** replay only these cases */
+  only?: number[];
+  /** PGlite in memory instead of a temporary directory (quicker to start, for the short run in `bun test`) */
+  inMemory?: boolean;
+};
 
 export type Finding = { index: number; route: string; what: string; outcome: Outcome };
 export type FuzzReport = {
@@ -47,7 +57,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const previous = setLogWriter((line, level) => {
     if (level === "error") errorLogs.push(line);
   });
-  const sys = await startSystem({ dataDir: join(dir, "pg") });
+  const sys = await startSystem({ dataDir: opts.inMemory ? undefined : join(dir, "pg") });
   const secret = crypto.randomUUID() + crypto.randomUUID();
   const app = createApp(sys, secret);
   const server = Bun.serve({ port: 0, fetch: app.fetch, idleTimeout: 10 });
