@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import { InputError } from "../../actors/contracts/errors.ts";
-import { decodeComponent, mediaType, REPLACED, textProblem } from "./readable.ts";
+import { decodePairs, mediaType, REPLACED, textProblem } from "./readable.ts";
 
 const URLENCODED = "application/x-www-form-urlencoded";
 const MULTIPART = "multipart/form-data";
@@ -23,16 +23,13 @@ export async function formBody(c: Context): Promise<Record<string, string>> {
 /** A urlencoded body's fields; browsers %-encode everything, so a byte outside ASCII is an error too. */
 export function urlencodedFields(body: Uint8Array): Record<string, string> {
   if (body.some((b) => b > 0x7e)) throw new InputError("body", "unreadable request: the form body has bytes that are not ASCII");
-  const fields: Record<string, string> = {};
-  for (const pair of new TextDecoder().decode(body).split("&")) {
-    if (pair === "") continue;
-    const [rawName = "", rawValue = ""] = pair.split(/=(.*)/s, 2);
-    const name = decodeComponent(rawName, true);
-    if ("problem" in name) throw new InputError("body", `unreadable request: a form field's name ${name.problem}`);
-    const value = decodeComponent(rawValue, true);
-    if ("problem" in value) throw new InputError(name.text, `${name.text} ${value.problem}`);
-    if (!(name.text in fields)) fields[name.text] = value.text;
+  const read = decodePairs(new TextDecoder().decode(body), "body", "form field");
+  if ("problem" in read) {
+    const { field, message } = read.problem;
+    throw new InputError(field, field === "body" ? `unreadable request: ${message}` : message);
   }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of read.pairs) if (!(name in fields)) fields[name] = value;
   return fields;
 }
 
@@ -46,7 +43,7 @@ async function multipartFields(c: Context): Promise<Record<string, string>> {
   const fields: Record<string, string> = {};
   for (const [name, value] of form) {
     const nameProblem = textProblem(name);
-    if (nameProblem) throw new InputError("body", `unreadable request: a form field's name ${nameProblem}`);
+    if (nameProblem) throw new InputError("body", `unreadable request: the name of a form field ${nameProblem}`);
     if (typeof value !== "string") throw new InputError(name, `${name}: expected text, not a file`);
     const problem = REPLACED.test(value) ? "has bytes that are not UTF-8" : textProblem(value);
     if (problem) throw new InputError(name, `${name} ${problem}`);

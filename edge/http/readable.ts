@@ -71,15 +71,26 @@ export function urlProblem(url: string): Problem | null {
   const [path = "", query = ""] = target.split("#", 1)[0]!.split(/\?(.*)/s, 2);
   const decodedPath = decodeComponent(path);
   if ("problem" in decodedPath) return { field: "path", message: `path ${decodedPath.problem}` };
-  for (const pair of query.split("&")) {
+  const pairs = decodePairs(query, "query", "query parameter");
+  return "problem" in pairs ? pairs.problem : null;
+}
+
+/**
+ * The name=value pairs of a query string or a urlencoded body, decoded; or the first that
+ * cannot be read, named by its name (or by `whole`, e.g. "query", when the name itself cannot be read).
+ */
+export function decodePairs(text: string, whole: string, noun: string): { pairs: [string, string][] } | { problem: Problem } {
+  const pairs: [string, string][] = [];
+  for (const pair of text.split("&")) {
     if (pair === "") continue;
     const [rawName = "", rawValue = ""] = pair.split(/=(.*)/s, 2);
     const name = decodeComponent(rawName, true);
-    if ("problem" in name) return { field: "query", message: `a query parameter's name ${name.problem}` };
+    if ("problem" in name) return { problem: { field: whole, message: `the name of a ${noun} ${name.problem}` } };
     const value = decodeComponent(rawValue, true);
-    if ("problem" in value) return { field: name.text, message: `${name.text} ${value.problem}` };
+    if ("problem" in value) return { problem: { field: name.text, message: `${name.text} ${value.problem}` } };
+    pairs.push([name.text, value.text]);
   }
-  return null;
+  return { pairs };
 }
 
 /** The first header whose value cannot be read, or null. */
