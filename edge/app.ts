@@ -14,6 +14,7 @@ import { cartCount, mergeCartOnSignIn } from "./http/cart-session.ts";
 import { commandGate } from "./http/command-gate.ts";
 import { sameOrigin } from "./auth/csrf.ts";
 import { onError } from "./http/http-errors.ts";
+import { limitedBody, readableRequest } from "./http/readable.ts";
 import { httpMetrics, metricsForAdmins, opsRoutes } from "./http/ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
 import { accountPages } from "./pages/account-pages.tsx";
@@ -41,14 +42,17 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   };
   const app = new Hono<AuthEnv>();
   app.use(httpMetrics(sys.meters));
-  // Every log line of a request carries its correlation id (the caller's, or a new one).
-  app.use((c, next) => withCorrelation(c.req.header("x-correlation-id") ?? crypto.randomUUID(), next));
   app.use(secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"],
       connectSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"],
     },
   }));
+  // Nothing reads a request before it is known to be readable: Host, URL, headers, body size.
+  app.use(readableRequest());
+  app.use(limitedBody());
+  // Every log line of a request carries its correlation id (the caller's, or a new one).
+  app.use((c, next) => withCorrelation(c.req.header("x-correlation-id") ?? crypto.randomUUID(), next));
   app.use(sameOrigin());
   app.use(authenticate(secret, { renew: cookieRenewal(session), sessions: (id, version) => sys.accounts.sessionIsCurrent(id, version) }));
   app.use(pageShell({ cartCount: cartCount(sys.carts) }));

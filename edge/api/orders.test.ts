@@ -62,3 +62,23 @@ test("a repeat with the same key answers the first order, in its currency, whate
   const again = await place("fx-repeat", { currency: "EUR" }, key);
   expect(again.json).toMatchObject({ orderId: first.json.orderId, currency: "JPY", total: first.json.total, created: false });
 });
+
+test.each([
+  ["to=-001000-01-01", "to"], ["from=99999-01-01", "from"], ["from=0", "from"], ["to=not-a-date", "to"],
+  ["from=1899-12-31", "from"], ["from=2026-02-01&to=2026-01-01", "to"],
+])("the order list's date bound %s is a 400 naming %s, never a database error", async (q, field) => {
+  const res = await shop.call("GET", `/api/orders?${q}`, { token: await shop.token("customer", "fx-dates") });
+  expect([res.status, res.json.field]).toEqual([400, field]);
+});
+
+test("dates and date-times within bounds filter the list", async () => {
+  const res = await shop.call("GET", "/api/orders?from=2026-01-01&to=2026-12-31T23:59:59Z", { token: await shop.token("customer", "fx-dates") });
+  expect(res.status).toBe(200);
+});
+
+test("a blank payment token is a 400 naming it, and nothing is placed", async () => {
+  const res = await place("fx-blank-card", { paymentToken: "   " });
+  expect([res.status, res.json.field]).toEqual([400, "paymentToken"]);
+  const mine = await shop.call("GET", "/api/orders", { token: await shop.token("customer", "fx-blank-card") });
+  expect(mine.json.orders).toEqual([]);
+});

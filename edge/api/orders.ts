@@ -12,16 +12,25 @@ import { jsonBody, query } from "../http/validate.ts";
 const PlaceBody = z.object({
   items: z.array(z.object({ sku: Sku, qty: z.number().int().min(1).max(100) })).min(1).max(50),
   shippingAddress: Address,
-  paymentToken: z.string().min(1).max(64),
+  paymentToken: z.string().max(64).regex(/\S/, "must not be blank"),
   currency: z.enum(CURRENCY_CODES, { error: `choose one of ${CURRENCY_CODES.join(", ")}` }).optional(),
 });
 
+/**
+ * A date bound of the order list: an ISO date or date-time between the years 1900 and 9999.
+ * What Date would also take ("0", "-001000-01-01", "99999-01-01") the database cannot compare.
+ */
+const DateBound = z.string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/, "use a date like 2026-01-31 or 2026-01-31T12:00:00Z")
+  .pipe(z.coerce.date({ error: "no such date" }))
+  .refine((d) => d.getUTCFullYear() >= 1900 && d.getUTCFullYear() <= 9999, "use a year between 1900 and 9999");
+
 const ListQuery = z.object({
   status: OrderStatus.optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: DateBound.optional(),
+  to: DateBound.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+}).refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" });
 
 /** The JSON shape of an order, with links to what can be done next. */
 export const orderJson = (v: OrderView) => ({
@@ -45,7 +54,7 @@ export function ordersApi(orders: OrderService) {
   app.post("/", async (c) => {
     const user = c.get("user")!;
     const key = c.req.header("idempotency-key");
-    if (!key || key.length > 200) throw new InputError("Idempotency-Key", "Idempotency-Key header is required (1-200 characters)");
+    if (!key || key.length > 200) throw new InputError("Idempotency-Key", "Idempotency-Key header is required (1-200 printable ASCII characters)");
     const body = await jsonBody(c, PlaceBody);
     const { view, created } = await orders.place({ ...body, customerId: user.sub, idempotencyKey: key });
     const { orderId, status, total, currency, fxRate, links } = orderJson(view);

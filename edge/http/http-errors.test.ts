@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import {
   AccountConflict, CartConflict, DeadLetterConflict, OrderConflict, StockConflict,
 } from "../../actors/contracts/errors.ts";
+import { setLogWriter, withCorrelation } from "../../actors/runtime/log.ts";
 import { onError } from "./http-errors.ts";
 
 /** An app whose one route throws `err`, answered by the one error mapping. */
@@ -25,4 +26,23 @@ describe("409: an order's refusal names its status, every other refusal its code
     expect(res.status).toBe(409);
     expect(await res.json()).toEqual({ error: err.message, code });
   });
+});
+
+test("a real fault is a 500 whose answer and log line carry the same correlation id", async () => {
+  const lines: string[] = [];
+  const previous = setLogWriter((line) => lines.push(line));
+  try {
+    const app = new Hono()
+      .use((_, next) => withCorrelation("corr-42", next))
+      .get("/", () => { throw new Error("disk on fire"); })
+      .onError(onError);
+    const res = await app.request("/");
+    expect(res.status).toBe(500);
+    expect(res.headers.get("x-correlation-id")).toBe("corr-42");
+    expect(await res.json()).toEqual({ error: "internal error", correlationId: "corr-42" });
+    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "unhandled");
+    expect(logged).toMatchObject({ level: "error", correlationId: "corr-42", method: "GET", path: "/", error: { message: "disk on fire" } });
+  } finally {
+    setLogWriter(previous);
+  }
 });

@@ -7,7 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { CodedConflict, Conflict, InputError, NotFound, OrderConflict } from "../../actors/contracts/errors.ts";
 import { isUnavailable } from "../../actors/runtime/unavailable.ts";
-import { log } from "../../actors/runtime/log.ts";
+import { currentCorrelationId, log } from "../../actors/runtime/log.ts";
 
 /** The one error handler of every Hono app: the answer for `err`, logged when it is unexpected. */
 export function onError(err: Error, c: Context): Response {
@@ -21,8 +21,11 @@ export function onError(err: Error, c: Context): Response {
     c.header("Retry-After", "5");
     return c.json({ error: "a dependency is unavailable, nothing was changed; try again shortly" }, 503);
   }
-  log.error("unhandled", { path: c.req.path, error: err });
-  return c.json({ error: "internal error" }, 500);
+  // a real fault: the log line and the answer carry the same correlation id, to find one from the other
+  const correlationId = currentCorrelationId();
+  log.error("unhandled", { method: c.req.method, path: c.req.path, error: err });
+  if (correlationId) c.header("X-Correlation-Id", correlationId);
+  return c.json({ error: "internal error", correlationId: correlationId ?? null }, 500);
 }
 
 /** The first issue of a schema failure, with its path written like `items[0].qty`. */

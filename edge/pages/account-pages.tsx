@@ -18,10 +18,11 @@ import { renderDocument } from "../../views/layout.tsx";
 import type { AuthApiDeps } from "../api/auth.ts";
 import type { AuthEnv } from "../auth/auth.ts";
 import { clientIp } from "../http/client-ip.ts";
+import { formBody } from "../http/form.ts";
 import { localPath } from "../http/local-path.ts";
 import { refreshCookie, signIn, signOut } from "../auth/session.ts";
 
-// Form fields arrive as text, as files, or not at all; anything but text counts as empty.
+// Form fields arrive as text (formBody refuses files and unreadable text) or not at all: absent counts as empty.
 const text = z.string().catch("");
 const RegisterForm = z.object({ name: text, email: text, password: text, next: text });
 const LoginForm = z.object({ email: text, password: text, next: text });
@@ -38,7 +39,7 @@ export function accountPages(deps: AuthApiDeps): Hono<AuthEnv> {
   });
 
   app.post("/register", async (c) => {
-    const form = RegisterForm.parse(await c.req.parseBody());
+    const form = RegisterForm.parse(await formBody(c));
     const next = localPath(form.next);
     const show = async (status: Status, errors: FormError[]) =>
       page(c, status, <RegisterPage shell={await c.get("shell")()} errors={errors} next={next} values={{ name: form.name, email: form.email }} />);
@@ -61,7 +62,7 @@ export function accountPages(deps: AuthApiDeps): Hono<AuthEnv> {
   });
 
   app.post("/login", async (c) => {
-    const form = LoginForm.parse(await c.req.parseBody());
+    const form = LoginForm.parse(await formBody(c));
     const next = localPath(form.next);
     const show = async (status: Status, errors: FormError[]) =>
       page(c, status, <LoginPage shell={await c.get("shell")()} errors={errors} next={next} values={{ email: form.email }} />);

@@ -20,8 +20,9 @@ import { CartCount, renderDocument } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { cartOwnerOf, pricedCart, rememberCart, type CartDeps } from "../http/cart-session.ts";
 import { refusal } from "../http/http-errors.ts";
+import { formBody } from "../http/form.ts";
 
-// Form fields arrive as text (or a file, or not at all); an empty quantity means one.
+// Form fields arrive as text (formBody refuses files and unreadable text) or not at all; an empty quantity means one.
 const qty = (fallback?: number) => z.preprocess(
   (v) => (v === undefined || v === "" ? fallback : v),
   z.coerce.number({ error: "enter a quantity" }).int("enter a whole number").min(0, "enter 0 or more").max(MAX_PER_PRODUCT, `at most ${MAX_PER_PRODUCT} of a product`),
@@ -62,7 +63,7 @@ export function cartPages(deps: CartDeps): Hono<AuthEnv> {
   app.post("/cart/items", async (c) => {
     const owner = cartOwnerOf(c);
     try {
-      const form = AddForm.parse(await c.req.parseBody());
+      const form = AddForm.parse(await formBody(c));
       const added = await deps.carts.add(owner, form.sku, form.qty);
       rememberCart(c, owner, added.cartId);
       if (!isHtmx(c)) return c.redirect("/cart", 303);
@@ -76,7 +77,7 @@ export function cartPages(deps: CartDeps): Hono<AuthEnv> {
   });
 
   app.post("/cart/items/:sku", (c) => change(c, async () => {
-    const form = QtyForm.parse(await c.req.parseBody());
+    const form = QtyForm.parse(await formBody(c));
     await deps.carts.setQty(cartOwnerOf(c), c.req.param("sku"), form.qty);
   }, "Cart updated."));
 

@@ -19,9 +19,10 @@ import { renderDocument } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { pricedCart, type CartDeps } from "../http/cart-session.ts";
 import { refusal } from "../http/http-errors.ts";
+import { formBody } from "../http/form.ts";
 import { currencyOf } from "../http/shell.ts";
 
-// Form fields arrive as text, as files, or not at all; anything but text counts as empty.
+// Form fields arrive as text (formBody refuses files and unreadable text) or not at all: absent counts as empty.
 const text = z.string().catch("");
 const CheckoutForm = z.object({
   name: text, line1: text, city: text, postalCode: text, country: text, card: text, idempotencyKey: text,
@@ -65,7 +66,7 @@ export function checkoutPages(deps: CartDeps & { orders: OrderService }): Hono<A
   app.post("/checkout", async (c) => {
     const user = c.get("user");
     if (!user) return c.redirect("/login?next=/checkout", 303);
-    const { card, idempotencyKey, ...values } = CheckoutForm.parse(await c.req.parseBody());
+    const { card, idempotencyKey, ...values } = CheckoutForm.parse(await formBody(c));
     if (!KEY.test(idempotencyKey)) {
       const expired = { message: "This form was incomplete. Check your details and place the order again." };
       return show(c, 400, values, [expired], crypto.randomUUID());

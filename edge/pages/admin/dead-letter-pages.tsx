@@ -16,7 +16,7 @@ import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { auditedBulkLetters, auditedLetterAction, type AdminActionDeps, type LetterAction } from "../../http/admin-actions.ts";
 import { DeadLetterFilterFields, DeadLetterId } from "../../http/dead-letter-params.ts";
-import { formOf } from "../../http/form-body.ts";
+import { formBody } from "../../http/form.ts";
 import { refreshStream } from "../../http/refresh-stream.ts";
 import { blankIsAny } from "../../http/query-fields.ts";
 import { query } from "../../http/validate.ts";
@@ -70,7 +70,7 @@ export function deadLetterPages(deps: DeadLetterPageDeps): Hono<AuthEnv> {
 
   for (const action of ["replay", "discard"] as const) {
     app.post(`/admin/dead-letters/${action}-selected`, async (c) => {
-      const { reason, confirm, ...filter } = BulkForm.parse(await formOf(c));
+      const { reason, confirm, ...filter } = BulkForm.parse(await formBody(c));
       confirmed(action, confirm);
       const ids = await deadLetters.waitingIds(filter);
       const outcome = await auditedBulkLetters(deps, c.get("user")!, ids, action, reason);
@@ -83,7 +83,7 @@ export function deadLetterPages(deps: DeadLetterPageDeps): Hono<AuthEnv> {
 
     app.post(`/admin/dead-letters/:id/${action}`, async (c) => {
       const id = idOf(c);
-      const { reason, confirm } = SettleForm.parse(await formOf(c));
+      const { reason, confirm } = SettleForm.parse(await formBody(c));
       confirmed(action, confirm);
       await auditedLetterAction(deps, c.get("user")!, id, action, reason);
       return c.redirect(`/admin/dead-letters/${id}?done=${action}`, 303);

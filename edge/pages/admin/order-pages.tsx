@@ -16,7 +16,7 @@ import { AdminOrderPage, AdminOrderUpdate, TOOL_TEXT, type AdminOrder } from "..
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { auditedOrderAction, type AdminActionDeps } from "../../http/admin-actions.ts";
-import { formOf } from "../../http/form-body.ts";
+import { formBody } from "../../http/form.ts";
 import { refreshStream } from "../../http/refresh-stream.ts";
 
 const ToolForm = z.object({ reason: z.string().trim().min(1, "give a reason for the audit log").max(500), confirm: z.string().optional() });
@@ -60,7 +60,7 @@ export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
     const id = c.req.param("id");
     const tool = c.req.param("tool");
     if (!isTool(tool)) throw new InputError("tool", `tool: no saga tool named ${tool}`);
-    const { reason, confirm } = ToolForm.parse(await formOf(c));
+    const { reason, confirm } = ToolForm.parse(await formBody(c));
     if (TOOL_TEXT[tool].destructive && confirm !== "yes") throw new InputError("confirm", `confirm: tick the box to ${TOOL_TEXT[tool].label.toLowerCase()}`);
     const admin = c.get("user")!;
     const command = ADMIN_TOOLS[tool];

@@ -1,0 +1,92 @@
+/**
+ * Every route of the shop as a template of a request it would accept, with the parts the
+ * fuzzer may spoil: path parameters, query parameters, body fields, and who asks. Ids name
+ * nothing that exists (no order, no dead letter), so a request the shop wrongly took as
+ * good still cannot change what is there; the state check would show it if it did.
+ */
+export type Who = "guest" | "customer" | "admin";
+export type BodyKind = "json" | "form";
+
+export type Template = {
+  method: string;
+  /** the route's pattern, with `:name` for each path parameter */
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: { kind: BodyKind; fields: Record<string, unknown> };
+  who: Who;
+  /** a server-sent event stream: the answer's head is all the fuzzer waits for */
+  stream?: boolean;
+  /**
+   * The same request from someone else (a spoiled cookie or token makes a guest of the
+   * customer) would be a good request that changes something (a guest cart, a session):
+   * the fuzzer leaves who asks alone.
+   */
+  guestWrites?: boolean;
+};
+
+const ADDRESS = { name: "Ada Lovelace", line1: "12 Analytical St", city: "London", postalCode: "N1 9GU", country: "GB" };
+const NO_ORDER = "00000000-0000-4000-8000-00000000f022";
+const LISTING = { q: "laptop", category: "Laptops", brand: "Altair", price: "under-25", stock: "in", sort: "price-asc", page: "1" };
+
+/** The routes of edge/app.ts and its routers, one template each. */
+export const TEMPLATES: Template[] = [
+  // ops and static files
+  { method: "GET", route: "/healthz", who: "guest" },
+  { method: "GET", route: "/readyz", who: "guest" },
+  { method: "GET", route: "/metrics", who: "admin" },
+  { method: "GET", route: "/assets/:name", params: { name: "app.css" }, who: "guest" },
+  { method: "GET", route: "/images/:file", params: { file: "LAP-001-1.svg" }, who: "guest" },
+  // JSON API: auth
+  { method: "POST", route: "/api/auth/register", body: { kind: "json", fields: { email: "fuzz-new@example.com", password: "analytical1", name: "Fuzz New" } }, who: "guest", guestWrites: true },
+  { method: "POST", route: "/api/auth/login", body: { kind: "json", fields: { email: "fuzz@example.com", password: "wrong-pass-1" } }, who: "guest" },
+  { method: "POST", route: "/api/auth/refresh", body: { kind: "json", fields: { refreshToken: "not-a-token" } }, who: "guest" },
+  { method: "POST", route: "/api/auth/logout", body: { kind: "json", fields: { refreshToken: "not-a-token" } }, who: "customer" },
+  { method: "GET", route: "/api/auth/me", who: "customer" },
+  // JSON API: catalog
+  { method: "GET", route: "/api/products", query: { category: "Laptops", limit: "10", offset: "0" }, who: "guest" },
+  { method: "GET", route: "/api/products/search", query: LISTING, who: "guest" },
+  { method: "GET", route: "/api/products/:sku", params: { sku: "LAP-001" }, who: "guest" },
+  // JSON API: cart
+  { method: "GET", route: "/api/cart", query: { currency: "EUR" }, who: "customer" },
+  { method: "POST", route: "/api/cart/items", body: { kind: "json", fields: { sku: "LAP-001", qty: 1 } }, who: "customer", guestWrites: true },
+  { method: "PATCH", route: "/api/cart/items/:sku", params: { sku: "LAP-001" }, body: { kind: "json", fields: { qty: 2 } }, who: "customer" },
+  { method: "DELETE", route: "/api/cart/items/:sku", params: { sku: "LAP-001" }, who: "customer" },
+  // JSON API: orders
+  { method: "POST", route: "/api/orders", body: { kind: "json", fields: { items: [{ sku: "LAP-001", qty: 1 }], shippingAddress: ADDRESS, paymentToken: "tok_visa", currency: "EUR" } }, who: "customer" },
+  { method: "GET", route: "/api/orders", query: { status: "SHIPPED", from: "2026-01-01", to: "2026-12-31", limit: "10" }, who: "customer" },
+  { method: "GET", route: "/api/orders/:id", params: { id: NO_ORDER }, who: "customer" },
+  { method: "POST", route: "/api/orders/:id/cancel", params: { id: NO_ORDER }, who: "customer" },
+  // JSON API: admin
+  { method: "POST", route: "/api/admin/orders/:id/retry", params: { id: NO_ORDER }, who: "admin" },
+  { method: "POST", route: "/api/admin/orders/:id/compensate", params: { id: NO_ORDER }, body: { kind: "json", fields: { action: "refundPayment" } }, who: "admin" },
+  { method: "PATCH", route: "/api/admin/orders/:id/status", params: { id: NO_ORDER }, body: { kind: "json", fields: { status: "DELIVERED" } }, who: "admin" },
+  { method: "POST", route: "/api/admin/products/:sku/stock", params: { sku: "NOPE-404" }, body: { kind: "json", fields: { delta: 5, reason: "count" } }, who: "admin" },
+  { method: "GET", route: "/api/admin/dead-letters", query: { limit: "10" }, who: "admin" },
+  { method: "POST", route: "/api/admin/dead-letters/:id/replay", params: { id: "999999" }, who: "admin" },
+  // pages: catalog
+  { method: "GET", route: "/", who: "guest" },
+  { method: "GET", route: "/c/:category", params: { category: "laptops" }, query: { brand: "Altair", sort: "price-asc", page: "1" }, who: "guest" },
+  { method: "GET", route: "/p/:sku", params: { sku: "LAP-001" }, who: "guest" },
+  { method: "GET", route: "/p/:sku/stream", params: { sku: "LAP-001" }, query: { buy: "yes" }, who: "guest", stream: true },
+  { method: "GET", route: "/search", query: LISTING, who: "guest" },
+  { method: "GET", route: "/search/suggest", query: { q: "lap" }, who: "guest" },
+  { method: "POST", route: "/currency", body: { kind: "form", fields: { code: "EUR", back: "/" } }, who: "guest" },
+  // pages: accounts
+  { method: "GET", route: "/register", query: { next: "/cart" }, who: "guest" },
+  { method: "POST", route: "/register", body: { kind: "form", fields: { name: "Fuzz Page", email: "fuzz-page@example.com", password: "analytical1", next: "/" } }, who: "guest", guestWrites: true },
+  { method: "GET", route: "/login", query: { next: "/orders" }, who: "guest" },
+  { method: "POST", route: "/login", body: { kind: "form", fields: { email: "fuzz@example.com", password: "wrong-pass-1", next: "/" } }, who: "guest" },
+  { method: "POST", route: "/logout", who: "customer" },
+  // pages: cart, checkout, orders
+  { method: "GET", route: "/cart", who: "customer" },
+  { method: "POST", route: "/cart/items", body: { kind: "form", fields: { sku: "LAP-001", qty: "1" } }, who: "customer", guestWrites: true },
+  { method: "POST", route: "/cart/items/:sku", params: { sku: "LAP-001" }, body: { kind: "form", fields: { qty: "2" } }, who: "customer" },
+  { method: "POST", route: "/cart/items/:sku/remove", params: { sku: "LAP-001" }, who: "customer" },
+  { method: "GET", route: "/checkout", who: "customer" },
+  { method: "POST", route: "/checkout", body: { kind: "form", fields: { ...ADDRESS, card: "4242 4242 4242 4242", idempotencyKey: "fuzz-checkout-key-1" } }, who: "customer" },
+  { method: "GET", route: "/orders", who: "customer" },
+  { method: "GET", route: "/orders/:id", params: { id: NO_ORDER }, who: "customer" },
+  { method: "GET", route: "/orders/:id/stream", params: { id: NO_ORDER }, who: "customer", stream: true },
+  { method: "POST", route: "/orders/:id/cancel", params: { id: NO_ORDER }, who: "customer" },
+];
