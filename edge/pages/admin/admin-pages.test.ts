@@ -98,7 +98,8 @@ describe("the audit log page", () => {
     for (const [path, field] of [["/admin/audit?from=yesterday", "from"], ["/admin/audit?before=-1", "before"], ["/admin/audit?object=a%00b", "object"], ["/admin/audit?type=planet", "type"]] as const) {
       const res = await admin.get(path);
       expect([path, res.status]).toEqual([path, 400]);
-      expect(await res.text()).toContain(`${field}:`);
+      // a control character is refused before routing, as an unreadable request naming the parameter
+      expect(await res.text()).toMatch(new RegExp(`${field}(:| contains)`));
     }
   });
 });
