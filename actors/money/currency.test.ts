@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { convert } from "./currency.ts";
+import { convert, toBaseCents } from "./currency.ts";
 
 describe("convert", () => {
   test.each([
@@ -20,5 +20,14 @@ describe("convert", () => {
   test("rejects fractional cents and malformed rates", () => {
     expect(() => convert(1.5, { code: "EUR", minorUnits: 2, rate: "0.92" })).toThrow("whole cents");
     expect(() => convert(100, { code: "EUR", minorUnits: 2, rate: "abc" })).toThrow("not a decimal rate");
+  });
+});
+
+describe("toBaseCents", () => {
+  test("an order's total back in USD cents at its recorded rate, exact and half-up", () => {
+    expect(toBaseCents(10_856, { code: "EUR", minorUnits: 2, rate: "0.92000000" })).toBe(11_800);
+    expect(toBaseCents(17_700, { code: "JPY", minorUnits: 0, rate: "150.00000000" })).toBe(11_800);
+    expect(toBaseCents(1, { code: "EUR", minorUnits: 2, rate: "0.92" })).toBe(1);
+    expect(toBaseCents(5_900, { code: "USD", minorUnits: 2, rate: "1" })).toBe(5_900);
   });
 });

@@ -24,6 +24,15 @@ export function convert(usdCents: number, rate: Rate): number {
   return Number((2n * num + den) / (2n * den));
 }
 
+/** Minor units of `rate.code` -> USD cents at that rate, rounded half-up: an order's total in the base currency. */
+export function toBaseCents(minor: number, rate: Rate): number {
+  if (!Number.isInteger(minor) || minor < 0) throw new RangeError(`expected whole minor units, got ${minor}`);
+  if (rate.code === BASE_CURRENCY) return minor;
+  const num = BigInt(minor) * 100n * 10n ** BigInt(SCALE);
+  const den = scaled(rate.rate) * 10n ** BigInt(rate.minorUnits);
+  return Number((2n * num + den) / (2n * den));
+}
+
 /** "0.92" -> 92000000n (the rate times 10^8), without going through a float. */
 function scaled(text: string): bigint {
   const m = /^(\d+)(?:\.(\d*))?$/.exec(text.trim());

@@ -54,11 +54,6 @@ export class DeadLetters {
     return { letters, next: rows.length > f.limit ? letters.at(-1)!.id : null };
   }
 
-  /** The newest `limit` letters, every state. */
-  async list(limit: number): Promise<DeadLetter[]> {
-    return (await this.page({ limit })).letters;
-  }
-
   async get(id: number): Promise<DeadLetter> {
     const [row] = await this.db.select().from(deadLetters).where(eq(deadLetters.id, id));
     if (!row) throw new NotFound(`no dead letter ${id}`);

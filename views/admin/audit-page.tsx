@@ -3,6 +3,7 @@ import type { AuditEntry } from "../../actors/ops/audit.ts";
 import { formatTime } from "../format.ts";
 import type { Shell } from "../layout.tsx";
 import { AdminLayout } from "./admin-layout.tsx";
+import { Choice } from "./choice.tsx";
 
 export type AuditQuery = { adminId?: string; action?: string; objectType?: string; objectId?: string; from?: string; to?: string };
 
@@ -58,19 +59,6 @@ function AuditFilter({ query, choices }: Pick<Props, "query" | "choices">) {
       <button type="submit">Filter</button>
       <a href="/admin/audit">Clear</a>
     </form>
-  );
-}
-
-/** A select whose first choice, "Any", leaves the filter off. */
-function Choice({ label, name, selected, options }: { label: string; name: string; selected?: string; options: [value: string, text: string][] }) {
-  return (
-    <label>
-      {label}
-      <select name={name}>
-        <option value="">Any</option>
-        {options.map(([value, text]) => <option value={value} selected={value === selected}>{text}</option>)}
-      </select>
-    </label>
   );
 }
 

@@ -10,6 +10,7 @@ import type { DeadLetter } from "../../actors/ops/dead-letters.ts";
 import { formatTime } from "../format.ts";
 import type { Shell } from "../layout.tsx";
 import { AdminLayout } from "./admin-layout.tsx";
+import { Choice } from "./choice.tsx";
 
 export const LIST_REGION = "dead-letter-list";
 
@@ -71,8 +72,8 @@ function LetterFilterForm({ filter, choices }: Pick<PageProps, "filter" | "choic
           {(["waiting", "replayed", "discarded"] as const).map((s) => <option value={s} selected={s === filter.state}>{s}</option>)}
         </select>
       </label>
-      <Select label="Consumer" name="consumer" value={filter.consumer} options={choices.consumers} />
-      <Select label="Topic" name="topic" value={filter.topic} options={choices.topics} />
+      <Choice label="Consumer" name="consumer" selected={filter.consumer} options={choices.consumers.map((c) => [c, c])} />
+      <Choice label="Topic" name="topic" selected={filter.topic} options={choices.topics.map((t) => [t, t])} />
       <label>
         Key starts with
         <input name="key" value={filter.key ?? ""} maxLength={200} />
@@ -80,18 +81,6 @@ function LetterFilterForm({ filter, choices }: Pick<PageProps, "filter" | "choic
       <button type="submit">Filter</button>
       <a href="/admin/dead-letters">Clear</a>
     </form>
-  );
-}
-
-function Select({ label, name, value, options }: { label: string; name: string; value?: string; options: string[] }) {
-  return (
-    <label>
-      {label}
-      <select name={name}>
-        <option value="">Any</option>
-        {options.map((o) => <option value={o} selected={o === value}>{o}</option>)}
-      </select>
-    </label>
   );
 }
 

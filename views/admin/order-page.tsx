@@ -19,7 +19,13 @@ export const HISTORY_REGION = "admin-order-history";
 
 export type Customer = { name: string; email: string } | null;
 
-export type AdminOrder = { order: OrderState; tools: AdminTool[]; customer: Customer };
+export type AdminOrder = {
+  order: OrderState;
+  tools: AdminTool[];
+  customer: Customer;
+  /** the total in USD cents at the order's recorded rate; null for an order placed in USD */
+  baseTotal: number | null;
+};
 
 /** What each tool is called on its button, what it does, and whether it asks for a tick first. */
 export const TOOL_TEXT: Record<AdminTool, { label: string; does: string; destructive: boolean }> = {
@@ -54,7 +60,7 @@ export function AdminOrderPage({ shell, streamUrl, notice, refused, ...data }: P
         <section class="card" aria-labelledby="items-title">
           <h2 id="items-title">Items</h2>
           <OrderSummary items={order.items} total={order.total} currency={order.currency} />
-          <BaseTotal order={order} />
+          <BaseTotal {...data} />
         </section>
         <SagaRegion {...data} />
         <HistoryRegion {...data} />
@@ -99,15 +105,11 @@ function Address({ order }: { order: OrderState }) {
   );
 }
 
-/** The order's total in the shop's base currency at the rate it was placed with. */
-function BaseTotal({ order }: { order: OrderState }) {
-  if (order.currency === "USD" || !order.fxRate) return null;
-  const usd = Math.round(order.total / Number(order.fxRate) * (100 / minorPerUnit(order.currency)));
-  return <p class="muted">{formatMoney(usd, "USD")} in USD at {order.fxRate} {order.currency} per dollar.</p>;
+/** The order's total in the shop's base currency, at the rate it was placed with. */
+function BaseTotal({ order, baseTotal }: AdminOrder) {
+  if (baseTotal === null) return null;
+  return <p class="muted">{formatMoney(baseTotal, "USD")} in USD at {order.fxRate} {order.currency} per dollar.</p>;
 }
-
-/** Minor units per unit of a currency (JPY has none). */
-const minorPerUnit = (currency: string) => 10 ** (new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2);
 
 /** The saga tools this order's state allows; each asks for a reason, the destructive ones for a tick. */
 function ToolsRegion({ order, tools }: AdminOrder) {

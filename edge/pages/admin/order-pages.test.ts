@@ -29,6 +29,18 @@ describe("an order's page", () => {
     expect(html).toContain("Yes, release the inventory");
   });
 
+  test("an order placed in another currency shows its total in USD at the rate it recorded", async () => {
+    const token = await shop.token("customer", "ord-jp");
+    const placed = await shop.call("POST", "/api/orders", {
+      token, headers: { "idempotency-key": crypto.randomUUID() },
+      body: { items: [{ sku: "AUD-005", qty: 1 }], shippingAddress: { name: "Jo", line1: "1 St", city: "X", postalCode: "1", country: "JP" }, paymentToken: "tok_visa", currency: "JPY" },
+    });
+    expect(placed.status).toBe(202);
+    const order = (await shop.sys.orders.state(placed.json.orderId))!;
+    const html = await (await (await admin()).get(`/admin/orders/${order.orderId}`)).text();
+    expect(html).toMatch(new RegExp(`\\$[0-9.,]+ in USD at ${order.fxRate} JPY per dollar`));
+  });
+
   test("an unknown order is a 404 page; a customer gets 403", async () => {
     expect((await (await admin()).get("/admin/orders/no-such-order")).status).toBe(404);
     const id = await shop.place("ord-bob", { sku: "AUD-005" });

@@ -11,6 +11,9 @@ import type { Accounts } from "../../../actors/accounts/accounts.ts";
 import { InputError, NotFound, OrderConflict } from "../../../actors/contracts/errors.ts";
 import { subjects } from "../../../actors/contracts/subjects.ts";
 import { ADMIN_TOOLS, adminTools, auditName, type AdminTool } from "../../../actors/order-commands.ts";
+import { BASE_CURRENCY, toBaseCents } from "../../../actors/money/currency.ts";
+import type { Currencies } from "../../../actors/money/rates.ts";
+import type { OrderState } from "../../../actors/order-state.ts";
 import type { PubSub } from "../../../actors/runtime/pubsub.ts";
 import { AdminOrderPage, AdminOrderUpdate, TOOL_TEXT, type AdminOrder } from "../../../views/admin/order-page.tsx";
 import { renderDocument } from "../../../views/layout.tsx";
@@ -22,7 +25,7 @@ import { refreshStream } from "../../http/refresh-stream.ts";
 const ToolForm = z.object({ reason: z.string().trim().min(1, "give a reason for the audit log").max(500), confirm: z.string().optional() });
 const isTool = (t: string): t is AdminTool => Object.hasOwn(ADMIN_TOOLS, t);
 
-export type AdminOrderPageDeps = AdminActionDeps & { accounts: Pick<Accounts, "find">; pubsub: PubSub };
+export type AdminOrderPageDeps = AdminActionDeps & { accounts: Pick<Accounts, "find">; currencies: Pick<Currencies, "rate">; pubsub: PubSub };
 
 export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -32,7 +35,17 @@ export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
     const order = await deps.orders.state(id);
     if (!order) return null;
     const account = await deps.accounts.find(order.customerId);
-    return { order, tools: adminTools(order, new Date()), customer: account && { name: account.name, email: account.email } };
+    return {
+      order, tools: adminTools(order, new Date()), customer: account && { name: account.name, email: account.email },
+      baseTotal: await baseTotal(order),
+    };
+  }
+
+  /** The total in USD at the rate the order recorded (the currency's decimals come from its rate row). */
+  async function baseTotal(order: OrderState): Promise<number | null> {
+    if (order.currency === BASE_CURRENCY || !order.fxRate) return null;
+    const { minorUnits } = await deps.currencies.rate(order.currency);
+    return toBaseCents(order.total, { code: order.currency, minorUnits, rate: order.fxRate });
   }
 
   async function page(c: Context<AuthEnv>, id: string, extra: { notice?: string; refused?: string } = {}, status: 200 | 409 = 200) {
