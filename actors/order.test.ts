@@ -439,3 +439,16 @@ test("a whole saga through every retry: history and StatusChanged tell the same 
   expect(changes.map((c) => [c.from, c.to])).toEqual(path.slice(1).map((to, i) => [path[i] ?? null, to]));
   expect(state).toMatchObject({ captured: true, attempts: { inventory: 2, payment: 2, shipping: 2, refund: 0 } });
 });
+
+test("each transition caused by a message records that message's ids; commands record none", () => {
+  const placed = drive([PLACE]);
+  const cause = msg.invFailed(1);
+  const reserved = ev({ type: "inventory.InventoryReserved.v1", payload: { orderId: ORDER, lines: [{ sku: "TEE", qty: 2 }], attempt: 1 } }, ORDER, cause);
+  const state = drive([reserved, { type: "Cancel", by: "customer" }], placed);
+  const [created, onReserved, cancelled] = state.history;
+  expect(created?.message).toBeUndefined();
+  expect(onReserved?.message).toEqual({ eventId: reserved.eventId, correlationId: cause.correlationId, causationId: cause.eventId });
+  expect(cancelled?.message).toBeUndefined();
+  // a message that only changes state (no transition) adds no entry and marks none
+  expect(drive([msg.released()], state).history).toEqual(state.history);
+});

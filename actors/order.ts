@@ -12,7 +12,7 @@
 import type { Envelope, OrderTimer } from "./contracts/index.ts";
 import { ignore, ok, unreachable, type Actor } from "./runtime/actor.ts";
 import { decideCommand, expiryTimer, handlingTimer, type OrderCommand } from "./order-commands.ts";
-import { lines, move, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
+import { lines, move, traced, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
 
 export type OrderInput = { kind: "event"; env: Envelope } | { kind: "command"; command: OrderCommand };
 type Out = OrderOutcome;
@@ -33,7 +33,7 @@ export function orderActor(cfg: OrderConfig): OrderActor {
     decide(s, input, { now }) {
       if (input.kind === "command") return decideCommand(s, input.command, now, cfg);
       if (!s) return ignore("no such order");
-      return onEvent(s, input.env, now, cfg);
+      return traced(s, onEvent(s, input.env, now, cfg), input.env);
     },
   };
 }
