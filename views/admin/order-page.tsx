@@ -162,14 +162,11 @@ function SagaRegion({ order, timers }: AdminOrder) {
         <dt>Reservation</dt>
         <dd>{order.reserved ? <>stock held for this order{expiry && <>, until <Time iso={expiry.at} /></>}</> : "none held"}</dd>
         <dt>Payment</dt>
-        <dd>
-          {order.paymentId ? <><span class="order-id">{order.paymentId}</span> {order.captured ? "captured" : "authorized, not captured"}</> : "no authorization"}
-          {order.refundGoal && <>, refund under way (then {order.refundGoal})</>}
-        </dd>
+        <dd><PaymentFacts order={order} /></dd>
         <dt>Provider keys</dt>
         <dd>{providerKeys(order).map((k) => <code class="key">{k}</code>)}</dd>
         <dt>Shipment</dt>
-        <dd>{order.trackingNumber ? <>tracking <span class="order-id">{order.trackingNumber}</span></> : order.shipmentRequested ? "requested from the carrier" : "not requested"}</dd>
+        <dd>{order.trackingNumber ? <>{carrierOf(order) ?? "carrier"}, tracking <span class="order-id">{order.trackingNumber}</span></> : order.shipmentRequested ? "requested from the carrier" : "not requested"}</dd>
         <dt>Holds</dt><dd>{order.holds}</dd>
         <dt>Tries</dt>
         <dd>inventory {order.attempts.inventory}, payment {order.attempts.payment}, shipping {order.attempts.shipping}, refund {order.attempts.refund}</dd>
@@ -183,6 +180,34 @@ function SagaRegion({ order, timers }: AdminOrder) {
     </section>
   );
 }
+
+/**
+ * The payment's story from the aggregate and its history: the authorization (whose id the
+ * order forgets once it is refunded), the capture, and every refund with its amount.
+ */
+function PaymentFacts({ order }: { order: OrderState }) {
+  const paymentId = order.paymentId ?? lastDetail(order, "paymentId");
+  const refunds = order.history.filter((h) => h.cause === "payment.PaymentRefunded.v1");
+  if (!paymentId && refunds.length === 0) return <>no authorization</>;
+  return (
+    <>
+      {paymentId && <span class="order-id">{paymentId}</span>} {order.captured ? "authorized and captured" : "authorized, not captured"}
+      {refunds.map((r) => <>; refunded {typeof r.details.amount === "number" ? formatMoney(r.details.amount, order.currency) : ""} <Time iso={r.at} /></>)}
+      {order.refundGoal && <>; refund under way (then {order.refundGoal})</>}
+    </>
+  );
+}
+
+/** The latest string a history entry recorded under `key` in its details. */
+function lastDetail(order: OrderState, key: string): string | null {
+  for (const h of [...order.history].reverse()) {
+    const value = h.details[key];
+    if (typeof value === "string") return value;
+  }
+  return null;
+}
+
+const carrierOf = (order: OrderState) => lastDetail(order, "carrier");
 
 /** Every transition, to the millisecond, with the message that caused it (type and ids) and its details. */
 function HistoryRegion({ order }: AdminOrder) {
