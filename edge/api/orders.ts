@@ -55,7 +55,7 @@ export function ordersApi(orders: OrderService) {
     return c.json({
       orders: rows.map((r) => ({ ...orderJson(r.view), ...(user.role === "admin" ? { customer: r.customer, totalUsd: r.baseTotal } : {}) })),
       next,
-      links: { next: next === null ? null : `/api/orders${withParam(withParam(search, "limit", String(query.limit)), "cursor", next)}` },
+      links: { next: next === null ? null : `/api/orders${withParam(search, "cursor", next)}` },
     });
   });
 

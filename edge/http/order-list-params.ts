@@ -43,12 +43,12 @@ const Fields = z.object({
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" })
   .refine((q) => q.min === undefined || q.max === undefined || q.min <= q.max, { path: ["max"], message: "must not be below min" });
 
-/** The names this reader knows; the admin's links and the stream carry exactly these. */
-const FILTER_NAMES = ["status", "from", "to", "customer", "min", "max", "currency", "id", "sort", "dir"] as const;
+/** The names this reader knows but the cursor; the admin's links and the stream carry exactly these. */
+const FILTER_NAMES = ["status", "from", "to", "customer", "min", "max", "currency", "id", "sort", "dir", "limit"] as const;
 
 export type OrderListParams = {
   query: OrderListQuery;
-  /** the filter and sort as a normalized query string (no cursor, no limit), "" when empty */
+  /** the filter, sort and page size as a normalized query string (no cursor), "" when empty */
   search: string;
 };
 
