@@ -106,10 +106,10 @@ function OrdersFilter({ form }: { form: OrdersForm }) {
         </select>
       </label>
       <label>
-        Order
+        Direction
         <select name="dir">
-          <option value="desc" selected={form.dir !== "asc"}>Newest, largest, Z first</option>
-          <option value="asc" selected={form.dir === "asc"}>Oldest, smallest, A first</option>
+          <option value="desc" selected={form.dir !== "asc"}>Descending (newest, largest first)</option>
+          <option value="asc" selected={form.dir === "asc"}>Ascending (oldest, smallest first)</option>
         </select>
       </label>
       <button type="submit">Filter</button>
