@@ -67,6 +67,24 @@ describeBrowser("the admin orders table in Chromium", () => {
 
     await page.setViewportSize({ width: 390, height: 844 });
     await shoot(page, "admin-orders-390");
+
+    // htmx boosts the filter form: the same document, the filter in the address, a stream for it
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const refiltered = page.waitForRequest((req) => {
+      const url = new URL(req.url());
+      return url.pathname === "/admin/orders/stream" && url.searchParams.get("customer") === "grace";
+    }, { timeout: LIVE_MS });
+    await page.getByLabel("Customer email or name").fill("grace");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL((url) => url.searchParams.get("customer") === "grace");
+    await refiltered;
+    await page.locator(`#order-${older}`).waitFor({ state: "detached" });
+    expect(await page.locator("#order-rows tr.order-row").evaluateAll((rows) => rows.map((r) => r.id))).toEqual([`order-${orderId}`]);
+    await expectSameDocument(watched, documents);
+    // and the back button brings the whole list back
+    await page.goBack();
+    await page.locator(`#order-${older}`).waitFor();
+    expectClean(watched);
     await customer.page.context().close();
     await adminContext.close();
   }, 90_000);

@@ -1,6 +1,7 @@
 /**
- * The admin orders table: a GET filter form (bookmarkable, works without JavaScript), the
- * rows of one keyset page, and a live region. The SSE stream sends a row again wrapped in
+ * The admin orders table: a GET filter form (bookmarkable, works without JavaScript; htmx
+ * boosts it and the pager, so the document and the scroll stay), the rows of one keyset
+ * page, and a live region. The SSE stream sends a row again wrapped in
  * <hx-partial> - in place when it changes, at the top when a new order arrives on the first
  * page, faded when it leaves the filter - and the "new orders" bar on later pages. The row
  * is the same component on the page and in the stream.
@@ -13,6 +14,12 @@ import type { Shell } from "../layout.tsx";
 import { STATUS_TEXT, StatusBadge } from "../order/order-status.tsx";
 import { AdminLayout } from "./admin-layout.tsx";
 import { Choice } from "./choice.tsx";
+
+/**
+ * htmx follows these links and the filter form in place (body swapped, address pushed). No
+ * settle step: it copies each element's style attribute across, which our CSP refuses.
+ */
+const BOOST = { "hx-boost": "true", "hx-swap": "innerHTML settle:0" };
 
 export const ROWS_REGION = "order-rows";
 export const NEW_BAR = "new-orders";
@@ -68,8 +75,8 @@ export function OrdersPage({ shell, form, rows, next, first, streamUrl, csvUrl }
           </table>
         </div>
         <nav aria-label="Pages" class="pager">
-          {first && <a href={first}>← First page</a>}
-          {next && <a href={next} rel="next">Next page →</a>}
+          {first && <a href={first} {...BOOST}>← First page</a>}
+          {next && <a href={next} rel="next" {...BOOST}>Next page →</a>}
         </nav>
       </section>
     </AdminLayout>
@@ -79,7 +86,7 @@ export function OrdersPage({ shell, form, rows, next, first, streamUrl, csvUrl }
 function OrdersFilter({ form }: { form: OrdersForm }) {
   const chosen = form.statuses.map((s) => STATUS_TEXT[s].label).join(", ");
   return (
-    <form method="get" action="/admin/orders" class="filters orders-filters" role="search" aria-label="Filter the orders">
+    <form method="get" action="/admin/orders" class="filters orders-filters" role="search" aria-label="Filter the orders" {...BOOST}>
       <details class="status-pick" open={form.statuses.length > 0}>
         <summary>Status: {chosen || "any"}</summary>
         <fieldset>
@@ -113,7 +120,7 @@ function OrdersFilter({ form }: { form: OrdersForm }) {
         </select>
       </label>
       <button type="submit">Filter</button>
-      <a href="/admin/orders">Clear</a>
+      <a href="/admin/orders" {...BOOST}>Clear</a>
     </form>
   );
 }
@@ -122,7 +129,7 @@ function OrdersFilter({ form }: { form: OrdersForm }) {
 export function NewOrdersBar({ count, href }: { count: number; href: string }) {
   return (
     <p id={NEW_BAR} class="new-orders" role="status" hidden={count === 0}>
-      {count > 0 && <>{count} new {count === 1 ? "order matches" : "orders match"} this filter. <a href={href}>Show the first page</a></>}
+      {count > 0 && <>{count} new {count === 1 ? "order matches" : "orders match"} this filter. <a href={href} {...BOOST}>Show the first page</a></>}
     </p>
   );
 }
