@@ -36,10 +36,13 @@ export const viewStore: StateStore<OrderView> = {
     text: `SELECT id AS key, view::text AS value FROM ordering.order_views WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
   }),
   saving: (rows) => ({
-    text: `INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
-      SELECT t.id, t.view->>'customerId', t.view->>'status', (t.view->>'total')::int, t.view->>'currency',
-             (t.view->>'createdAt')::timestamptz, (t.view->>'updatedAt')::timestamptz, t.view
+    // base_total: the total in USD cents at the order's own rate, for lists that compare totals
+    text: `INSERT INTO ordering.order_views (id, customer_id, status, total, base_total, currency, created_at, updated_at, view)
+      SELECT t.id, t.view->>'customerId', t.view->>'status', (t.view->>'total')::int,
+             round((t.view->>'total')::numeric * 100 / (coalesce((t.view->>'fxRate')::numeric, 1) * power(10::numeric, coalesce(c.minor_units, 2))))::int,
+             t.view->>'currency', (t.view->>'createdAt')::timestamptz, (t.view->>'updatedAt')::timestamptz, t.view
       FROM json_to_recordset($1::text::json) AS t(id text, view jsonb)
+      LEFT JOIN catalog.currencies c ON c.code = t.view->>'currency'
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`,
     params: [JSON.stringify(rows.map(([id, view]) => ({ id, view })))],
   }),

@@ -101,6 +101,8 @@ export const orderViews = ordering.table("order_views", {
   customerId: text("customer_id").notNull(),
   status: text("status").notNull(),
   total: integer("total").notNull(),
+  /** the total in USD cents at the order's own rate: totals in different currencies compare (0018_order_list.sql) */
+  baseTotal: integer("base_total").notNull(),
   currency: text("currency").notNull(),
   createdAt: ts("created_at").notNull(),
   updatedAt: ts("updated_at").notNull(),

@@ -3,10 +3,10 @@
  * transaction: state + outbox); prices always come from the catalog, never the client.
  */
 import { createHash } from "node:crypto";
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { orderViews } from "../../db/schema.ts";
-import type { Address, Line, OrderStatus, OrderTimer } from "../contracts/index.ts";
+import type { Address, Line, OrderTimer } from "../contracts/index.ts";
 import { BASE_CURRENCY, convert } from "../money/currency.ts";
 import type { Currencies } from "../money/rates.ts";
 import { InputError, NotFound, OrderConflict } from "../contracts/errors.ts";
@@ -18,7 +18,8 @@ import type { Runner } from "../runtime/runner.ts";
 import { orderStore } from "../stores.ts";
 import { loadStates } from "../runtime/stores.ts";
 import type { Sql } from "../../db/sql.ts";
-import { canSee, visibleCustomer, type Viewer } from "./visibility.ts";
+import { listOrders, type OrderListQuery, type OrderPage } from "./order-list.ts";
+import { canSee, type Viewer } from "./visibility.ts";
 
 export type PlaceOrder = {
   customerId: string;
@@ -31,7 +32,6 @@ export type PlaceOrder = {
 };
 /** A durable timer the order has set and that has not fired yet. */
 export type PendingTimer = { name: string; at: string };
-export type OrderFilter = { status?: OrderStatus; from?: Date; to?: Date; limit: number };
 
 /** Same customer + same idempotency key = same order id, whatever happens in between. */
 export function orderIdFor(customerId: string, idempotencyKey: string): string {
@@ -100,17 +100,9 @@ export class OrderService {
     return view;
   }
 
-  /** Own orders for customers; every order, filterable, for admins. Newest first. */
-  async list(viewer: Viewer, f: OrderFilter): Promise<OrderView[]> {
-    const where: SQL[] = [];
-    const customer = visibleCustomer(viewer);
-    if (customer !== null) where.push(eq(orderViews.customerId, customer));
-    if (f.status) where.push(eq(orderViews.status, f.status));
-    if (f.from) where.push(gte(orderViews.createdAt, f.from));
-    if (f.to) where.push(lt(orderViews.createdAt, f.to));
-    const rows = await this.db.select({ view: orderViews.view }).from(orderViews)
-      .where(and(...where)).orderBy(desc(orderViews.createdAt)).limit(f.limit);
-    return rows.map((r) => r.view as OrderView);
+  /** Own orders for customers; every order for admins: filtered, sorted, one keyset page (order-list.ts). */
+  list(viewer: Viewer, q: OrderListQuery): Promise<OrderPage> {
+    return listOrders(this.db, viewer, q);
   }
 
   /** The aggregate itself (addresses, payment, shipment, the full history): the admin's order page. */

@@ -26,9 +26,9 @@ export function orderHistoryPages(orders: OrderService): Hono<AuthEnv> {
     const user = c.get("user");
     if (!user) return c.redirect("/login?next=/orders", 303);
     // "My orders" is the viewer's own, also for an admin (who has the admin pages for everyone's)
-    const list = await orders.list({ sub: user.sub, role: "customer" }, { limit: HISTORY_LIMIT });
+    const { rows } = await orders.list({ sub: user.sub, role: "customer" }, { sort: "placed", dir: "desc", limit: HISTORY_LIMIT });
     c.header("Cache-Control", "no-store");
-    return c.html(renderDocument(<OrderHistoryPage shell={await c.get("shell")()} orders={list} />));
+    return c.html(renderDocument(<OrderHistoryPage shell={await c.get("shell")()} orders={rows.map((r) => r.view)} />));
   });
 
   app.post("/orders/:id/cancel", async (c) => {

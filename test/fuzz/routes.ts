@@ -27,6 +27,10 @@ export type Template = {
 
 const ADDRESS = { name: "Ada Lovelace", line1: "12 Analytical St", city: "London", postalCode: "N1 9GU", country: "GB" };
 const NO_ORDER = "00000000-0000-4000-8000-00000000f022";
+const ORDER_FILTER = {
+  status: "SHIPPED,PAYMENT_FAILED", from: "2026-01-01", to: "2026-12-31", customer: "ada", min: "10", max: "99.50",
+  currency: "EUR", id: "0a1b", sort: "total", dir: "asc", limit: "10",
+};
 const LISTING = { q: "laptop", category: "Laptops", brand: "Altair", price: "under-25", stock: "in", sort: "price-asc", page: "1" };
 
 /** The routes of edge/app.ts and its routers, one template each. */
@@ -55,6 +59,7 @@ export const TEMPLATES: Template[] = [
   // JSON API: orders
   { method: "POST", route: "/api/orders", body: { kind: "json", fields: { items: [{ sku: "LAP-001", qty: 1 }], shippingAddress: ADDRESS, paymentToken: "tok_visa", currency: "EUR" } }, who: "customer" },
   { method: "GET", route: "/api/orders", query: { status: "SHIPPED", from: "2026-01-01", to: "2026-12-31", limit: "10" }, who: "customer" },
+  { method: "GET", route: "/api/orders", query: ORDER_FILTER, who: "admin" },
   { method: "GET", route: "/api/orders/:id", params: { id: NO_ORDER }, who: "customer" },
   { method: "POST", route: "/api/orders/:id/cancel", params: { id: NO_ORDER }, who: "customer" },
   // JSON API: admin
@@ -64,6 +69,10 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/api/admin/products/:sku/stock", params: { sku: "NOPE-404" }, body: { kind: "json", fields: { delta: 5, reason: "count" } }, who: "admin" },
   { method: "GET", route: "/api/admin/dead-letters", query: { limit: "10" }, who: "admin" },
   { method: "POST", route: "/api/admin/dead-letters/:id/replay", params: { id: "999999" }, who: "admin" },
+  // pages: admin console
+  { method: "GET", route: "/admin/orders", query: ORDER_FILTER, who: "admin" },
+  { method: "GET", route: "/admin/orders.csv", query: ORDER_FILTER, who: "admin" },
+  { method: "GET", route: "/admin/orders/stream", query: { ...ORDER_FILTER, since: "1764892800000" }, who: "admin", stream: true },
   // pages: catalog
   { method: "GET", route: "/", who: "guest" },
   { method: "GET", route: "/c/:category", params: { category: "laptops" }, query: { brand: "Altair", sort: "price-asc", page: "1" }, who: "guest" },

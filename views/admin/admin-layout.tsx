@@ -5,6 +5,7 @@ import { Layout, type Shell } from "../layout.tsx";
 /** The console's sections, in the order an operator reaches for them. */
 export const ADMIN_SECTIONS = [
   { href: "/admin", label: "Overview" },
+  { href: "/admin/orders", label: "Orders" },
   { href: "/admin/dead-letters", label: "Dead letters" },
   { href: "/admin/audit", label: "Audit log" },
 ] as const;

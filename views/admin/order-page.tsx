@@ -52,8 +52,8 @@ type Props = AdminOrder & { shell: Shell; streamUrl: string; notice?: string; re
 export function AdminOrderPage({ shell, streamUrl, notice, refused, ...data }: Props) {
   const { order } = data;
   return (
-    <AdminLayout title={`Order ${order.orderId}`} shell={shell} section="/admin">
-      <p><a href="/admin">← Admin</a></p>
+    <AdminLayout title={`Order ${order.orderId}`} shell={shell} section="/admin/orders">
+      <p><a href="/admin/orders">← All orders</a></p>
       <article {...{ "hx-sse:connect": streamUrl, "hx-swap": "none" }}>
         <OrderHead {...data} />
         {refused && <p class="refusal" role="alert">Refused: {refused}</p>}

@@ -4,6 +4,7 @@
  *   GET /admin          what needs an admin now, and the latest actions
  *   GET /admin/audit    the audit log (audit-pages.tsx)
  *   /admin/dead-letters  parked messages: review, replay, discard (dead-letter-pages.tsx)
+ *   /admin/orders        every order: filters, keyset pages, live rows, CSV (orders-pages.tsx)
  *   /admin/orders/:id    one order with its saga tools, live (order-pages.tsx)
  *
  * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
@@ -17,6 +18,7 @@ import { sendErrorPage } from "../error-pages.tsx";
 import { auditPages } from "./audit-pages.tsx";
 import { deadLetterPages, type DeadLetterPageDeps } from "./dead-letter-pages.tsx";
 import { adminOrderPages, type AdminOrderPageDeps } from "./order-pages.tsx";
+import { adminOrdersPages } from "./orders-pages.tsx";
 import { adminOnly } from "./guard.ts";
 
 export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps;
@@ -33,6 +35,7 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   });
   app.route("/", auditPages(deps.audit));
   app.route("/", deadLetterPages(deps));
+  app.route("/", adminOrdersPages(deps)); // before /admin/orders/:id, which would take "stream"
   app.route("/", adminOrderPages(deps));
   return app;
 }
