@@ -64,6 +64,9 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/api/admin/products/:sku/stock", params: { sku: "NOPE-404" }, body: { kind: "json", fields: { delta: 5, reason: "count" } }, who: "admin" },
   { method: "GET", route: "/api/admin/dead-letters", query: { limit: "10" }, who: "admin" },
   { method: "POST", route: "/api/admin/dead-letters/:id/replay", params: { id: "999999" }, who: "admin" },
+  // pages: the admin dashboard
+  { method: "GET", route: "/admin", who: "admin" },
+  { method: "GET", route: "/admin/stream", who: "admin", stream: true },
   // pages: catalog
   { method: "GET", route: "/", who: "guest" },
   { method: "GET", route: "/c/:category", params: { category: "laptops" }, query: { brand: "Altair", sort: "price-asc", page: "1" }, who: "guest" },
