@@ -7,6 +7,8 @@ import type { Stmt } from "../db/sql.ts";
 import type { Stock } from "./inventory.ts";
 import type { OrderState } from "./order-state.ts";
 import type { OrderView } from "./projector.ts";
+import { changeOf, rowsOf, sumOf } from "./orders/figures.ts";
+import { FIGURE_TABLES, figureWrites } from "./orders/figure-writes.ts";
 import { forUpdate, type Resources, type StateStore } from "./runtime/stores.ts";
 
 /** The order aggregate lives in ordering.orders, with status and customer as columns for queries. */
@@ -29,13 +31,13 @@ function orderRows(rows: [string, OrderState][], onConflict: string): Stmt {
   };
 }
 
-/** The read model of orders. */
+/** The read model of orders, and the dashboard's figures of what each change of it adds (one transaction). */
 export const viewStore: StateStore<OrderView> = {
-  tables: ["ordering.order_views"],
+  tables: ["ordering.order_views", ...FIGURE_TABLES],
   loading: (keys, lock) => ({
     text: `SELECT id AS key, view::text AS value FROM ordering.order_views WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
   }),
-  saving: (rows) => ({
+  saving: (rows, _now, before) => [{
     // base_total: the total in USD cents at the order's own rate, for lists that compare totals
     text: `INSERT INTO ordering.order_views (id, customer_id, status, total, base_total, currency, created_at, updated_at, view)
       SELECT t.id, t.view->>'customerId', t.view->>'status', (t.view->>'total')::int,
@@ -45,7 +47,7 @@ export const viewStore: StateStore<OrderView> = {
       LEFT JOIN catalog.currencies c ON c.code = t.view->>'currency'
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`,
     params: [JSON.stringify(rows.map(([id, view]) => ({ id, view })))],
-  }),
+  }, ...figureWrites(rowsOf(sumOf(rows.map(([id, view]) => changeOf(before.get(id) ?? null, view)))))],
 };
 
 /** Stock levels, locked in SKU order (no deadlocks), written back as a movement log. */

@@ -15,6 +15,7 @@ export const BOUNDED = [
 /** Tables that grow with the business: the shop's records of its orders, payments and stock. */
 export const BUSINESS = [
   "ordering.orders", "ordering.order_views", "runtime.actor_state", "inventory.movements", "sim.records", "accounts.users",
+  "ordering.figures_by_day", "ordering.figures_by_hour", "ordering.figures_by_status", "ordering.figures_by_product",
 ] as const;
 
 export type TableSize = { table: string; rows: number; bytes: number };

@@ -1,6 +1,6 @@
 /**
  * The services the edge calls besides the order commands: catalog and search, carts,
- * currencies, accounts, dead letters, the audit log and the command health check - and what they do when
+ * currencies, accounts, dead letters, the audit log, the dashboard's figures and the command health check - and what they do when
  * the actor kinds commit (live order and stock updates, cache invalidation).
  */
 import { Accounts } from "../accounts/accounts.ts";
@@ -13,6 +13,7 @@ import type { KindHooks } from "../kinds.ts";
 import { Currencies } from "../money/rates.ts";
 import { AuditLog } from "../ops/audit.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
+import { Dashboard } from "../orders/dashboard.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
 import { untilAvailable } from "../runtime/unavailable.ts";
@@ -31,6 +32,8 @@ export type Services = {
   deadLetters: DeadLetters;
   /** every admin action, who took it and why */
   audit: AuditLog;
+  /** the admin dashboard's figures, from the counters the projector keeps */
+  dashboard: Dashboard;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
 };
@@ -50,6 +53,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     accounts: new Accounts(db, { cache: e.cache }),
     deadLetters: new DeadLetters(db, e.outboxWritten, (changed) => e.pubsub.publish(subjects.deadLetters, { changed })),
     audit: new AuditLog(db),
+    dashboard: new Dashboard(db),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
   };
 }

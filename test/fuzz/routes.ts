@@ -73,6 +73,9 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/admin/orders", query: ORDER_FILTER, who: "admin" },
   { method: "GET", route: "/admin/orders.csv", query: ORDER_FILTER, who: "admin" },
   { method: "GET", route: "/admin/orders/stream", query: { ...ORDER_FILTER, since: "1764892800000" }, who: "admin", stream: true },
+  // pages: the admin dashboard
+  { method: "GET", route: "/admin", who: "admin" },
+  { method: "GET", route: "/admin/stream", who: "admin", stream: true },
   // pages: catalog
   { method: "GET", route: "/", who: "guest" },
   { method: "GET", route: "/c/:category", params: { category: "laptops" }, query: { brand: "Altair", sort: "price-asc", page: "1" }, who: "guest" },
