@@ -83,6 +83,11 @@ export function alertsAfterStall(alerts: OrderAlerts, p: PayloadOf<"order.SagaSt
   };
 }
 
+/** One open alert as the console's strip names it. */
+export type AlertLine = { id: number; kind: AlertKind; subject: string; summary: string };
+/** The open alerts, counted, and the newest few: what every admin page shows. */
+export type AlertSummary = { open: number; latest: AlertLine[] };
+
 export type AlertState = "open" | "acknowledged" | "resolved";
 
 /** An alert's state, read from its row: resolved once what raised it is over, else acknowledged or open. */

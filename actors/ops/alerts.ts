@@ -11,7 +11,7 @@ import { alerts } from "../../db/schema.ts";
 import type { Sql } from "../../db/sql.ts";
 import { LOW_STOCK } from "../catalog/stock-live.ts";
 import { AlertConflict, NotFound } from "../contracts/errors.ts";
-import type { AlertKind } from "./alert-rules.ts";
+import type { AlertKind, AlertSummary } from "./alert-rules.ts";
 import type { Admin } from "./audit.ts";
 
 export type Alert = typeof alerts.$inferSelect;
@@ -79,6 +79,16 @@ export class Alerts {
   async counts(): Promise<AlertCounts> {
     const rows = await this.db.select({ kind: alerts.kind, n: count() }).from(alerts).where(open).groupBy(alerts.kind);
     return { total: rows.reduce((sum, r) => sum + r.n, 0), byKind: Object.fromEntries(rows.map((r) => [r.kind, r.n])) };
+  }
+
+  /** How many alerts are open, and the newest `n` of them. */
+  async summary(n = 3): Promise<AlertSummary> {
+    const [counted, latest] = await Promise.all([
+      this.db.select({ n: count() }).from(alerts).where(open),
+      this.db.select({ id: alerts.id, kind: alerts.kind, subject: alerts.subject, summary: alerts.summary })
+        .from(alerts).where(open).orderBy(desc(alerts.id)).limit(n),
+    ]);
+    return { open: counted[0]?.n ?? 0, latest };
   }
 
   /** How many sagas are stalled now (acknowledged or not): for the overview. */

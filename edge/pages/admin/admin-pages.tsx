@@ -3,6 +3,7 @@
  *
  *   GET /admin          what needs an admin now, and the latest actions
  *   GET /admin/audit    the audit log (audit-pages.tsx)
+ *   /admin/alerts        open alerts: review, acknowledge; every page shows their count, live (alert-pages.tsx)
  *   /admin/dead-letters  parked messages: review, replay, discard (dead-letter-pages.tsx)
  *   /admin/orders/:id    one order with its saga tools, live (order-pages.tsx)
  *
@@ -14,6 +15,7 @@ import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { onError, refusal } from "../../http/http-errors.ts";
 import { sendErrorPage } from "../error-pages.tsx";
+import { alertPages, withAlerts } from "./alert-pages.tsx";
 import { auditPages } from "./audit-pages.tsx";
 import { deadLetterPages, type DeadLetterPageDeps } from "./dead-letter-pages.tsx";
 import { adminOrderPages, type AdminOrderPageDeps } from "./order-pages.tsx";
@@ -23,8 +25,8 @@ export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps;
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use("/admin", adminOnly());
-  app.use("/admin/*", adminOnly());
+  app.use("/admin", adminOnly(), withAlerts(deps.alerts));
+  app.use("/admin/*", adminOnly(), withAlerts(deps.alerts));
   app.onError(adminErrors);
 
   app.get("/admin", async (c) => {
@@ -32,6 +34,7 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
     return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} parked={parked} recent={recent.entries} />));
   });
   app.route("/", auditPages(deps.audit));
+  app.route("/", alertPages(deps));
   app.route("/", deadLetterPages(deps));
   app.route("/", adminOrderPages(deps));
   return app;
