@@ -9,6 +9,7 @@ import { and, count, desc, eq, isNull, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { alerts } from "../../db/schema.ts";
 import type { Sql } from "../../db/sql.ts";
+import { agoSql, purgeTask } from "../runtime/retention.ts";
 import { LOW_STOCK } from "../catalog/stock-live.ts";
 import { AlertConflict, NotFound } from "../contracts/errors.ts";
 import type { AlertKind, AlertSummary } from "./alert-rules.ts";
@@ -127,3 +128,6 @@ export class Alerts {
     return n;
   }
 }
+
+/** Alerts resolved longer ago than `keepMs` go; open and acknowledged ones stay until they resolve. */
+export const resolvedAlertsUpkeep = (keepMs: number) => purgeTask("admin.alerts", `resolved_at < ${agoSql(1)}`, keepMs);
