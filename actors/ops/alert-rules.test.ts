@@ -14,7 +14,10 @@ const existing = (kind: "stalled" | "failed", id: number): OrderAlerts => ({
 describe("the order's alerts", () => {
   test("a stall opens one alert, and a second stall keeps it", () => {
     const once = alertsAfterStall({}, stall("CREATED"), AT);
-    expect(Object.values(once)).toEqual([expect.objectContaining({ id: null, kind: "stalled", subject: ORDER, details: expect.objectContaining({ status: "CREATED" }) })]);
+    expect(Object.values(once)).toEqual([expect.objectContaining({
+      id: null, kind: "stalled", subject: ORDER, summary: `Order ${ORDER} has been CREATED for over 2 min`, details: expect.objectContaining({ status: "CREATED" }),
+    })]);
+    expect(alertsAfterStall({}, { ...stall("CREATED"), afterMs: 1_500 }, AT)[orderAlertKey("stalled", ORDER)]?.summary).toContain("for over 2 s");
     expect(alertsAfterStall(existing("stalled", 7), stall("CREATED"), AT)).toEqual(existing("stalled", 7));
   });
 

@@ -72,12 +72,11 @@ export function alertsAfterChange(alerts: OrderAlerts, p: PayloadOf<"order.Statu
 export function alertsAfterStall(alerts: OrderAlerts, p: PayloadOf<"order.SagaStalled.v1">, at: string): OrderAlerts {
   const key = orderAlertKey("stalled", p.orderId);
   if (alerts[key]) return alerts;
-  const minutes = Math.max(1, Math.round(p.afterMs / 60_000));
   return {
     ...alerts,
     [key]: {
       id: null, kind: "stalled", subject: p.orderId, openedAt: at,
-      summary: `Order ${p.orderId} has been ${p.status} for over ${minutes} min`,
+      summary: `Order ${p.orderId} has been ${p.status} for over ${duration(p.afterMs)}`,
       details: { status: p.status, since: p.since, afterMs: p.afterMs },
     },
   };
@@ -87,6 +86,9 @@ export function alertsAfterStall(alerts: OrderAlerts, p: PayloadOf<"order.SagaSt
 export type AlertLine = { id: number; kind: AlertKind; subject: string; summary: string };
 /** The open alerts, counted, and the newest few: what every admin page shows. */
 export type AlertSummary = { open: number; latest: AlertLine[] };
+
+/** A limit in words: "2 min", "90 s". */
+const duration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`);
 
 export type AlertState = "open" | "acknowledged" | "resolved";
 
