@@ -47,7 +47,14 @@ export type OrderState = {
   history: TimelineEntry[];
 };
 
-export type OrderConfig = { reservationTtlMs: number; handlingMs: number };
+export type OrderConfig = {
+  reservationTtlMs: number;
+  handlingMs: number;
+  /** an order in CREATED or INVENTORY_RESERVED, or paid past its handling time, this long is stalled */
+  stallAfterMs: number;
+  /** a refund pending this long is stalled */
+  refundStallAfterMs: number;
+};
 
 /** What a refused command names: the order's current status, or null when there is no order (a 404). */
 export type OrderRejection = OrderStatus | null;

@@ -4,7 +4,7 @@ import type { OrderCommand } from "./order-commands.ts";
 import type { OrderState } from "./order-state.ts";
 import {
   CFG, COMP, NOW, ORDER, PLACE, SC, SITUATION_NAMES, SITUATIONS, TOTAL, decideOrder, drive, emitted, ev, expectMove,
-  expectStill, expiryToken, handlingToken, msg, reach, run, sent, type Expect, type Situation,
+  expectStill, expiryToken, handlingToken, stallTimer, msg, reach, run, sent, type Expect, type Situation,
 } from "./testing/test-kit.ts";
 
 test("the situations reach every one of the 14 statuses", () => {
@@ -103,7 +103,7 @@ describe("order command details", () => {
     if (out.kind !== "ok" || !out.state) throw new Error("cancel was not accepted");
     expect(emitted(out.emit, "order.OrderCancelled.v1")).toEqual({ orderId: ORDER, reason: "cancelled by admin", refund });
     expect(out.state.history.at(-1)?.reason).toBe("cancelled by admin");
-    if (!refund) return expect(out.cancelTimers).toEqual(["reservationExpiry"]);
+    if (!refund) return expect(out.cancelTimers).toEqual(["reservationExpiry", "sagaStalled"]);
     expect(out.state.refundGoal).toBe("CANCELLED");
     expect(out.cancelTimers).toEqual(["handlingElapsed", "reservationExpiry"]);
     expect(emitted(out.emit, "order.RefundRequested.v1")).toMatchObject({ amount: TOTAL, attempt: 1 });
@@ -123,7 +123,7 @@ describe("order command details", () => {
 
   test("a payment retry restarts the reservation expiry under a new token", () => {
     const out = decideOrder(reach("PAYMENT_FAILED"), { type: "Retry" });
-    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "reservationExpiry", token: expiryToken(1, 2) }] });
+    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "reservationExpiry", token: expiryToken(1, 2) }, { name: "sagaStalled" }] });
     if (out.kind === "ok") expect(out.timers?.[0]?.at).toEqual(new Date(NOW.getTime() + CFG.reservationTtlMs));
   });
 
@@ -143,7 +143,7 @@ describe("order command details", () => {
 
   test("Compensate releaseInventory releases the held stock and stops the expiry", () => {
     const out = decideOrder(reach("PAYMENT_FAILED"), { type: "Compensate", action: "releaseInventory" });
-    expect(out).toMatchObject({ kind: "ok", cancelTimers: ["reservationExpiry"] });
+    expect(out).toMatchObject({ kind: "ok", cancelTimers: ["reservationExpiry", "sagaStalled"] });
     if (out.kind === "ok") expect(emitted(out.emit, COMP)).toMatchObject({ action: "releaseInventory" });
   });
 
@@ -155,9 +155,9 @@ describe("order command details", () => {
 
   test("holding stops the handling timer; lifting the hold starts it again", () => {
     expect(decideOrder(reach("PAYMENT_AUTHORIZED"), { type: "SetStatus", status: "PROCESSING" }))
-      .toMatchObject({ kind: "ok", cancelTimers: ["handlingElapsed"] });
+      .toMatchObject({ kind: "ok", cancelTimers: ["handlingElapsed", "sagaStalled"] });
     const out = decideOrder(reach("PROCESSING"), { type: "SetStatus", status: "PAYMENT_AUTHORIZED" });
-    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "handlingElapsed", token: handlingToken(1, 1) }] });
+    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "handlingElapsed", token: handlingToken(1, 1) }, { name: "sagaStalled" }] });
     if (out.kind === "ok") expect(out.timers?.[0]?.at).toEqual(new Date(NOW.getTime() + CFG.handlingMs));
   });
 });
@@ -311,6 +311,7 @@ describe("order event details", () => {
       .toEqual({ orderId: ORDER, amount: TOTAL, currency: "EUR", paymentToken: "tok_visa", attempt: 1 });
     expect(out.timers).toEqual([
       { name: "reservationExpiry", at: new Date(NOW.getTime() + CFG.reservationTtlMs), token: expiryToken(1, 1) },
+      stallTimer("INVENTORY_RESERVED", 2, CFG.stallAfterMs),
     ]);
   });
 
@@ -318,7 +319,10 @@ describe("order event details", () => {
     const out = decideOrder(reach("INVENTORY_RESERVED"), msg.authorized(1, "pay-42"));
     expect(out).toMatchObject({
       kind: "ok", state: { paymentId: "pay-42" }, cancelTimers: ["reservationExpiry"],
-      timers: [{ name: "handlingElapsed", at: new Date(NOW.getTime() + CFG.handlingMs), token: handlingToken(1) }],
+      timers: [
+        { name: "handlingElapsed", at: new Date(NOW.getTime() + CFG.handlingMs), token: handlingToken(1) },
+        stallTimer("PAYMENT_AUTHORIZED", 3, CFG.handlingMs + CFG.stallAfterMs),
+      ],
     });
   });
 

@@ -204,3 +204,20 @@ export const auditLog = admin.table("audit_log", {
   outcome: text("outcome").notNull().default("pending"),
   detail: text("detail").notNull().default(""),
 });
+/**
+ * Alerts for the admins (actors/ops/alerts.ts): one unresolved per (kind, subject); open
+ * while neither acknowledged nor resolved.
+ */
+export const alerts = admin.table("alerts", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  kind: text("kind").$type<"stalled" | "failed" | "deadLetter" | "lowStock">().notNull(),
+  /** the order id, dead letter id or SKU the alert is about */
+  subject: text("subject").notNull(),
+  summary: text("summary").notNull(),
+  details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+  openedAt: ts("opened_at").notNull().defaultNow(),
+  acknowledgedAt: ts("acknowledged_at"),
+  acknowledgedBy: text("acknowledged_by"),
+  ackReason: text("ack_reason").notNull().default(""),
+  resolvedAt: ts("resolved_at"),
+});

@@ -71,6 +71,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   LOG_RETENTION_MS: "the in-database log only; unused with Kafka",
   PROVIDER_KEY_RETENTION_MS: "the built-in simulators' books; unused with PROVIDERS_URL",
   SESSION_RETENTION_MS: "ended refresh tokens kept a day",
+  ALERT_RETENTION_MS: "resolved alerts kept 30 days",
 };
 /** Needed by the edge role only. */
 const EDGE_ONLY = new Set(["PORT"]);

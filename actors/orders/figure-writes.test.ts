@@ -14,7 +14,8 @@ import { projectorActor } from "../projector.ts";
 import { ActorGroup } from "../runtime/actor-group.ts";
 import type { Delivered } from "../runtime/bus.ts";
 import { Runner, type RunnerDeps } from "../runtime/runner.ts";
-import { viewStore } from "../stores.ts";
+import { orderAlertResources, viewStore } from "../stores.ts";
+import type { OrderAlerts } from "../ops/alert-rules.ts";
 import { Dashboard } from "./dashboard.ts";
 import { figuresOf, rowsOf, sumOf } from "./figures.ts";
 
@@ -41,7 +42,7 @@ const moved = (orderId: string, from: OrderStatus, to: OrderStatus): Emit => ({
 
 function projector(database: Database) {
   const deps: RunnerDeps = { sql: database.sql, call: () => Promise.resolve(undefined), now: () => new Date(), maxAttempts: 3, onOutbox: () => {} };
-  const group = new ActorGroup([new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps)], deps);
+  const group = new ActorGroup([new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e, resources: orderAlertResources }, deps)], deps);
   return (...messages: Delivered[]) => group.handleBatch({ messages });
 }
 

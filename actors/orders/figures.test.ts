@@ -20,7 +20,7 @@ function views(messages: Envelope[]): OrderView[] {
   const out: OrderView[] = [];
   let v: OrderView | null = null;
   for (const e of messages) {
-    const d = projectorActor.decide(v, e, { now: NOW, res: undefined });
+    const d = projectorActor.decide(v, e, { now: NOW, res: {} });
     if (d.kind === "ok" && d.state) v = d.state;
     out.push(v!);
   }

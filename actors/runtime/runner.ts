@@ -136,8 +136,10 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     const creating = this.b.store.creating;
     const w = emptyWrites<S>();
     const out = this.apply(w, key, null, input, null, undefined, undefined);
-    if (!creating || out.kind !== "ok" || !w.states.has(key) || w.timers.size > 0) return this.execute(key, input);
-    const { text, params } = createWith(creating([...w.states], this.deps.now()), w.outbox);
+    const timers = [...w.timers.values()];
+    // a new key has no timer to cancel: one that does needs the state that is there
+    if (!creating || out.kind !== "ok" || !w.states.has(key) || timers.some((t) => !t.set)) return this.execute(key, input);
+    const { text, params } = createWith(creating([...w.states], this.deps.now()), w.outbox, timers);
     const [row] = await this.deps.sql.query<{ n: number }>(text, params);
     if (!row || row.n === 0) return this.execute(key, input);
     this.after(w, []);

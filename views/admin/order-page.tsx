@@ -34,6 +34,7 @@ export type AdminOrder = {
 const TIMER_TEXT: Record<string, string> = {
   reservationExpiry: "the reservation expires (stock goes back unless paid)",
   handlingElapsed: "the handling time ends (the parcel is requested)",
+  sagaStalled: "the order counts as stalled unless it has moved",
 };
 
 /** What each tool is called on its button, what it does, and whether it asks for a tick first. */

@@ -18,8 +18,8 @@ export type DashboardProps = {
   figures: DashboardFigures;
   /** dead letters waiting for an admin */
   parked: number;
-  /** stalled sagas, once stalled-saga flags exist; left out, the tile says they are not watched yet */
-  stalledSagas?: number;
+  /** sagas flagged stalled by their timers (actors/order-stall.ts) and not moved since */
+  stalledSagas: number;
   /** live streams (SSE) open on the server that rendered the page */
   streams: number;
   recent: AuditEntry[];
@@ -61,8 +61,8 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
           <Tile label="Orders in flight" value={count(f.inFlight)} note="placed, not yet shipped or closed" />
           <Tile label="Failed, waiting for an admin" value={count(f.needsAdmin)} tone={f.needsAdmin > 0 ? "problem" : undefined}
             note="a saga step failed: retry or compensate" />
-          <Tile label="Stalled sagas" value={stalledSagas === undefined ? "–" : count(stalledSagas)}
-            tone={stalledSagas ? "problem" : undefined} note={stalledSagas === undefined ? "not watched yet" : "waiting longer than they should"} />
+          <Tile label="Stalled sagas" value={count(stalledSagas)} tone={stalledSagas > 0 ? "problem" : undefined}
+            note={<a href="/admin/alerts?kind=stalled">in one status longer than they should be</a>} />
           <Tile label="Dead letters" value={count(parked)} tone={parked > 0 ? "problem" : undefined}
             note={<a href="/admin/dead-letters?state=waiting">{parked === 1 ? "message" : "messages"} waiting for a replay or a discard</a>} />
           <Tile label="Low on stock" value={count(f.lowStock.length)} tone={f.lowStock.length > 0 ? "warn" : undefined}

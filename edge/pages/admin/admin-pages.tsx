@@ -3,6 +3,7 @@
  *
  *   GET /admin          the dashboard, live (dashboard-pages.tsx)
  *   GET /admin/audit    the audit log (audit-pages.tsx)
+ *   /admin/alerts        open alerts: review, acknowledge; every page shows their count, live (alert-pages.tsx)
  *   /admin/dead-letters  parked messages: review, replay, discard (dead-letter-pages.tsx)
  *   /admin/orders        every order: filters, keyset pages, live rows, CSV (orders-pages.tsx)
  *   /admin/orders/:id    one order with its saga tools, live (order-pages.tsx)
@@ -13,6 +14,7 @@ import { Hono, type Context } from "hono";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { onError, refusal } from "../../http/http-errors.ts";
 import { sendErrorPage } from "../error-pages.tsx";
+import { alertPages, withAlerts } from "./alert-pages.tsx";
 import { auditPages } from "./audit-pages.tsx";
 import { dashboardPages, type DashboardPageDeps } from "./dashboard-pages.tsx";
 import { deadLetterPages, type DeadLetterPageDeps } from "./dead-letter-pages.tsx";
@@ -24,12 +26,13 @@ export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardP
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use("/admin", adminOnly());
-  app.use("/admin/*", adminOnly());
+  app.use("/admin", adminOnly(), withAlerts(deps.alerts));
+  app.use("/admin/*", adminOnly(), withAlerts(deps.alerts));
   app.onError(adminErrors);
 
   app.route("/", dashboardPages(deps));
   app.route("/", auditPages(deps.audit));
+  app.route("/", alertPages(deps));
   app.route("/", deadLetterPages(deps));
   app.route("/", adminOrdersPages(deps)); // before /admin/orders/:id, which would take "stream"
   app.route("/", adminOrderPages(deps));
