@@ -26,7 +26,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { Address, Attempt, Line, Money } from "../actors/contracts/index.ts";
 import { paymentSimulator, type PaymentSimulator } from "../actors/providers/payment-sim.ts";
-import type { AuthorizeInput, PaymentRef, ShipInput } from "../actors/providers/ports.ts";
+import type { AuthorizeInput, PaymentOp, PaymentRef, ShipInput } from "../actors/providers/ports.ts";
 import { shippingSimulator, type ShippingSimulator } from "../actors/providers/shipping-sim.ts";
 import { onError } from "../edge/http/http-errors.ts";
 import { jsonBody } from "../edge/http/validate.ts";
@@ -42,7 +42,7 @@ export type ProviderSim = {
 
 const AuthorizeInputSchema = z.object({ amount: Money, currency: z.string().length(3), token: z.string(), attempt: Attempt }) satisfies z.ZodType<AuthorizeInput>;
 const PaymentRefSchema = z.object({ paymentId: z.string().min(1), amount: Money }) satisfies z.ZodType<PaymentRef>;
-const PaymentOpSchema = z.enum(["authorize", "capture", "refund"]);
+const PaymentOpSchema = z.enum(["authorize", "capture", "refund"]) satisfies z.ZodType<PaymentOp>;
 const LookupSchema = <O extends z.ZodTypeAny>(op: O) => z.object({ op, idempotencyKey: z.string().min(1) });
 const FaultsSchema = z.object({ loseAnswers: z.array(z.enum([...PaymentOpSchema.options, "ship"])) });
 const ShipInputSchema = z.object({ address: Address, items: z.array(Line), attempt: Attempt }) satisfies z.ZodType<ShipInput>;
