@@ -7,20 +7,26 @@
  *   POST /payment/capture    {"idempotencyKey", "input": PaymentRef}     -> PaymentResult
  *   POST /payment/refund     {"idempotencyKey", "input": PaymentRef}     -> PaymentResult
  *   POST /shipping/ship      {"idempotencyKey", "input": ShipInput}      -> ShippingResult
+ *   POST /payment/lookup     {"op", "idempotencyKey"} -> {"found": false} | {"found": true, "answer": PaymentResult}
+ *   POST /shipping/lookup    {"op": "ship", "idempotencyKey"} -> the same with a ShippingResult
+ *   POST /faults             {"loseAnswers": ["authorize" | "capture" | "refund" | "ship", ...]} -> the same
  *   GET  /ledger[?orderId=]     -> LedgerEntry[]   (every money movement, oldest first)
  *   GET  /shipments[?orderId=]  -> Shipment[]      (every booked parcel, oldest first)
  *
  * A decline is an answer (200 `{"ok": false, "code", "reason"}`: the code from the port's
  * list decides, the reason is the simulator's words); a malformed request is 400
  * `{"error", "field"}`. `tok_timeout` never answers: the client's timeout handles it.
+ * A lookup answers what the key was answered before, or `found: false` when nothing was
+ * done under it. `/faults` sets the operations whose answers are lost: the work is done and
+ * kept, the call never answers (a lookup finds it), as when a reply is lost in the network.
  *
- * Run as a script: PORT (default 4010), LATENCY_MS.
+ * Run as a script: PORT (default 4010), LATENCY_MS, LOSE_ANSWERS (comma-separated operations).
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { Address, Attempt, Line, Money } from "../actors/contracts/index.ts";
 import { paymentSimulator, type PaymentSimulator } from "../actors/providers/payment-sim.ts";
-import type { AuthorizeInput, PaymentRef, ShipInput } from "../actors/providers/ports.ts";
+import type { AuthorizeInput, PaymentOp, PaymentRef, ShipInput } from "../actors/providers/ports.ts";
 import { shippingSimulator, type ShippingSimulator } from "../actors/providers/shipping-sim.ts";
 import { onError } from "../edge/http/http-errors.ts";
 import { jsonBody } from "../edge/http/validate.ts";
@@ -36,17 +42,36 @@ export type ProviderSim = {
 
 const AuthorizeInputSchema = z.object({ amount: Money, currency: z.string().length(3), token: z.string(), attempt: Attempt }) satisfies z.ZodType<AuthorizeInput>;
 const PaymentRefSchema = z.object({ paymentId: z.string().min(1), amount: Money }) satisfies z.ZodType<PaymentRef>;
+const PaymentOpSchema = z.enum(["authorize", "capture", "refund"]) satisfies z.ZodType<PaymentOp>;
+const LookupSchema = <O extends z.ZodTypeAny>(op: O) => z.object({ op, idempotencyKey: z.string().min(1) });
+const FaultsSchema = z.object({ loseAnswers: z.array(z.enum([...PaymentOpSchema.options, "ship"])) });
 const ShipInputSchema = z.object({ address: Address, items: z.array(Line), attempt: Attempt }) satisfies z.ZodType<ShipInput>;
 
 /** Starts the service; `port: 0` picks a free port (see `url`). */
-export function startProviderSim(opts: { port: number; latencyMs?: number }): ProviderSim {
+export function startProviderSim(opts: { port: number; latencyMs?: number; loseAnswers?: Fault[] }): ProviderSim {
   const payment = paymentSimulator({ latencyMs: opts.latencyMs });
   const shipping = shippingSimulator({ latencyMs: opts.latencyMs });
+  const setFaults = (lose: Fault[]) => {
+    payment.loseAnswers.clear();
+    for (const op of lose) if (op !== "ship") payment.loseAnswers.add(op);
+    shipping.loseAnswers = lose.includes("ship");
+    return { loseAnswers: lose };
+  };
+  setFaults(opts.loseAnswers ?? []);
   const app = new Hono()
     .post("/payment/authorize", route(AuthorizeInputSchema, payment.authorize))
     .post("/payment/capture", route(PaymentRefSchema, payment.capture))
     .post("/payment/refund", route(PaymentRefSchema, payment.refund))
     .post("/shipping/ship", route(ShipInputSchema, shipping.ship))
+    .post("/payment/lookup", async (c) => {
+      const q = await jsonBody(c, LookupSchema(PaymentOpSchema));
+      return c.json(found(await payment.lookup(q.op, q.idempotencyKey)));
+    })
+    .post("/shipping/lookup", async (c) => {
+      const q = await jsonBody(c, LookupSchema(z.literal("ship")));
+      return c.json(found(await shipping.lookup(q.op, q.idempotencyKey)));
+    })
+    .post("/faults", async (c) => c.json(setFaults((await jsonBody(c, FaultsSchema)).loseAnswers)))
     .get("/ledger", async (c) => c.json((await payment.ledger()).filter(ofOrder(c.req.query("orderId")))))
     .get("/shipments", async (c) => c.json((await shipping.shipments()).filter(ofOrder(c.req.query("orderId")))))
     .onError(onError);
@@ -76,11 +101,15 @@ function route<I, R>(input: z.ZodType<I>, call: (key: string, input: I) => Promi
   };
 }
 
+type Fault = z.infer<typeof FaultsSchema>["loseAnswers"][number];
+const found = <A>(answer: A | null) => (answer === null ? { found: false } : { found: true, answer });
+
 const ofOrder = (orderId: string | undefined) => (r: { orderId?: string }) => orderId === undefined || r.orderId === orderId;
 
 if (import.meta.main) {
   const latency = Number(process.env.LATENCY_MS ?? 0);
-  const sim = startProviderSim({ port: Number(process.env.PORT ?? 4010), latencyMs: Number.isFinite(latency) ? latency : 0 });
+  const lose = FaultsSchema.parse({ loseAnswers: (process.env.LOSE_ANSWERS ?? "").split(",").map((s) => s.trim()).filter(Boolean) }).loseAnswers;
+  const sim = startProviderSim({ port: Number(process.env.PORT ?? 4010), latencyMs: Number.isFinite(latency) ? latency : 0, loseAnswers: lose });
   console.log(`provider simulator listening on ${sim.url}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => sim.stop().then(() => process.exit(0)));
 }

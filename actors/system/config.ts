@@ -24,6 +24,11 @@ export type Config = {
   upstash?: { url: string; token: string; prefix?: string };
   /** commands are refused (503) while the oldest unpublished event is older than this */
   maxOutboxAgeMs: number;
+  /**
+   * how long an edge lets a command wait (edge/http/admission.ts): commands served at once,
+   * the wait for a turn beyond that, and the deadline of one served; past either, a 503
+   */
+  commands: { maxInFlight: number; queueMs: number; deadlineMs: number };
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
@@ -52,6 +57,7 @@ export type Config = {
 export const defaults: Config = {
   roles: ROLES,
   maxOutboxAgeMs: 5_000,
+  commands: { maxInFlight: 128, queueMs: 2_000, deadlineMs: 8_000 },
   dataDir: "./.data/pg",
   partitions: 8,
   reservationTtlMs: 15 * 60_000,
@@ -113,6 +119,11 @@ export function configFromEnv(env: Env = process.env, roles?: string): Config {
       ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
       : undefined,
     maxOutboxAgeMs: num(env.MAX_OUTBOX_AGE_MS, defaults.maxOutboxAgeMs),
+    commands: {
+      maxInFlight: num(env.COMMANDS_IN_FLIGHT, defaults.commands.maxInFlight),
+      queueMs: num(env.COMMAND_QUEUE_MS, defaults.commands.queueMs),
+      deadlineMs: num(env.COMMAND_DEADLINE_MS, defaults.commands.deadlineMs),
+    },
     dataDir: env.DATA_DIR ?? defaults.dataDir,
     partitions: num(env.PARTITIONS, defaults.partitions),
     lanes: env.LANES ? num(env.LANES, 1) : undefined,
