@@ -9,12 +9,14 @@
  *   POST /shipping/ship      {"idempotencyKey", "input": ShipInput}      -> ShippingResult
  *   GET  /ledger[?orderId=]     -> LedgerEntry[]   (every money movement, oldest first)
  *   GET  /shipments[?orderId=]  -> Shipment[]      (every booked parcel, oldest first)
+ *   GET  /faults, POST /faults {delay?, delayMs?, lost?, twice?} -> the faults in force and
+ *        what they did (see provider-faults.ts)
  *
  * A decline is an answer (200 `{"ok": false, "code", "reason"}`: the code from the port's
  * list decides, the reason is the simulator's words); a malformed request is 400
  * `{"error", "field"}`. `tok_timeout` never answers: the client's timeout handles it.
  *
- * Run as a script: PORT (default 4010), LATENCY_MS.
+ * Run as a script: PORT (default 4010), LATENCY_MS, PROVIDER_FAULTS.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -24,12 +26,14 @@ import type { AuthorizeInput, PaymentRef, ShipInput } from "../actors/providers/
 import { shippingSimulator, type ShippingSimulator } from "../actors/providers/shipping-sim.ts";
 import { onError } from "../edge/http/http-errors.ts";
 import { jsonBody } from "../edge/http/validate.ts";
+import { faultInjector, faultsFromEnv, ProviderFaults, type FaultInjector } from "./provider-faults.ts";
 
 export type ProviderSim = {
   url: string;
   stop(): Promise<void>;
   payment: PaymentSimulator;
   shipping: ShippingSimulator;
+  faults: FaultInjector;
   /** Requests still being handled (a hanging `tok_timeout` is one until its client goes). */
   pendingRequests(): number;
 };
@@ -39,16 +43,19 @@ const PaymentRefSchema = z.object({ paymentId: z.string().min(1), amount: Money 
 const ShipInputSchema = z.object({ address: Address, items: z.array(Line), attempt: Attempt }) satisfies z.ZodType<ShipInput>;
 
 /** Starts the service; `port: 0` picks a free port (see `url`). */
-export function startProviderSim(opts: { port: number; latencyMs?: number }): ProviderSim {
+export function startProviderSim(opts: { port: number; latencyMs?: number; faults?: ProviderFaults }): ProviderSim {
   const payment = paymentSimulator({ latencyMs: opts.latencyMs });
   const shipping = shippingSimulator({ latencyMs: opts.latencyMs });
+  const faults = faultInjector(opts.faults);
   const app = new Hono()
-    .post("/payment/authorize", route(AuthorizeInputSchema, payment.authorize))
-    .post("/payment/capture", route(PaymentRefSchema, payment.capture))
-    .post("/payment/refund", route(PaymentRefSchema, payment.refund))
-    .post("/shipping/ship", route(ShipInputSchema, shipping.ship))
+    .post("/payment/authorize", route(faults, AuthorizeInputSchema, payment.authorize))
+    .post("/payment/capture", route(faults, PaymentRefSchema, payment.capture))
+    .post("/payment/refund", route(faults, PaymentRefSchema, payment.refund))
+    .post("/shipping/ship", route(faults, ShipInputSchema, shipping.ship))
     .get("/ledger", async (c) => c.json((await payment.ledger()).filter(ofOrder(c.req.query("orderId")))))
     .get("/shipments", async (c) => c.json((await shipping.shipments()).filter(ofOrder(c.req.query("orderId")))))
+    .get("/faults", (c) => c.json(faults.get()))
+    .post("/faults", async (c) => (faults.set(await jsonBody(c, ProviderFaults)), c.json(faults.get())))
     .onError(onError);
 
   // Longer than the client's 30 s fetch timeout, so the client decides when a hanging call
@@ -59,6 +66,7 @@ export function startProviderSim(opts: { port: number; latencyMs?: number }): Pr
     stop: () => server.stop(true),
     payment,
     shipping,
+    faults,
     pendingRequests: () => server.pendingRequests,
   };
 }
@@ -68,11 +76,11 @@ export function startProviderSim(opts: { port: number; latencyMs?: number }): Pr
  * A `tok_timeout` answer never settles; when its client goes, Bun aborts the request and
  * drops it from `pendingRequests`, and the stuck handler, referenced by nothing, is collected.
  */
-function route<I, R>(input: z.ZodType<I>, call: (key: string, input: I) => Promise<R>) {
+function route<I, R>(faults: FaultInjector, input: z.ZodType<I>, call: (key: string, input: I) => Promise<R>) {
   const body = z.object({ idempotencyKey: z.string().min(1), input });
   return async (c: Context) => {
     const req = await jsonBody(c, body);
-    return c.json(await call(req.idempotencyKey, req.input));
+    return c.json(await faults.run(req.idempotencyKey, () => call(req.idempotencyKey, req.input)));
   };
 }
 
@@ -80,7 +88,9 @@ const ofOrder = (orderId: string | undefined) => (r: { orderId?: string }) => or
 
 if (import.meta.main) {
   const latency = Number(process.env.LATENCY_MS ?? 0);
-  const sim = startProviderSim({ port: Number(process.env.PORT ?? 4010), latencyMs: Number.isFinite(latency) ? latency : 0 });
+  const sim = startProviderSim({
+    port: Number(process.env.PORT ?? 4010), latencyMs: Number.isFinite(latency) ? latency : 0, faults: faultsFromEnv(process.env.PROVIDER_FAULTS),
+  });
   console.log(`provider simulator listening on ${sim.url}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => sim.stop().then(() => process.exit(0)));
 }
