@@ -25,7 +25,7 @@ export type OrderPlan = {
   edge: number;
   /** the same POST again: at once on another edge, or after the first answer */
   duplicate: "none" | "together" | "after";
-  /** a cancel this long after the order was accepted, or none */
+  /** a cancel this long after the order was accepted (0-20 s: before payment, while it waits to ship, after), or none */
   cancelAfterMs: number | null;
 };
 
@@ -52,7 +52,7 @@ export function planOrder(o: PlanOptions, catalog: Catalog, index: number): Orde
     postalCode: weighted(r, POSTAL_CODES),
     edge: r.int(o.edges),
     duplicate: dup < 0.05 ? "together" : dup < 0.1 ? "after" : "none",
-    cancelAfterMs: r.chance(0.12) ? r.int(4_000) : null,
+    cancelAfterMs: r.chance(0.12) ? r.int(20_000) : null,
   };
 }
 
