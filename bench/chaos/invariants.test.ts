@@ -34,10 +34,18 @@ function healthy(): World {
     faults: [{ at: T + 400, kind: "postgres", detail: "terminated 3 backends" }],
     deaths: [],
     explainMs: 1_000,
+    faultedOrders: [],
   };
 }
 
 const failing = (w: World) => checkInvariants(w).filter((c) => !c.ok).map((c) => c.name);
+
+test("a dead letter of an order whose provider answers were lost is explained at any time", () => {
+  const w = healthy();
+  w.faults = [];
+  w.faultedOrders = ["o2"];
+  expect(failing(w)).toEqual([]);
+});
 
 test("a healthy run passes every check, and each check looked at something", () => {
   const checks = checkInvariants(healthy());
@@ -69,6 +77,7 @@ describe("each broken world fails its check, and only that one, naming the offen
     ["two parcels", (w) => w.parcels.push({ orderId: "o1", trackingNumber: "SP2" }), "each shipment once and only for a shipped order", "o1 has 2 parcels"],
     ["an outbox not drained", (w) => void (w.outboxPending = { count: 2, examples: ["o1 order.StatusChanged.v1"] }), "outbox drained", "o1 order.StatusChanged.v1"],
     ["a dead letter no fault explains", (w) => void (w.faults = []), "dead letters only where a fault explains them", "#1 actors o2: connection terminated"],
+    ["a dead letter long after its fault", (w) => void (w.faults[0]!.at = T - 5_000), "dead letters only where a fault explains them", "#1 actors o2"],
     ["a process that died unasked", (w) => w.deaths.push({ name: "actors-2", at: T, code: 1, signal: null }), "no process died that was not killed", "actors-2 exited (code 1)"],
   ];
   test.each(cases)("%s", (_, breakIt, names, example) => {

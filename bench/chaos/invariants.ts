@@ -42,6 +42,8 @@ export type World = {
   deaths: Death[];
   /** how long before a dead letter's first failure a fault may have caused it */
   explainMs: number;
+  /** orders a provider fault touched whatever the time (their answers were lost): their dead letters are explained */
+  faultedOrders: string[];
 };
 
 export type Check = { name: string; ok: boolean; checked: number; failed: number; examples: string[] };
@@ -64,6 +66,7 @@ export function checkInvariants(w: World): Check[] {
   };
   const money = byOrder(w.ledger);
   const parcels = byOrder(w.parcels);
+  const faulted = new Set(w.faultedOrders);
   const of = (id: string, kind: LedgerRow["kind"]) => (money.get(id) ?? []).filter((e) => e.kind === kind).length;
   return [
     acceptedOnce(w),
@@ -99,7 +102,7 @@ export function checkInvariants(w: World): Check[] {
     }),
     { name: "outbox drained", ok: w.outboxPending.count === 0, checked: 1, failed: w.outboxPending.count, examples: w.outboxPending.examples.slice(0, EXAMPLES) },
     check("dead letters only where a fault explains them", w.deadLetters, (d) => {
-      const explained = w.faults.some((f) => f.at >= d.firstSeenAt - w.explainMs && f.at <= d.at);
+      const explained = (d.key !== null && faulted.has(d.key)) || w.faults.some((f) => f.at >= d.firstSeenAt - w.explainMs && f.at <= d.at);
       return explained ? null : `#${d.id} ${d.consumer} ${d.key ?? ""}: ${d.error.slice(0, 80)}`;
     }),
     check("no process died that was not killed", w.deaths, (d) => `${d.name} exited (${d.signal ?? `code ${d.code}`}) at ${new Date(d.at).toISOString()}`),

@@ -15,6 +15,8 @@ export type ChaosReport = {
   /** an order's creation to its final status, from its own timeline */
   createdToFinalMs: { p50: number; p99: number; max: number; orders: number };
   faults: Record<string, number>;
+  /** every dead letter, explained or not: by consumer and message type, with a few errors */
+  deadLetters: { count: number; byConsumer: Record<string, number>; examples: string[] };
   /** processes started again after a kill (or a death) */
   restarts: number;
   provider: { delayed: number; twice: number; lost: number; lostKeys: number };
@@ -54,6 +56,11 @@ export function summarize(r: {
     customers: { total: customers.size, gaveUp: new Set(results.filter((x) => x.gaveUp).map((x) => x.plan.customer)).size },
     createdToFinalMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, orders: latencies.length },
     faults: count(world.faults.filter((f) => f.kind !== "restarted"), (f) => f.kind),
+    deadLetters: {
+      count: world.deadLetters.length,
+      byConsumer: count(world.deadLetters, (d) => d.consumer),
+      examples: world.deadLetters.slice(0, 3).map((d) => `${d.key ?? "-"}: ${d.error.slice(0, 120)}`),
+    },
     restarts: world.faults.filter((f) => f.kind === "restarted").length,
     provider: { delayed: r.providerDone.delayed, twice: r.providerDone.twice, lost: r.providerDone.lost, lostKeys: r.providerDone.lostKeys.length },
     client: { tries: r.stats.tries, retries: Object.fromEntries(r.stats.retries), unexpected: Object.fromEntries(r.stats.unexpected) },
@@ -81,6 +88,8 @@ export function printReport(r: ChaosReport) {
   line("customers", `${r.customers.total}, of whom ${r.customers.gaveUp} gave up on an order`);
   line("client", `${r.client.tries} requests; retried: ${list(r.client.retries)}; other answers: ${list(r.client.unexpected)}`);
   line("faults", `${list(r.faults)}; ${r.restarts} processes started again`);
+  line("dead letters", `${r.deadLetters.count}${r.deadLetters.count ? ` (${list(r.deadLetters.byConsumer)})` : ""}`);
+  for (const e of r.deadLetters.examples) console.log(`${" ".repeat(20)}e.g. ${e}`);
   line("provider faults", `${r.provider.delayed} answers late, ${r.provider.twice} requests handled twice, ${r.provider.lost} answers lost (${r.provider.lostKeys} keys)`);
   line("restocks", `${r.restocks} admin stock adjustments sent`);
   console.log(`\n${r.ok ? "every invariant held" : `${r.checks.filter((c) => !c.ok).length} invariant(s) broken`}`);

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { orderIdFor } from "../../actors/orders/order-service.ts";
+import { orderIdOf } from "../../actors/providers/sim-shared.ts";
 import { issueToken } from "../../edge/auth/auth.ts";
 import { clientStats, placeOrder, send, type ClientOptions, type OrderOutcome } from "./client.ts";
 import { planOrder } from "./customers.ts";
@@ -102,15 +103,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const rest = await quiesce(shop, o.quiesceS * 1000);
     say(rest === null ? "the shop is at rest" : `the shop did not come to rest: ${rest}`);
 
+    const providerDone = (await shop.providerFaults()).done;
     const world: World = {
       ...(await readWorld(shop, stockBefore)),
+      faultedOrders: providerDone.lostKeys.map(orderIdOf).filter((id): id is string => id !== undefined),
       sent: results.map((r) => ({ key: r.plan.key, orderId: orderIdFor(r.plan.customer, r.plan.key), answered: r.answered })),
       faults: events,
       deaths: [...shop.deaths, ...shop.missing().map((name) => ({ name, at: Date.now(), code: null, signal: "not running at the end" }))],
       explainMs: 60_000,
     };
     const checks = checkInvariants(world);
-    const report = summarize({ options: o, checks, world, results, stats, providerDone: (await shop.providerFaults()).done, elapsedS: (Date.now() - t0) / 1000, restocks });
+    const report = summarize({ options: o, checks, world, results, stats, providerDone, elapsedS: (Date.now() - t0) / 1000, restocks });
     printReport(report);
     failed = !report.ok;
     return report;
