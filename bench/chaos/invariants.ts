@@ -70,7 +70,7 @@ export function checkInvariants(w: World): Check[] {
   const of = (id: string, kind: LedgerRow["kind"]) => (money.get(id) ?? []).filter((e) => e.kind === kind).length;
   return [
     acceptedOnce(w),
-    check("no order stuck in a non-final state", w.orders, (o) => (IN_FLIGHT.has(o.status) ? `${o.id} ${o.status}` : null)),
+    check("no order stuck in a non-final state", w.orders, (o) => (IN_FLIGHT.has(o.status) ? `${o.id} ${o.status} since ${new Date(o.settledAt).toISOString()}` : null)),
     check("every capture once and only for a shipped order", w.orders, (o) => {
       const n = of(o.id, "capture");
       if (n > 1) return `${o.id} captured ${n} times`;
