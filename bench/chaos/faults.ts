@@ -61,7 +61,8 @@ export function faultSchedule(o: ScheduleOptions): Scheduled[] {
 
 /** What the run can do to the shop; each resolves to a line saying what it did. */
 export type Targets = {
-  kill(target: "actors" | "relay" | "edge", index: number): Promise<string>;
+  /** null when the process is still starting again after the last kill, and is left alone */
+  kill(target: "actors" | "relay" | "edge", index: number): Promise<string | null>;
   brokerDown(broker: number): Promise<string>;
   brokerUp(broker: number): Promise<string>;
   terminateBackends(share: number): Promise<string>;
@@ -77,7 +78,7 @@ export function runFaults(schedule: Scheduled[], targets: Targets, log: (e: Faul
   const down = new Set<number>();
   const apply = (f: Fault): Promise<string> => {
     switch (f.kind) {
-      case "kill": return targets.kill(f.target, f.index);
+      case "kill": return targets.kill(f.target, f.index).then((done) => done ?? Promise.reject(`${f.target} ${f.index} is still starting again: left alone`));
       case "brokerDown": return down.add(f.broker), targets.brokerDown(f.broker).then((s) => `${s} for ${f.forMs} ms`);
       case "brokerUp": return down.delete(f.broker), targets.brokerUp(f.broker);
       case "terminateBackends": return targets.terminateBackends(f.share);
@@ -92,7 +93,7 @@ export function runFaults(schedule: Scheduled[], targets: Targets, log: (e: Faul
       // A fault does not wait for the one before it: a kill's restart takes seconds.
       void apply(s.fault).then(
         (detail) => log({ at: Date.now(), kind: s.fault.kind === "kill" ? `kill ${s.fault.target}` : s.fault.kind, detail }),
-        (err) => log({ at: Date.now(), kind: `${s.fault.kind} (failed)`, detail: String(err) }),
+        (err) => log({ at: Date.now(), kind: `${s.fault.kind === "kill" ? `kill ${s.fault.target}` : s.fault.kind} (not made)`, detail: String(err) }),
       );
     }
     for (const b of down) await targets.brokerUp(b).then((detail) => log({ at: Date.now(), kind: "brokerUp", detail }));

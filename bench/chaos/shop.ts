@@ -12,7 +12,7 @@ import { TOPICS } from "../../actors/contracts/index.ts";
 import { startKafkaMock, type KafkaMock } from "../../deploy/kafka-mock/index.ts";
 import type { ProviderFaults } from "../../deploy/provider-faults.ts";
 import { freshPostgres, NATS_URL } from "../../test/engines.ts";
-import { freePorts, healthy, spawnRole, stopChild, type Child } from "../distributed.ts";
+import { freePorts, healthy, spawnRole, type Child } from "../distributed.ts";
 import { pidsNamed } from "../procs.ts";
 import type { Targets } from "./faults.ts";
 import type { Death, FaultEvent, LedgerRow, ParcelRow } from "./invariants.ts";
@@ -96,7 +96,8 @@ export async function startShop(o: ShopOptions) {
       watch(m, m.child);
       return m;
     };
-    cleanups.push(() => Promise.all(members.map((m) => stopChild(m.child))));
+    // The run is over when this runs: nothing is left to drain, and the database goes next.
+    cleanups.push(() => Promise.all(members.map(async (m) => (m.child.proc.kill("SIGKILL"), await m.child.proc.exited))));
     await start("relay", "relay").child.started; // it migrates and seeds
     const started = [
       ...Array.from({ length: o.actors }, (_, i) => start("actors", `actors-${i + 1}`)),
@@ -110,7 +111,7 @@ export async function startShop(o: ShopOptions) {
       async kill(role, index) {
         const m = members.filter((x) => x.role === role)[index];
         if (!m) throw new Error(`no ${role} process ${index}`);
-        if (m.restarting) return `${m.name} is still starting again: left alone`;
+        if (m.restarting) return null;
         m.restarting = true;
         const pid = m.child.proc.pid;
         m.child.proc.kill("SIGKILL");
