@@ -31,8 +31,12 @@ export type OrderOutcome = {
 };
 
 /** What the clients saw, for the report: retries by cause, and answers that were not 202/409. */
-export type ClientStats = { tries: number; retries: Map<string, number>; unexpected: Map<string, number> };
-export const clientStats = (): ClientStats => ({ tries: 0, retries: new Map(), unexpected: new Map() });
+export type ClientStats = {
+  tries: number; retries: Map<string, number>; unexpected: Map<string, number>;
+  /** requests an edge left without an answer past the client's timeout: path and key */
+  hung: string[];
+};
+export const clientStats = (): ClientStats => ({ tries: 0, retries: new Map(), unexpected: new Map(), hung: [] });
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
@@ -57,6 +61,7 @@ export async function send(o: ClientOptions, stats: ClientStats, edge: number, p
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       bump(stats.retries, timedOut ? `no answer within ${o.requestTimeoutMs} ms` : "connection error");
+      if (timedOut) stats.hung.push(`POST ${path} (key ${key}) on ${o.bases[edge % o.bases.length]}`);
       edge++; // this edge may be down: try the other one
     }
     if (Date.now() + wait > deadline) return null;

@@ -33,6 +33,7 @@ function healthy(): World {
     deadLetters: [{ id: 1, consumer: "actors", key: "o2", error: "connection terminated", firstSeenAt: T + 500, at: T + 900 }],
     faults: [{ at: T + 400, kind: "postgres", detail: "terminated 3 backends" }],
     deaths: [],
+    requests: { sent: 7, hung: [] },
     explainMs: 1_000,
     faultedOrders: [],
   };
@@ -78,6 +79,7 @@ describe("each broken world fails its check, and only that one, naming the offen
     ["an outbox not drained", (w) => void (w.outboxPending = { count: 2, examples: ["o1 order.StatusChanged.v1"] }), "outbox drained", "o1 order.StatusChanged.v1"],
     ["a dead letter no fault explains", (w) => void (w.faults = []), "dead letters only where a fault explains them", "#1 actors o2: connection terminated"],
     ["a dead letter long after its fault", (w) => void (w.faults[0]!.at = T - 5_000), "dead letters only where a fault explains them", "#1 actors o2"],
+    ["a request left hanging", (w) => w.requests.hung.push("POST /api/orders (key k1) on edge-1"), "every request answered in time (a 503 if the shop cannot serve it)", "POST /api/orders (key k1)"],
     ["a process that died unasked", (w) => w.deaths.push({ name: "actors-2", at: T, code: 1, signal: null }), "no process died that was not killed", "actors-2 exited (code 1)"],
   ];
   test.each(cases)("%s", (_, breakIt, names, example) => {

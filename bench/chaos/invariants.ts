@@ -40,6 +40,8 @@ export type World = {
   deadLetters: DeadLetterRow[];
   faults: FaultEvent[];
   deaths: Death[];
+  /** requests the clients sent, and those an edge left unanswered past the client's timeout */
+  requests: { sent: number; hung: string[] };
   /** how long before a dead letter's first failure a fault may have caused it */
   explainMs: number;
   /** orders a provider fault touched whatever the time (their answers were lost): their dead letters are explained */
@@ -105,6 +107,10 @@ export function checkInvariants(w: World): Check[] {
       const explained = (d.key !== null && faulted.has(d.key)) || w.faults.some((f) => f.at >= d.firstSeenAt - w.explainMs && f.at <= d.at);
       return explained ? null : `#${d.id} ${d.consumer} ${d.key ?? ""}: ${d.error.slice(0, 80)}`;
     }),
+    {
+      name: "every request answered in time (a 503 if the shop cannot serve it)", ok: w.requests.hung.length === 0,
+      checked: w.requests.sent, failed: w.requests.hung.length, examples: w.requests.hung.slice(0, EXAMPLES),
+    },
     check("no process died that was not killed", w.deaths, (d) => `${d.name} exited (${d.signal ?? `code ${d.code}`}) at ${new Date(d.at).toISOString()}`),
   ];
 }

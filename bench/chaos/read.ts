@@ -18,8 +18,8 @@ const OrderState = z.object({
 const LedgerEntry = z.object({ kind: z.enum(["authorize", "capture", "refund"]), paymentId: z.string(), orderId: z.string().optional() }) satisfies z.ZodType<LedgerRow>;
 const Parcel = z.object({ orderId: z.string().optional(), trackingNumber: z.string() }) satisfies z.ZodType<ParcelRow>;
 
-/** Everything but what the run itself knows (keys sent, faults made, deaths, what the provider spoiled). */
-export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Omit<World, "sent" | "faults" | "deaths" | "explainMs" | "faultedOrders">> {
+/** Everything but what the run itself knows (keys and requests sent, faults made, deaths, what the provider spoiled). */
+export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Omit<World, "sent" | "faults" | "deaths" | "explainMs" | "faultedOrders" | "requests">> {
   const { sql } = shop;
   const orderRows = await sql<{ id: string; status: string; state: unknown; created_at: Date }[]>`
     SELECT id, status, state, created_at FROM ordering.orders WHERE customer_id LIKE 'chaos-%'`;

@@ -52,6 +52,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const providerFaults = { delay: 0.02, delayMs: Number(SHOP_ENV.STEP_TIMEOUT_MS) + 1_000, lost: o.lost, twice: 0.05 };
   let shop: Shop | undefined;
   let failed = true;
+  // Ctrl-C mid-run stops the processes and drops the database; a hard exit still kills the processes.
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n[chaos] ${signal}: stopping the shop and dropping its database (logs in ${logDir})`);
+    void (shop?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  const killAll = () => shop?.children().forEach((c) => c.proc.kill("SIGKILL"));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", killAll);
   try {
     say(`starting the shop: Kafka mock (3 brokers), Postgres, NATS, provider service, relay, ${o.actors} actors, ${o.edges} edges (logs in ${logDir})`);
     shop = await startShop({ logDir, actors: o.actors, edges: o.edges, partitions: 8, providerFaults, env: SHOP_ENV, note: log });
@@ -109,6 +118,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       faultedOrders: providerDone.lostKeys.map(orderIdOf).filter((id): id is string => id !== undefined),
       sent: results.map((r) => ({ key: r.plan.key, orderId: orderIdFor(r.plan.customer, r.plan.key), answered: r.answered })),
       faults: events,
+      requests: { sent: stats.tries, hung: stats.hung },
       deaths: [...shop.deaths, ...shop.missing().map((name) => ({ name, at: Date.now(), code: null, signal: "not running at the end" }))],
       explainMs: 60_000,
     };
@@ -119,6 +129,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     return report;
   } finally {
     await shop?.stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", killAll);
     if (failed || o.keepLogs) console.error(`[chaos] process logs kept in ${logDir}`);
     else rmSync(logDir, { recursive: true, force: true });
   }
