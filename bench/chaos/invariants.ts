@@ -17,6 +17,8 @@ export type OrderRow = {
   createdAt: number;
   /** when the order reached its current status (epoch ms) */
   settledAt: number;
+  /** what else its saga holds (tries per step, a shipment asked for), for a stuck order's example */
+  saga?: string;
 };
 /** One idempotency key a customer sent: the order id it must name, and every id answered for it. */
 export type SentKey = { key: string; orderId: string; answered: string[] };
@@ -72,7 +74,7 @@ export function checkInvariants(w: World): Check[] {
   const of = (id: string, kind: LedgerRow["kind"]) => (money.get(id) ?? []).filter((e) => e.kind === kind).length;
   return [
     acceptedOnce(w),
-    check("no order stuck in a non-final state", w.orders, (o) => (IN_FLIGHT.has(o.status) ? `${o.id} ${o.status} since ${new Date(o.settledAt).toISOString()}` : null)),
+    check("no order stuck in a non-final state", w.orders, (o) => (IN_FLIGHT.has(o.status) ? `${o.id} ${o.status} since ${new Date(o.settledAt).toISOString()}${o.saga ? ` (${o.saga})` : ""}` : null)),
     check("every capture once and only for a shipped order", w.orders, (o) => {
       const n = of(o.id, "capture");
       if (n > 1) return `${o.id} captured ${n} times`;

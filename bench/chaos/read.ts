@@ -13,6 +13,8 @@ const OrderState = z.object({
   items: z.array(Line),
   reserved: z.boolean(),
   trackingNumber: z.string().nullable(),
+  attempts: z.record(z.string(), z.number()),
+  shipmentRequested: z.boolean(),
   history: z.array(z.object({ at: z.string() })),
 });
 const LedgerEntry = z.object({ kind: z.enum(["authorize", "capture", "refund"]), paymentId: z.string(), orderId: z.string().optional() }) satisfies z.ZodType<LedgerRow>;
@@ -29,6 +31,7 @@ export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Om
     return {
       id: r.id, status: r.status, items: s.items, reserved: s.reserved, trackingNumber: s.trackingNumber,
       createdAt: r.created_at.getTime(), settledAt: last ? Date.parse(last) : r.created_at.getTime(),
+      saga: `tries ${Object.entries(s.attempts).map(([k, v]) => `${k} ${v}`).join(", ")}${s.shipmentRequested ? "; shipment asked for" : ""}`,
     };
   });
   const stockAfter = await sql<StockRow[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock`;
