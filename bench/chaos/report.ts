@@ -22,7 +22,8 @@ export type ChaosReport = {
   provider: { delayed: number; twice: number; lost: number; lostKeys: number };
   client: { tries: number; retries: Record<string, number>; unexpected: Record<string, number> };
   elapsedS: number;
-  restocks: number;
+  /** admin stock adjustments sent, answered 200, and recorded as movements (a retried one may count twice) */
+  restocks: { sent: number; answered: number; recorded: number };
 };
 
 const count = <T>(xs: T[], key: (x: T) => string) => {
@@ -35,7 +36,7 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((
 /** The report's figures from what the run saw and read. */
 export function summarize(r: {
   options: ChaosOptions; checks: Check[]; world: World; results: OrderOutcome[]; stats: ClientStats;
-  providerDone: { delayed: number; twice: number; lost: number; lostKeys: string[] }; elapsedS: number; restocks: number;
+  providerDone: { delayed: number; twice: number; lost: number; lostKeys: string[] }; elapsedS: number; restocks: { sent: number; answered: number; recorded: number };
 }): ChaosReport {
   const { results, world } = r;
   const latencies = world.orders.filter((o) => !IN_FLIGHT.has(o.status)).map((o) => o.settledAt - o.createdAt).sort((a, b) => a - b);
@@ -91,6 +92,6 @@ export function printReport(r: ChaosReport) {
   line("dead letters", `${r.deadLetters.count}${r.deadLetters.count ? ` (${list(r.deadLetters.byConsumer)})` : ""}`);
   for (const e of r.deadLetters.examples) console.log(`${" ".repeat(20)}e.g. ${e}`);
   line("provider faults", `${r.provider.delayed} answers late, ${r.provider.twice} requests handled twice, ${r.provider.lost} answers lost (${r.provider.lostKeys} keys)`);
-  line("restocks", `${r.restocks} admin stock adjustments sent`);
+  line("restocks", `${r.restocks.sent} admin stock adjustments sent, ${r.restocks.answered} answered 200, ${r.restocks.recorded} recorded`);
   console.log(`\n${r.ok ? "every invariant held" : `${r.checks.filter((c) => !c.ok).length} invariant(s) broken`}`);
 }

@@ -92,11 +92,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const t0 = Date.now();
     const outcomes: Promise<OrderOutcome>[] = [];
     let done = 0;
-    let restocks = 0;
+    const restocks = { sent: 0, answered: 0 };
+    const restocking: Promise<void>[] = [];
     const progress = setInterval(() => say(`sent ${outcomes.length}, customers done with ${done}, tries ${stats.tries} (retries: ${[...stats.retries].map(([k, v]) => `${k} ${v}`).join(", ") || "none"})`), 5_000);
     const restock = setInterval(() => {
-      const sku = scarce[restocks++ % scarce.length]!;
-      void send(client, stats, restocks, `/api/admin/products/${sku}/stock`, "chaos-admin", `restock-${restocks}`, { delta: 10, reason: "chaos restock" }, Date.now() + 30_000);
+      const n = restocks.sent++;
+      restocking.push(send(client, stats, n, `/api/admin/products/${scarce[n % scarce.length]}/stock`, "chaos-admin", `restock-${n}`, { delta: 10, reason: "chaos restock" }, Date.now() + 30_000)
+        .then((a) => void (a?.status === 200 && restocks.answered++)));
     }, 10_000);
     for (const p of plans) {
       const due = t0 + (p.index * 1000) / o.rate;
@@ -106,6 +108,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     clearInterval(restock);
     say(`every order sent after ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting for the customers to finish`);
     const results = await Promise.all(outcomes);
+    await Promise.all(restocking);
     clearInterval(progress);
     await faults.stop();
     say(`faults stopped; waiting for every process to be back and the shop to come to rest (at most ${o.quiesceS} s)`);
@@ -123,7 +126,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       explainMs: 60_000,
     };
     const checks = checkInvariants(world);
-    const report = summarize({ options: o, checks, world, results, stats, providerDone, elapsedS: (Date.now() - t0) / 1000, restocks });
+    const [recorded] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM inventory.movements WHERE ref = 'admin'`;
+    const report = summarize({ options: o, checks, world, results, stats, providerDone, elapsedS: (Date.now() - t0) / 1000, restocks: { ...restocks, recorded: recorded?.n ?? NaN } });
     printReport(report);
     failed = !report.ok;
     return report;
