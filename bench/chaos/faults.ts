@@ -2,8 +2,8 @@
  * The chaos run's faults: a schedule drawn from the seed before the run starts (so a failing
  * run can be replayed), and the loop that makes each fault happen on time and logs it.
  *
- * With `every` = E seconds: an actors process is killed (-9) every E s; the relay and an
- * edge every ~6E s; a broker goes down for 3-6 s every ~4E s; the database's backends are
+ * With `every` = E seconds: an actors process is killed (-9) every E s (left alone while it
+ * is still starting again after the last kill); the relay and an edge every ~6E s; a broker goes down for 3-6 s every ~4E s; the database's backends are
  * terminated every ~3E s; a burst of Kafka request errors every ~2E s. The provider faults
  * (late, lost and doubled answers) are rates in force for the whole run: see shop.ts.
  */
