@@ -256,11 +256,11 @@ describe("lookup by idempotency key and lost answers", () => {
     expect(await client.shipping.lookup("ship", "ship:o-1:1")).toBeNull();
     expect(await (await post("/payment/lookup", JSON.stringify({ op: "authorize", idempotencyKey: "nope" }))).json()).toEqual({ found: false });
     expect((await post("/payment/lookup", JSON.stringify({ op: "charge", idempotencyKey: "k" }))).status).toBe(400);
-    expect((await post("/faults", JSON.stringify({ loseAnswers: ["teleport"] }))).status).toBe(400);
+    expect((await post("/lose-answers", JSON.stringify({ loseAnswers: ["teleport"] }))).status).toBe(400);
   });
 
   test("with answers lost the work is done and the caller adopts it by lookup: one authorization, one capture, one parcel", async () => {
-    expect(await (await post("/faults", JSON.stringify({ loseAnswers: ["authorize", "capture", "ship"] }))).json())
+    expect(await (await post("/lose-answers", JSON.stringify({ loseAnswers: ["authorize", "capture", "ship"] }))).json())
       .toEqual({ loseAnswers: ["authorize", "capture", "ship"] });
     const call = providerCaller(client, 200, { retries: 1, firstPauseMs: 10 });
     const auth = await call({ provider: "payment", op: "authorize", idempotencyKey: "authorize:o-1:1", input: card("tok_visa") });
