@@ -198,6 +198,19 @@ describe("the live stream", () => {
     }
   });
 
+  test("page one sorted by total: a new order is counted too, and the bar offers to reload", async () => {
+    const sse = sseReader(await (await admin()).get("/admin/orders/stream?customer=grace.table&sort=total", { accept: "text/event-stream" }));
+    try {
+      await sse.next();
+      await shop.place(grace, { sku: "AUD-005" });
+      const bar = await sse.message();
+      expect(bar.data).toContain("1 new order matches this filter.");
+      expect(bar.data).toMatch(/<a href="\/admin\/orders\?customer=grace\.table&amp;sort=total"[^>]*>Reload the list<\/a>/);
+    } finally {
+      await sse.cancel();
+    }
+  });
+
   test("page two: a new order is counted in the bar instead of shifting rows", async () => {
     const page = await admin();
     const first = await page.get("/admin/orders?customer=grace.table&limit=1");

@@ -96,7 +96,7 @@ export function adminOrdersPages(deps: OrdersPageDeps): Hono<AuthEnv> {
         else if (step.kind === "changed" || step.kind === "leaving") html += render(<RowSwap row={row} mark={step.kind} />);
         else if (step.kind === "counted") counted = true;
       }
-      if (counted) html += render(<BarUpdate count={table.counted.size} href={first} />);
+      if (counted) html += render(<BarUpdate count={table.counted.size} href={first} onFirstPage={!query.after} />);
       return html;
     }
 
