@@ -11,8 +11,7 @@ DROP INDEX IF EXISTS ordering.order_views_created;
 DROP INDEX IF EXISTS ordering.order_views_status;
 DROP INDEX IF EXISTS ordering.order_views_customer;
 CREATE INDEX order_views_placed ON ordering.order_views (created_at DESC, id DESC);
--- one direction throughout: read forwards it serves "status Z first", backwards "A first"
-CREATE INDEX order_views_status ON ordering.order_views (status DESC, created_at DESC, id DESC);
+CREATE INDEX order_views_status ON ordering.order_views (status, created_at DESC, id DESC);
 CREATE INDEX order_views_customer ON ordering.order_views (customer_id, created_at DESC, id DESC);
 CREATE INDEX order_views_total ON ordering.order_views (base_total DESC, id DESC);
 CREATE INDEX order_views_currency ON ordering.order_views (currency, created_at DESC, id DESC);
