@@ -16,7 +16,8 @@ import { shippingActor, type ShippingState } from "./shipping.ts";
 import type { Binding } from "./runtime/runner.ts";
 import { actorStateStore } from "./runtime/stores.ts";
 import type { DueTimer } from "./runtime/timers.ts";
-import { orderStore, stockResources, viewStore } from "./stores.ts";
+import type { OrderAlerts } from "./ops/alert-rules.ts";
+import { orderAlertResources, orderStore, stockResources, viewStore } from "./stores.ts";
 
 /** What the kinds tell the rest of the shop after they commit. */
 export type KindHooks = {
@@ -26,6 +27,8 @@ export type KindHooks = {
   stockChanged(skus: string[]): void;
   /** messages were parked as dead letters (the admin's live list) */
   deadLettered(count: number): void;
+  /** alerts on these orders opened or resolved (the admins' live alerts) */
+  orderAlertsChanged(orderIds: string[]): void;
 };
 
 /** The saga step a request starts, for the participants that answer it (step durations). */
@@ -62,12 +65,13 @@ export function participantKinds(hooks: KindHooks) {
   };
   const payment: Binding<PaymentState, Envelope, undefined, PaymentResult, never, PaymentCall> = { actor: paymentActor, store: actorStateStore("payment"), input: asEvent, stepOf };
   const shipping: Binding<ShippingState, Envelope, undefined, ShippingResult, never, ShippingCall> = { actor: shippingActor, store: actorStateStore("shipping"), input: asEvent, stepOf };
-  const projector: Binding<OrderView, Envelope, undefined, unknown> = {
+  const projector: Binding<OrderView, Envelope, OrderAlerts, unknown> = {
     actor: projectorActor, store: viewStore, input: asEvent,
+    resources: orderAlertResources, afterResources: (orderIds) => hooks.orderAlertsChanged(orderIds),
     afterCommit: (changed) => changed.forEach(([id, view]) => hooks.viewChanged(id, view)),
   };
   return { inventory, payment, shipping, projector };
 }
 
 /** The shop's tables the kinds' stores look up by key and rewrite (kept analyzed). */
-export const KIND_TABLES = [orderStore, viewStore, stockResources].flatMap((s) => s.tables);
+export const KIND_TABLES = [orderStore, viewStore, stockResources, orderAlertResources].flatMap((s) => s.tables);

@@ -213,7 +213,7 @@ export type AdminTool = keyof typeof ADMIN_TOOLS;
 
 /** The tools whose command would not be refused (which ones apply does not depend on the timers' lengths). */
 export function adminTools(s: OrderState, now: Date): AdminTool[] {
-  const cfg: OrderConfig = { reservationTtlMs: 0, handlingMs: 0 };
+  const cfg: OrderConfig = { reservationTtlMs: 0, handlingMs: 0, stallAfterMs: 0, refundStallAfterMs: 0 };
   return (Object.keys(ADMIN_TOOLS) as AdminTool[]).filter((tool) => decideCommand(s, ADMIN_TOOLS[tool], now, cfg).kind === "ok");
 }
 

@@ -47,7 +47,7 @@ describe.each(CASES)("an order in $currency", (c) => {
     const { emit } = run([place(c)]);
     const created = emit.find((e) => e.type === "order.OrderCreated.v1");
     if (!created) throw new Error("no OrderCreated");
-    const out = projectorActor.decide(null, ev(created), { now: NOW, res: undefined });
+    const out = projectorActor.decide(null, ev(created), { now: NOW, res: {} });
     expect(out).toMatchObject({ kind: "ok", state: { currency: c.currency, fxRate: c.fxRate, total: c.total } });
   });
 });
@@ -58,7 +58,7 @@ describe("OrderCreated's fxRate", () => {
 
   test("an event from before the rate was recorded still parses, and its view has no rate", () => {
     const e = parseEnvelope(wire({}));
-    const out = projectorActor.decide(null, e, { now: NOW, res: undefined });
+    const out = projectorActor.decide(null, e, { now: NOW, res: {} });
     expect(out.kind === "ok" && out.state).toMatchObject({ currency: "JPY" });
     expect(out.kind === "ok" && out.state && "fxRate" in out.state).toBe(false);
   });

@@ -10,7 +10,12 @@ export type TimelineEntry = {
   /** what failed, when the entry records a failure (entries from before codes were recorded have none) */
   code?: FailureCode;
   details: Record<string, unknown>;
+  /** the message that caused the entry (absent for commands from the edge, and on entries from before it was recorded) */
+  message?: MessageTrace;
 };
+
+/** Which message caused a transition: its id (the causation id of what the order emitted) and the saga's trace. */
+export type MessageTrace = { eventId: string; correlationId: string; causationId: string | null };
 
 /** The order aggregate: what the order actor keeps per orderId. */
 export type OrderState = {
@@ -42,7 +47,14 @@ export type OrderState = {
   history: TimelineEntry[];
 };
 
-export type OrderConfig = { reservationTtlMs: number; handlingMs: number };
+export type OrderConfig = {
+  reservationTtlMs: number;
+  handlingMs: number;
+  /** an order in CREATED or INVENTORY_RESERVED, or paid past its handling time, this long is stalled */
+  stallAfterMs: number;
+  /** a refund pending this long is stalled */
+  refundStallAfterMs: number;
+};
 
 /** What a refused command names: the order's current status, or null when there is no order (a 404). */
 export type OrderRejection = OrderStatus | null;
@@ -77,6 +89,17 @@ export function move(
       payload: { orderId: s.orderId, from: s.status, to, reason, ...failed, details },
     },
   };
+}
+
+/**
+ * Mark the history entries a decision added with the message that caused them, so an admin
+ * can follow an order's transitions back through the log by id.
+ */
+export function traced(before: OrderState, out: OrderOutcome, e: { eventId: string; correlationId: string; causationId: string | null }): OrderOutcome {
+  if (out.kind !== "ok" || !out.state || out.state.history.length <= before.history.length) return out;
+  const message = { eventId: e.eventId, correlationId: e.correlationId, causationId: e.causationId };
+  const history = out.state.history.map((h, i) => (i < before.history.length ? h : { ...h, message }));
+  return { ...out, state: { ...out.state, history } };
 }
 
 export const lines = (s: OrderState) => s.items.map(({ sku, qty }) => ({ sku, qty }));

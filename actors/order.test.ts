@@ -4,7 +4,7 @@ import type { OrderCommand } from "./order-commands.ts";
 import type { OrderState } from "./order-state.ts";
 import {
   CFG, COMP, NOW, ORDER, PLACE, SC, SITUATION_NAMES, SITUATIONS, TOTAL, decideOrder, drive, emitted, ev, expectMove,
-  expectStill, expiryToken, handlingToken, msg, reach, run, sent, type Expect, type Situation,
+  expectStill, expiryToken, handlingToken, stallTimer, msg, reach, run, sent, type Expect, type Situation,
 } from "./testing/test-kit.ts";
 
 test("the situations reach every one of the 14 statuses", () => {
@@ -103,7 +103,7 @@ describe("order command details", () => {
     if (out.kind !== "ok" || !out.state) throw new Error("cancel was not accepted");
     expect(emitted(out.emit, "order.OrderCancelled.v1")).toEqual({ orderId: ORDER, reason: "cancelled by admin", refund });
     expect(out.state.history.at(-1)?.reason).toBe("cancelled by admin");
-    if (!refund) return expect(out.cancelTimers).toEqual(["reservationExpiry"]);
+    if (!refund) return expect(out.cancelTimers).toEqual(["reservationExpiry", "sagaStalled"]);
     expect(out.state.refundGoal).toBe("CANCELLED");
     expect(out.cancelTimers).toEqual(["handlingElapsed", "reservationExpiry"]);
     expect(emitted(out.emit, "order.RefundRequested.v1")).toMatchObject({ amount: TOTAL, attempt: 1 });
@@ -123,7 +123,7 @@ describe("order command details", () => {
 
   test("a payment retry restarts the reservation expiry under a new token", () => {
     const out = decideOrder(reach("PAYMENT_FAILED"), { type: "Retry" });
-    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "reservationExpiry", token: expiryToken(1, 2) }] });
+    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "reservationExpiry", token: expiryToken(1, 2) }, { name: "sagaStalled" }] });
     if (out.kind === "ok") expect(out.timers?.[0]?.at).toEqual(new Date(NOW.getTime() + CFG.reservationTtlMs));
   });
 
@@ -143,7 +143,7 @@ describe("order command details", () => {
 
   test("Compensate releaseInventory releases the held stock and stops the expiry", () => {
     const out = decideOrder(reach("PAYMENT_FAILED"), { type: "Compensate", action: "releaseInventory" });
-    expect(out).toMatchObject({ kind: "ok", cancelTimers: ["reservationExpiry"] });
+    expect(out).toMatchObject({ kind: "ok", cancelTimers: ["reservationExpiry", "sagaStalled"] });
     if (out.kind === "ok") expect(emitted(out.emit, COMP)).toMatchObject({ action: "releaseInventory" });
   });
 
@@ -155,9 +155,9 @@ describe("order command details", () => {
 
   test("holding stops the handling timer; lifting the hold starts it again", () => {
     expect(decideOrder(reach("PAYMENT_AUTHORIZED"), { type: "SetStatus", status: "PROCESSING" }))
-      .toMatchObject({ kind: "ok", cancelTimers: ["handlingElapsed"] });
+      .toMatchObject({ kind: "ok", cancelTimers: ["handlingElapsed", "sagaStalled"] });
     const out = decideOrder(reach("PROCESSING"), { type: "SetStatus", status: "PAYMENT_AUTHORIZED" });
-    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "handlingElapsed", token: handlingToken(1, 1) }] });
+    expect(out).toMatchObject({ kind: "ok", timers: [{ name: "handlingElapsed", token: handlingToken(1, 1) }, { name: "sagaStalled" }] });
     if (out.kind === "ok") expect(out.timers?.[0]?.at).toEqual(new Date(NOW.getTime() + CFG.handlingMs));
   });
 });
@@ -311,6 +311,7 @@ describe("order event details", () => {
       .toEqual({ orderId: ORDER, amount: TOTAL, currency: "EUR", paymentToken: "tok_visa", attempt: 1 });
     expect(out.timers).toEqual([
       { name: "reservationExpiry", at: new Date(NOW.getTime() + CFG.reservationTtlMs), token: expiryToken(1, 1) },
+      stallTimer("INVENTORY_RESERVED", 2, CFG.stallAfterMs),
     ]);
   });
 
@@ -318,7 +319,10 @@ describe("order event details", () => {
     const out = decideOrder(reach("INVENTORY_RESERVED"), msg.authorized(1, "pay-42"));
     expect(out).toMatchObject({
       kind: "ok", state: { paymentId: "pay-42" }, cancelTimers: ["reservationExpiry"],
-      timers: [{ name: "handlingElapsed", at: new Date(NOW.getTime() + CFG.handlingMs), token: handlingToken(1) }],
+      timers: [
+        { name: "handlingElapsed", at: new Date(NOW.getTime() + CFG.handlingMs), token: handlingToken(1) },
+        stallTimer("PAYMENT_AUTHORIZED", 3, CFG.handlingMs + CFG.stallAfterMs),
+      ],
     });
   });
 
@@ -438,4 +442,17 @@ test("a whole saga through every retry: history and StatusChanged tell the same 
   const changes = emit.flatMap((e) => (e.type === SC ? [e.payload] : []));
   expect(changes.map((c) => [c.from, c.to])).toEqual(path.slice(1).map((to, i) => [path[i] ?? null, to]));
   expect(state).toMatchObject({ captured: true, attempts: { inventory: 2, payment: 2, shipping: 2, refund: 0 } });
+});
+
+test("each transition caused by a message records that message's ids; commands record none", () => {
+  const placed = drive([PLACE]);
+  const cause = msg.invFailed(1);
+  const reserved = ev({ type: "inventory.InventoryReserved.v1", payload: { orderId: ORDER, lines: [{ sku: "TEE", qty: 2 }], attempt: 1 } }, ORDER, cause);
+  const state = drive([reserved, { type: "Cancel", by: "customer" }], placed);
+  const [created, onReserved, cancelled] = state.history;
+  expect(created?.message).toBeUndefined();
+  expect(onReserved?.message).toEqual({ eventId: reserved.eventId, correlationId: cause.correlationId, causationId: cause.eventId });
+  expect(cancelled?.message).toBeUndefined();
+  // a message that only changes state (no transition) adds no entry and marks none
+  expect(drive([msg.released()], state).history).toEqual(state.history);
 });

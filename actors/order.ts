@@ -12,7 +12,8 @@
 import type { Envelope, OrderTimer } from "./contracts/index.ts";
 import { ignore, ok, unreachable, type Actor } from "./runtime/actor.ts";
 import { decideCommand, expiryTimer, handlingTimer, type OrderCommand } from "./order-commands.ts";
-import { lines, move, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
+import { stallFired, watchStall } from "./order-stall.ts";
+import { lines, move, traced, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
 
 export type OrderInput = { kind: "event"; env: Envelope } | { kind: "command"; command: OrderCommand };
 type Out = OrderOutcome;
@@ -31,9 +32,9 @@ export function orderActor(cfg: OrderConfig): OrderActor {
       "shipping.OrderShipped.v1", "shipping.ShippingFailed.v1", "order.TimerFired.v1",
     ],
     decide(s, input, { now }) {
-      if (input.kind === "command") return decideCommand(s, input.command, now, cfg);
+      if (input.kind === "command") return watchStall(s, decideCommand(s, input.command, now, cfg), now, cfg);
       if (!s) return ignore("no such order");
-      return onEvent(s, input.env, now, cfg);
+      return traced(s, watchStall(s, onEvent(s, input.env, now, cfg), now, cfg), input.env);
     },
   };
 }
@@ -149,6 +150,8 @@ function onTimer(s: OrderState, timer: OrderTimer, token: string, now: Date, cfg
         payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt },
       }]);
     }
+    case "sagaStalled":
+      return stallFired(s, token, cfg);
     default:
       return unreachable(timer);
   }

@@ -55,7 +55,10 @@ describe("payment plan: one idempotent call per op and attempt, none when not ne
     const call = plan(s, e);
     if (!want) return expect(call).toBeNull();
     const [op, idempotencyKey, input] = want;
-    expect<unknown>(call).toEqual({ provider: "payment", op, idempotencyKey, input });
+    // Capture has one key; an attempt after the first carries the earlier keys, looked up before it.
+    const attempt = op === "capture" ? 1 : Number(idempotencyKey.split(":").at(-1));
+    const earlier = Array.from({ length: attempt - 1 }, (_, i) => `${op}:${ORDER}:${i + 1}`);
+    expect<unknown>(call).toEqual({ provider: "payment", op, idempotencyKey, input, ...(op === "capture" ? {} : { earlier }) });
   });
 
   // The runner only calls the provider when plan says so: decide must need an answer exactly then.
@@ -76,6 +79,13 @@ const DECISIONS: DecideCase[] = [
     { type: "payment.PaymentFailed.v1", payload: { ...id, code: "CARD_DECLINED", reason: "card declined", attempt: 1 } }],
   ["retried authorization accepted", null, authorizeRetry(2), OK, { status: "authorized", paymentId: "pay-9", amount: TOTAL },
     { type: "payment.PaymentAuthorized.v1", payload: { ...id, paymentId: "pay-9", amount: TOTAL, attempt: 2 } }],
+  // What the caller hands over after reconciling (providers/reconcile.ts): decide treats it as any answer.
+  ["retry whose earlier attempt held the money: its reference adopted", null, authorizeRetry(2), { ok: true, paymentId: "pay-earlier" },
+    { status: "authorized", paymentId: "pay-earlier", amount: TOTAL },
+    { type: "payment.PaymentAuthorized.v1", payload: { ...id, paymentId: "pay-earlier", amount: TOTAL, attempt: 2 } }],
+  ["timed out and the processor did nothing under the key: fails as timed out", null, authorizeReq(1),
+    { ok: false, code: "AUTHORIZATION_TIMEOUT", reason: "no answer (3 tries)" }, null,
+    { type: "payment.PaymentFailed.v1", payload: { ...id, code: "AUTHORIZATION_TIMEOUT", reason: "no answer (3 tries)", attempt: 1 } }],
   ["request redelivered after authorization: answered again, no new call", AUTH, authorizeReq(2), undefined, AUTH,
     { type: "payment.PaymentAuthorized.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL, attempt: 2 } }],
   ["captured", AUTH, captureReq(), OK, at("captured"),

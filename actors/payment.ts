@@ -4,7 +4,7 @@
  * redelivered or retried message never charges twice.
  */
 import type { Emit, Envelope } from "./contracts/index.ts";
-import type { PaymentCall, PaymentResult } from "./providers/ports.ts";
+import { attemptKey, earlierKeys, type PaymentCall, type PaymentResult } from "./providers/ports.ts";
 import { ignore, ok, type Actor, type Outcome } from "./runtime/actor.ts";
 
 export type PaymentState = {
@@ -53,8 +53,9 @@ export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResul
     switch (r.op) {
       case "authorize":
         if (s) return null;
+        // A retry asks first what the earlier attempts did: one that held the money is adopted.
         return {
-          provider, op: r.op, idempotencyKey: `authorize:${r.orderId}:${r.attempt}`,
+          provider, op: r.op, idempotencyKey: attemptKey(r.op, r.orderId, r.attempt), earlier: earlierKeys(r.op, r.orderId, r.attempt),
           input: { amount: r.amount, currency: r.currency, token: r.token, attempt: r.attempt },
         };
       case "capture":
@@ -62,7 +63,10 @@ export const paymentActor: Actor<PaymentState, Envelope, undefined, PaymentResul
         return { provider, op: r.op, idempotencyKey: `capture:${r.orderId}`, input: { paymentId: s.paymentId, amount: s.amount } };
       case "refund":
         if (!s || s.status === "refunded") return null;
-        return { provider, op: r.op, idempotencyKey: `refund:${r.orderId}:${r.attempt}`, input: { paymentId: s.paymentId, amount: s.amount } };
+        return {
+          provider, op: r.op, idempotencyKey: attemptKey(r.op, r.orderId, r.attempt), earlier: earlierKeys(r.op, r.orderId, r.attempt),
+          input: { paymentId: s.paymentId, amount: s.amount },
+        };
     }
   },
   decide(s, e, { result }) {

@@ -3,7 +3,7 @@ import { envelope, parseEnvelope, type Envelope, type OrderStatus } from "./cont
 import { projectorActor, type OrderView } from "./projector.ts";
 import { ADDRESS, ITEMS, NOW, ORDER, PLACE, TOTAL, ev, handlingToken, msg, nextId, run } from "./testing/test-kit.ts";
 
-const decide = (v: OrderView | null, e: Envelope) => projectorActor.decide(v, e, { now: NOW, res: undefined });
+const decide = (v: OrderView | null, e: Envelope) => projectorActor.decide(v, e, { now: NOW, res: {} });
 function view(v: OrderView | null, e: Envelope): OrderView {
   const out = decide(v, e);
   if (out.kind !== "ok" || !out.state) throw new Error(`${e.type} was not projected`);

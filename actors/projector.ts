@@ -1,17 +1,22 @@
 /**
  * The projector builds the read model of an order (status and timeline) from the order
- * events; the runner publishes each new view to live subscribers after it commits.
+ * events; the runner publishes each new view to live subscribers after it commits. Beside
+ * it, in the same transaction, it keeps the order's alerts for the admins: a stall, a
+ * failure waiting for an admin (actors/ops/alert-rules.ts).
  */
 import type { Envelope } from "./contracts/index.ts";
 import type { OrderView } from "./contracts/order-view.ts";
+import { alertsAfterChange, alertsAfterStall, type OrderAlerts } from "./ops/alert-rules.ts";
 import { ignore, ok, type Actor } from "./runtime/actor.ts";
 
 export type { OrderView, ViewEntry } from "./contracts/order-view.ts";
 
-export const projectorActor: Actor<OrderView, Envelope> = {
+/** The projector: its state is the view, its shared resources the unresolved alerts of the orders in hand. */
+export const projectorActor: Actor<OrderView, Envelope, OrderAlerts> = {
   kind: "projector",
-  reads: ["order.OrderCreated.v1", "order.StatusChanged.v1"],
-  decide(v, e) {
+  reads: ["order.OrderCreated.v1", "order.StatusChanged.v1", "order.SagaStalled.v1"],
+  decide(v, e, { res }) {
+    const alerts = res ?? {};
     switch (e.type) {
       case "order.OrderCreated.v1": {
         if (v) return ignore("already projected");
@@ -33,7 +38,12 @@ export const projectorActor: Actor<OrderView, Envelope> = {
         return ok({
           ...v, status: to, updatedAt: e.timestamp,
           timeline: [...v.timeline, { status: to, at: e.timestamp, reason, ...(code ? { code } : {}), details }],
-        });
+        }, [], { res: alertsAfterChange(alerts, e.payload, e.timestamp) });
+      }
+      case "order.SagaStalled.v1": {
+        // The order checked its own status when it recorded the stall; this view is behind it or level.
+        if (!v || v.status !== e.payload.status) return ignore(`a stall in ${e.payload.status}, but the view is ${v?.status ?? "missing"}`);
+        return ok(v, [], { res: alertsAfterStall(alerts, e.payload, e.timestamp) });
       }
       default:
         return ignore(`${e.type} does not change the view`);

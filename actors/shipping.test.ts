@@ -34,7 +34,9 @@ describe("shipping plan: one idempotent call per attempt, none once shipped", ()
     const call = plan(s, e);
     if (!key) return expect(call).toBeNull();
     const attempt = Number(key.split(":").at(-1));
-    expect(call).toEqual({ provider: "shipping", op: "ship", idempotencyKey: key, input: { address: ADDRESS, items: LINES, attempt } });
+    // An attempt after the first carries the earlier keys, looked up before it.
+    const earlier = Array.from({ length: attempt - 1 }, (_, i) => `ship:${ORDER}:${i + 1}`);
+    expect(call).toEqual({ provider: "shipping", op: "ship", idempotencyKey: key, earlier, input: { address: ADDRESS, items: LINES, attempt } });
   });
 
   test.each(PLANS)("%s: decide needs a provider answer exactly when a call is planned", (_, s, e, key) => {
@@ -53,6 +55,12 @@ const DECISIONS: DecideCase[] = [
     { type: "shipping.ShippingFailed.v1", payload: { ...id, code: "UNDELIVERABLE", reason: "address unknown", attempt: 1 } }],
   ["retry accepted", null, shipRetry(2), OK, { trackingNumber: "TRK-9", carrier: "Post" },
     { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-9", carrier: "Post", attempt: 2 } }],
+  // What the caller hands over after reconciling (providers/reconcile.ts): decide treats it as any answer.
+  ["retry whose earlier attempt booked the parcel: its tracking number adopted", null, shipRetry(3), { ok: true, trackingNumber: "TRK-1", carrier: "Post" },
+    SHIPPED, { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-1", carrier: "Post", attempt: 3 } }],
+  ["timed out and the carrier booked nothing under the key: fails as timed out", null, shipReq(1),
+    { ok: false, code: "SHIPPING_TIMEOUT", reason: "no answer" }, null,
+    { type: "shipping.ShippingFailed.v1", payload: { ...id, code: "SHIPPING_TIMEOUT", reason: "no answer", attempt: 1 } }],
   ["request redelivered after shipping: answered again for that attempt, no new call", SHIPPED, shipRetry(2), undefined, SHIPPED,
     { type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-1", carrier: "Post", attempt: 2 } }],
 ];

@@ -1,6 +1,6 @@
 /** The shipping actor hands an order to the carrier through the shipping provider port. */
 import type { Address, Envelope, Line } from "./contracts/index.ts";
-import type { ShippingCall, ShippingResult } from "./providers/ports.ts";
+import { attemptKey, earlierKeys, type ShippingCall, type ShippingResult } from "./providers/ports.ts";
 import { ignore, ok, type Actor } from "./runtime/actor.ts";
 
 export type ShippingState = { trackingNumber: string; carrier: string };
@@ -19,10 +19,12 @@ export const shippingActor: Actor<ShippingState, Envelope, undefined, ShippingRe
   plan(s, e) {
     const r = requestOf(e);
     if (!r || s) return null;
+    // A retry asks first what the earlier attempts did: a parcel one of them booked is adopted.
     return {
       provider: "shipping",
       op: "ship",
-      idempotencyKey: `ship:${e.key}:${r.attempt}`,
+      idempotencyKey: attemptKey("ship", e.key, r.attempt),
+      earlier: earlierKeys("ship", e.key, r.attempt),
       input: { address: r.shippingAddress, items: r.items, attempt: r.attempt },
     };
   },

@@ -1,12 +1,16 @@
 /**
- * Where the order, its read model and the stock live: the stores of the kinds whose rows
- * are the shop's own tables rather than runtime.actor_state, as statements the actor group
- * batches (actors/runtime/stores.ts says how).
+ * Where the order, its read model, the order's alerts and the stock live: the stores of the
+ * kinds whose rows are the shop's own tables rather than runtime.actor_state, as statements
+ * the actor group batches (actors/runtime/stores.ts says how).
  */
 import type { Stmt } from "../db/sql.ts";
+import type { Envelope } from "./contracts/index.ts";
 import type { Stock } from "./inventory.ts";
+import { orderAlertKey, type OrderAlert, type OrderAlerts } from "./ops/alert-rules.ts";
 import type { OrderState } from "./order-state.ts";
 import type { OrderView } from "./projector.ts";
+import { changeOf, rowsOf, sumOf } from "./orders/figures.ts";
+import { FIGURE_TABLES, figureWrites } from "./orders/figure-writes.ts";
 import { forUpdate, type Resources, type StateStore } from "./runtime/stores.ts";
 
 /** The order aggregate lives in ordering.orders, with status and customer as columns for queries. */
@@ -29,13 +33,13 @@ function orderRows(rows: [string, OrderState][], onConflict: string): Stmt {
   };
 }
 
-/** The read model of orders. */
+/** The read model of orders, and the dashboard's figures of what each change of it adds (one transaction). */
 export const viewStore: StateStore<OrderView> = {
-  tables: ["ordering.order_views"],
+  tables: ["ordering.order_views", ...FIGURE_TABLES],
   loading: (keys, lock) => ({
     text: `SELECT id AS key, view::text AS value FROM ordering.order_views WHERE id = ANY($1::text[])${forUpdate(lock)}`, params: [keys],
   }),
-  saving: (rows) => ({
+  saving: (rows, _now, before) => [{
     // base_total: the total in USD cents at the order's own rate, for lists that compare totals
     text: `INSERT INTO ordering.order_views (id, customer_id, status, total, base_total, currency, created_at, updated_at, view)
       SELECT t.id, t.view->>'customerId', t.view->>'status', (t.view->>'total')::int,
@@ -45,7 +49,7 @@ export const viewStore: StateStore<OrderView> = {
       LEFT JOIN catalog.currencies c ON c.code = t.view->>'currency'
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, view = excluded.view, updated_at = excluded.updated_at`,
     params: [JSON.stringify(rows.map(([id, view]) => ({ id, view })))],
-  }),
+  }, ...figureWrites(rowsOf(sumOf(rows.map(([id, view]) => changeOf(before.get(id) ?? null, view)))))],
 };
 
 /** Stock levels, locked in SKU order (no deadlocks), written back as a movement log. */
@@ -78,5 +82,56 @@ export const stockResources: Resources<Stock> = {
         params: [skus, changed.map(([sku, l]) => l.onHand - was(sku).onHand), changed.map(([sku, l]) => l.reserved - was(sku).reserved), now.toISOString()],
       }],
     };
+  },
+};
+
+/**
+ * The unresolved alerts of orders (admin.alerts, kinds `stalled` and `failed`), the
+ * projector's shared rows: loaded locked for the orders whose status changed or stalled,
+ * written back as what opened, reopened (failed again) and resolved.
+ */
+export const orderAlertResources: Resources<OrderAlerts> & { ids(view: unknown, env: Envelope): string[] } = {
+  tables: ["admin.alerts"],
+  ids: (_view, env) => (env.type === "order.StatusChanged.v1" || env.type === "order.SagaStalled.v1" ? [env.key] : []),
+  async load(q, orderIds) {
+    if (orderIds.length === 0) return {};
+    const rows = await q.query<{ id: string; kind: OrderAlert["kind"]; subject: string; summary: string; details: string; opened_at: string }>(
+      `SELECT id::text, kind, subject, summary, details::text, opened_at::text FROM admin.alerts
+        WHERE subject = ANY($1::text[]) AND kind IN ('stalled', 'failed') AND resolved_at IS NULL ORDER BY id FOR UPDATE`,
+      [[...new Set(orderIds)]]);
+    return Object.fromEntries(rows.map((r) => [orderAlertKey(r.kind, r.subject), {
+      id: Number(r.id), kind: r.kind, subject: r.subject, summary: r.summary, details: JSON.parse(r.details) as Record<string, unknown>,
+      openedAt: new Date(r.opened_at).toISOString(),
+    }]));
+  },
+  saving(before, after, now) {
+    const resolved = Object.entries(before).filter(([key]) => !after[key]).map(([, a]) => a.id!);
+    const fresh = Object.entries(after).filter(([, a]) => a.id === null);
+    const reopened = fresh.flatMap(([key, a]) => (before[key] ? [{ ...a, id: before[key]!.id! }] : []));
+    const opened = fresh.filter(([key]) => !before[key]).map(([, a]) => a);
+    const stmts: Stmt[] = [];
+    if (resolved.length > 0) {
+      stmts.push({ text: "UPDATE admin.alerts SET resolved_at = $2::text::timestamptz WHERE id = ANY($1::bigint[])", params: [resolved, now.toISOString()] });
+    }
+    if (reopened.length > 0) {
+      // failed again in the same batch: the row becomes the new failure, unacknowledged
+      stmts.push({
+        text: `UPDATE admin.alerts AS a SET summary = t.summary, details = t.details, opened_at = t."openedAt"::timestamptz,
+            acknowledged_at = NULL, acknowledged_by = NULL, ack_reason = ''
+          FROM json_to_recordset($1::text::json) AS t(id bigint, summary text, details jsonb, "openedAt" text) WHERE a.id = t.id`,
+        params: [JSON.stringify(reopened)],
+      });
+    }
+    if (opened.length > 0) {
+      stmts.push({
+        text: `INSERT INTO admin.alerts (kind, subject, summary, details, opened_at)
+          SELECT t.kind, t.subject, t.summary, t.details, t."openedAt"::timestamptz
+          FROM json_to_recordset($1::text::json) AS t(kind text, subject text, summary text, details jsonb, "openedAt" text)
+          ON CONFLICT (subject, kind) WHERE resolved_at IS NULL DO NOTHING`,
+        params: [JSON.stringify(opened)],
+      });
+    }
+    const changed = [...new Set([...resolved.map((id) => Object.values(before).find((a) => a.id === id)!.subject), ...fresh.map(([, a]) => a.subject)])];
+    return { stmts, changed };
   },
 };

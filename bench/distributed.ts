@@ -46,7 +46,7 @@ const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 const TARGET = { rate: 250, durationS: 60, p99Ms: 1000 };
 const SAMPLE_MS = 5_000;
 
-type Child = {
+export type Child = {
   name: string;
   role: "relay" | "actors" | "edge";
   proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
@@ -322,7 +322,8 @@ async function bench(
 // ---------------------------------------------------------------------------------------
 // processes
 
-function spawnRole(role: Child["role"], name: string, env: Record<string, string>, logDir: string, profile: boolean): Child {
+/** Starts `bun edge/main.ts --role <role>`, appending its output to <logDir>/<name>.log; `started` resolves once it says so. */
+export function spawnRole(role: Child["role"], name: string, env: Record<string, string>, logDir: string, profile: boolean): Child {
   const log = join(logDir, `${name}.log`);
   const prof = profile ? ["--cpu-prof-md", `--cpu-prof-dir=${logDir}`, `--cpu-prof-name=${name}.cpu.md`] : [];
   const proc = Bun.spawn([process.execPath, ...prof, "edge/main.ts", "--role", role], {
@@ -354,7 +355,8 @@ function spawnRole(role: Child["role"], name: string, env: Record<string, string
   return c;
 }
 
-async function stopChild(c: Child) {
+/** SIGTERM, and SIGKILL if it has not exited 15 s later. */
+export async function stopChild(c: Child) {
   if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
   c.proc.kill("SIGTERM");
   const exited = await Promise.race([c.proc.exited.then(() => true), Bun.sleep(15_000).then(() => false)]);
@@ -383,14 +385,16 @@ async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: stri
   if (buffered) onLine(buffered);
 }
 
-async function freePorts(n: number): Promise<number[]> {
+/** `n` TCP ports nothing listens on right now. */
+export async function freePorts(n: number): Promise<number[]> {
   const servers = Array.from({ length: n }, () => Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() }));
   const ports = servers.map((s) => s.port!);
   for (const s of servers) await s.stop(true);
   return ports;
 }
 
-async function healthy(base: string) {
+/** Resolves once `base`/healthz answers (30 s at most). */
+export async function healthy(base: string) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);

@@ -9,18 +9,19 @@ import type { Sql } from "../db/sql.ts";
 /** Tables whose size the upkeep holds: each keeps its rows only for its retention (README). */
 export const BOUNDED = [
   "runtime.processed_events", "runtime.outbox", "runtime.log", "runtime.timers", "runtime.dead_letters",
-  "sim.answers", "sim.journal", "accounts.refresh_tokens", "shopping.carts", "shopping.cart_items",
+  "sim.answers", "sim.journal", "accounts.refresh_tokens", "shopping.carts", "shopping.cart_items", "admin.alerts",
 ] as const;
 
 /** Tables that grow with the business: the shop's records of its orders, payments and stock. */
 export const BUSINESS = [
-  "ordering.orders", "ordering.order_views", "runtime.actor_state", "inventory.movements", "sim.records", "accounts.users",
+  "ordering.orders", "ordering.order_views", "runtime.actor_state", "inventory.movements", "sim.records", "accounts.users", "admin.audit_log",
+  "ordering.figures_by_day", "ordering.figures_by_hour", "ordering.figures_by_status", "ordering.figures_by_product",
 ] as const;
 
 export type TableSize = { table: string; rows: number; bytes: number };
 export type Sizes = { at: number; tables: TableSize[]; databaseBytes: number };
 
-const SCHEMAS = ["runtime", "sim", "accounts", "shopping", "ordering", "inventory", "catalog"];
+const SCHEMAS = ["runtime", "sim", "accounts", "shopping", "ordering", "inventory", "catalog", "admin"];
 
 /** Every table of the shop's schemas: exact row counts and total relation sizes. */
 export async function tableSizes(sql: Sql): Promise<Sizes> {

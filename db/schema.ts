@@ -5,7 +5,7 @@
  * only by raw SQL, which are not declared here.
  */
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, customType, integer, jsonb, numeric, pgSchema, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, customType, date, integer, jsonb, numeric, pgSchema, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -109,6 +109,33 @@ export const orderViews = ordering.table("order_views", {
   view: jsonb("view").notNull(),
 });
 
+/**
+ * The dashboard's counters (actors/orders/figures.ts), added to with every change of an
+ * order's view; days and hours are UTC, revenue is in base cents.
+ */
+export const figuresByDay = ordering.table("figures_by_day", {
+  day: date("day", { mode: "string" }).primaryKey(),
+  orders: integer("orders").notNull().default(0),
+  kept: integer("kept").notNull().default(0),
+  revenueCents: bigint("revenue_cents", { mode: "number" }).notNull().default(0),
+  cancellations: integer("cancellations").notNull().default(0),
+  refunds: integer("refunds").notNull().default(0),
+});
+export const figuresByHour = ordering.table("figures_by_hour", {
+  hour: ts("hour").primaryKey(),
+  orders: integer("orders").notNull().default(0),
+});
+export const figuresByStatus = ordering.table("figures_by_status", {
+  status: text("status").primaryKey(),
+  orders: integer("orders").notNull().default(0),
+});
+export const figuresByProduct = ordering.table("figures_by_product", {
+  day: date("day", { mode: "string" }).notNull(),
+  sku: text("sku").notNull(),
+  units: integer("units").notNull().default(0),
+  revenueCents: bigint("revenue_cents", { mode: "number" }).notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.day, t.sku] })]);
+
 export const runtime = pgSchema("runtime");
 export const outbox = runtime.table("outbox", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
@@ -176,4 +203,21 @@ export const auditLog = admin.table("audit_log", {
   reason: text("reason").notNull().default(""),
   outcome: text("outcome").notNull().default("pending"),
   detail: text("detail").notNull().default(""),
+});
+/**
+ * Alerts for the admins (actors/ops/alerts.ts): one unresolved per (kind, subject); open
+ * while neither acknowledged nor resolved.
+ */
+export const alerts = admin.table("alerts", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  kind: text("kind").$type<"stalled" | "failed" | "deadLetter" | "lowStock">().notNull(),
+  /** the order id, dead letter id or SKU the alert is about */
+  subject: text("subject").notNull(),
+  summary: text("summary").notNull(),
+  details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+  openedAt: ts("opened_at").notNull().defaultNow(),
+  acknowledgedAt: ts("acknowledged_at"),
+  acknowledgedBy: text("acknowledged_by"),
+  ackReason: text("ack_reason").notNull().default(""),
+  resolvedAt: ts("resolved_at"),
 });

@@ -247,3 +247,29 @@ describe("a provider that cannot serve", () => {
     await expect(closed.shipping.ship("ship:o-1:1", parcel())).rejects.toBeInstanceOf(ProviderUnavailable);
   });
 });
+
+describe("lookup by idempotency key and lost answers", () => {
+  test("a lookup answers what a key was answered, and found: false for a key with nothing done", async () => {
+    const auth = await client.payment.authorize("authorize:o-1:1", card("tok_visa"));
+    expect(await client.payment.lookup("authorize", "authorize:o-1:1")).toEqual(auth);
+    expect(await client.payment.lookup("refund", "authorize:o-1:1")).toBeNull();
+    expect(await client.shipping.lookup("ship", "ship:o-1:1")).toBeNull();
+    expect(await (await post("/payment/lookup", JSON.stringify({ op: "authorize", idempotencyKey: "nope" }))).json()).toEqual({ found: false });
+    expect((await post("/payment/lookup", JSON.stringify({ op: "charge", idempotencyKey: "k" }))).status).toBe(400);
+    expect((await post("/lose-answers", JSON.stringify({ loseAnswers: ["teleport"] }))).status).toBe(400);
+  });
+
+  test("with answers lost the work is done and the caller adopts it by lookup: one authorization, one capture, one parcel", async () => {
+    expect(await (await post("/lose-answers", JSON.stringify({ loseAnswers: ["authorize", "capture", "ship"] }))).json())
+      .toEqual({ loseAnswers: ["authorize", "capture", "ship"] });
+    const call = providerCaller(client, 200, { retries: 1, firstPauseMs: 10 });
+    const auth = await call({ provider: "payment", op: "authorize", idempotencyKey: "authorize:o-1:1", input: card("tok_visa") });
+    if (!auth.ok || !("paymentId" in auth)) throw new Error("not adopted");
+    expect(await call({ provider: "payment", op: "capture", idempotencyKey: "capture:o-1", input: { paymentId: auth.paymentId, amount: 12_345 } }))
+      .toEqual({ ok: true, paymentId: auth.paymentId });
+    expect(await call({ provider: "shipping", op: "ship", idempotencyKey: "ship:o-1:1", input: parcel() }))
+      .toMatchObject({ ok: true, carrier: "SimPost" });
+    expect(((await get("/ledger?orderId=o-1")) as { kind: string }[]).map((e) => e.kind)).toEqual(["authorize", "capture"]);
+    expect(await get("/shipments?orderId=o-1")).toHaveLength(1);
+  });
+});

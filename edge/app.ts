@@ -13,7 +13,8 @@ import { authenticate, type AuthEnv } from "./auth/auth.ts";
 import { cartCount, mergeCartOnSignIn } from "./http/cart-session.ts";
 import { commandGate } from "./http/command-gate.ts";
 import { sameOrigin } from "./auth/csrf.ts";
-import { onError } from "./http/http-errors.ts";
+import { onError, wantsHtml } from "./http/http-errors.ts";
+import { admission } from "./http/admission.ts";
 import { limitedBody, readableRequest } from "./http/readable.ts";
 import { httpMetrics, metricsForAdmins, opsRoutes } from "./http/ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
@@ -54,6 +55,8 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   // Every log line of a request carries its correlation id (the caller's, or a new one).
   app.use((c, next) => withCorrelation(c.req.header("x-correlation-id") ?? crypto.randomUUID(), next));
   app.use(sameOrigin());
+  // Before anything that may wait on the database (sessions, the shell, the command gate).
+  app.use(admission(sys.config.commands, (why) => sys.meters.shed.inc({ why })));
   app.use(authenticate(secret, { renew: cookieRenewal(session), sessions: (id, version) => sys.accounts.sessionIsCurrent(id, version) }));
   app.use(pageShell({ cartCount: cartCount(sys.carts) }));
   app.onError(onError);
@@ -80,6 +83,3 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", orderPages({ loadOrder: (id) => sys.orders.find(id), pubsub: sys.pubsub }));
   return app;
 }
-
-/** A browser asking for a page gets HTML; the API, and clients that do not ask for HTML, get JSON. */
-const wantsHtml = (path: string, accept = "") => !path.startsWith("/api/") && path !== "/api" && accept.includes("text/html");

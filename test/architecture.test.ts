@@ -64,7 +64,7 @@ describe("the layout", () => {
   test("directly in actors/ are the actor kinds, their stores and bindings, and nothing else", () => {
     const top = files.filter((f) => /^actors\/[^/]+$/.test(f)).sort();
     expect(top).toEqual([
-      "actors/inventory.ts", "actors/kinds.ts", "actors/order-commands.ts", "actors/order-state.ts", "actors/order.ts",
+      "actors/inventory.ts", "actors/kinds.ts", "actors/order-commands.ts", "actors/order-stall.ts", "actors/order-state.ts", "actors/order.ts",
       "actors/payment.ts", "actors/projector.ts", "actors/shipping.ts", "actors/stores.ts",
     ]);
   });

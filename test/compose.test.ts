@@ -55,6 +55,9 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   LINGER_MS: "the default 5 ms batching suits the relay and the consumers alike",
   PG_POOL_SIZE: "postgres.js pool per process: the default in db/client.ts; max_connections is sized for it (checked below)",
   MAX_OUTBOX_AGE_MS: "commands answer 503 while the oldest unpublished event is older: the default fits a relay on the same network",
+  COMMANDS_IN_FLIGHT: "commands an edge serves at once before they queue: the default suits an edge beside its database",
+  COMMAND_QUEUE_MS: "how long a command waits for a turn before its 503",
+  COMMAND_DEADLINE_MS: "an edge's answer to a command that takes longer is a 503, well before a client's usual 20-30 s timeout",
   // business timings: one default in the image, so every actors instance decides alike
   HANDLING_TIME_MS: "the shop's cancel window before shipping",
   RESERVATION_TTL_MS: "15 minutes, as the checkout journey specifies",
@@ -71,6 +74,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   LOG_RETENTION_MS: "the in-database log only; unused with Kafka",
   PROVIDER_KEY_RETENTION_MS: "the built-in simulators' books; unused with PROVIDERS_URL",
   SESSION_RETENTION_MS: "ended refresh tokens kept a day",
+  ALERT_RETENTION_MS: "resolved alerts kept 30 days",
 };
 /** Needed by the edge role only. */
 const EDGE_ONLY = new Set(["PORT"]);

@@ -27,8 +27,9 @@ function twiceUnavailable<A extends unknown[], R>(f: (key: string, ...rest: A) =
 }
 const flakyPayment: PaymentProvider = {
   authorize: twiceUnavailable(payment.authorize), capture: twiceUnavailable(payment.capture), refund: twiceUnavailable(payment.refund),
+  lookup: payment.lookup,
 };
-const flakyShipping: ShippingProvider = { ship: twiceUnavailable(shipping.ship) };
+const flakyShipping: ShippingProvider = { ship: twiceUnavailable(shipping.ship), lookup: shipping.lookup };
 
 let shop: Shop;
 beforeAll(async () => {

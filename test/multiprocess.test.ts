@@ -97,6 +97,33 @@ describe("distributed shop in separate processes", () => {
     expect(seen.join("")).toContain('data-status="CANCELLED"');
   }, 60_000);
 
+  test("an admin's dashboard on edge 1 follows an order placed through edge 2", async () => {
+    const admin = { cookie: `session=${await token("dash-admin", "admin")}` };
+    const ordersToday = (html: string) => Number(/<h3>Orders<\/h3><p class="figure">([\d,]+)<\/p>/.exec(html)?.[1]?.replaceAll(",", ""));
+    const abort = new AbortController();
+    const res = await fetch(`${edges[0]}/admin/stream`, { headers: { ...admin, accept: "text/event-stream" }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // open and subscribed
+    const before = ordersToday(await (await fetch(`${edges[0]}/admin`, { headers: admin })).text());
+    expect(before).toBeGreaterThanOrEqual(0);
+    await place(edges[1]!, "dash-fan", { sku: "LAP-003", card: "tok_visa" });
+    let text = "";
+    const dec = new TextDecoder();
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += dec.decode(value, { stream: true });
+        const frames = text.split("\n\n").filter((f) => f.includes("dashboard-live"));
+        if (frames.some((f) => ordersToday(f) > before)) return;
+      }
+    })();
+    await Promise.race([reading, Bun.sleep(20_000)]);
+    abort.abort();
+    expect(text.split("\n\n").map((f) => ordersToday(f)).filter((n) => !Number.isNaN(n)).at(-1)).toBe(before + 1);
+  }, 60_000);
+
   test("1,000 mixed orders survive kill -9 of an actors process: same outcomes, nothing twice, nothing oversold", async () => {
     // Enough stock for everyone: each order's outcome then depends only on its card and address.
     await sql`UPDATE inventory.stock SET on_hand = on_hand + 10000`;

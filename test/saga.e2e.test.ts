@@ -1,5 +1,8 @@
 /** Every path of the order saga, end to end through the HTTP API on the embedded default. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sqlBooks } from "../actors/providers/books.ts";
+import { paymentSimulator } from "../actors/providers/payment-sim.ts";
+import { shippingSimulator } from "../actors/providers/shipping-sim.ts";
 import { ALL_ENGINES } from "./engines.ts";
 import { path, startShop, waitUntil, type Shop } from "./kit.ts";
 
@@ -72,6 +75,18 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
       expect(failed.timeline.at(-1)?.reason).toContain("did not answer");
       expect(failed.timeline.at(-1)?.code).toBe("AUTHORIZATION_TIMEOUT");
+    });
+
+    test("an authorization and a booking whose answers are lost are found by lookup: SHIPPED, each done once", async () => {
+      const id = await shop.place("alice", { sku: "HOM-003", card: "tok_answer_lost", postalCode: "00009" });
+      const shipped = await shop.waitFor(id, ["SHIPPED", "PAYMENT_FAILED", "SHIPPING_FAILED"]);
+      expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
+      // The simulators' books, in the shop's database, as the provider keeps them.
+      const payment = paymentSimulator({ books: sqlBooks(shop.sys.database.sql, "payment") });
+      const shipping = shippingSimulator({ books: sqlBooks(shop.sys.database.sql, "shipping") });
+      await waitUntil(async () => (await payment.ledger()).some((e) => e.orderId === id && e.kind === "capture"), 10_000, "the capture");
+      expect((await payment.ledger()).filter((e) => e.orderId === id).map((e) => e.kind)).toEqual(["authorize", "capture"]);
+      expect((await shipping.shipmentsFor(id)).map((s) => s.key)).toEqual([`ship:${id}:1`]);
     });
   });
 

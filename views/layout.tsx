@@ -1,6 +1,7 @@
 /** The HTML shell of every page: no inline script, so a strict CSP can allow only /assets. */
 import type { ComponentChildren, VNode } from "preact";
 import { render } from "preact-render-to-string";
+import type { AlertSummary } from "./admin/alert-watch.tsx";
 import { SearchBox } from "./search-box.tsx";
 
 /** Script and stylesheet URLs served by edge/http/assets.ts. */
@@ -16,6 +17,8 @@ export type Shell = {
   q?: string;
   /** path and query of this page, to come back to after changing the currency */
   here: string;
+  /** on admin pages: the open alerts the console's navigation shows */
+  alerts?: AlertSummary;
 };
 
 type Props = { title: string; shell?: Shell; children: ComponentChildren };

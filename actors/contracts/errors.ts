@@ -32,3 +32,5 @@ export class AccountConflict extends CodedConflict<"EMAIL_TAKEN"> {}
 export class DeadLetterConflict extends CodedConflict<"UNREPLAYABLE"> {}
 /** A stock adjustment would leave fewer units on hand than are reserved. */
 export class StockConflict extends CodedConflict<"RESERVED"> {}
+/** An alert already acknowledged or resolved cannot be acknowledged. */
+export class AlertConflict extends CodedConflict<"NOT_OPEN"> {}

@@ -55,6 +55,8 @@ export const PAYLOADS = {
     details: z.record(z.string(), z.unknown()).default({}),
   }),
   "order.TimerFired.v1": z.object({ ...id, timer: OrderTimer, token: z.string() }),
+  /** the order stayed in `status` (entered at `since`) longer than `afterMs` (actors/order-stall.ts) */
+  "order.SagaStalled.v1": z.object({ ...id, status: OrderStatus, since: z.string(), afterMs: z.number().int().nonnegative() }),
   "inventory.InventoryReserved.v1": z.object({ ...id, lines: z.array(Line), attempt: Attempt }),
   "inventory.InventoryFailed.v1": z.object({
     ...id, code: StockFailureCode, reason: z.string(), attempt: Attempt,

@@ -1,4 +1,4 @@
-/** The pub/sub subjects of live updates: an order's read model, every order's, a SKU's stock, the dead letters. */
+/** The pub/sub subjects of live updates: an order's read model, every order's, a SKU's stock, the dead letters, the alerts. */
 export const subjects = {
   order: (orderId: string) => `orders.${orderId}`,
   allOrders: "orders.all",
@@ -6,4 +6,6 @@ export const subjects = {
   stock: (sku: string) => `stock.${sku}`,
   /** the dead letters changed: parked, replayed or discarded (`{ changed: number }`) */
   deadLetters: "ops.dead-letters",
+  /** the admins' alerts changed: opened, acknowledged or resolved (`{ changed: number }`) */
+  alerts: "ops.alerts",
 };

@@ -8,10 +8,16 @@ export const CURRENCY_CODES = ["USD", "EUR", "GBP", "CAD", "AUD", "JPY", "CNY", 
 export type CurrencyCode = (typeof CURRENCY_CODES)[number];
 export const BASE_CURRENCY: CurrencyCode = "USD";
 
+/** Digits after the point of each currency (ISO 4217), as catalog.currencies holds them. */
+export const MINOR_UNITS: Record<CurrencyCode, number> = { USD: 2, EUR: 2, GBP: 2, CAD: 2, AUD: 2, JPY: 0, CNY: 2, INR: 2 };
+
 /** A rate as stored: `rate` is exact decimal text, e.g. "0.92000000". */
 export type Rate = { code: string; minorUnits: number; rate: string };
 
 export const isCurrencyCode = (x: unknown): x is CurrencyCode => CURRENCY_CODES.some((c) => c === x);
+
+/** The minor units of `code`; two for a code the shop no longer lists (the common case). */
+export const minorUnitsOf = (code: string) => (isCurrencyCode(code) ? MINOR_UNITS[code] : 2);
 
 const SCALE = 8; // numeric(18, 8)
 

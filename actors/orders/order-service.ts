@@ -30,6 +30,8 @@ export type PlaceOrder = {
   /** the currency to charge in (one of CURRENCY_CODES); USD when unset */
   currency?: string;
 };
+/** A durable timer the order has set and that has not fired yet. */
+export type PendingTimer = { name: string; at: string };
 
 /** Same customer + same idempotency key = same order id, whatever happens in between. */
 export function orderIdFor(customerId: string, idempotencyKey: string): string {
@@ -106,6 +108,13 @@ export class OrderService {
   /** The aggregate itself (addresses, payment, shipment, the full history): the admin's order page. */
   async state(orderId: string): Promise<OrderState | null> {
     return (await loadStates(this.sql, orderStore, [orderId], false)).get(orderId) ?? null;
+  }
+
+  /** The order's pending durable timers (reservation expiry, handling time, ...) and when each fires, soonest first. */
+  async timers(orderId: string): Promise<PendingTimer[]> {
+    return this.sql.query<PendingTimer>(
+      `SELECT name, to_char(fire_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+         FROM runtime.timers WHERE kind = 'order' AND key = $1 ORDER BY fire_at`, [orderId]);
   }
 
   /**

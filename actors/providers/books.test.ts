@@ -71,6 +71,22 @@ describe.each(ENGINES)("books in the database (%s)", (engine) => {
     expect(await again.ledger()).toEqual([]);
   });
 
+  test("a lookup by key finds the answer kept, across a restart and when the answer was lost; nothing for a key that never answered", async () => {
+    const books = await open();
+    const lost = paymentSimulator({ books: books.payment() });
+    expect(await within(lost.authorize("authorize:o-7:1", card("tok_answer_lost")), 50)).toBe("pending");
+    expect(await within(lost.authorize("authorize:o-8:1", card("tok_timeout")), 50)).toBe("pending");
+    const again = paymentSimulator({ books: books.payment() });
+    expect(await again.lookup("authorize", "authorize:o-7:1")).toEqual({ ok: true, paymentId: expect.stringMatching(/^pay_/) });
+    expect(await again.lookup("capture", "authorize:o-7:1")).toBeNull(); // keys are scoped per operation
+    expect(await again.lookup("authorize", "authorize:o-8:1")).toBeNull();
+    expect(await again.lookup("authorize", "authorize:o-9:1")).toBeNull();
+    expect((await again.ledger()).map((e) => e.orderId)).toEqual(["o-7"]);
+    const shipping = shippingSimulator({ books: books.shipping() });
+    expect(await within(shipping.ship("ship:o-7:1", { address: { ...address, postalCode: "00009" }, items: [], attempt: 1 }), 50)).toBe("pending");
+    expect(await shippingSimulator({ books: books.shipping() }).lookup("ship", "ship:o-7:1")).toMatchObject({ ok: true, carrier: "SimPost" });
+  });
+
   test("the carrier books a parcel once per key, across a restart", async () => {
     const books = await open();
     const items = [{ sku: "BOK-002", qty: 1 }];
@@ -109,5 +125,17 @@ describe("books in memory", () => {
     await expect(books.once("op", "k", async () => { throw new Error("boom"); })).rejects.toThrow("boom");
     expect(await books.once("op", "k", async () => "fine")).toBe("fine");
     expect(await books.once("op", "k", async () => "other")).toBe("fine");
+  });
+
+  test("a lookup finds the kept answer, waiting for a decision under way; nothing for a key never decided", async () => {
+    const books: Books = memoryBooks();
+    let decided = (_: string) => {};
+    const pending = books.once("op", "k", () => new Promise<string>((r) => (decided = r)));
+    const looked = books.answered<string>("op", "k");
+    await Bun.sleep(1); // the decision starts once the queue before it has run
+    decided("done");
+    expect([await pending, await looked]).toEqual(["done", "done"]);
+    expect(await books.answered("op", "other")).toBeNull();
+    expect(await books.answered("other", "k")).toBeNull();
   });
 });

@@ -31,6 +31,8 @@ export interface Books {
    * what it did. Concurrent calls with one key share one decision.
    */
   once<T>(op: string, key: string, decide: (ledger: Ledger) => Promise<Answer<T>>): Promise<Answer<T>>;
+  /** The answer kept for `op` under `key`, or null when none was given (never asked, or a hang). */
+  answered<T>(op: string, key: string): Promise<T | null>;
   /** The journal, oldest first. */
   journal<E>(): Promise<E[]>;
 }
@@ -58,6 +60,11 @@ export function memoryBooks(): Books {
         answer.catch(() => answers.delete(k));
       }
       return answer.then((a) => (a === NO_ANSWER ? a : structuredClone(a)));
+    },
+    async answered<T>(op: string, key: string) {
+      // A decision under way is waited for, as a concurrent call with its key would.
+      const a = await answers.get(`${op}\0${key}`)?.catch(() => NO_ANSWER);
+      return a === undefined || a === NO_ANSWER ? null : structuredClone(a as T);
     },
     journal: async <E>() => structuredClone(journal) as E[],
   };
@@ -98,6 +105,11 @@ export function sqlBooks(sql: Sql, name: string): Books {
         }
         return answer;
       });
+    },
+    async answered<T>(op: string, key: string) {
+      const [kept] = await sql.query<{ answer: string | null }>(
+        "SELECT answer::text AS answer FROM sim.answers WHERE book = $1 AND op = $2 AND key = $3", [name, op, key]);
+      return kept?.answer == null ? null : (JSON.parse(kept.answer) as T);
     },
     async journal<E>() {
       const rows = await sql.query<{ entry: string }>("SELECT entry::text AS entry FROM sim.journal WHERE book = $1 ORDER BY seq", [name]);

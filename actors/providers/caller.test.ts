@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { isUnavailable } from "../runtime/unavailable.ts";
 import { providerCaller } from "./caller.ts";
 import { paymentSimulator } from "./payment-sim.ts";
-import { ProviderUnavailable, type AuthorizeInput, type PaymentResult, type ProviderCall } from "./ports.ts";
+import { ProviderUnavailable, type AuthorizeInput, type PaymentResult, type ProviderCall, type ShipInput } from "./ports.ts";
+import { OutcomeUnknown } from "./reconcile.ts";
 import { shippingSimulator } from "./shipping-sim.ts";
 
 const card = (token: string): AuthorizeInput => ({ amount: 2_500, currency: "USD", token, attempt: 1 });
@@ -70,5 +72,57 @@ describe("provider caller", () => {
     const p = flaky(9, () => Promise.reject(new Error("POST /payment/authorize answered 400")));
     await expect(providerCaller(p.providers, 1_000, pauses())(authorize("tok_visa"))).rejects.toThrow("answered 400");
     expect(p.keys).toHaveLength(1);
+  });
+});
+
+describe("reconciling an answer that was lost", () => {
+  const retryOf = (token: string, earlier = ["authorize:o-1:1"]): ProviderCall =>
+    ({ provider: "payment", op: "authorize", idempotencyKey: "authorize:o-1:2", earlier, input: { ...card(token), attempt: 2 } });
+
+  test("the provider authorizes but every answer is lost: the lookup adopts its answer, one authorization", async () => {
+    const sim = paymentSimulator({ loseAnswers: ["authorize"] });
+    const r = await providerCaller({ payment: sim, shipping: shippingSimulator() }, 30, pauses())(authorize("tok_visa"));
+    expect(r).toEqual({ ok: true, paymentId: expect.stringMatching(/^pay_/) });
+    expect((await sim.ledger()).map((e) => e.kind)).toEqual(["authorize"]);
+  });
+
+  test("the carrier books but every answer is lost: the booking is adopted, one parcel", async () => {
+    const shipping = shippingSimulator({ loseAnswers: true });
+    const input: ShipInput = { address: { name: "A", line1: "1 St", city: "C", postalCode: "12345", country: "GB" }, items: [], attempt: 1 };
+    const r = await providerCaller({ payment: paymentSimulator(), shipping }, 30, pauses())({ provider: "shipping", op: "ship", idempotencyKey: "ship:o-1:1", input });
+    expect(r).toEqual({ ok: true, trackingNumber: expect.stringMatching(/^SP/), carrier: "SimPost" });
+    expect(await shipping.shipmentsFor("o-1")).toHaveLength(1);
+  });
+
+  test("no answer and the lookup cannot be made either: the outcome is unknown, the message comes again", async () => {
+    const p = flaky(9, hang);
+    const providers = { ...p.providers, payment: { ...p.providers.payment, lookup: () => Promise.reject(new ProviderUnavailable("503")) } };
+    const err = await providerCaller(providers, 30, pauses())(authorize("tok_visa")).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutcomeUnknown);
+    expect(isUnavailable(err)).toBe(true);
+  });
+
+  test("a retry after an attempt whose answer was lost adopts it: no second authorization", async () => {
+    const sim = paymentSimulator({ loseAnswers: ["authorize"] });
+    await Promise.race([sim.authorize("authorize:o-1:1", card("tok_visa")), Bun.sleep(20)]);
+    sim.loseAnswers.clear();
+    const r = await providerCaller({ payment: sim, shipping: shippingSimulator() }, 1_000, pauses())(retryOf("tok_visa"));
+    expect(r).toEqual({ ok: true, paymentId: expect.stringMatching(/^pay_/) });
+    expect((await sim.ledger()).map((e) => e.key)).toEqual(["authorize:o-1:1"]);
+  });
+
+  test("a retry after a decline makes its new attempt", async () => {
+    const p = flaky(0, unavailable);
+    await p.sim.authorize("authorize:o-1:1", card("tok_decline_once"));
+    const r = await providerCaller(p.providers, 1_000, pauses())(retryOf("tok_decline_once"));
+    expect(r.ok).toBe(true);
+    expect(p.keys).toEqual(["authorize:o-1:2"]);
+  });
+
+  test("a retry whose earlier attempt cannot be asked about makes no new attempt", async () => {
+    const p = flaky(0, unavailable);
+    const providers = { ...p.providers, payment: { ...p.providers.payment, lookup: () => new Promise<null>(() => {}) } };
+    await expect(providerCaller(providers, 30, pauses())(retryOf("tok_visa"))).rejects.toBeInstanceOf(OutcomeUnknown);
+    expect(p.keys).toEqual([]);
   });
 });

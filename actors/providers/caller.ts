@@ -2,11 +2,16 @@
  * Routes a planned provider call to its provider, bounded by the step timeout. A transient
  * failure - no answer in time, or a provider that is unavailable (connection refused, a 5xx)
  * - is tried again with the same idempotency key after a pause that doubles, with jitter,
- * up to `retries` times; then the step fails with the operation's timeout code, for an
- * admin to see. A refusal (a decline, an undeliverable address) is an answer: never retried.
+ * up to `retries` times. Then the provider is asked what it answered under the key
+ * (reconcile.ts): work it did is adopted; if it did nothing the step fails with the
+ * operation's timeout code, for an admin to see; if it cannot be asked either, the call
+ * throws `OutcomeUnknown` and the message comes again later, the step still pending. A call
+ * carrying `earlier` keys (an admin retry) looks them up first. A refusal (a decline, an
+ * undeliverable address) is an answer: never retried.
  */
 import type { PaymentFailureCode, ShippingFailureCode } from "../contracts/index.ts";
 import { unreachable } from "../runtime/actor.ts";
+import { afterTimeout, beforeRetry, OutcomeUnknown, UNREACHABLE, type Looked } from "./reconcile.ts";
 import { ProviderUnavailable, type PaymentProvider, type PaymentResult, type ProviderCall, type ShippingProvider, type ShippingResult } from "./ports.ts";
 
 type Providers = { payment: PaymentProvider; shipping: ShippingProvider };
@@ -36,12 +41,28 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 /** A function that performs any provider call, trying a transient failure again (see above). */
 export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOptions = {}) {
   const { retries = 2, firstPauseMs = 100, maxPauseMs = 2_000, sleep = wait, random = Math.random } = retry;
+  const lookup = async (call: ProviderCall, key: string): Promise<Looked<Answer>> => {
+    const ask = (): Promise<Answer | null> => (call.provider === "payment" ? p.payment.lookup(call.op, key) : p.shipping.lookup(call.op, key));
+    const found = await once(call, timeoutMs, ask);
+    return typeof found === "string" ? UNREACHABLE : found;
+  };
+  const unknown = (call: ProviderCall, keys: string[]) =>
+    new OutcomeUnknown(`${call.provider} provider could not be asked what became of ${keys.join(", ")}; the step stays pending`);
+
   return async (call: ProviderCall): Promise<Answer> => {
+    if (call.earlier?.length) {
+      const before = beforeRetry(await Promise.all(call.earlier.map((key) => lookup(call, key))));
+      if (before === UNREACHABLE) throw unknown(call, call.earlier);
+      if (before !== "go") return before.adopt;
+    }
     for (let tries = 1, pause = firstPauseMs; ; tries++, pause = Math.min(pause * 2, maxPauseMs)) {
-      const why = await once(p, call, timeoutMs);
+      const why = await once(call, timeoutMs, () => send(p, call));
       if (typeof why !== "string") return why;
       if (tries > retries) {
-        return { ok: false, code: TIMEOUT[call.op], reason: tries > 1 ? `${why} (${tries} tries)` : why } as Answer;
+        const timedOut = { ok: false, code: TIMEOUT[call.op], reason: tries > 1 ? `${why} (${tries} tries)` : why } as Answer;
+        const settled = afterTimeout(await lookup(call, call.idempotencyKey), timedOut);
+        if (settled === UNREACHABLE) throw unknown(call, [call.idempotencyKey]);
+        return settled;
       }
       // Half the pause plus a random share of the other half: callers that failed together spread out.
       await sleep(Math.round(pause / 2 + random() * (pause / 2)));
@@ -49,14 +70,14 @@ export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOpti
   };
 }
 
-/** One try: the provider's answer, or why there is none (a transient failure). Other errors throw. */
-async function once(p: Providers, call: ProviderCall, timeoutMs: number): Promise<Answer | string> {
+/** One try of `ask`: the provider's answer, or why there is none (a transient failure). Other errors throw. */
+async function once<A>(call: ProviderCall, timeoutMs: number, ask: () => Promise<A>): Promise<A | string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`${call.provider} provider did not answer within ${timeoutMs} ms`), timeoutMs);
   });
   try {
-    return await Promise.race([send(p, call), timeout]);
+    return await Promise.race([ask(), timeout]);
   } catch (err) {
     if (err instanceof ProviderUnavailable) return `${call.provider} provider unavailable: ${err.message}`;
     throw err;

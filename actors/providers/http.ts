@@ -9,7 +9,7 @@ import { z } from "zod";
 import { PaymentFailureCode, ShippingFailureCode } from "../contracts/index.ts";
 import {
   ProviderUnavailable,
-  type AuthorizeInput, type PaymentProvider, type PaymentRef, type PaymentResult, type ShipInput, type ShippingProvider, type ShippingResult,
+  type AuthorizeInput, type PaymentOp, type PaymentProvider, type PaymentRef, type PaymentResult, type ShipInput, type ShippingProvider, type ShippingResult,
 } from "./ports.ts";
 
 /**
@@ -31,27 +31,13 @@ const ShippingAnswer = z.discriminatedUnion("ok", [
 /** Providers that call the service at `baseUrl`, e.g. `http://provider-sim:4010`. */
 export function httpProviders(baseUrl: string): { payment: PaymentProvider; shipping: ShippingProvider } {
   const base = baseUrl.replace(/\/+$/, "");
-  const post = <I, R>(path: string, answer: z.ZodType<R>) => async (idempotencyKey: string, input: I): Promise<R> => {
-    const url = `${base}${path}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ idempotencyKey, input }),
-        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      });
-    } catch (err) {
-      throw new ProviderUnavailable(`POST ${url} failed: ${err instanceof Error ? err.message : err}`, { cause: err });
-    }
-    const text = await res.text();
-    if (res.status >= 500 || res.status === 429) throw new ProviderUnavailable(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);
-    // A 4xx is a bug on our side and a retry will not fix it, but there is no answer to
-    // return either: throwing leaves the message to the runtime's retry and dead-letter path.
-    if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);
-    const parsed = answer.safeParse(parseJson(text));
-    if (!parsed.success) throw new Error(`POST ${url} answered an unexpected body: ${text.slice(0, 200)}`);
-    return parsed.data;
+  const post = <I, R>(path: string, answer: z.ZodType<R>) => (idempotencyKey: string, input: I): Promise<R> =>
+    request(`${base}${path}`, { idempotencyKey, input }, answer);
+  // A lookup answers `{found: false}` or `{found: true, answer}`; only the answer is returned.
+  const lookup = <O extends string, R>(path: string, answer: z.ZodType<R>) => async (op: O, idempotencyKey: string): Promise<R | null> => {
+    const found = await request(`${base}${path}`, { op, idempotencyKey },
+      z.discriminatedUnion("found", [z.object({ found: z.literal(false) }), z.object({ found: z.literal(true), answer })]));
+    return found.found ? found.answer : null;
   };
 
   return {
@@ -59,11 +45,36 @@ export function httpProviders(baseUrl: string): { payment: PaymentProvider; ship
       authorize: post<AuthorizeInput, PaymentResult>("/payment/authorize", PaymentAnswer),
       capture: post<PaymentRef, PaymentResult>("/payment/capture", PaymentAnswer),
       refund: post<PaymentRef, PaymentResult>("/payment/refund", PaymentAnswer),
+      lookup: lookup<PaymentOp, PaymentResult>("/payment/lookup", PaymentAnswer),
     },
     shipping: {
       ship: post<ShipInput, ShippingResult>("/shipping/ship", ShippingAnswer),
+      lookup: lookup<"ship", ShippingResult>("/shipping/lookup", ShippingAnswer),
     },
   };
+}
+
+/** POST `body` as JSON to `url` and parse the answer with `answer` (see above for what throws). */
+async function request<R>(url: string, body: unknown, answer: z.ZodType<R>): Promise<R> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new ProviderUnavailable(`POST ${url} failed: ${err instanceof Error ? err.message : err}`, { cause: err });
+  }
+  const text = await res.text();
+  if (res.status >= 500 || res.status === 429) throw new ProviderUnavailable(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);
+  // A 4xx is a bug on our side and a retry will not fix it, but there is no answer to
+  // return either: throwing leaves the message to the runtime's retry and dead-letter path.
+  if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 200)}`);
+  const parsed = answer.safeParse(parseJson(text));
+  if (!parsed.success) throw new Error(`POST ${url} answered an unexpected body: ${text.slice(0, 200)}`);
+  return parsed.data;
 }
 
 /** The JSON in `text`, or undefined (which no answer schema accepts). */

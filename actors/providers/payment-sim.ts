@@ -4,7 +4,7 @@
  * key always gets the same answer and moves money at most once.
  */
 import type { PaymentFailureCode } from "../contracts/index.ts";
-import type { AuthorizeInput, PaymentProvider, PaymentRef, PaymentResult, Refusal } from "./ports.ts";
+import type { AuthorizeInput, PaymentOp, PaymentProvider, PaymentRef, PaymentResult, Refusal } from "./ports.ts";
 import { memoryBooks, type Books, type Ledger } from "./books.ts";
 import { answerOnce, NO_ANSWER, orderIdOf, stableId } from "./sim-shared.ts";
 
@@ -18,6 +18,8 @@ export type PaymentSimulator = PaymentProvider & {
   capturedTotal(paymentId: string): Promise<number>;
   /** Cents refunded on `paymentId` (0 or the refunded amount: a payment is refunded once). */
   refundedTotal(paymentId: string): Promise<number>;
+  /** A fault to inject: the operations whose answers are lost on the way back (the work is done). */
+  loseAnswers: Set<PaymentOp>;
 };
 
 type Payment = { paymentId: string; token: string; amount: number; orderId?: string; captured: boolean; refunded: boolean };
@@ -40,8 +42,9 @@ function refusal(token: string, attempt: number): Refusal<PaymentFailureCode> | 
  * A payment provider with the test-card rules of README.md and a ledger of every movement,
  * kept in `books` (in memory unless given: see books.ts).
  */
-export function paymentSimulator(opts: { latencyMs?: number; books?: Books } = {}): PaymentSimulator {
+export function paymentSimulator(opts: { latencyMs?: number; books?: Books; loseAnswers?: PaymentOp[] } = {}): PaymentSimulator {
   const books = opts.books ?? memoryBooks();
+  const loseAnswers = new Set(opts.loseAnswers);
   // Keys are scoped per operation, like a processor's endpoints: a capture key never
   // answers for an authorization.
   const authorizeOnce = answerOnce<PaymentResult>(books, "authorize", opts.latencyMs);
@@ -64,7 +67,7 @@ export function paymentSimulator(opts: { latencyMs?: number; books?: Books } = {
       await l.put(p.paymentId, p);
       await record(l, "authorize", p, input.amount, key);
       return { ok: true, paymentId: p.paymentId };
-    }),
+    }, loseAnswers.has("authorize") || input.token === "tok_answer_lost"),
 
     capture: (key: string, ref: PaymentRef) => captureOnce(key, async (l) => {
       const p = await l.record<Payment>(ref.paymentId);
@@ -76,7 +79,7 @@ export function paymentSimulator(opts: { latencyMs?: number; books?: Books } = {
       await l.put(p.paymentId, { ...p, captured: true });
       await record(l, "capture", p, ref.amount, key);
       return { ok: true, paymentId: p.paymentId };
-    }),
+    }, loseAnswers.has("capture")),
 
     // Refunding an uncaptured payment releases the hold; either way it happens once.
     refund: (key: string, ref: PaymentRef) => refundOnce(key, async (l) => {
@@ -88,10 +91,13 @@ export function paymentSimulator(opts: { latencyMs?: number; books?: Books } = {
       await l.put(p.paymentId, { ...p, refunded: true });
       await record(l, "refund", p, ref.amount, key);
       return { ok: true, paymentId: p.paymentId };
-    }),
+    }, loseAnswers.has("refund")),
+
+    lookup: (op, key) => books.answered<PaymentResult>(op, key),
 
     ledger,
     capturedTotal: (paymentId) => total("capture", paymentId),
     refundedTotal: (paymentId) => total("refund", paymentId),
+    loseAnswers,
   };
 }

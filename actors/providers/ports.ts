@@ -12,23 +12,47 @@ export type PaymentResult = { ok: true; paymentId: string } | Refusal<PaymentFai
 /** What the carrier answers. */
 export type ShippingResult = { ok: true; trackingNumber: string; carrier: string } | Refusal<ShippingFailureCode>;
 
+/** The payment operations; a key is scoped to one of them. */
+export type PaymentOp = "authorize" | "capture" | "refund";
+
 export interface PaymentProvider {
   authorize(idempotencyKey: string, input: AuthorizeInput): Promise<PaymentResult>;
   capture(idempotencyKey: string, input: PaymentRef): Promise<PaymentResult>;
   refund(idempotencyKey: string, input: PaymentRef): Promise<PaymentResult>;
+  /**
+   * What the provider answered `op` under `idempotencyKey`, or null when it did nothing under
+   * it (never asked, or asked and never decided): a processor's "retrieve by idempotency key".
+   * It asks, never acts, so it is safe when the call's own answer was lost.
+   */
+  lookup(op: PaymentOp, idempotencyKey: string): Promise<PaymentResult | null>;
 }
 
 export interface ShippingProvider {
   ship(idempotencyKey: string, input: ShipInput): Promise<ShippingResult>;
+  /** What the carrier answered a booking under `idempotencyKey`, or null when it booked nothing under it. */
+  lookup(op: "ship", idempotencyKey: string): Promise<ShippingResult | null>;
 }
 
+/**
+ * What every call may carry besides its key: `earlier`, the keys of the step's earlier
+ * attempts (an admin retry), which the caller looks up first - work one of them did is
+ * adopted instead of being done again under the new key.
+ */
+type Reconciling = { idempotencyKey: string; earlier?: string[] };
 /** A call the payment actor plans; the runtime hands it to the caller, which routes it by `op`. */
-export type PaymentCall =
-  | { provider: "payment"; op: "authorize"; idempotencyKey: string; input: AuthorizeInput }
-  | { provider: "payment"; op: "capture"; idempotencyKey: string; input: PaymentRef }
-  | { provider: "payment"; op: "refund"; idempotencyKey: string; input: PaymentRef };
+export type PaymentCall = Reconciling & (
+  | { provider: "payment"; op: "authorize"; input: AuthorizeInput }
+  | { provider: "payment"; op: "capture"; input: PaymentRef }
+  | { provider: "payment"; op: "refund"; input: PaymentRef });
 /** A call the shipping actor plans. */
-export type ShippingCall = { provider: "shipping"; op: "ship"; idempotencyKey: string; input: ShipInput };
+export type ShippingCall = Reconciling & { provider: "shipping"; op: "ship"; input: ShipInput };
+/**
+ * The key of one attempt of a step, `<op>:<orderId>:<attempt>`, and the keys of the attempts
+ * before it: an admin retry's call carries those as `earlier`.
+ */
+export const attemptKey = (op: string, orderId: string, attempt: number) => `${op}:${orderId}:${attempt}`;
+export const earlierKeys = (op: string, orderId: string, attempt: number) =>
+  Array.from({ length: Math.max(0, attempt - 1) }, (_, i) => attemptKey(op, orderId, i + 1));
 /** Every provider call there is. */
 export type ProviderCall = PaymentCall | ShippingCall;
 

@@ -18,6 +18,8 @@ export type ShippingSimulator = ShippingProvider & {
   shipments(): Promise<Shipment[]>;
   /** The parcels booked for one order. */
   shipmentsFor(orderId: string): Promise<Shipment[]>;
+  /** A fault to inject: when set, every booking is made but its answer lost on the way back. */
+  loseAnswers: boolean;
 };
 
 /** Why the carrier refuses `postalCode` on `attempt`, or null when it ships. */
@@ -33,12 +35,13 @@ function refusal(postalCode: string, attempt: number): Refusal<ShippingFailureCo
  * A shipping provider with the test-destination rules of README.md and a record of every
  * parcel, kept in `books` (in memory unless given: see books.ts).
  */
-export function shippingSimulator(opts: { latencyMs?: number; books?: Books } = {}): ShippingSimulator {
+export function shippingSimulator(opts: { latencyMs?: number; books?: Books; loseAnswers?: boolean } = {}): ShippingSimulator {
   const books = opts.books ?? memoryBooks();
   const shipOnce = answerOnce<ShippingResult>(books, "ship", opts.latencyMs);
   const shipments = () => books.journal<Shipment>();
 
-  return {
+  const sim: ShippingSimulator = {
+    loseAnswers: opts.loseAnswers ?? false,
     ship: (key: string, input: ShipInput) => shipOnce(key, async (l) => {
       const refused = refusal(input.address.postalCode, input.attempt);
       if (refused) return refused;
@@ -48,8 +51,13 @@ export function shippingSimulator(opts: { latencyMs?: number; books?: Books } = 
         key, ...(orderId ? { orderId } : {}), trackingNumber, carrier: SIM_CARRIER, address: input.address, items: input.items, attempt: input.attempt,
       });
       return { ok: true, trackingNumber, carrier: SIM_CARRIER };
-    }),
+    }, sim.loseAnswers || input.address.postalCode.trim() === ANSWER_LOST),
+    lookup: (op, key) => books.answered<ShippingResult>(op, key),
     shipments,
     shipmentsFor: async (orderId) => (await shipments()).filter((s) => s.orderId === orderId),
   };
+  return sim;
 }
+
+/** The destination whose bookings are made but whose answers never arrive (README.md). */
+const ANSWER_LOST = "00009";

@@ -7,12 +7,13 @@ export { NO_ANSWER };
 /**
  * Answers each idempotency key of `op` once, keeping the answer and what the decision did in
  * `books` before any latency; later calls get the same answer. A key decided as NO_ANSWER
- * never settles, like a provider that hangs.
+ * never settles, like a provider that hangs. A `lost` answer is kept and the work done, but
+ * the call never settles either: the answer went missing on its way back (a lookup finds it).
  */
-export function answerOnce<T>(books: Books, op: string, latencyMs = 0): (key: string, decide: (ledger: Ledger) => Promise<T | typeof NO_ANSWER>) => Promise<T> {
-  return async (key, decide) => {
+export function answerOnce<T>(books: Books, op: string, latencyMs = 0): (key: string, decide: (ledger: Ledger) => Promise<T | typeof NO_ANSWER>, lost?: boolean) => Promise<T> {
+  return async (key, decide, lost = false) => {
     const answer = await books.once(op, key, decide);
-    if (answer === NO_ANSWER) return new Promise<T>(() => {});
+    if (answer === NO_ANSWER || lost) return new Promise<T>(() => {});
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     return answer;
   };

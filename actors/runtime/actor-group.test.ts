@@ -13,6 +13,7 @@ import type { Batch, Delivered } from "./bus.ts";
 import { ok, type Actor } from "./actor.ts";
 import { ActorGroup } from "./actor-group.ts";
 import { Runner, type RunnerDeps } from "./runner.ts";
+import type { OrderAlerts } from "../ops/alert-rules.ts";
 import { viewStore } from "../stores.ts";
 import { actorStateStore, loadStates } from "./stores.ts";
 
@@ -116,7 +117,7 @@ describe("actor group", () => {
   test("a message whose handler keeps failing is tried again with growing pauses, then dead-lettered with its error", async () => {
     const { db, deps } = await setup();
     const { taken, retry } = pauses();
-    const projector = new ActorGroup([new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps)], deps, retry);
+    const projector = new ActorGroup([new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps)], deps, retry);
     const orphan = delivered({ type: "order.StatusChanged.v1", payload: { orderId: "ghost", from: "CREATED", to: "CANCELLED", reason: "x", details: {} } }, "ghost", 0);
     await projector.handleBatch(batch(orphan));
     expect(taken).toEqual([50, 100]);
@@ -132,7 +133,7 @@ describe("actor group", () => {
   test("a poison message costs its own key, never its lane: the batch commits without it", async () => {
     const { db, deps } = await setup();
     const group = new ActorGroup([
-      new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+      new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
     ], deps, pauses().retry);
     const orphan = delivered({ type: "order.StatusChanged.v1", payload: { orderId: "ghost", from: "CREATED", to: "CANCELLED", reason: "x", details: {} } }, "ghost", 0);
     await group.handleBatch(batch(orphan, delivered(created("o-next"), "o-next", 1)));
@@ -202,7 +203,7 @@ describe("actor group across kinds", () => {
     database = await openPglite();
     const deps: RunnerDeps = { sql: database.sql, call: () => Promise.resolve(undefined), now: () => new Date(), maxAttempts: 3, onOutbox: () => {} };
     const group = new ActorGroup([
-      new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+      new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
       new Runner({ actor: audit, store: actorStateStore<{ seen: number }>("audit"), input: (e: Envelope) => e }, deps),
     ], deps, pauses().retry);
     const marks = async () => (await database.db.select().from(processedEvents)).map((r) => r.consumer).sort();
@@ -249,7 +250,7 @@ describe("actor group with a slow provider", () => {
     };
     const group = new ActorGroup([
       new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps),
-      new Runner<OrderView, Envelope, undefined, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+      new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
     ], deps);
     const handled = group.handleBatch(batch(delivered(created("o-1"), "o-1", 0), delivered(paymentRequest("o-1"), "o-1", 1)));
     const view = async () => (await database.db.select().from(orderViews))[0]?.status;

@@ -199,6 +199,7 @@ describe("shop metrics", () => {
       saga_consumer_lag: "gauge", saga_outbox_backlog: "gauge", saga_mailbox_depth: "gauge",
       saga_step_duration_seconds: "histogram", saga_messages_total: "counter", saga_dead_letters_total: "counter",
       saga_batch_size: "histogram", http_requests_total: "counter", http_request_duration_seconds: "histogram",
+      http_commands_shed_total: "counter",
     });
   });
 });

@@ -212,6 +212,8 @@ export const shopMetrics = (r: Registry) => ({
   httpRequests: r.counter("http_requests_total", "HTTP requests by method, route pattern and status", ["method", "route", "status"]),
   httpDuration: r.histogram("http_request_duration_seconds",
     "Time to the response head, by method and route pattern", ["method", "route"]),
+  shed: r.counter("http_commands_shed_total",
+    "Commands answered 503 for want of time: no turn within the queue wait (queue) or no answer by the deadline (deadline)", ["why"]),
 });
 export type ShopMetrics = ReturnType<typeof shopMetrics>;
 

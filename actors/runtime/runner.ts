@@ -116,7 +116,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
       const states = await loadStates(tx, this.b.store, [key], true);
       const out = this.apply(w, key, states.get(key) ?? null, input, null, undefined, undefined);
       const write = together([
-        ...(w.states.size > 0 ? [this.b.store.saving([...w.states], this.deps.now())] : []),
+        ...(w.states.size > 0 ? [this.b.store.saving([...w.states], this.deps.now(), states)].flat() : []),
         ...outboxInsert(w.outbox), ...timerWrites([...w.timers.values()]),
       ]);
       if (write) await run(tx, write);
@@ -136,8 +136,10 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     const creating = this.b.store.creating;
     const w = emptyWrites<S>();
     const out = this.apply(w, key, null, input, null, undefined, undefined);
-    if (!creating || out.kind !== "ok" || !w.states.has(key) || w.timers.size > 0) return this.execute(key, input);
-    const { text, params } = createWith(creating([...w.states], this.deps.now()), w.outbox);
+    const timers = [...w.timers.values()];
+    // a new key has no timer to cancel: one that does needs the state that is there
+    if (!creating || out.kind !== "ok" || !w.states.has(key) || timers.some((t) => !t.set)) return this.execute(key, input);
+    const { text, params } = createWith(creating([...w.states], this.deps.now()), w.outbox, timers);
     const [row] = await this.deps.sql.query<{ n: number }>(text, params);
     if (!row || row.n === 0) return this.execute(key, input);
     this.after(w, []);
@@ -156,6 +158,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     let before: R | undefined;
     let current: R | undefined;
     let resourceWrites: { stmts: Stmt[]; changed: string[] } = { stmts: [], changed: [] };
+    let loadedStates: ReadonlyMap<string, S> = new Map();
     return {
       kind: this.kind,
       items: unique,
@@ -192,6 +195,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
         if (fresh.length === 0) return;
         const byKey = groupByKey(fresh);
         const states = planned ?? statesOf<S>(loaded);
+        loadedStates = states;
         const res = runner.b.resources;
         before = res ? await res.load(tx, fresh.flatMap((i) => res.ids(states.get(i.env.key) ?? null, i.env))) : undefined;
         current = before;
@@ -208,7 +212,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
         if (res && before !== undefined && current !== undefined) resourceWrites = res.saving(before, current, runner.deps.now());
       },
       saving() {
-        return [...(w.states.size > 0 ? [runner.b.store.saving([...w.states], runner.deps.now())] : []), ...resourceWrites.stmts];
+        return [...(w.states.size > 0 ? [runner.b.store.saving([...w.states], runner.deps.now(), loadedStates)].flat() : []), ...resourceWrites.stmts];
       },
       after() {
         runner.after(w, resourceWrites.changed);

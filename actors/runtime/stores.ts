@@ -9,8 +9,11 @@ import type { Sql, Stmt } from "../../db/sql.ts";
 export interface StateStore<S> {
   /** Selects `key` and `value` (the state as JSON text) of `keys`; locked when `lock`. */
   loading(keys: string[], lock: boolean): Stmt;
-  /** Writes `rows` (no RETURNING). */
-  saving(rows: [string, S][], now: Date): Stmt;
+  /**
+   * Writes `rows` (no RETURNING). `before` holds their states as loaded in the same
+   * transaction, for a store that also keeps figures of what changed.
+   */
+  saving(rows: [string, S][], now: Date, before: ReadonlyMap<string, S>): Stmt | Stmt[];
   /** Inserts `rows` whose keys are new, RETURNING the keys inserted (for commands that create their key). */
   creating?(rows: [string, S][], now: Date): Stmt;
   /** the tables its statements look up by key and rewrite (kept analyzed; see upkeep.ts) */

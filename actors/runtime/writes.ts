@@ -33,15 +33,18 @@ export function timersDelete(gone: { kind: string; key: string; name: string }[]
   }];
 }
 
-/** Cancel and (re)arm timers; a key's timer appears once (the runner keeps the last write). */
-export function timerWrites(writes: TimerWrite[]): Stmt[] {
+/**
+ * Cancel and (re)arm timers; a key's timer appears once (the runner keeps the last write).
+ * The arming is only `when` it holds, if given (as for `outboxInsert`).
+ */
+export function timerWrites(writes: TimerWrite[], when?: string): Stmt[] {
   const armed = writes.flatMap((t) => (t.set ? [{ ...t, set: t.set }] : []));
   return [
     ...timersDelete(writes.filter((t) => t.set === null)),
     ...(armed.length === 0 ? [] : [{
       text: `INSERT INTO runtime.timers (kind, key, name, token, fire_at)
         SELECT t.kind, t.key, t.name, t.token, t.fire_at::timestamptz
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(kind, key, name, token, fire_at)
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(kind, key, name, token, fire_at)${when ? ` WHERE ${when}` : ""}
         ON CONFLICT (kind, key, name) DO UPDATE SET token = excluded.token, fire_at = excluded.fire_at`,
       params: [
         armed.map((t) => t.kind), armed.map((t) => t.key), armed.map((t) => t.name), armed.map((t) => t.set.token),
@@ -58,10 +61,11 @@ export async function run(tx: Sql, stmt: Stmt): Promise<void> {
 
 /**
  * `create` (an INSERT ... ON CONFLICT DO NOTHING RETURNING its key) and, only when it inserted,
- * the outbox rows: ONE statement. `n` is how many rows `create` inserted.
+ * the outbox rows and the timers it arms: ONE statement. `n` is how many rows `create` inserted.
  */
-export function createWith(create: Stmt, rows: OutboxRow[]): Stmt {
-  const { texts, params } = renumbered([create, ...outboxInsert(rows, "EXISTS (SELECT 1 FROM created)")]);
+export function createWith(create: Stmt, rows: OutboxRow[], timers: TimerWrite[] = []): Stmt {
+  const inserted = "EXISTS (SELECT 1 FROM created)";
+  const { texts, params } = renumbered([create, ...outboxInsert(rows, inserted), ...timerWrites(timers, inserted)]);
   const [created, ...events] = texts;
   return {
     text: `WITH created AS (${created})${events.map((e, i) => `, e${i} AS (${e})`).join("")} SELECT count(*)::int AS n FROM created`,

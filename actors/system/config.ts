@@ -24,6 +24,11 @@ export type Config = {
   upstash?: { url: string; token: string; prefix?: string };
   /** commands are refused (503) while the oldest unpublished event is older than this */
   maxOutboxAgeMs: number;
+  /**
+   * how long an edge lets a command wait (edge/http/admission.ts): commands served at once,
+   * the wait for a turn beyond that, and the deadline of one served; past either, a 503
+   */
+  commands: { maxInFlight: number; queueMs: number; deadlineMs: number };
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
@@ -37,6 +42,10 @@ export type Config = {
   lingerMs?: number;
   reservationTtlMs: number;
   handlingMs: number;
+  /** an order left this long in CREATED or INVENTORY_RESERVED, or paid this long past its handling time, is flagged stalled */
+  stallAfterMs: number;
+  /** a refund left pending this long is flagged stalled */
+  refundStallAfterMs: number;
   stepTimeoutMs: number;
   maxAttempts: number;
   timerTickMs: number;
@@ -48,10 +57,13 @@ export type Config = {
 export const defaults: Config = {
   roles: ROLES,
   maxOutboxAgeMs: 5_000,
+  commands: { maxInFlight: 128, queueMs: 2_000, deadlineMs: 8_000 },
   dataDir: "./.data/pg",
   partitions: 8,
   reservationTtlMs: 15 * 60_000,
   handlingMs: 15_000,
+  stallAfterMs: 2 * 60_000,
+  refundStallAfterMs: 5 * 60_000,
   stepTimeoutMs: 10_000,
   maxAttempts: 5,
   timerTickMs: 500,
@@ -107,12 +119,19 @@ export function configFromEnv(env: Env = process.env, roles?: string): Config {
       ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
       : undefined,
     maxOutboxAgeMs: num(env.MAX_OUTBOX_AGE_MS, defaults.maxOutboxAgeMs),
+    commands: {
+      maxInFlight: num(env.COMMANDS_IN_FLIGHT, defaults.commands.maxInFlight),
+      queueMs: num(env.COMMAND_QUEUE_MS, defaults.commands.queueMs),
+      deadlineMs: num(env.COMMAND_DEADLINE_MS, defaults.commands.deadlineMs),
+    },
     dataDir: env.DATA_DIR ?? defaults.dataDir,
     partitions: num(env.PARTITIONS, defaults.partitions),
     lanes: env.LANES ? num(env.LANES, 1) : undefined,
     lingerMs: env.LINGER_MS ? num(env.LINGER_MS, 0) : undefined,
     reservationTtlMs: num(env.RESERVATION_TTL_MS, defaults.reservationTtlMs),
     handlingMs: num(env.HANDLING_TIME_MS, defaults.handlingMs),
+    stallAfterMs: num(env.STALL_AFTER_MS, defaults.stallAfterMs),
+    refundStallAfterMs: num(env.REFUND_STALL_AFTER_MS, defaults.refundStallAfterMs),
     stepTimeoutMs: num(env.STEP_TIMEOUT_MS, defaults.stepTimeoutMs),
     maxAttempts: num(env.MAX_ATTEMPTS, defaults.maxAttempts),
     timerTickMs: num(env.TIMER_TICK_MS, defaults.timerTickMs),
@@ -149,12 +168,14 @@ export type Retention = {
   providerKeysMs: number;
   /** refresh tokens after they expired or were revoked */
   sessionsMs: number;
+  /** alerts once resolved (unresolved ones stay) */
+  alertsMs: number;
 };
 
 /** A fresh copy of the default retentions. */
 export function defaultRetention(): Retention {
   const DAY = 24 * 3600_000; // here: `defaults` above calls this before the module's constants exist
-  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY };
+  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY, alertsMs: 30 * DAY };
 }
 
 /** A dedupe window shorter than this would forget marks of messages still being redelivered. */
@@ -170,6 +191,7 @@ export function retentionFromEnv(env: Env): Retention {
     logMs: num(env.LOG_RETENTION_MS, d.logMs),
     providerKeysMs: num(env.PROVIDER_KEY_RETENTION_MS, d.providerKeysMs),
     sessionsMs: num(env.SESSION_RETENTION_MS, d.sessionsMs),
+    alertsMs: num(env.ALERT_RETENTION_MS, d.alertsMs),
   };
   if (r.dedupeMs < MIN_DEDUPE_MS) throw new Error(`DEDUPE_WINDOW_MS must be at least ${MIN_DEDUPE_MS} ms, got ${r.dedupeMs}`);
   return r;

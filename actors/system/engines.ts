@@ -24,6 +24,7 @@ import { deadLettersUpkeep, processedUpkeep } from "../runtime/retention.ts";
 import { trimLog } from "../runtime/adapters/embedded-log-trim.ts";
 import { endedTokensUpkeep } from "../accounts/refresh-tokens.ts";
 import { booksUpkeep } from "../providers/books.ts";
+import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
 import type { Config, Role } from "./config.ts";
 
@@ -107,13 +108,14 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
 
 /**
  * The purges an actors process runs: processed marks past the dedupe window, resolved dead
- * letters, the embedded log below what every group read, and the in-process simulators' books.
+ * letters and alerts, the embedded log below what every group read, and the in-process simulators' books.
  */
 function retentionUpkeep(sql: Sql, bus: Bus, config: Config): { stop(): Promise<void> }[] {
   const r = config.retention;
   return [
     startUpkeep(sql, processedUpkeep(r.dedupeMs)),
     startUpkeep(sql, deadLettersUpkeep(r.deadLettersMs)),
+    startUpkeep(sql, resolvedAlertsUpkeep(r.alertsMs)),
     ...(bus instanceof EmbeddedBus ? [startUpkeep(sql, (db) => trimLog(db, bus.positions(), r.logMs))] : []),
     ...(config.providersUrl ? [] : [startUpkeep(sql, booksUpkeep(r.providerKeysMs))]),
   ];

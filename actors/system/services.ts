@@ -1,7 +1,7 @@
 /**
  * The services the edge calls besides the order commands: catalog and search, carts,
- * currencies, accounts, dead letters, the audit log and the command health check - and what they do when
- * the actor kinds commit (live order and stock updates, cache invalidation).
+ * currencies, accounts, dead letters, alerts, the audit log, the dashboard's figures and the command health check - and what they do when
+ * the actor kinds commit (live order and stock updates, cache invalidation, alerts).
  */
 import { Accounts } from "../accounts/accounts.ts";
 import { Carts } from "../cart/cart.ts";
@@ -11,8 +11,10 @@ import { publishStock } from "../catalog/stock-live.ts";
 import { subjects } from "../contracts/subjects.ts";
 import type { KindHooks } from "../kinds.ts";
 import { Currencies } from "../money/rates.ts";
+import { Alerts } from "../ops/alerts.ts";
 import { AuditLog } from "../ops/audit.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
+import { Dashboard } from "../orders/dashboard.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
 import { untilAvailable } from "../runtime/unavailable.ts";
@@ -29,8 +31,12 @@ export type Services = {
   /** customer and admin accounts, passwords and refresh-token sessions */
   accounts: Accounts;
   deadLetters: DeadLetters;
+  /** stalled and failed sagas, dead letters and low stock, for the admins */
+  alerts: Alerts;
   /** every admin action, who took it and why */
   audit: AuditLog;
+  /** the admin dashboard's figures, from the counters the projector keeps */
+  dashboard: Dashboard;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
 };
@@ -41,20 +47,36 @@ export async function openServices(config: Config, e: Engines): Promise<Services
   const search = new Search(db, e.cache);
   // the typo-correction vocabulary follows the products
   await untilAvailable("learning the catalog's words", () => search.refreshTerms());
+  const alerts = new Alerts(db, e.database.sql, (changed) => e.pubsub.publish(subjects.alerts, { changed }));
+  // what a process that stopped between a change and its reconciling left behind
+  await Promise.all([alerts.syncLowStock(), alerts.syncDeadLetters()]);
+  const lettersChanged = (changed: number) => {
+    e.pubsub.publish(subjects.deadLetters, { changed });
+    void alerts.syncDeadLetters().catch((err) => log.warn("dead letter alerts not reconciled", { error: err }));
+  };
   return {
-    catalog: new Catalog(db, e.cache, (skus) => publishStock(db, e.pubsub, skus)),
+    catalog: new Catalog(db, e.cache, async (skus) => {
+      await alerts.syncLowStock(skus).catch((err) => log.warn("low stock alerts not reconciled", { error: err }));
+      await publishStock(db, e.pubsub, skus);
+    }),
     search,
     carts: new Carts(db),
     currencies: new Currencies(db, e.cache),
     // session checks go through the shared cache: a sign-out on one edge reaches the others
     accounts: new Accounts(db, { cache: e.cache }),
-    deadLetters: new DeadLetters(db, e.outboxWritten, (changed) => e.pubsub.publish(subjects.deadLetters, { changed })),
+    deadLetters: new DeadLetters(db, e.outboxWritten, lettersChanged),
+    alerts,
     audit: new AuditLog(db),
+    dashboard: new Dashboard(db),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
   };
 }
 
-/** After the kinds commit: orders go out to live pages; changed stock leaves the cache, then goes out live. */
+/**
+ * After the kinds commit: orders go out to live pages; changed stock leaves the cache, then
+ * goes out live; low stock and dead letters are reconciled with their alerts; the order's
+ * alerts, committed with its view, are announced.
+ */
 export function kindHooks(e: Engines, s: Services): KindHooks {
   return {
     viewChanged(orderId, view) {
@@ -62,6 +84,7 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
       e.pubsub.publish(subjects.allOrders, view);
     },
     stockChanged(skus) {
+      void s.alerts.syncLowStock(skus).catch((err) => log.warn("low stock alerts not reconciled", { error: err }));
       void s.catalog.invalidate(skus)
         .catch((err) => log.warn("cache invalidation failed", { error: err }))
         // live stock on product pages, after the invalidation: a page that loads too late
@@ -71,6 +94,10 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
     },
     deadLettered(count) {
       e.pubsub.publish(subjects.deadLetters, { changed: count });
+      void s.alerts.syncDeadLetters().catch((err) => log.warn("dead letter alerts not reconciled", { error: err }));
+    },
+    orderAlertsChanged(orderIds) {
+      e.pubsub.publish(subjects.alerts, { changed: orderIds.length });
     },
   };
 }

@@ -39,7 +39,7 @@ export const LINES = ITEMS.map(({ sku, qty }) => ({ sku, qty }));
 
 // ---- the order actor, driven through real transitions --------------------------------
 
-export const CFG: OrderConfig = { reservationTtlMs: 15 * 60_000, handlingMs: 5_000 };
+export const CFG: OrderConfig = { reservationTtlMs: 15 * 60_000, handlingMs: 5_000, stallAfterMs: 120_000, refundStallAfterMs: 300_000 };
 export const order = orderActor(CFG);
 
 export const PLACE: OrderCommand = {
@@ -70,6 +70,9 @@ export const msg = {
 /** The tokens the order actor gives its timers (a changed attempt makes an older timer stale). */
 export const expiryToken = (inventory: number, payment: number) => `inventory:${inventory}:payment:${payment}`;
 export const handlingToken = (payment: number, holds = 0) => `payment:${payment}:holds:${holds}`;
+/** The stall timer an order in `status` at version `version` (its history's length) arms, due `afterMs` from NOW. */
+export const stallTimer = (status: OrderStatus, version: number, afterMs: number) =>
+  ({ name: "sagaStalled" as const, at: new Date(NOW.getTime() + afterMs), token: `${status}:${version}` });
 
 export type Step = OrderCommand | Envelope;
 

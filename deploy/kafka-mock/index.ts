@@ -7,15 +7,20 @@ export type KafkaMock = {
   brokerDown(id: number): Promise<void>;
   brokerUp(id: number): Promise<void>;
   setRtt(id: number, ms: number): Promise<void>;
+  /** The next `count` requests of `api` (to any broker) fail with Kafka error `code`. */
+  requestErrors(api: KafkaApi, code: number, count: number): Promise<void>;
   createTopic(name: string, partitions: number): Promise<void>;
   stop(): Promise<void>;
 };
+
+/** The request kinds whose errors the cluster can inject, by their Kafka API key. */
+export const KAFKA_APIS = { produce: 0, fetch: 1, offsetCommit: 8, joinGroup: 11, heartbeat: 12, syncGroup: 14 } as const;
+export type KafkaApi = keyof typeof KAFKA_APIS;
 
 export type KafkaMockOptions = { brokers?: number; topics: { name: string; partitions: number }[] };
 
 const SOURCE = join(import.meta.dir, "mock-cluster.c");
 const CACHE = resolve(import.meta.dir, "../../node_modules/.cache/saga-shop/kafka-mock");
-const BINARY = join(CACHE, "mock-cluster");
 const INSTALL = "librdkafka-dev is not installed: apt-get install -y librdkafka-dev";
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
@@ -93,17 +98,30 @@ export async function startKafkaMock(opts: KafkaMockOptions): Promise<KafkaMock>
     brokerDown: async (id) => send(`down ${broker(id)}`),
     brokerUp: async (id) => send(`up ${broker(id)}`),
     setRtt: async (id, ms) => (assertInt("rtt ms", ms, 0), send(`rtt ${broker(id)} ${ms}`)),
+    requestErrors: async (api, code, count) => {
+      const key = KAFKA_APIS[api];
+      if (key === undefined) throw new RangeError(`kafka mock: unknown api ${JSON.stringify(api)} (one of ${Object.keys(KAFKA_APIS).join(", ")})`);
+      assertInt("error code", code, 1, 32_767);
+      assertInt("error count", count, 1, 10_000);
+      return send(`errors ${key} ${code} ${count}`);
+    },
     createTopic: async (name, partitions) => (assertTopic(name, partitions), send(`topic ${name} ${partitions}`)),
     stop: () => (stopping ??= stop()),
   };
 }
 
-/** Compiles mock-cluster.c into the cache unless a binary newer than the source is there. */
+/**
+ * Compiles mock-cluster.c into the cache unless it is there. The cache is named by the
+ * source's digest: checkouts of different versions share node_modules, and each must run
+ * the launcher its own source describes.
+ */
 async function build(): Promise<string> {
-  const [src, bin] = await Promise.all([stat(SOURCE), stat(BINARY).catch(() => null)]);
-  if (bin && bin.mtimeMs >= src.mtimeMs) return BINARY;
+  const digest = new Bun.CryptoHasher("sha256").update(await Bun.file(SOURCE).arrayBuffer()).digest("hex").slice(0, 16);
+  const dir = join(CACHE, digest);
+  const BINARY = join(dir, "mock-cluster");
+  if (await stat(BINARY).catch(() => null)) return BINARY;
   if (!Bun.which("gcc")) throw new Error("gcc is not installed: apt-get install -y gcc");
-  await mkdir(CACHE, { recursive: true });
+  await mkdir(dir, { recursive: true });
   // Build beside the target and rename, so concurrent runs never exec a half-written file.
   const tmp = `${BINARY}.${process.pid}.tmp`;
   const gcc = Bun.spawn(["gcc", "-O2", "-Wall", "-o", tmp, SOURCE, "-lrdkafka"], { stdout: "ignore", stderr: "pipe" });

@@ -125,6 +125,25 @@ test("setRtt delays every response of a broker until it is set back to 0", async
   }
 }, 15_000);
 
+test("requestErrors fails the next produce requests with the code given, then lets them through", async () => {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 0 } });
+  try {
+    await producer.connect();
+    // 7 = REQUEST_TIMED_OUT; two queued errors, and kafkajs makes no retry of its own here
+    await mock.requestErrors("produce", 7, 2);
+    const send = () => producer.send({ topic: "faults", acks: -1, messages: [{ value: "x", partition: 2 }] });
+    for (let i = 0; i < 2; i++) {
+      const failure = await send().then(() => null, (e: Error) => e);
+      expect(failure?.message).toContain("timed out");
+    }
+    await send();
+    await expect(mock.requestErrors("rebalance" as never, 7, 1)).rejects.toThrow("unknown api");
+    await expect(mock.requestErrors("fetch", 7, 0)).rejects.toThrow("error count must be an integer in 1..10000");
+  } finally {
+    await producer.disconnect();
+  }
+}, 15_000);
+
 test("createTopic adds a topic that clients can produce to and read back", async () => {
   await mock.createTopic("late", 2);
   await expect(mock.createTopic("late", 2)).rejects.toThrow("Topic already exists");

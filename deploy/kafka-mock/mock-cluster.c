@@ -5,8 +5,11 @@
  *
  * Prints "BOOTSTRAP host:port,..." once, then serves one command per stdin line,
  * answering "OK" or "ERR <message>":
- *   down <id> | up <id> | rtt <id> <ms> | topic <name> <partitions> | quit
- * Broker ids run from 1 to <brokers>. EOF behaves like quit, so the cluster dies
+ *   down <id> | up <id> | rtt <id> <ms> | topic <name> <partitions>
+ *   | errors <api key> <error code> <count> | quit
+ * Broker ids run from 1 to <brokers>. `errors` makes the next <count> requests of that API
+ * (to any broker) fail with that Kafka error code (rd_kafka_mock_push_request_errors).
+ * EOF behaves like quit, so the cluster dies
  * with the process that holds our stdin.
  */
 #include <stdio.h>
@@ -22,10 +25,21 @@ static rd_kafka_resp_err_t create_topic(rd_kafka_mock_cluster_t *mc, const char 
   return rd_kafka_mock_topic_create(mc, name, partitions, replication);
 }
 
+/* The next `count` requests of `api` fail with `code`; the cluster keeps them in a queue. */
+static rd_kafka_resp_err_t push_errors(rd_kafka_mock_cluster_t *mc, int api, int code, int count) {
+  if (api < 0 || api > 100 || count < 1 || count > 10000) return RD_KAFKA_RESP_ERR__INVALID_ARG;
+  rd_kafka_resp_err_t *errors = malloc(sizeof *errors * (size_t)count);
+  if (!errors) return RD_KAFKA_RESP_ERR__FAIL;
+  for (int i = 0; i < count; i++) errors[i] = (rd_kafka_resp_err_t)code;
+  rd_kafka_mock_push_request_errors_array(mc, (int16_t)api, (size_t)count, errors);
+  free(errors);
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 /* Runs one command line; returns 0 on quit. */
 static int serve(rd_kafka_mock_cluster_t *mc, char *line) {
   char name[256];
-  int id, n;
+  int id, n, code;
   rd_kafka_resp_err_t err;
 
   line[strcspn(line, "\r\n")] = '\0';
@@ -34,6 +48,7 @@ static int serve(rd_kafka_mock_cluster_t *mc, char *line) {
   else if (sscanf(line, "up %d", &id) == 1) err = rd_kafka_mock_broker_set_up(mc, id);
   else if (sscanf(line, "rtt %d %d", &id, &n) == 2) err = rd_kafka_mock_broker_set_rtt(mc, id, n);
   else if (sscanf(line, "topic %255s %d", name, &n) == 2) err = create_topic(mc, name, n);
+  else if (sscanf(line, "errors %d %d %d", &id, &code, &n) == 3) err = push_errors(mc, id, code, n);
   else {
     printf("ERR unknown command: %s\n", line);
     fflush(stdout);

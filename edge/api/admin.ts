@@ -1,6 +1,6 @@
 /**
  * Admin saga tools: retry a failed step, compensate, set status; stock adjustments; dead
- * letters. Every action is written to the audit log with the reason given (a JSON body's
+ * letters; alerts. Every action is written to the audit log with the reason given (a JSON body's
  * `reason`, optional for the API; the console's forms ask for one).
  */
 import { Hono, type Context } from "hono";
@@ -8,7 +8,8 @@ import { z } from "zod";
 import { Sku } from "../../actors/contracts/index.ts";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
 import { auditName, type OrderCommand } from "../../actors/order-commands.ts";
-import { auditedBulkLetters, auditedLetterAction, auditedOrderAction, type AdminActionDeps } from "../http/admin-actions.ts";
+import { auditedAlertAck, auditedBulkLetters, auditedLetterAction, auditedOrderAction, type AdminActionDeps } from "../http/admin-actions.ts";
+import { AlertKindField, alertIdOf } from "../http/alert-params.ts";
 import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { jsonBody, query } from "../http/validate.ts";
 import { DeadLetterFilterFields, DeadLetterId } from "../http/dead-letter-params.ts";
@@ -22,6 +23,11 @@ const DeadLetterQuery = DeadLetterFilterFields.extend({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.number().int().positive().optional(),
 });
+const AlertQuery = z.object({
+  kind: AlertKindField,
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+});
 const BulkBody = DeadLetterFilterFields.omit({ state: true }).extend({ reason: Reason.default("") });
 const StockBody = z.object({ delta: z.number().int().min(-100_000).max(100_000).refine((n) => n !== 0, "must not be 0"), reason: z.string().trim().min(1).max(200) });
 
@@ -34,7 +40,7 @@ async function reasonOf(c: Context): Promise<string> {
 }
 
 export function adminApi(deps: AdminDeps) {
-  const { orders, catalog, deadLetters, audit } = deps;
+  const { orders, catalog, deadLetters, alerts, audit } = deps;
   const app = new Hono<AuthEnv>();
   app.use("*", requireUser("admin"));
 
@@ -85,6 +91,17 @@ export function adminApi(deps: AdminDeps) {
       return c.json(await auditedBulkLetters(deps, c.get("user")!, ids, action, reason));
     });
   }
+
+  // open alerts, newest first; acknowledging one takes it off the open list
+  app.get("/alerts", async (c) => {
+    const [{ alerts: open, next }, counts] = await Promise.all([alerts.page(query(c, AlertQuery)), alerts.counts()]);
+    return c.json({ alerts: open, next, counts });
+  });
+
+  app.post("/alerts/:id/acknowledge", async (c) => {
+    const id = alertIdOf(c);
+    return c.json(await auditedAlertAck(deps, c.get("user")!, id, await reasonOf(c)));
+  });
 
   return app;
 }

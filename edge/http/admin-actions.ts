@@ -3,6 +3,8 @@
  * the admin, the object, the state before and after, and the reason given.
  */
 import type { OrderView } from "../../actors/contracts/order-view.ts";
+import { alertStateOf } from "../../actors/ops/alert-rules.ts";
+import type { Alert, Alerts } from "../../actors/ops/alerts.ts";
 import type { Admin, AuditLog } from "../../actors/ops/audit.ts";
 import { stateOf } from "../../actors/ops/dead-letter-rules.ts";
 import type { DeadLetter, DeadLetters } from "../../actors/ops/dead-letters.ts";
@@ -10,7 +12,7 @@ import type { OrderService } from "../../actors/orders/order-service.ts";
 import type { User } from "../auth/auth.ts";
 import { refusal } from "./http-errors.ts";
 
-export type AdminActionDeps = { orders: OrderService; deadLetters: DeadLetters; audit: AuditLog };
+export type AdminActionDeps = { orders: OrderService; deadLetters: DeadLetters; alerts: Alerts; audit: AuditLog };
 
 /** Run an order command as `admin`'s audited action, from the state the order is in now. */
 export async function auditedOrderAction(
@@ -47,4 +49,11 @@ export async function auditedBulkLetters(deps: AdminActionDeps, admin: Admin, id
     }
   }
   return outcome;
+}
+
+/** Acknowledge an open alert as `admin`'s audited action (a reason is optional). */
+export async function auditedAlertAck(deps: AdminActionDeps, admin: Admin, id: number, reason: string): Promise<Alert> {
+  const before = await deps.alerts.get(id);
+  return deps.audit.record(admin, { action: "alert.acknowledge", objectType: "alert", objectId: String(id), fromState: alertStateOf(before), reason },
+    () => deps.alerts.acknowledge(id, admin, reason), alertStateOf);
 }

@@ -49,3 +49,6 @@ export function refusal(err: unknown): { status: 400 | 404 | 409; message: strin
   if (err instanceof Conflict) return { status: 409, message: err.message };
   return null;
 }
+
+/** A browser asking for a page gets HTML; the API, and clients that do not ask for HTML, get JSON. */
+export const wantsHtml = (path: string, accept = "") => !path.startsWith("/api/") && path !== "/api" && accept.includes("text/html");

@@ -1,7 +1,9 @@
 /**
- * A live region fed by re-reading: on every message of `subject` the page's region is
+ * A live region fed by re-reading: on every message of its subjects the page's region is
  * rendered again from the database and sent as one SSE message. Messages that arrive while
- * it renders make one more render, not one each (a bulk action announces hundreds).
+ * it renders or waits make one more render, not one each (a bulk action announces
+ * hundreds); with `everyMs`, renders are at least that far apart, so a burst of orders
+ * costs one render per period however many messages it brings.
  */
 import type { Context } from "hono";
 import { log } from "../../actors/runtime/log.ts";
@@ -10,20 +12,35 @@ import { keepStreamOpen } from "../adapters/bun.ts";
 import { HEARTBEAT_MS } from "./live-feed.ts";
 import { eventStream, sseMessage, sseResponse } from "./sse.ts";
 
+type Options = { /** the shortest time between two renders */ everyMs?: number };
+
 /** `render` returns the message's HTML, or null when there is nothing to send. */
-export function refreshStream(c: Context, pubsub: PubSub, subject: string, render: () => Promise<string | null>): Response {
+export function refreshStream(
+  c: Context, pubsub: PubSub, subject: string | string[], render: () => Promise<string | null>, { everyMs = 0 }: Options = {},
+): Response {
   keepStreamOpen(c);
   return sseResponse(eventStream(c.req.raw.signal, HEARTBEAT_MS, (send) => {
     let rendering = Promise.resolve();
     let queued = false;
-    return pubsub.subscribe(subject, () => {
+    let closed = false;
+    let last = 0;
+    const changed = () => {
       if (queued) return;
       queued = true;
       rendering = rendering.then(async () => {
+        const wait = last + everyMs - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         queued = false;
+        if (closed) return;
+        last = Date.now();
         const html = await render();
         if (html !== null) send(sseMessage(html));
       }).catch((error: unknown) => log.warn("live region could not render", { subject, error }));
-    });
+    };
+    const stops = [subject].flat().map((s) => pubsub.subscribe(s, changed));
+    return () => {
+      closed = true;
+      for (const stop of stops) stop();
+    };
   }));
 }

@@ -9,15 +9,20 @@ export function sseMessage(data: string, id?: number): string {
   return `${id === undefined ? "" : `id: ${id}\n`}${lines}\n\n`;
 }
 
+let open = 0;
+
+/** The push streams this process has open now (live pages being watched). */
+export const openStreams = () => open;
+
 /**
- * A push stream: `open` starts the feed and returns its stop function. Enqueueing is
+ * A push stream: `begin` starts the feed and returns its stop function. Enqueueing is
  * synchronous, so frames leave in the order they were sent. Stops on request abort or
  * when the reader cancels (Bun cancels the body when the client disconnects).
  */
 export function eventStream(
   signal: AbortSignal,
   heartbeatMs: number,
-  open: (send: (text: string) => void) => () => void,
+  begin: (send: (text: string) => void) => () => void,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let stopped = false;
@@ -43,11 +48,13 @@ export function eventStream(
       // Bun sends a streamed response's headers with its first chunk: a comment at once
       // lets the browser see the stream open instead of waiting for the first heartbeat.
       send(": connected\n\n");
-      const close = open(send);
+      const close = begin(send);
+      if (!stopped) open++; // the stop below counts it out
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
       stop = () => {
         if (stopped) return;
         stopped = true;
+        open--;
         clearInterval(heartbeat);
         close();
         signal.removeEventListener("abort", onAbort);

@@ -8,7 +8,7 @@ import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument, type Shell } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 503;
 
 /**
  * This request's page shell, or undefined when it cannot be had: an app without

@@ -40,6 +40,7 @@ export function heldPayments(inner: PaymentProvider, ops: HeldOp[] = ["authorize
       await held("refund", key);
       return inner.refund(key, input);
     },
+    lookup: (op, key) => inner.lookup(op, key),
   };
   return {
     provider,

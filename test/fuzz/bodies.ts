@@ -62,7 +62,8 @@ function badJsonValue(rng: Rng, name: string, current: unknown): [(string | numb
   }
   const r = rng.int(10);
   if (r < 5) return [[name], rng.pick(BAD_TEXT)];
-  if (r < 8) return [[name], rng.pick(WRONG_TYPES)];
+  // a wrong type: for a text field, a short digit string is text all the same (a payment token "1" is one)
+  if (r < 8) return [[name], rng.pick(typeof current === "string" ? WRONG_TYPES.filter((v) => typeof v !== "string" || v === "") : WRONG_TYPES)];
   if (r < 9) return [[name], RAW];
   return [[name], FREE.has(name) ? null : LONG_TEXT];
 }

@@ -73,6 +73,11 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/admin/orders", query: ORDER_FILTER, who: "admin" },
   { method: "GET", route: "/admin/orders.csv", query: ORDER_FILTER, who: "admin" },
   { method: "GET", route: "/admin/orders/stream", query: { ...ORDER_FILTER, since: "1764892800000" }, who: "admin", stream: true },
+  // pages: the admin dashboard
+  { method: "GET", route: "/admin", who: "admin" },
+  { method: "GET", route: "/admin/stream", who: "admin", stream: true },
+  { method: "GET", route: "/api/admin/alerts", query: { kind: "stalled", limit: "10", before: "999999" }, who: "admin" },
+  { method: "POST", route: "/api/admin/alerts/:id/acknowledge", params: { id: "999999" }, body: { kind: "json", fields: { reason: "seen" } }, who: "admin" },
   // pages: catalog
   { method: "GET", route: "/", who: "guest" },
   { method: "GET", route: "/c/:category", params: { category: "laptops" }, query: { brand: "Altair", sort: "price-asc", page: "1" }, who: "guest" },
@@ -98,4 +103,9 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/orders/:id", params: { id: NO_ORDER }, who: "customer" },
   { method: "GET", route: "/orders/:id/stream", params: { id: NO_ORDER }, who: "customer", stream: true },
   { method: "POST", route: "/orders/:id/cancel", params: { id: NO_ORDER }, who: "customer" },
+  // pages: admin alerts
+  { method: "GET", route: "/admin/alerts", query: { kind: "lowStock", before: "999999" }, who: "admin" },
+  { method: "GET", route: "/admin/alerts/stream", query: { kind: "deadLetter" }, who: "admin", stream: true },
+  { method: "GET", route: "/admin/alerts/live", who: "admin", stream: true },
+  { method: "POST", route: "/admin/alerts/:id/acknowledge", params: { id: "999999" }, body: { kind: "form", fields: { reason: "seen", kind: "failed" } }, who: "admin" },
 ];

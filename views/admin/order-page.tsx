@@ -5,7 +5,8 @@
  * for the SSE stream, which sends them again wrapped in <hx-partial> when the order moves.
  */
 import type { AdminTool } from "../../actors/order-commands.ts";
-import type { OrderState } from "../../actors/order-state.ts";
+import type { OrderState, TimelineEntry } from "../../actors/order-state.ts";
+import type { PendingTimer } from "../../actors/orders/order-service.ts";
 import { formatMoney, formatTime } from "../format.ts";
 import type { Shell } from "../layout.tsx";
 import { StatusBadge } from "../order/order-status.tsx";
@@ -25,6 +26,15 @@ export type AdminOrder = {
   customer: Customer;
   /** the total in USD cents at the order's recorded rate; null for an order placed in USD */
   baseTotal: number | null;
+  /** the durable timers the order waits on, soonest first */
+  timers: PendingTimer[];
+};
+
+/** What each of the order's timers does when it fires, in words. */
+const TIMER_TEXT: Record<string, string> = {
+  reservationExpiry: "the reservation expires (stock goes back unless paid)",
+  handlingElapsed: "the handling time ends (the parcel is requested)",
+  sagaStalled: "the order counts as stalled unless it has moved",
 };
 
 /** What each tool is called on its button, what it does, and whether it asks for a tick first. */
@@ -144,37 +154,70 @@ function ToolForm({ orderId, tool }: { orderId: string; tool: AdminTool }) {
 }
 
 /** What the saga holds now: reservation, payment, shipment, tries per step. */
-function SagaRegion({ order }: AdminOrder) {
+function SagaRegion({ order, timers }: AdminOrder) {
+  const expiry = timers.find((t) => t.name === "reservationExpiry");
   return (
     <section id={SAGA_REGION} class="card" aria-labelledby="saga-title">
       <h2 id="saga-title">Saga</h2>
       <dl class="facts">
-        <dt>Reservation</dt><dd>{order.reserved ? "stock held for this order" : "none held"}</dd>
+        <dt>Reservation</dt>
+        <dd>{order.reserved ? <>stock held for this order{expiry && <>, until <Time iso={expiry.at} /></>}</> : "none held"}</dd>
         <dt>Payment</dt>
-        <dd>
-          {order.paymentId ? <><span class="order-id">{order.paymentId}</span> {order.captured ? "captured" : "authorized, not captured"}</> : "no authorization"}
-          {order.refundGoal && <>, refund under way (then {order.refundGoal})</>}
-        </dd>
+        <dd><PaymentFacts order={order} /></dd>
         <dt>Provider keys</dt>
         <dd>{providerKeys(order).map((k) => <code class="key">{k}</code>)}</dd>
         <dt>Shipment</dt>
-        <dd>{order.trackingNumber ? <>tracking <span class="order-id">{order.trackingNumber}</span></> : order.shipmentRequested ? "requested from the carrier" : "not requested"}</dd>
+        <dd>{order.trackingNumber ? <>{carrierOf(order) ?? "carrier"}, tracking <span class="order-id">{order.trackingNumber}</span></> : order.shipmentRequested ? "requested from the carrier" : "not requested"}</dd>
         <dt>Holds</dt><dd>{order.holds}</dd>
         <dt>Tries</dt>
         <dd>inventory {order.attempts.inventory}, payment {order.attempts.payment}, shipping {order.attempts.shipping}, refund {order.attempts.refund}</dd>
+        <dt>Waiting for</dt>
+        <dd>
+          {timers.length === 0 ? "no timer" : (
+            <ul class="plain">{timers.map((t) => <li><Time iso={t.at} />: {TIMER_TEXT[t.name] ?? t.name}</li>)}</ul>
+          )}
+        </dd>
       </dl>
     </section>
   );
 }
 
-/** Every transition, to the millisecond, with what caused it and its details. */
+/**
+ * The payment's story from the aggregate and its history: the authorization (whose id the
+ * order forgets once it is refunded), the capture, and every refund with its amount.
+ */
+function PaymentFacts({ order }: { order: OrderState }) {
+  const paymentId = order.paymentId ?? lastDetail(order, "paymentId");
+  const refunds = order.history.filter((h) => h.cause === "payment.PaymentRefunded.v1");
+  if (!paymentId && refunds.length === 0) return <>no authorization</>;
+  return (
+    <>
+      {paymentId && <span class="order-id">{paymentId}</span>} {order.captured ? "authorized and captured" : "authorized, not captured"}
+      {refunds.map((r) => <>; refunded {typeof r.details.amount === "number" ? formatMoney(r.details.amount, order.currency) : ""} <Time iso={r.at} /></>)}
+      {order.refundGoal && <>; refund under way (then {order.refundGoal})</>}
+    </>
+  );
+}
+
+/** The latest string a history entry recorded under `key` in its details. */
+function lastDetail(order: OrderState, key: string): string | null {
+  for (const h of [...order.history].reverse()) {
+    const value = h.details[key];
+    if (typeof value === "string") return value;
+  }
+  return null;
+}
+
+const carrierOf = (order: OrderState) => lastDetail(order, "carrier");
+
+/** Every transition, to the millisecond, with the message that caused it (type and ids) and its details. */
 function HistoryRegion({ order }: AdminOrder) {
   return (
     <section id={HISTORY_REGION} class="card" aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
       <div class="table-scroll">
         <table class="admin-table">
-          <thead><tr><th scope="col">At (UTC)</th><th scope="col">Status</th><th scope="col">Caused by</th><th scope="col">Reason</th><th scope="col">Details</th></tr></thead>
+          <thead><tr><th scope="col">At (UTC)</th><th scope="col">Status</th><th scope="col">Caused by</th><th scope="col">Reason</th><th scope="col">Message and details</th></tr></thead>
           <tbody>
             {[...order.history].reverse().map((h) => (
               <tr>
@@ -182,13 +225,32 @@ function HistoryRegion({ order }: AdminOrder) {
                 <td><StatusBadge status={h.status} /></td>
                 <td><code>{h.cause}</code></td>
                 <td class="reason">{h.reason}{h.code && <span class="muted detail">{h.code}</span>}</td>
-                <td>{Object.keys(h.details).length > 0 && <details><summary>Show</summary><pre class="code">{JSON.stringify(h.details, null, 2)}</pre></details>}</td>
+                <td><EntryDetails entry={h} /></td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </section>
+  );
+}
+
+/** The causing message's ids (event, correlation, causation) and the entry's details, shown on demand. */
+function EntryDetails({ entry }: { entry: TimelineEntry }) {
+  const { message, details } = entry;
+  if (!message && Object.keys(details).length === 0) return null;
+  return (
+    <details>
+      <summary>Show</summary>
+      {message && (
+        <dl class="ids">
+          <dt>Event id</dt><dd><code>{message.eventId}</code></dd>
+          <dt>Correlation</dt><dd><code>{message.correlationId}</code></dd>
+          <dt>Caused by</dt><dd>{message.causationId ? <code>{message.causationId}</code> : <span class="muted">start of the saga</span>}</dd>
+        </dl>
+      )}
+      {Object.keys(details).length > 0 && <pre class="code">{JSON.stringify(details, null, 2)}</pre>}
+    </details>
   );
 }
 

@@ -45,7 +45,8 @@ describe("who may enter", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     const html = await res.text();
     expect(html).toContain('<a href="/admin" class="admin-link">Admin</a>');
-    expect(html).toContain('<nav aria-label="Admin" class="admin-nav"><a href="/admin" aria-current="page">Overview</a>');
+    expect(html).toContain('<nav aria-label="Admin" class="admin-nav" hx-sse:connect="/admin/alerts/live" hx-swap="none"><a href="/admin" aria-current="page">Overview</a>');
+    expect(html).toContain('<a href="/admin/alerts">Alerts<span id="alert-count">');
     expect(html).toContain('<a href="/admin/audit">Audit log</a>');
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The admin console, everything behind the admin role (guard.ts):
  *
- *   GET /admin          what needs an admin now, and the latest actions
+ *   GET /admin          the dashboard, live (dashboard-pages.tsx)
  *   GET /admin/audit    the audit log (audit-pages.tsx)
+ *   /admin/alerts        open alerts: review, acknowledge; every page shows their count, live (alert-pages.tsx)
  *   /admin/dead-letters  parked messages: review, replay, discard (dead-letter-pages.tsx)
  *   /admin/orders        every order: filters, keyset pages, live rows, CSV (orders-pages.tsx)
  *   /admin/orders/:id    one order with its saga tools, live (order-pages.tsx)
@@ -10,30 +11,28 @@
  * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
  */
 import { Hono, type Context } from "hono";
-import { OverviewPage } from "../../../views/admin/overview-page.tsx";
-import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { onError, refusal } from "../../http/http-errors.ts";
 import { sendErrorPage } from "../error-pages.tsx";
+import { alertPages, withAlerts } from "./alert-pages.tsx";
 import { auditPages } from "./audit-pages.tsx";
+import { dashboardPages, type DashboardPageDeps } from "./dashboard-pages.tsx";
 import { deadLetterPages, type DeadLetterPageDeps } from "./dead-letter-pages.tsx";
 import { adminOrderPages, type AdminOrderPageDeps } from "./order-pages.tsx";
 import { adminOrdersPages } from "./orders-pages.tsx";
 import { adminOnly } from "./guard.ts";
 
-export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps;
+export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps;
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use("/admin", adminOnly());
-  app.use("/admin/*", adminOnly());
+  app.use("/admin", adminOnly(), withAlerts(deps.alerts));
+  app.use("/admin/*", adminOnly(), withAlerts(deps.alerts));
   app.onError(adminErrors);
 
-  app.get("/admin", async (c) => {
-    const [parked, recent] = await Promise.all([deps.deadLetters.waiting(), deps.audit.list({ limit: 8 })]);
-    return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} parked={parked} recent={recent.entries} />));
-  });
+  app.route("/", dashboardPages(deps));
   app.route("/", auditPages(deps.audit));
+  app.route("/", alertPages(deps));
   app.route("/", deadLetterPages(deps));
   app.route("/", adminOrdersPages(deps)); // before /admin/orders/:id, which would take "stream"
   app.route("/", adminOrderPages(deps));

@@ -54,7 +54,8 @@ describe("the list", () => {
     const page = await admin();
     const waiting = await (await page.get("/admin/dead-letters?state=waiting&consumer=projector&key=ghost-fil")).text();
     expect(waiting).toContain(`href="/admin/dead-letters/${id}"`);
-    expect(waiting).not.toContain("ghost-live");
+    // the list region, not the open alerts above it, which name every waiting letter
+    expect(waiting.slice(waiting.indexOf('id="dead-letter-list"'))).not.toContain("ghost-live");
     const replayed = await (await page.get("/admin/dead-letters?state=replayed&key=ghost-fil")).text();
     expect(replayed).toContain("No dead letters match.");
     const bad = await page.get("/admin/dead-letters?state=lost");

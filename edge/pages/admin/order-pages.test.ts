@@ -29,6 +29,21 @@ describe("an order's page", () => {
     expect(html).toContain("Yes, release the inventory");
   });
 
+  test("the reservation's expiry, and each transition's message with its event, correlation and causation ids", async () => {
+    const id = await shop.place("ord-eve", { sku: "AUD-005", card: "tok_decline" });
+    await shop.waitFor(id, ["PAYMENT_FAILED"]);
+    const [expiry] = await shop.sys.orders.timers(id);
+    expect(expiry?.name).toBe("reservationExpiry");
+    const reserved = (await shop.sys.orders.state(id))!.history.find((h) => h.status === "INVENTORY_RESERVED");
+    expect(reserved?.message?.correlationId).toBe(id);
+    expect(reserved?.message?.causationId).toEqual(expect.any(String));
+    const html = await (await (await admin()).get(`/admin/orders/${id}`)).text();
+    expect(html).toContain(`stock held for this order, until <time datetime="${expiry!.at}">`);
+    expect(html).toContain("the reservation expires (stock goes back unless paid)");
+    expect(html).toContain(`<dt>Event id</dt><dd><code>${reserved!.message!.eventId}</code></dd>`);
+    expect(html).toContain(`<code>${reserved!.message!.causationId}</code>`);
+  });
+
   test("an order placed in another currency shows its total in USD at the rate it recorded", async () => {
     const token = await shop.token("customer", "ord-jp");
     const placed = await shop.call("POST", "/api/orders", {

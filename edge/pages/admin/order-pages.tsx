@@ -37,7 +37,7 @@ export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
     const account = await deps.accounts.find(order.customerId);
     return {
       order, tools: adminTools(order, new Date()), customer: account && { name: account.name, email: account.email },
-      baseTotal: await baseTotal(order),
+      baseTotal: await baseTotal(order), timers: await deps.orders.timers(id),
     };
   }
 

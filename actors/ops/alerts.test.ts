@@ -1,0 +1,81 @@
+/** The alerts table on both engines: reconciling letters and stock, acknowledging, one unresolved per subject, retention. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { databases, ENGINES } from "../../test/engines.ts";
+import { products, stock } from "../../db/schema.ts";
+import { AlertConflict } from "../contracts/errors.ts";
+import { Alerts, resolvedAlertsUpkeep } from "./alerts.ts";
+
+const DAY = 24 * 3600_000;
+
+describe.each(ENGINES)("alerts on %s", (engine) => {
+  const dbs = databases();
+  afterAll(() => dbs.closeAll());
+
+  async function open() {
+    const { db, sql } = await dbs.open(engine);
+    const changes: number[] = [];
+    return { db, sql, alerts: new Alerts(db, sql, (n) => changes.push(n)), changes };
+  }
+
+  test("low stock opens under 10 available, once, and resolves at 10 or more", async () => {
+    const { db, alerts, changes } = await open();
+    await db.insert(products).values([
+      { sku: "A-1", name: "Lamp", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [] },
+      { sku: "A-2", name: "Desk", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [] },
+    ]);
+    await db.insert(stock).values([{ sku: "A-1", onHand: 12, reserved: 3 }, { sku: "A-2", onHand: 50, reserved: 0 }]);
+    expect(await alerts.syncLowStock()).toBe(1);
+    expect(await alerts.syncLowStock(["A-1", "A-2"])).toBe(0);
+    const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
+    expect(low).toMatchObject({ subject: "A-1", summary: "Lamp (A-1): 9 left", details: { available: 9 } });
+    await db.update(stock).set({ reserved: 2 });
+    expect(await alerts.syncLowStock(["A-1"])).toBe(1);
+    expect((await alerts.get(low!.id)).resolvedAt).not.toBeNull();
+    expect(await alerts.syncLowStock([])).toBe(0);
+    expect(changes).toEqual([1, 1]);
+  });
+
+  test("a waiting dead letter has one alert until it is replayed or discarded", async () => {
+    const { sql, alerts } = await open();
+    const park = (key: string, offset: string) => sql.query<{ id: string }>(`INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message)
+      VALUES ('payment', 'order.events', 0, $2, $1, 'boom', 5, '{}') RETURNING id::text`, [key, offset]);
+    const [a] = await park("o-1", "1");
+    await park("o-2", "2");
+    expect(await alerts.syncDeadLetters()).toBe(2);
+    expect(await alerts.syncDeadLetters()).toBe(0);
+    const opened = (await alerts.page({ kind: "deadLetter", limit: 10 })).alerts;
+    expect(opened.map((x) => x.summary)).toContain("payment could not handle a message on order.events for o-1");
+    await sql.query("UPDATE runtime.dead_letters SET discarded_at = now() WHERE id = $1::bigint", [a!.id]);
+    expect(await alerts.syncDeadLetters()).toBe(1);
+    expect((await alerts.page({ kind: "deadLetter", limit: 10 })).alerts.map((x) => x.subject)).not.toContain(a!.id);
+  });
+
+  test("an acknowledged alert leaves the open list but still holds its subject; acknowledging twice is a conflict", async () => {
+    const { sql, alerts } = await open();
+    const [row] = await sql.query<{ id: string }>(`INSERT INTO admin.alerts (kind, subject, summary) VALUES ('failed', 'o-9', 'failed') RETURNING id::text`);
+    const id = Number(row!.id);
+    expect(await alerts.counts()).toEqual({ total: 1, byKind: { failed: 1 } });
+    const done = await alerts.acknowledge(id, { sub: "admin-1", name: "Ada" }, "on it");
+    expect(done).toMatchObject({ acknowledgedBy: "Ada", ackReason: "on it" });
+    expect(await alerts.counts()).toEqual({ total: 0, byKind: {} });
+    expect(await alerts.summary()).toEqual({ open: 0, latest: [] });
+    await expect(alerts.acknowledge(id, { sub: "admin-1" }, "")).rejects.toBeInstanceOf(AlertConflict);
+    // one unresolved alert per (kind, subject), acknowledged or not
+    await expect(sql.query(`INSERT INTO admin.alerts (kind, subject, summary) VALUES ('failed', 'o-9', 'again')`)).rejects.toThrow();
+  });
+
+  test("resolved alerts go after their retention; open and acknowledged ones stay, however old", async () => {
+    const { sql } = await open();
+    const alert = (subject: string, opened: string, acknowledged: string | null, resolved: string | null) => sql.query(
+      `INSERT INTO admin.alerts (kind, subject, summary, opened_at, acknowledged_at, resolved_at)
+       VALUES ('stalled', $1, 's', now() - $2::text::interval, now() - $3::text::interval, now() - $4::text::interval)`,
+      [subject, opened, acknowledged, resolved]);
+    await alert("old-resolved", "90 days", null, "31 days");
+    await alert("new-resolved", "90 days", null, "2 days");
+    await alert("old-open", "90 days", null, null);
+    await alert("old-acknowledged", "90 days", "60 days", null);
+    await resolvedAlertsUpkeep(30 * DAY)(sql);
+    expect((await sql.query<{ subject: string }>("SELECT subject FROM admin.alerts ORDER BY id")).map((r) => r.subject))
+      .toEqual(["new-resolved", "old-open", "old-acknowledged"]);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ *   GET /admin          the dashboard: now, today, the last 30 days, charts, latest actions
+ *   GET /admin/stream   SSE: the dashboard again whenever orders move, letters are parked or alerts change,
+ *                       at most every DASHBOARD_EVERY_MS (a burst of orders is one render)
+ *
+ * Orders' moves come on `orders.all`, which every edge hears (NATS in distributed mode),
+ * so a dashboard follows orders whatever process committed them.
+ */
+import { Hono } from "hono";
+import { render } from "preact-render-to-string";
+import { subjects } from "../../../actors/contracts/subjects.ts";
+import type { Alerts } from "../../../actors/ops/alerts.ts";
+import type { AuditLog } from "../../../actors/ops/audit.ts";
+import type { DeadLetters } from "../../../actors/ops/dead-letters.ts";
+import type { Dashboard } from "../../../actors/orders/dashboard.ts";
+import type { PubSub } from "../../../actors/runtime/pubsub.ts";
+import { DashboardUpdate, OverviewPage, type DashboardProps } from "../../../views/admin/overview-page.tsx";
+import { renderDocument } from "../../../views/layout.tsx";
+import type { AuthEnv } from "../../auth/auth.ts";
+import { refreshStream } from "../../http/refresh-stream.ts";
+import { openStreams } from "../../http/sse.ts";
+
+/** The shortest time between two renders of one admin's dashboard. */
+export const DASHBOARD_EVERY_MS = 2_000;
+
+export type DashboardPageDeps = { dashboard: Dashboard; deadLetters: DeadLetters; audit: AuditLog; alerts: Pick<Alerts, "stalledSagas">; pubsub: PubSub };
+
+export function dashboardPages(deps: DashboardPageDeps): Hono<AuthEnv> {
+  const app = new Hono<AuthEnv>();
+
+  async function read(): Promise<DashboardProps> {
+    const [figures, parked, stalledSagas, recent] = await Promise.all([
+      deps.dashboard.figures(), deps.deadLetters.waiting(), deps.alerts.stalledSagas(), deps.audit.list({ limit: 8 }),
+    ]);
+    return { figures, parked, stalledSagas, recent: recent.entries, streams: openStreams() };
+  }
+
+  app.get("/admin", async (c) => {
+    const props = await read();
+    return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} streamUrl="/admin/stream" {...props} />));
+  });
+
+  app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters, subjects.alerts],
+    async () => render(<DashboardUpdate {...await read()} />), { everyMs: DASHBOARD_EVERY_MS }));
+  return app;
+}
