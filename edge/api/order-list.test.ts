@@ -1,5 +1,6 @@
 /** GET /api/orders: the admin's filters, a customer's own orders only, and keyset pages while orders keep arriving. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { toBaseCents } from "../../actors/money/currency.ts";
 import { startShop, waitUntil, type Shop } from "../../test/kit.ts";
 
 let shop: Shop;
@@ -24,10 +25,10 @@ const projected = (ids: string[]) => waitUntil(async () => {
   return ids.every((id) => orders.some((o) => o.orderId === id));
 }, 15_000, "orders in the read model");
 
-async function placeEur(customer: string) {
+async function placeEur(customer: string, currency = "EUR") {
   const res = await shop.call("POST", "/api/orders", {
     token: await shop.token("customer", customer), headers: { "idempotency-key": crypto.randomUUID() },
-    body: { items: [{ sku: "AUD-005", qty: 1 }], shippingAddress: { name: "G", line1: "1 St", city: "X", postalCode: "1", country: "DE" }, paymentToken: "tok_visa", currency: "EUR" },
+    body: { items: [{ sku: "AUD-005", qty: 1 }], shippingAddress: { name: "G", line1: "1 St", city: "X", postalCode: "1", country: "DE" }, paymentToken: "tok_visa", currency },
   });
   return res.json.orderId as string;
 }
@@ -46,7 +47,18 @@ describe("filters", () => {
     const { orders } = await list(`id=${graceEur}`);
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ orderId: graceEur, currency: "EUR", customer: { name: "Grace Hopper", email: "grace.api@example.com" } });
-    expect(orders[0]!.totalUsd).toBeGreaterThan(0);
+    // the same cents the money module's exact conversion gives, at the rate the order recorded
+    const { minorUnits } = await shop.sys.currencies.rate("EUR");
+    const order = (await shop.call("GET", `/api/orders/${graceEur}`, { token: await shop.token("admin") })).json;
+    expect(orders[0]!.totalUsd).toBe(toBaseCents(order.total, { code: "EUR", minorUnits, rate: order.fxRate }));
+  });
+
+  test("a yen total (no minor units) is converted the same way", async () => {
+    const id = await placeEur(grace, "JPY");
+    await projected([id]);
+    const [listed] = (await list(`id=${id}`)).orders;
+    const order = (await shop.call("GET", `/api/orders/${id}`, { token: await shop.token("admin") })).json;
+    expect(listed!.totalUsd).toBe(toBaseCents(order.total, { code: "JPY", minorUnits: 0, rate: order.fxRate }));
   });
 
   test.each([

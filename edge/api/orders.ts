@@ -7,7 +7,7 @@ import { InputError } from "../../actors/contracts/errors.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
 import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { requireUser, type AuthEnv } from "../auth/auth.ts";
-import { readOrderList, withParam } from "../http/order-list-params.ts";
+import { readOrderList, searchParams, withParam } from "../http/order-list-params.ts";
 import { jsonBody } from "../http/validate.ts";
 
 const PlaceBody = z.object({
@@ -50,7 +50,7 @@ export function ordersApi(orders: OrderService) {
   // list holds only their own orders, whatever the filter says
   app.get("/", async (c) => {
     const user = c.get("user")!;
-    const { query, search } = readOrderList(new URL(c.req.url).searchParams);
+    const { query, search } = readOrderList(searchParams(c));
     const { rows, next } = await orders.list(user, query);
     return c.json({
       orders: rows.map((r) => ({ ...orderJson(r.view), ...(user.role === "admin" ? { customer: r.customer, totalUsd: r.baseTotal } : {}) })),

@@ -4,6 +4,7 @@
  * GET form means "any"; `status` may repeat (or list statuses with commas). Bad values are an
  * InputError naming the parameter (a 400).
  */
+import type { Context } from "hono";
 import { z } from "zod";
 import { InputError } from "../../actors/contracts/errors.ts";
 import { ORDER_STATUSES, OrderStatus } from "../../actors/contracts/index.ts";
@@ -100,6 +101,9 @@ function searchOf(params: URLSearchParams, statuses: OrderStatus[]): string {
   }
   return out.size ? `?${out}` : "";
 }
+
+/** The request's query string, where `status` may repeat. */
+export const searchParams = (c: Context) => new URL(c.req.url).searchParams;
 
 /** `search` with one more parameter (a cursor, a format) appended. */
 export function withParam(search: string, name: string, value: string): string {

@@ -9,6 +9,7 @@
 import { expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { heldShop } from "./held-payments.ts";
+import { auditFocus, auditPage, auditWidth } from "./a11y.ts";
 import { describeBrowser, screenshot } from "./kit.ts";
 import { addToCart, cardNumber, checkout, expectClean, expectSameDocument, LIVE_MS, markDocument, register } from "./storefront-steps.ts";
 
@@ -65,7 +66,11 @@ describeBrowser("the admin orders table in Chromium", () => {
     expectClean(watched);
     await shoot(page, "admin-orders-desktop");
 
+    // names, contrast, one h1, focus order; then nothing wider than a phone
+    expect(await auditPage(page)).toEqual([]);
+    expect((await auditFocus(page)).problems).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await auditWidth(page)).toEqual([]);
     await shoot(page, "admin-orders-390");
 
     // htmx boosts the filter form: the same document, the filter in the address, a stream for it

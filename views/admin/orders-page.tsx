@@ -59,7 +59,7 @@ export function OrdersPage({ shell, form, rows, next, first, streamUrl, csvUrl }
           first page and rows change as orders move, live.
         </p>
         <OrdersFilter form={form} />
-        <NewOrdersBar count={0} href={first ?? ""} />
+        <NewOrdersBar count={0} href={first ?? ""} onFirstPage={first === null} />
         <div class="table-scroll">
           <table class="admin-table orders-table">
             <thead>
@@ -125,11 +125,19 @@ function OrdersFilter({ form }: { form: OrdersForm }) {
   );
 }
 
-/** "N new orders": shown on pages where new rows would shift what the admin is reading. */
-export function NewOrdersBar({ count, href }: { count: number; href: string }) {
+/**
+ * "N new orders": shown where new rows would shift what the admin is reading (a later page,
+ * another sort); its link opens the filter's first page, or reloads it when already there.
+ */
+export function NewOrdersBar({ count, href, onFirstPage }: { count: number; href: string; onFirstPage: boolean }) {
   return (
     <p id={NEW_BAR} class="new-orders" role="status" hidden={count === 0}>
-      {count > 0 && <>{count} new {count === 1 ? "order matches" : "orders match"} this filter. <a href={href} {...BOOST}>Show the first page</a></>}
+      {count > 0 && (
+        <>
+          {count} new {count === 1 ? "order matches" : "orders match"} this filter.{" "}
+          <a href={href} {...BOOST}>{onFirstPage ? "Reload the list" : "Show the first page"}</a>
+        </>
+      )}
     </p>
   );
 }
@@ -186,7 +194,7 @@ export function RowArrival({ row }: { row: OrderRow }) {
 }
 
 /** Stream: the bar with its new count. */
-export function BarUpdate(props: { count: number; href: string }) {
+export function BarUpdate(props: { count: number; href: string; onFirstPage: boolean }) {
   return (
     <hx-partial hx-target={`#${NEW_BAR}`} hx-swap="outerHTML">
       <NewOrdersBar {...props} />

@@ -196,6 +196,26 @@ describe("the live stream", () => {
     } finally {
       await sse.cancel();
     }
+    await shop.waitFor(id, ["SHIPPED"]); // settled: the next tests count what moves
+  });
+
+  test("page one sorted by total: a new order is counted too, and the bar offers to reload", async () => {
+    const sse = sseReader(await (await admin()).get("/admin/orders/stream?customer=grace.table&sort=total", { accept: "text/event-stream" }));
+    try {
+      await sse.next();
+      const id = await shop.place(grace, { sku: "AUD-005" });
+      // earlier orders of the page may still be moving: their rows come in place meanwhile
+      let bar = await sse.message();
+      while (!bar.data.includes('hx-target="#new-orders"')) {
+        expect(bar.data).not.toContain(`id="order-${id}"`);
+        bar = await sse.message();
+      }
+      expect(bar.data).toContain("1 new order matches this filter.");
+      expect(bar.data).toMatch(/<a href="\/admin\/orders\?customer=grace\.table&amp;sort=total"[^>]*>Reload the list<\/a>/);
+      await shop.waitFor(id, ["SHIPPED"]);
+    } finally {
+      await sse.cancel();
+    }
   });
 
   test("page two: a new order is counted in the bar instead of shifting rows", async () => {
