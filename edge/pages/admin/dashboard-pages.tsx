@@ -1,7 +1,8 @@
 /**
  *   GET /admin          the dashboard: now, today, the last 30 days, charts, latest actions
- *   GET /admin/stream   SSE: the dashboard again whenever orders move or letters are parked,
- *                       at most every DASHBOARD_EVERY_MS (a burst of orders is one render)
+ *   GET /admin/stream   SSE: the dashboard at once, then again whenever orders move or letters
+ *                       are parked, at most every DASHBOARD_EVERY_MS (a burst of orders is one
+ *                       render); every admin of the process shares the reads
  *
  * Orders' moves come on `orders.all`, which every edge hears (NATS in distributed mode),
  * so a dashboard follows orders whatever process committed them.
@@ -17,27 +18,35 @@ import { DashboardUpdate, OverviewPage, type DashboardProps } from "../../../vie
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { refreshStream } from "../../http/refresh-stream.ts";
+import { sharedRead } from "../../http/shared-read.ts";
 import { openStreams } from "../../http/sse.ts";
 
 /** The shortest time between two renders of one admin's dashboard. */
 export const DASHBOARD_EVERY_MS = 2_000;
+/**
+ * How old the figures of a page load may be: admins loading the page together share a read.
+ * Its stream renders once as it opens, with figures read since, and then after each change.
+ */
+const PAGE_FRESH_MS = 500;
 
 export type DashboardPageDeps = { dashboard: Dashboard; deadLetters: DeadLetters; audit: AuditLog; pubsub: PubSub };
 
 export function dashboardPages(deps: DashboardPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
-  async function read(): Promise<DashboardProps> {
-    const [figures, parked, recent] = await Promise.all([deps.dashboard.figures(), deps.deadLetters.waiting(), deps.audit.list({ limit: 8 })]);
-    return { figures, parked, recent: recent.entries, streams: openStreams() };
-  }
+  // every admin of this process shares the reads
+  const figures = sharedRead(async () => {
+    const [f, parked, recent] = await Promise.all([deps.dashboard.figures(), deps.deadLetters.waiting(), deps.audit.list({ limit: 8 })]);
+    return { figures: f, parked, recent: recent.entries };
+  });
+  const read = async (since: number): Promise<DashboardProps> => ({ ...await figures(since), streams: openStreams() });
 
   app.get("/admin", async (c) => {
-    const props = await read();
+    const props = await read(Date.now() - PAGE_FRESH_MS);
     return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} streamUrl="/admin/stream" {...props} />));
   });
 
   app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters],
-    async () => render(<DashboardUpdate {...await read()} />), { everyMs: DASHBOARD_EVERY_MS }));
+    async (since) => render(<DashboardUpdate {...await read(since)} />), { everyMs: DASHBOARD_EVERY_MS, initial: true }));
   return app;
 }
