@@ -71,4 +71,25 @@ describe("the dashboard", () => {
       await sse.cancel();
     }
   }, 30_000);
+
+  test("an admin's stock adjustment shows live among the products low on stock, and in the latest actions", async () => {
+    const res = await (await admin()).get("/admin/stream", { accept: "text/event-stream" });
+    const sse = sseReader(res);
+    try {
+      await sse.next();
+      const first = (await sse.message()).data;
+      expect(first).not.toContain("(TOY-002)");
+      const { available } = await shop.stockOf("TOY-002");
+      const adjusted = await shop.call("POST", "/api/admin/products/TOY-002/stock", {
+        token: await shop.token("admin"), body: { delta: 3 - available, reason: "stocktake: most were damaged" },
+      });
+      expect(adjusted.status).toBe(200);
+      let data = "";
+      while (!data.includes("(TOY-002)")) data = (await sse.message()).data;
+      expect(data).toContain("(TOY-002)</span>: <strong>3 units</strong> available");
+      expect(data).toContain("<code>stock.adjust</code> product");
+    } finally {
+      await sse.cancel();
+    }
+  }, 30_000);
 });

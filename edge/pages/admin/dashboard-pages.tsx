@@ -1,7 +1,7 @@
 /**
  *   GET /admin          the dashboard: now, today, the last 30 days, charts, latest actions
- *   GET /admin/stream   SSE: the dashboard at once, then again whenever orders move or letters
- *                       are parked, at most every DASHBOARD_EVERY_MS (a burst of orders is one
+ *   GET /admin/stream   SSE: the dashboard at once, then again whenever orders move, stock
+ *                       changes or letters are parked, at most every DASHBOARD_EVERY_MS (a burst of orders is one
  *                       render); every admin of the process shares the reads
  *
  * Orders' moves come on `orders.all`, which every edge hears (NATS in distributed mode),
@@ -46,7 +46,7 @@ export function dashboardPages(deps: DashboardPageDeps): Hono<AuthEnv> {
     return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} streamUrl="/admin/stream" {...props} />));
   });
 
-  app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters],
+  app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters, subjects.stockLevels],
     async (since) => render(<DashboardUpdate {...await read(since)} />), { everyMs: DASHBOARD_EVERY_MS, initial: true }));
   return app;
 }
