@@ -79,10 +79,10 @@ export class Dashboard {
     const period = (span: string[]): Period => {
       const rows = span.map((d) => byDay.get(d));
       const add = (f: (r: NonNullable<(typeof rows)[number]>) => number) => rows.reduce((n, r) => n + (r ? f(r) : 0), 0);
-      const kept = add((r) => r.kept);
+      const paid = add((r) => r.paid);
       const revenueCents = add((r) => r.revenueCents);
       return {
-        orders: add((r) => r.orders), revenueCents, averageCents: kept === 0 ? 0 : Math.round(revenueCents / kept),
+        orders: add((r) => r.orders), revenueCents, averageCents: paid === 0 ? 0 : Math.round(revenueCents / paid),
         newCustomers: span.reduce((n, d) => n + (newByDay.get(d) ?? 0), 0),
         cancellations: add((r) => r.cancellations), refunds: add((r) => r.refunds),
       };

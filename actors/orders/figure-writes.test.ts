@@ -51,7 +51,7 @@ async function stored(database: Database) {
   const { db } = database;
   const days = (await db.select().from(figuresByDay)).sort((a, b) => a.day.localeCompare(b.day));
   return {
-    days: days.filter((d) => d.orders || d.kept || d.revenueCents || d.cancellations || d.refunds),
+    days: days.filter((d) => d.orders || d.paid || d.revenueCents || d.cancellations || d.refunds),
     hours: (await db.select().from(figuresByHour)).filter((h) => h.orders !== 0).map((h) => ({ hour: h.hour.toISOString(), orders: h.orders }))
       .sort((a, b) => a.hour.localeCompare(b.hour)),
     statuses: (await db.select().from(figuresByStatus)).filter((s) => s.orders !== 0).sort((a, b) => (a.status < b.status ? -1 : 1)),
@@ -75,16 +75,21 @@ describe.each(ENGINES)("the dashboard's counters on %s", (engine) => {
     await project(...first); // redelivered
     const moves = [
       delivered(moved("o-1", "CREATED", "INVENTORY_RESERVED"), "o-1"), delivered(moved("o-3", "CREATED", "CANCELLED"), "o-3"),
+      delivered(moved("o-2", "CREATED", "INVENTORY_RESERVED"), "o-2"),
+    ];
+    const paid = [
+      delivered(moved("o-1", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED"), "o-1"), delivered(moved("o-2", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED"), "o-2"),
     ];
     await project(...moves);
-    await project(moves[1]!, moves[0]!); // redelivered, out of order
+    await project(...paid);
+    await project(moves[1]!, ...paid, moves[0]!); // redelivered, out of order
     const rows = await stored(database);
     expect(rows).toEqual(await expected(database));
     expect(rows.statuses).toEqual([
-      { status: "CANCELLED", orders: 1 }, { status: "CREATED", orders: 1 }, { status: "INVENTORY_RESERVED", orders: 1 },
+      { status: "CANCELLED", orders: 1 }, { status: "PAYMENT_AUTHORIZED", orders: 2 },
     ]);
     const day = rows.days.at(-1)!;
-    expect(day).toMatchObject({ orders: 3, kept: 2, cancellations: 1, refunds: 0 });
+    expect(day).toMatchObject({ orders: 3, paid: 2, cancellations: 1, refunds: 0 });
     // 4,348 cents in USD, and 4,348 euro cents at 0.92 euro per dollar
     expect(day.revenueCents).toBe(4348 + Math.round(4348 / 0.92));
 

@@ -94,7 +94,7 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
           <Tile label="Cancellations" value={count(f.today.cancellations)} note={`30 days: ${count(f.month.cancellations)}`} />
           <Tile label="Refunds" value={count(f.today.refunds)} note={`30 days: ${count(f.month.refunds)}`} />
         </div>
-        <p class="muted small">Revenue counts the orders placed that day that kept their money (not cancelled, refunded or closed); orders placed in another currency count at the rate they were placed with.</p>
+        <p class="muted small">Revenue and the average order count the orders placed that day whose payment the shop holds (authorized or captured, not refunded); orders placed in another currency count at the rate they were placed with.</p>
       </section>
       <div class="charts">
         <ColumnChart id="chart-revenue" title="Revenue per day, last 30 days" columns={["Day", "Revenue"]} labelEvery={7}
