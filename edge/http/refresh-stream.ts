@@ -33,13 +33,15 @@ export function refreshStream(
     let closed = false;
     let last = 0;
     let heard = 0;
+    let pause: { timer: ReturnType<typeof setTimeout>; done(): void } | null = null;
     const changed = () => {
       if (queued) return;
       queued = true;
       heard = Date.now();
       rendering = rendering.then(async () => {
         const wait = last + everyMs - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (wait > 0) await new Promise<void>((done) => (pause = { timer: setTimeout(done, wait), done }));
+        pause = null;
         queued = false;
         if (closed) return;
         last = Date.now();
@@ -52,6 +54,11 @@ export function refreshStream(
     return () => {
       closed = true;
       for (const stop of stops) stop();
+      // a render waiting out its pause is let go at once, and renders nothing
+      if (pause) {
+        clearTimeout(pause.timer);
+        pause.done();
+      }
     };
   }));
 }
