@@ -7,7 +7,11 @@
  *   baseline:  a Bun.serve answering "ok"           both separate OS processes
  *   load:      this process, keep-alive fetch, closed loop of --users virtual users
  *
- *   --users N (50)  --duration S (10)  --warmup S (2)  --orders N (50)  --only a,b
+ * The admin dashboard is measured on a shop that holds --fixture orders besides those: written
+ * with SQL before the shop starts, their counters back-filled by migration 0016 as on an
+ * upgrade (both timed), so the page shows what it costs with that many orders behind it.
+ *
+ *   --users N (50)  --duration S (10)  --warmup S (2)  --orders N (50)  --fixture N (100000)  --only a,b
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -15,7 +19,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { slugOf } from "../actors/catalog/search.ts";
+import { openPglite } from "../db/client.ts";
+import { seedCatalog } from "../db/seed.ts";
 import { issueToken } from "../edge/auth/auth.ts";
+import { backfillFigures, writeOrderViews } from "../test/order-fixture.ts";
 import { freePort, spawnRole, type ShopProcess } from "../test/processes.ts";
 import { categoryHref } from "../views/catalog/home-page.tsx";
 import { runLoad, type LoadFigures, type NextRequest, type Vu } from "./http-load.ts";
@@ -27,6 +34,7 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     orders: { type: "string", default: "50" },
+    fixture: { type: "string", default: "100000" },
     only: { type: "string" },
   },
 });
@@ -90,7 +98,7 @@ async function skusOf(base: string): Promise<string[]> {
 }
 
 /** The pages measured, in order, with the storefront's p99 targets at 50 concurrent users. */
-function scenarios(skus: string[], orders: { orderIds: string[]; tokens: string[] }): Scenario[] {
+function scenarios(skus: string[], orders: { orderIds: string[]; tokens: string[] }, adminToken: string): Scenario[] {
   const browse = { what: "browse", p99Ms: 100 };
   const get = (path: string) => () => ({ path });
   return [
@@ -106,6 +114,13 @@ function scenarios(skus: string[], orders: { orderIds: string[]; tokens: string[
         const i = vu.id % orders.orderIds.length;
         vu.cookies.set("session", orders.tokens[i]!); // the page reads the token from this cookie
         return { path: `/orders/${orders.orderIds[i]}`, label: "/orders/:id" };
+      },
+    },
+    {
+      name: "admin dashboard /admin", base: "shop",
+      next: (vu: Vu) => {
+        vu.cookies.set("session", adminToken);
+        return { path: "/admin" };
       },
     },
   ];
@@ -144,6 +159,10 @@ async function main() {
   const load = loadavg().map((x) => x.toFixed(2)).join(" ");
   console.log(`machine: ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, bun ${Bun.version}, ${process.platform}, load average ${load}`);
   console.log(`the load generator runs on the same ${availableParallelism()} cores as the servers: figures understate what the server alone would do`);
+  const only = args.only?.split(",").map((x) => x.trim().toLowerCase());
+  const chosen = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
+  const fixture = chosen("admin dashboard /admin") ? Number(args.fixture) : 0;
+  if (fixture > 0) await writeFixture(join(dir, "pg"), fixture);
   const shop = await spawnRole("bench-pages-shop", "edge,actors,relay", {
     DATA_DIR: join(dir, "pg"), JWT_SECRET: SECRET, HANDLING_TIME_MS: "0", SEED_CATALOG: "true",
   }, shopPort);
@@ -156,9 +175,9 @@ async function main() {
   const skus = await skusOf(bases.shop);
   console.log(`shop: embedded default (PGlite on disk), ${skus.length} products in stock, ${orders.orderIds.length} orders placed and finished beforehand\n`);
 
-  const only = args.only?.split(",").map((x) => x.trim().toLowerCase());
+  const adminToken = await issueToken(SECRET, { sub: "page-bench-admin", role: "admin" }, 3600);
   const results: Result[] = [];
-  for (const scenario of scenarios(skus, orders).filter((x) => !only || only.some((o) => x.name.toLowerCase().includes(o)))) {
+  for (const scenario of scenarios(skus, orders, adminToken).filter((x) => chosen(x.name))) {
     const serverPid = scenario.base === "shop" ? shop.proc.pid : baseline.pid;
     const figures = await runLoad(bases[scenario.base], scenario.next, { users: USERS, warmupS: WARMUP_S, durationS: DURATION_S, serverPid });
     results.push({ ...figures, scenario });
@@ -169,6 +188,24 @@ async function main() {
   console.log("\nCPU columns: % of one core used while measuring by the server process (shop or baseline), by this");
   console.log("load generator, and by everything else on the machine (the idle server of the other rows included).");
   console.log("The order page is the HTML only; a browser then also holds its live stream open.");
+  if (fixture > 0) console.log(`The admin dashboard is measured with ${fixture.toLocaleString("en-US")} more orders in the database (see above).`);
+}
+
+/** The dashboard's many orders, in the shop's data directory before it starts (PGlite is one process's). */
+async function writeFixture(dataDir: string, n: number) {
+  const database = await openPglite(dataDir);
+  try {
+    await seedCatalog(database.db);
+    let t = performance.now();
+    await writeOrderViews(database, n);
+    const writeS = (performance.now() - t) / 1000;
+    t = performance.now();
+    await backfillFigures(database);
+    const backfillS = (performance.now() - t) / 1000;
+    console.log(`fixture: ${n.toLocaleString("en-US")} orders written with SQL in ${writeS.toFixed(1)} s; migration 0016 back-filled their counters in ${backfillS.toFixed(1)} s`);
+  } finally {
+    await database.close();
+  }
 }
 
 async function stop() {

@@ -50,7 +50,7 @@ export const bytesOf = (s: Sizes, cls: string) => s.tables.filter((t) => classOf
 export function sizeLines(s: Sizes): string[] {
   return [
     ...s.tables.filter((t) => t.rows > 0 || t.bytes > 65536).map((t) =>
-      `    ${t.table.padEnd(26)} ${classOf(t.table).padEnd(9)} ${String(t.rows).padStart(9)} rows ${mib(t.bytes).padStart(12)}`),
+      `    ${t.table.padEnd(28)} ${classOf(t.table).padEnd(9)} ${String(t.rows).padStart(9)} rows ${mib(t.bytes).padStart(12)}`),
     `    bounded tables ${mib(bytesOf(s, "bounded"))}, business tables ${mib(bytesOf(s, "business"))}, database ${mib(s.databaseBytes)}`,
   ];
 }

@@ -116,7 +116,8 @@ export const orderViews = ordering.table("order_views", {
 export const figuresByDay = ordering.table("figures_by_day", {
   day: date("day", { mode: "string" }).primaryKey(),
   orders: integer("orders").notNull().default(0),
-  kept: integer("kept").notNull().default(0),
+  /** orders of the day whose payment the shop holds: those revenue counts */
+  paid: integer("paid").notNull().default(0),
   revenueCents: bigint("revenue_cents", { mode: "number" }).notNull().default(0),
   cancellations: integer("cancellations").notNull().default(0),
   refunds: integer("refunds").notNull().default(0),

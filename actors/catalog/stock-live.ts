@@ -38,4 +38,5 @@ export async function publishStock(q: Q, pubsub: PubSub, skus: string[]): Promis
   if (skus.length === 0) return;
   const rows = await q.select({ sku: stock.sku, available }).from(stock).where(inArray(stock.sku, skus));
   for (const row of rows) pubsub.publish(subjects.stock(row.sku), { sku: row.sku, available: row.available } satisfies StockUpdate);
+  pubsub.publish(subjects.stockLevels, { skus });
 }

@@ -1,6 +1,6 @@
 /**
  * What the admin dashboard shows, read from the counters the projector keeps (figures.ts)
- * and a few small fixed-size reads (stock levels, live sessions, the month's sign-ups): a
+ * and a few small reads (stock levels below LOW_STOCK, live sessions, the month's sign-ups): a
  * handful of rows whatever the number of orders. Days and hours are UTC.
  */
 import { and, asc, count, countDistinct, desc, eq, gt, gte, isNull, lt, sql, sum } from "drizzle-orm";
@@ -8,11 +8,10 @@ import type { Db } from "../../db/handles.ts";
 import {
   figuresByDay, figuresByHour, figuresByProduct, figuresByStatus, products, refreshTokens, stock, users,
 } from "../../db/schema.ts";
+import { LOW_STOCK } from "../catalog/stock-live.ts";
 import { ORDER_STATUSES, type OrderStatus } from "../contracts/index.ts";
 import { STATUS_GROUP } from "./figures.ts";
 
-/** A product is low on stock below this many available units. */
-export const LOW_STOCK_BELOW = 10;
 /** The days of the revenue chart and the month's figures, today included. */
 export const MONTH_DAYS = 30;
 /** The days of the top products, today included. */
@@ -27,7 +26,9 @@ export type DashboardFigures = {
   statuses: { status: OrderStatus; orders: number }[];
   inFlight: number;
   needsAdmin: number;
+  /** products with fewer than `lowStockBelow` available, fewest first */
   lowStock: { sku: string; name: string; available: number }[];
+  lowStockBelow: number;
   /** customers signed in: session families not revoked, not expired */
   sessions: number;
   today: Period;
@@ -64,7 +65,7 @@ export class Dashboard {
         .orderBy(desc(sum(figuresByProduct.units)), desc(sum(figuresByProduct.revenueCents)), asc(figuresByProduct.sku)).limit(5),
       this.db.select({ sku: stock.sku, name: products.name, available: sql<number>`${stock.onHand} - ${stock.reserved}`.mapWith(Number) })
         .from(stock).innerJoin(products, eq(products.sku, stock.sku))
-        .where(lt(sql`${stock.onHand} - ${stock.reserved}`, LOW_STOCK_BELOW))
+        .where(lt(sql`${stock.onHand} - ${stock.reserved}`, LOW_STOCK))
         .orderBy(asc(sql`${stock.onHand} - ${stock.reserved}`), asc(stock.sku)),
       this.db.select({ n: countDistinct(refreshTokens.family) }).from(refreshTokens)
         .innerJoin(users, eq(users.id, refreshTokens.userId))
@@ -78,10 +79,10 @@ export class Dashboard {
     const period = (span: string[]): Period => {
       const rows = span.map((d) => byDay.get(d));
       const add = (f: (r: NonNullable<(typeof rows)[number]>) => number) => rows.reduce((n, r) => n + (r ? f(r) : 0), 0);
-      const kept = add((r) => r.kept);
+      const paid = add((r) => r.paid);
       const revenueCents = add((r) => r.revenueCents);
       return {
-        orders: add((r) => r.orders), revenueCents, averageCents: kept === 0 ? 0 : Math.round(revenueCents / kept),
+        orders: add((r) => r.orders), revenueCents, averageCents: paid === 0 ? 0 : Math.round(revenueCents / paid),
         newCustomers: span.reduce((n, d) => n + (newByDay.get(d) ?? 0), 0),
         cancellations: add((r) => r.cancellations), refunds: add((r) => r.refunds),
       };
@@ -93,7 +94,7 @@ export class Dashboard {
     return {
       at: now.toISOString(),
       statuses: all, inFlight: inGroup("in flight"), needsAdmin: inGroup("needs an admin"),
-      lowStock: low, sessions: sessions[0]?.n ?? 0,
+      lowStock: low, lowStockBelow: LOW_STOCK, sessions: sessions[0]?.n ?? 0,
       today: period([dayText(today)]), month: period(month),
       days: month.map((day) => ({ day, orders: byDay.get(day)?.orders ?? 0, revenueCents: byDay.get(day)?.revenueCents ?? 0 })),
       hours: Array.from({ length: 24 }, (_, hour) => ({ hour, orders: perHour.get(hour) ?? 0 })),

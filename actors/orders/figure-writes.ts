@@ -16,13 +16,13 @@ export function figureWrites(r: FigureRows): Stmt[] {
   const out: Stmt[] = [];
   if (r.days.length > 0) {
     out.push({
-      text: `INSERT INTO ordering.figures_by_day AS f (day, orders, kept, revenue_cents, cancellations, refunds)
+      text: `INSERT INTO ordering.figures_by_day AS f (day, orders, paid, revenue_cents, cancellations, refunds)
         SELECT * FROM unnest($1::text[]::date[], $2::int[], $3::int[], $4::bigint[], $5::int[], $6::int[])
-        ON CONFLICT (day) DO UPDATE SET orders = f.orders + excluded.orders, kept = f.kept + excluded.kept,
+        ON CONFLICT (day) DO UPDATE SET orders = f.orders + excluded.orders, paid = f.paid + excluded.paid,
           revenue_cents = f.revenue_cents + excluded.revenue_cents, cancellations = f.cancellations + excluded.cancellations,
           refunds = f.refunds + excluded.refunds`,
       params: [
-        r.days.map((d) => d.day), r.days.map((d) => d.orders), r.days.map((d) => d.kept), r.days.map((d) => d.revenueCents),
+        r.days.map((d) => d.day), r.days.map((d) => d.orders), r.days.map((d) => d.paid), r.days.map((d) => d.revenueCents),
         r.days.map((d) => d.cancellations), r.days.map((d) => d.refunds),
       ],
     });

@@ -47,11 +47,18 @@ function closing(...to: OrderStatus[]) {
 }
 
 describe("the dashboard's figures", () => {
-  test("a new order counts once on its day, its hour, its status and its products, in base cents", () => {
+  test("a new order counts once on its day, its hour and its status; its revenue and products once it is paid", () => {
     expect(rowsOf(changeOf(null, views([created()])[0]!))).toEqual({
-      days: [{ day: DAY, orders: 1, kept: 1, revenueCents: TOTAL, cancellations: 0, refunds: 0 }],
+      days: [{ day: DAY, orders: 1, paid: 0, revenueCents: 0, cancellations: 0, refunds: 0 }],
       hours: [{ hour: "2030-01-01T00:00:00.000Z", orders: 1 }],
       statuses: [{ status: "CREATED", orders: 1 }],
+      products: [],
+    });
+    const vs = views(path("INVENTORY_RESERVED", "PAYMENT_AUTHORIZED"));
+    expect(rowsOf(changeOf(vs[1]!, vs[2]!))).toEqual({
+      days: [{ day: DAY, orders: 0, paid: 1, revenueCents: TOTAL, cancellations: 0, refunds: 0 }],
+      hours: [],
+      statuses: [{ status: "INVENTORY_RESERVED", orders: -1 }, { status: "PAYMENT_AUTHORIZED", orders: 1 }],
       products: [
         { day: DAY, sku: "MUG", units: 2, revenueCents: 2400 },
         { day: DAY, sku: "TEE", units: 1, revenueCents: 2500 },
@@ -60,12 +67,18 @@ describe("the dashboard's figures", () => {
   });
 
   test("an order in another currency counts at the rate it recorded", () => {
-    const [v] = views([created("JPY", "151.2")]);
-    const rows = rowsOf(changeOf(null, v!));
+    const v = views([created("JPY", "151.2"), changed("CREATED", "INVENTORY_RESERVED"), changed("INVENTORY_RESERVED", "PAYMENT_AUTHORIZED")]).at(-1)!;
+    const rows = rowsOf(changeOf(null, v));
     expect(rows.days[0]?.revenueCents).toBe(toBaseCents(TOTAL, { code: "JPY", minorUnits: 0, rate: "151.2" }));
     expect(rows.days[0]?.revenueCents).toBe(3241); // 4900 yen at 151.2 per dollar
     expect(rows.products.map((p) => p.revenueCents)).toEqual([
       toBaseCents(2400, { code: "JPY", minorUnits: 0, rate: "151.2" }), toBaseCents(2500, { code: "JPY", minorUnits: 0, rate: "151.2" }),
+    ]);
+  });
+
+  test("a declined payment counts the order, and no revenue", () => {
+    expect(total(path("INVENTORY_RESERVED", "PAYMENT_FAILED")).days).toEqual([
+      { day: DAY, orders: 1, paid: 0, revenueCents: 0, cancellations: 0, refunds: 0 },
     ]);
   });
 
@@ -93,12 +106,12 @@ describe("the dashboard's figures", () => {
     const rows = total(steps);
     expect(rows).toEqual(rowsOf(figuresOf(views(steps).at(-1)!)));
     expect(rows.statuses).toEqual([{ status: "DELIVERED", orders: 1 }]);
-    expect(rows.days).toEqual([{ day: DAY, orders: 1, kept: 1, revenueCents: TOTAL, cancellations: 0, refunds: 0 }]);
+    expect(rows.days).toEqual([{ day: DAY, orders: 1, paid: 1, revenueCents: TOTAL, cancellations: 0, refunds: 0 }]);
   });
 
   test("a cancelled order leaves revenue and the products, and counts one cancellation", () => {
     const rows = total(path("CANCELLED"));
-    expect(rows.days).toEqual([{ day: DAY, orders: 1, kept: 0, revenueCents: 0, cancellations: 1, refunds: 0 }]);
+    expect(rows.days).toEqual([{ day: DAY, orders: 1, paid: 0, revenueCents: 0, cancellations: 1, refunds: 0 }]);
     expect(rows.products).toEqual([]);
     expect(rows.statuses).toEqual([{ status: "CANCELLED", orders: 1 }]);
   });
@@ -108,24 +121,25 @@ describe("the dashboard's figures", () => {
     const steps = path("INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "REFUND_PENDING", "REFUND_FAILED", "REFUND_PENDING", "CANCELLED",
       "REFUND_FAILED", "REFUND_PENDING", "CANCELLED");
     const rows = total(steps);
-    expect(rows.days).toEqual([{ day: DAY, orders: 1, kept: 0, revenueCents: 0, cancellations: 1, refunds: 1 }]);
+    expect(rows.days).toEqual([{ day: DAY, orders: 1, paid: 0, revenueCents: 0, cancellations: 1, refunds: 1 }]);
     expect(rows.statuses).toEqual([{ status: "CANCELLED", orders: 1 }]);
   });
 
   test("a refund after a failed shipment counts once, on the day it happened", () => {
     expect(closing("INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPING_FAILED", "REFUND_PENDING", "REFUNDED").days).toEqual([
-      { day: DAY, orders: 1, kept: 0, revenueCents: 0, cancellations: 0, refunds: 0 },
-      { day: NEXT_DAY, orders: 0, kept: 0, revenueCents: 0, cancellations: 0, refunds: 1 },
+      { day: DAY, orders: 1, paid: 0, revenueCents: 0, cancellations: 0, refunds: 0 },
+      { day: NEXT_DAY, orders: 0, paid: 0, revenueCents: 0, cancellations: 0, refunds: 1 },
     ]);
-    expect(closing("CANCELLED").days[1]).toEqual({ day: NEXT_DAY, orders: 0, kept: 0, revenueCents: 0, cancellations: 1, refunds: 0 });
+    expect(closing("CANCELLED").days[1]).toEqual({ day: NEXT_DAY, orders: 0, paid: 0, revenueCents: 0, cancellations: 1, refunds: 0 });
   });
 
   test("rows come sorted by key, so every writer locks them in the same order", () => {
-    const other = { ...views([created()])[0]!, orderId: "order-2", createdAt: "2029-12-31T23:30:00.000Z", status: "SHIPPED" as const };
-    const rows = rowsOf(sumOf([changeOf(null, views([created()])[0]!), changeOf(null, other)]));
+    const paid = { ...views([created()])[0]!, status: "PAYMENT_AUTHORIZED" as const };
+    const other = { ...paid, orderId: "order-2", createdAt: "2029-12-31T23:30:00.000Z", status: "SHIPPED" as const };
+    const rows = rowsOf(sumOf([changeOf(null, paid), changeOf(null, other)]));
     expect(rows.days.map((d) => d.day)).toEqual(["2029-12-31", DAY]);
     expect(rows.hours.map((h) => h.hour)).toEqual(["2029-12-31T23:00:00.000Z", "2030-01-01T00:00:00.000Z"]);
-    expect(rows.statuses.map((s) => s.status)).toEqual(["CREATED", "SHIPPED"]);
+    expect(rows.statuses.map((s) => s.status)).toEqual(["PAYMENT_AUTHORIZED", "SHIPPED"]);
     expect(rows.products.map((p) => `${p.day} ${p.sku}`)).toEqual(["2029-12-31 MUG", "2029-12-31 TEE", `${DAY} MUG`, `${DAY} TEE`]);
   });
 });

@@ -19,13 +19,19 @@ export const STATUS_GROUP: Record<OrderStatus, "in flight" | "needs an admin" | 
   SHIPPED: "done", DELIVERED: "done", CANCELLED: "done", REFUNDED: "done", INVENTORY_RELEASED: "done",
 };
 
-/** Orders that closed without the shop keeping the money: they leave revenue and the top products. */
-const LOST: ReadonlySet<OrderStatus> = new Set(["CANCELLED", "REFUNDED", "INVENTORY_RELEASED"]);
+/**
+ * Orders whose payment the shop holds: authorized, then captured as they ship, until a
+ * refund goes through. Only they count towards revenue and the top products; an order
+ * not yet paid, declined, cancelled, refunded or closed does not.
+ */
+const PAID: ReadonlySet<OrderStatus> = new Set([
+  "PAYMENT_AUTHORIZED", "PROCESSING", "SHIPPED", "DELIVERED", "SHIPPING_FAILED", "REFUND_PENDING", "REFUND_FAILED",
+]);
 
 /** Does the order count towards revenue as it stands? */
-export const isKept = (status: OrderStatus) => !LOST.has(status);
+export const isPaid = (status: OrderStatus) => PAID.has(status);
 
-export type DayFigures = { orders: number; kept: number; revenueCents: number; cancellations: number; refunds: number };
+export type DayFigures = { orders: number; paid: number; revenueCents: number; cancellations: number; refunds: number };
 export type FigureRows = {
   /** per UTC day (YYYY-MM-DD) */
   days: ({ day: string } & DayFigures)[];
@@ -35,7 +41,7 @@ export type FigureRows = {
   products: { day: string; sku: string; units: number; revenueCents: number }[];
 };
 
-const DAY_FIELDS = ["orders", "kept", "revenueCents", "cancellations", "refunds"] as const;
+const DAY_FIELDS = ["orders", "paid", "revenueCents", "cancellations", "refunds"] as const;
 
 /** Counters by key: (d, day, field), (h, hour), (s, status), (p, day, sku, units | revenueCents). */
 type Counters = Map<string, number>;
@@ -64,8 +70,8 @@ export function figuresOf(v: OrderView): Counters {
   add(k("d", day, "orders"), 1);
   add(k("h", hourOf(v.createdAt)), 1);
   add(k("s", v.status), 1);
-  if (isKept(v.status)) {
-    add(k("d", day, "kept"), 1);
+  if (isPaid(v.status)) {
+    add(k("d", day, "paid"), 1);
     add(k("d", day, "revenueCents"), v.currency === BASE_CURRENCY ? v.total : baseCentsOf(v, v.total));
     for (const i of v.items) {
       add(k("p", day, i.sku, "units"), i.qty);
@@ -103,7 +109,7 @@ export function rowsOf(c: Counters): FigureRows {
   for (const [key, n] of [...c].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const [table, a, b, field] = key.split("\0");
     if (table === "d") {
-      const d = days.get(a!) ?? { orders: 0, kept: 0, revenueCents: 0, cancellations: 0, refunds: 0 };
+      const d = days.get(a!) ?? { orders: 0, paid: 0, revenueCents: 0, cancellations: 0, refunds: 0 };
       d[b as (typeof DAY_FIELDS)[number]] += n;
       days.set(a!, d);
     } else if (table === "h") rows.hours.push({ hour: a!, orders: n });

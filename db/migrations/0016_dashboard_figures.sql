@@ -1,13 +1,13 @@
 -- The admin dashboard's figures: counters the projector adds to in the transaction that
 -- writes an order's view (actors/orders/figures.ts says what each counts), so the dashboard
 -- reads a few rows however many orders there are. Days and hours are UTC. Revenue is in
--- base cents (USD) at each order's recorded rate, for the orders that kept their money
--- (not cancelled, refunded or released); cancellations and refunds count on the day they
--- happened, once per order. The shop's record: kept, never purged.
+-- base cents (USD) at each order's recorded rate, for the orders whose payment the shop
+-- holds (paid: authorized, captured, not refunded); cancellations and refunds count on the
+-- day they happened, once per order. The shop's record: kept, never purged.
 CREATE TABLE ordering.figures_by_day (
   day date PRIMARY KEY,
   orders integer NOT NULL DEFAULT 0,
-  kept integer NOT NULL DEFAULT 0,
+  paid integer NOT NULL DEFAULT 0,
   revenue_cents bigint NOT NULL DEFAULT 0,
   cancellations integer NOT NULL DEFAULT 0,
   refunds integer NOT NULL DEFAULT 0
@@ -37,16 +37,16 @@ CREATE TEMPORARY TABLE figure_orders ON COMMIT DROP AS
   SELECT v.id, v.status, v.view,
     (v.created_at AT TIME ZONE 'UTC')::date AS day,
     date_trunc('hour', v.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
-    v.status NOT IN ('CANCELLED', 'REFUNDED', 'INVENTORY_RELEASED') AS kept,
+    v.status IN ('PAYMENT_AUTHORIZED', 'PROCESSING', 'SHIPPED', 'DELIVERED', 'SHIPPING_FAILED', 'REFUND_PENDING', 'REFUND_FAILED') AS paid,
     v.currency = 'USD' AS base,
     coalesce(v.view->>'fxRate', '1')::numeric * 100000000 AS scaled_rate,
     10::numeric ^ coalesce((SELECT c.minor_units FROM catalog.currencies c WHERE c.code = v.currency), 2) AS minor_scale
   FROM ordering.order_views v;
 
-INSERT INTO ordering.figures_by_day (day, orders, kept, revenue_cents)
-  SELECT day, count(*), count(*) FILTER (WHERE kept),
+INSERT INTO ordering.figures_by_day (day, orders, paid, revenue_cents)
+  SELECT day, count(*), count(*) FILTER (WHERE paid),
     coalesce(sum(CASE WHEN base THEN (view->>'total')::bigint
-      ELSE div(2 * (view->>'total')::numeric * 10000000000 + scaled_rate * minor_scale, 2 * scaled_rate * minor_scale)::bigint END) FILTER (WHERE kept), 0)
+      ELSE div(2 * (view->>'total')::numeric * 10000000000 + scaled_rate * minor_scale, 2 * scaled_rate * minor_scale)::bigint END) FILTER (WHERE paid), 0)
   FROM figure_orders GROUP BY day;
 
 INSERT INTO ordering.figures_by_hour (hour, orders)
@@ -60,7 +60,7 @@ INSERT INTO ordering.figures_by_product (day, sku, units, revenue_cents)
     sum(CASE WHEN o.base THEN (i.item->>'unitPrice')::bigint * (i.item->>'qty')::int
       ELSE div(2 * (i.item->>'unitPrice')::numeric * (i.item->>'qty')::int * 10000000000 + o.scaled_rate * o.minor_scale, 2 * o.scaled_rate * o.minor_scale)::bigint END)
   FROM figure_orders o, jsonb_array_elements(o.view->'items') AS i(item)
-  WHERE o.kept GROUP BY o.day, i.item->>'sku';
+  WHERE o.paid GROUP BY o.day, i.item->>'sku';
 
 -- The first cancellation, and the first move out of REFUND_PENDING that was not a failure.
 CREATE TEMPORARY TABLE figure_events ON COMMIT DROP AS

@@ -82,8 +82,8 @@ export function ColumnChart(props: ChartProps & { labelEvery: number; axis: (v: 
 }
 
 /** Horizontal bars, one row per point: its name above it, its figure after it, coloured by its tone. */
-export function BarChart(props: ChartProps) {
-  const { points } = props;
+export function BarChart(props: ChartProps & { /** what the chart says when there are no rows */ empty: string }) {
+  const { points, empty } = props;
   const ROW = 40;
   const font = FONT + 1;
   const H = Math.max(1, points.length) * ROW;
@@ -91,7 +91,7 @@ export function BarChart(props: ChartProps) {
   const span = W - 56;
   return (
     <Figure {...props} height={H}>
-      {points.length === 0 && <text x={0} y={font + 4} font-size={font} class="tick">Nothing yet</text>}
+      {points.length === 0 && <text x={0} y={font + 4} font-size={font} class="tick">{empty}</text>}
       {points.map((p, i) => {
         const width = Math.max((Math.max(0, p.value) / max) * span, p.value > 0 ? 2 : 0);
         return (

@@ -66,8 +66,22 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
           <Tile label="Dead letters" value={count(parked)} tone={parked > 0 ? "problem" : undefined}
             note={<a href="/admin/dead-letters?state=waiting">{parked === 1 ? "message" : "messages"} waiting for a replay or a discard</a>} />
           <Tile label="Low on stock" value={count(f.lowStock.length)} tone={f.lowStock.length > 0 ? "warn" : undefined}
-            note={`${f.lowStock.length === 1 ? "product" : "products"} with under 10 available`} />
+            note={`${f.lowStock.length === 1 ? "product" : "products"} with under ${f.lowStockBelow} available`} />
           <Tile label="Customers signed in" value={count(f.sessions)} note={`${plural(streams, "live stream", "live streams")} open on this server`} />
+        </div>
+        <div class="charts">
+          <BarChart id="chart-flight" title="Sagas in flight and waiting, by state" columns={["State", "Orders"]} empty="No saga in flight."
+            desc={`Orders whose saga has not finished, by the state it is in: ${plural(f.inFlight, "order", "orders")} moving, ${count(f.needsAdmin)} waiting for an admin.`}
+            points={statusPoints(f, ["in flight", "needs an admin"])} />
+          <section class="card" aria-labelledby="low-title">
+            <h2 id="low-title">Low on stock</h2>
+            {f.lowStock.length === 0 ? <p class="muted">Every product has {f.lowStockBelow} or more available.</p> : (
+              <ul class="plain">
+                {f.lowStock.slice(0, 8).map((p) => <li>{p.name} <span class="muted">({p.sku})</span>: <strong>{plural(p.available, "unit", "units")}</strong> available</li>)}
+                {f.lowStock.length > 8 && <li class="muted">and {plural(f.lowStock.length - 8, "more product", "more products")}</li>}
+              </ul>
+            )}
+          </section>
         </div>
       </section>
       <section aria-labelledby="sales-title">
@@ -80,7 +94,7 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
           <Tile label="Cancellations" value={count(f.today.cancellations)} note={`30 days: ${count(f.month.cancellations)}`} />
           <Tile label="Refunds" value={count(f.today.refunds)} note={`30 days: ${count(f.month.refunds)}`} />
         </div>
-        <p class="muted small">Revenue counts the orders placed that day that kept their money (not cancelled, refunded or closed); orders placed in another currency count at the rate they were placed with.</p>
+        <p class="muted small">Revenue and the average order count the orders placed that day whose payment the shop holds (authorized or captured, not refunded); orders placed in another currency count at the rate they were placed with.</p>
       </section>
       <div class="charts">
         <ColumnChart id="chart-revenue" title="Revenue per day, last 30 days" columns={["Day", "Revenue"]} labelEvery={7}
@@ -91,36 +105,25 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
           points={f.hours.map((h) => ({ label: `${String(h.hour).padStart(2, "0")}:00`, value: h.orders, text: count(h.orders) }))} axis={(v) => count(v)} whole />
         <BarChart id="chart-status" title="Orders by status" columns={["Status", "Orders"]}
           desc={`Every order by where its saga stands: ${plural(f.inFlight, "order", "orders")} in flight, ${count(f.needsAdmin)} waiting for an admin.`}
-          points={statusPoints(f)} />
+          points={statusPoints(f, ["in flight", "needs an admin", "done"])} empty="No order yet." />
         <BarChart id="chart-top" title="Top products this week" columns={["Product", "Units sold"]}
           desc={f.topProducts.length === 0 ? "No product sold in the last 7 days." : `The best sellers of the last 7 days by units: ${f.topProducts.map((p) => `${p.name}, ${p.units}`).join("; ")}.`}
-          points={f.topProducts.map((p) => ({ label: p.name, value: p.units, text: count(p.units) }))} />
+          points={f.topProducts.map((p) => ({ label: p.name, value: p.units, text: count(p.units) }))} empty="Nothing sold this week." />
       </div>
-      <div class="admin-cards">
-        <section class="card" aria-labelledby="low-title">
-          <h2 id="low-title">Low on stock</h2>
-          {f.lowStock.length === 0 ? <p class="muted">Every product has 10 or more available.</p> : (
-            <ul class="plain">
-              {f.lowStock.slice(0, 8).map((p) => <li>{p.name} <span class="muted">({p.sku})</span>: <strong>{plural(p.available, "unit", "units")}</strong> available</li>)}
-              {f.lowStock.length > 8 && <li class="muted">and {plural(f.lowStock.length - 8, "more product", "more products")}</li>}
-            </ul>
-          )}
-        </section>
-        <section class="card" aria-labelledby="recent-title">
-          <h2 id="recent-title">Latest admin actions</h2>
-          {recent.length === 0 ? <p class="muted">No admin action yet.</p> : (
-            <ul class="plain">
-              {recent.map((e) => (
-                <li>
-                  <time dateTime={e.at.toISOString()}>{formatTime(e.at.toISOString())}</time>{" "}
-                  {e.adminName}: <code>{e.action}</code> {e.objectType} <span class="order-id">{e.objectId}</span> ({e.outcome})
-                </li>
-              ))}
-            </ul>
-          )}
-          <a href="/admin/audit">The whole audit log</a>
-        </section>
-      </div>
+      <section class="card" aria-labelledby="recent-title">
+        <h2 id="recent-title">Latest admin actions</h2>
+        {recent.length === 0 ? <p class="muted">No admin action yet.</p> : (
+          <ul class="plain">
+            {recent.map((e) => (
+              <li>
+                <time dateTime={e.at.toISOString()}>{formatTime(e.at.toISOString())}</time>{" "}
+                {e.adminName}: <code>{e.action}</code> {e.objectType} <span class="order-id">{e.objectId}</span> ({e.outcome})
+              </li>
+            ))}
+          </ul>
+        )}
+        <a href="/admin/audit">The whole audit log</a>
+      </section>
     </div>
   );
 }
@@ -138,10 +141,11 @@ function Tile({ label, value, note, tone }: { label: string; value: string; note
 /** A status as a label: "PAYMENT_FAILED" reads "Payment failed". */
 const statusLabel = (s: string) => s.charAt(0) + s.slice(1).toLowerCase().replaceAll("_", " ");
 
-/** Statuses with orders, in flight first, then those waiting for an admin, then the closed. */
-function statusPoints(f: DashboardFigures): Point[] {
-  const order = ["in flight", "needs an admin", "done"];
-  return f.statuses.filter((s) => s.orders > 0)
+type Group = (typeof STATUS_GROUP)[keyof typeof STATUS_GROUP];
+
+/** Statuses of `groups` with orders, in the groups' order (in flight, waiting for an admin, done). */
+function statusPoints(f: DashboardFigures, order: Group[]): Point[] {
+  return f.statuses.filter((s) => s.orders > 0 && order.includes(STATUS_GROUP[s.status]))
     .sort((a, b) => order.indexOf(STATUS_GROUP[a.status]) - order.indexOf(STATUS_GROUP[b.status]))
     .map((s) => ({ label: statusLabel(s.status), value: s.orders, text: count(s.orders), tone: STATUS_GROUP[s.status].replaceAll(" ", "-") }));
 }

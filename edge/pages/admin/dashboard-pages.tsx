@@ -1,7 +1,8 @@
 /**
  *   GET /admin          the dashboard: now, today, the last 30 days, charts, latest actions
- *   GET /admin/stream   SSE: the dashboard again whenever orders move, letters are parked or alerts change,
- *                       at most every DASHBOARD_EVERY_MS (a burst of orders is one render)
+ *   GET /admin/stream   SSE: the dashboard at once, then again whenever orders move, stock
+ *                       changes, letters are parked or alerts change, at most every DASHBOARD_EVERY_MS (a burst
+ *                       of orders is one render); every admin of the process shares the reads
  *
  * Orders' moves come on `orders.all`, which every edge hears (NATS in distributed mode),
  * so a dashboard follows orders whatever process committed them.
@@ -18,29 +19,37 @@ import { DashboardUpdate, OverviewPage, type DashboardProps } from "../../../vie
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { refreshStream } from "../../http/refresh-stream.ts";
+import { sharedRead } from "../../http/shared-read.ts";
 import { openStreams } from "../../http/sse.ts";
 
 /** The shortest time between two renders of one admin's dashboard. */
 export const DASHBOARD_EVERY_MS = 2_000;
+/**
+ * How old the figures of a page load may be: admins loading the page together share a read.
+ * Its stream renders once as it opens, with figures read since, and then after each change.
+ */
+const PAGE_FRESH_MS = 500;
 
 export type DashboardPageDeps = { dashboard: Dashboard; deadLetters: DeadLetters; audit: AuditLog; alerts: Pick<Alerts, "stalledSagas">; pubsub: PubSub };
 
 export function dashboardPages(deps: DashboardPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
-  async function read(): Promise<DashboardProps> {
-    const [figures, parked, stalledSagas, recent] = await Promise.all([
+  // every admin of this process shares the reads
+  const figures = sharedRead(async () => {
+    const [f, parked, stalledSagas, recent] = await Promise.all([
       deps.dashboard.figures(), deps.deadLetters.waiting(), deps.alerts.stalledSagas(), deps.audit.list({ limit: 8 }),
     ]);
-    return { figures, parked, stalledSagas, recent: recent.entries, streams: openStreams() };
-  }
+    return { figures: f, parked, stalledSagas, recent: recent.entries };
+  });
+  const read = async (since: number): Promise<DashboardProps> => ({ ...await figures(since), streams: openStreams() });
 
   app.get("/admin", async (c) => {
-    const props = await read();
+    const props = await read(Date.now() - PAGE_FRESH_MS);
     return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} streamUrl="/admin/stream" {...props} />));
   });
 
-  app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters, subjects.alerts],
-    async () => render(<DashboardUpdate {...await read()} />), { everyMs: DASHBOARD_EVERY_MS }));
+  app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters, subjects.stockLevels, subjects.alerts],
+    async (since) => render(<DashboardUpdate {...await read(since)} />), { everyMs: DASHBOARD_EVERY_MS, initial: true }));
   return app;
 }
