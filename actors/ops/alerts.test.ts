@@ -1,6 +1,7 @@
 /** The alerts table on both engines: reconciling letters and stock, acknowledging, one unresolved per subject, retention. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { databases, ENGINES } from "../../test/engines.ts";
+import { waitUntil } from "../../test/kit.ts";
 import { products, stock } from "../../db/schema.ts";
 import { AlertConflict } from "../contracts/errors.ts";
 import { Alerts, resolvedAlertsUpkeep } from "./alerts.ts";
@@ -48,6 +49,17 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     await sql.query("UPDATE runtime.dead_letters SET discarded_at = now() WHERE id = $1::bigint", [a!.id]);
     expect(await alerts.syncDeadLetters()).toBe(1);
     expect((await alerts.page({ kind: "deadLetter", limit: 10 })).alerts.map((x) => x.subject)).not.toContain(a!.id);
+  });
+
+  test("reconciling in the background after many changes runs again once, not once per change", async () => {
+    const { sql, alerts, changes } = await open();
+    await sql.query(`INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message)
+      VALUES ('shipping', 'order.events', 1, '7', 'o-3', 'boom', 5, '{}')`);
+    for (let i = 0; i < 20; i++) alerts.syncDeadLettersSoon();
+    await waitUntil(async () => (await alerts.counts()).total === 1, 10_000, "the letter's alert");
+    await Bun.sleep(50);
+    expect(changes).toEqual([1]);
+    expect(await alerts.syncDeadLetters()).toBe(0);
   });
 
   test("an acknowledged alert leaves the open list but still holds its subject; acknowledging twice is a conflict", async () => {
