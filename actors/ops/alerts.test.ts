@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { databases, ENGINES } from "../../test/engines.ts";
 import { waitUntil } from "../../test/kit.ts";
+import { migrate } from "../../db/migrate.ts";
 import { products, stock } from "../../db/schema.ts";
 import { AlertConflict } from "../contracts/errors.ts";
 import { Alerts, resolvedAlertsUpkeep } from "./alerts.ts";
@@ -74,6 +75,19 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     await expect(alerts.acknowledge(id, { sub: "admin-1" }, "")).rejects.toBeInstanceOf(AlertConflict);
     // one unresolved alert per (kind, subject), acknowledged or not
     await expect(sql.query(`INSERT INTO admin.alerts (kind, subject, summary) VALUES ('failed', 'o-9', 'again')`)).rejects.toThrow();
+  });
+
+  test("sagas that failed before there were alerts start with an open one", async () => {
+    const { db, sql, alerts } = await open();
+    await sql.query("DROP TABLE admin.alerts");
+    await sql.query("DELETE FROM public.schema_migrations WHERE name LIKE '0017_%'");
+    await sql.query(`INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
+      VALUES ('o-old', 'c', 'SHIPPING_FAILED', 1, 'USD', now(), now(), '{"timeline": [{"reason": "placed"}, {"reason": "address is undeliverable"}]}'),
+             ('o-fine', 'c', 'SHIPPED', 1, 'USD', now(), now(), '{"timeline": []}')`);
+    await migrate(db);
+    expect((await alerts.page({ limit: 10 })).alerts).toEqual([expect.objectContaining({
+      kind: "failed", subject: "o-old", summary: "Order o-old is SHIPPING_FAILED: address is undeliverable",
+    })]);
   });
 
   test("resolved alerts go after their retention; open and acknowledged ones stay, however old", async () => {
