@@ -5,6 +5,9 @@ import { waitUntil } from "../../test/kit.ts";
 import { migrate } from "../../db/migrate.ts";
 import { products, stock } from "../../db/schema.ts";
 import { AlertConflict } from "../contracts/errors.ts";
+import { together } from "../../db/sql.ts";
+import { orderAlertResources } from "../stores.ts";
+import { orderAlertKey, type OrderAlerts } from "./alert-rules.ts";
 import { Alerts, resolvedAlertsUpkeep } from "./alerts.ts";
 
 const DAY = 24 * 3600_000;
@@ -61,6 +64,29 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     await Bun.sleep(50);
     expect(changes).toEqual([1]);
     expect(await alerts.syncDeadLetters()).toBe(0);
+  });
+
+  test("the projector's rows: opened, resolved, and a failure again in one batch reopens its row unacknowledged", async () => {
+    const { sql, alerts } = await open();
+    const NOW = new Date();
+    const write = async (before: OrderAlerts, after: OrderAlerts) => {
+      const { stmts, changed } = orderAlertResources.saving(before, after, NOW);
+      const all = together(stmts);
+      if (all) await sql.query(all.text, all.params);
+      return changed;
+    };
+    const failed = (orderId: string, reason: string, id: number | null = null): OrderAlerts => ({
+      [orderAlertKey("failed", orderId)]: { id, kind: "failed", subject: orderId, summary: reason, details: { reason }, openedAt: NOW.toISOString() },
+    });
+    expect(await write({}, { ...failed("o-1", "declined"), ...failed("o-2", "undeliverable") })).toEqual(["o-1", "o-2"]);
+    const loaded = await sql.transaction((tx) => orderAlertResources.load(tx, ["o-1", "o-2", "o-3"]));
+    expect(Object.keys(loaded).sort()).toEqual([orderAlertKey("failed", "o-1"), orderAlertKey("failed", "o-2")]);
+    const one = loaded[orderAlertKey("failed", "o-1")]!;
+    await alerts.acknowledge(one.id!, { sub: "admin-1" }, "");
+
+    expect(await write(loaded, { ...failed("o-1", "declined again") })).toEqual(["o-2", "o-1"]);
+    expect(await alerts.get(one.id!)).toMatchObject({ summary: "declined again", acknowledgedAt: null, resolvedAt: null });
+    expect((await alerts.page({ limit: 10 })).alerts.map((a) => a.subject)).toEqual(["o-1"]);
   });
 
   test("an acknowledged alert leaves the open list but still holds its subject; acknowledging twice is a conflict", async () => {
