@@ -16,6 +16,7 @@ export const projectorActor: Actor<OrderView, Envelope, OrderAlerts> = {
   kind: "projector",
   reads: ["order.OrderCreated.v1", "order.StatusChanged.v1", "order.SagaStalled.v1"],
   decide(v, e, { res }) {
+    // a runner bound without the alerts (a test of the view alone) hands over none
     const alerts = res ?? {};
     switch (e.type) {
       case "order.OrderCreated.v1": {

@@ -105,7 +105,8 @@ export const orderAlertResources: Resources<OrderAlerts> & { ids(view: unknown, 
     }]));
   },
   saving(before, after, now) {
-    const resolved = Object.entries(before).filter(([key]) => !after[key]).map(([, a]) => a.id!);
+    const gone = Object.entries(before).filter(([key]) => !after[key]).map(([, a]) => a);
+    const resolved = gone.map((a) => a.id!);
     const fresh = Object.entries(after).filter(([, a]) => a.id === null);
     const reopened = fresh.flatMap(([key, a]) => (before[key] ? [{ ...a, id: before[key]!.id! }] : []));
     const opened = fresh.filter(([key]) => !before[key]).map(([, a]) => a);
@@ -131,7 +132,6 @@ export const orderAlertResources: Resources<OrderAlerts> & { ids(view: unknown, 
         params: [JSON.stringify(opened)],
       });
     }
-    const changed = [...new Set([...resolved.map((id) => Object.values(before).find((a) => a.id === id)!.subject), ...fresh.map(([, a]) => a.subject)])];
-    return { stmts, changed };
+    return { stmts, changed: [...new Set([...gone, ...fresh.map(([, a]) => a)].map((a) => a.subject))] };
   },
 };

@@ -1,8 +1,13 @@
 /** The alerts table on both engines: reconciling letters and stock, acknowledging, one unresolved per subject, retention. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { databases, ENGINES } from "../../test/engines.ts";
+import { waitUntil } from "../../test/kit.ts";
+import { migrate } from "../../db/migrate.ts";
 import { products, stock } from "../../db/schema.ts";
 import { AlertConflict } from "../contracts/errors.ts";
+import { together } from "../../db/sql.ts";
+import { orderAlertResources } from "../stores.ts";
+import { orderAlertKey, type OrderAlerts } from "./alert-rules.ts";
 import { Alerts, resolvedAlertsUpkeep } from "./alerts.ts";
 
 const DAY = 24 * 3600_000;
@@ -50,6 +55,40 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     expect((await alerts.page({ kind: "deadLetter", limit: 10 })).alerts.map((x) => x.subject)).not.toContain(a!.id);
   });
 
+  test("reconciling in the background after many changes runs again once, not once per change", async () => {
+    const { sql, alerts, changes } = await open();
+    await sql.query(`INSERT INTO runtime.dead_letters (consumer, topic, partition, "offset", key, error, attempts, message)
+      VALUES ('shipping', 'order.events', 1, '7', 'o-3', 'boom', 5, '{}')`);
+    for (let i = 0; i < 20; i++) alerts.syncDeadLettersSoon();
+    await waitUntil(async () => (await alerts.counts()).total === 1, 10_000, "the letter's alert");
+    await Bun.sleep(50);
+    expect(changes).toEqual([1]);
+    expect(await alerts.syncDeadLetters()).toBe(0);
+  });
+
+  test("the projector's rows: opened, resolved, and a failure again in one batch reopens its row unacknowledged", async () => {
+    const { sql, alerts } = await open();
+    const NOW = new Date();
+    const write = async (before: OrderAlerts, after: OrderAlerts) => {
+      const { stmts, changed } = orderAlertResources.saving(before, after, NOW);
+      const all = together(stmts);
+      if (all) await sql.query(all.text, all.params);
+      return changed;
+    };
+    const failed = (orderId: string, reason: string, id: number | null = null): OrderAlerts => ({
+      [orderAlertKey("failed", orderId)]: { id, kind: "failed", subject: orderId, summary: reason, details: { reason }, openedAt: NOW.toISOString() },
+    });
+    expect(await write({}, { ...failed("o-1", "declined"), ...failed("o-2", "undeliverable") })).toEqual(["o-1", "o-2"]);
+    const loaded = await sql.transaction((tx) => orderAlertResources.load(tx, ["o-1", "o-2", "o-3"]));
+    expect(Object.keys(loaded).sort()).toEqual([orderAlertKey("failed", "o-1"), orderAlertKey("failed", "o-2")]);
+    const one = loaded[orderAlertKey("failed", "o-1")]!;
+    await alerts.acknowledge(one.id!, { sub: "admin-1" }, "");
+
+    expect(await write(loaded, { ...failed("o-1", "declined again") })).toEqual(["o-2", "o-1"]);
+    expect(await alerts.get(one.id!)).toMatchObject({ summary: "declined again", acknowledgedAt: null, resolvedAt: null });
+    expect((await alerts.page({ limit: 10 })).alerts.map((a) => a.subject)).toEqual(["o-1"]);
+  });
+
   test("an acknowledged alert leaves the open list but still holds its subject; acknowledging twice is a conflict", async () => {
     const { sql, alerts } = await open();
     const [row] = await sql.query<{ id: string }>(`INSERT INTO admin.alerts (kind, subject, summary) VALUES ('failed', 'o-9', 'failed') RETURNING id::text`);
@@ -62,6 +101,19 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     await expect(alerts.acknowledge(id, { sub: "admin-1" }, "")).rejects.toBeInstanceOf(AlertConflict);
     // one unresolved alert per (kind, subject), acknowledged or not
     await expect(sql.query(`INSERT INTO admin.alerts (kind, subject, summary) VALUES ('failed', 'o-9', 'again')`)).rejects.toThrow();
+  });
+
+  test("sagas that failed before there were alerts start with an open one", async () => {
+    const { db, sql, alerts } = await open();
+    await sql.query("DROP TABLE admin.alerts");
+    await sql.query("DELETE FROM public.schema_migrations WHERE name LIKE '0017_%'");
+    await sql.query(`INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
+      VALUES ('o-old', 'c', 'SHIPPING_FAILED', 1, 'USD', now(), now(), '{"timeline": [{"reason": "placed"}, {"reason": "address is undeliverable"}]}'),
+             ('o-fine', 'c', 'SHIPPED', 1, 'USD', now(), now(), '{"timeline": []}')`);
+    await migrate(db);
+    expect((await alerts.page({ limit: 10 })).alerts).toEqual([expect.objectContaining({
+      kind: "failed", subject: "o-old", summary: "Order o-old is SHIPPING_FAILED: address is undeliverable",
+    })]);
   });
 
   test("resolved alerts go after their retention; open and acknowledged ones stay, however old", async () => {

@@ -12,6 +12,7 @@ import type { Sql } from "../../db/sql.ts";
 import { agoSql, purgeTask } from "../runtime/retention.ts";
 import { LOW_STOCK } from "../catalog/stock-live.ts";
 import { AlertConflict, NotFound } from "../contracts/errors.ts";
+import { log } from "../runtime/log.ts";
 import type { AlertKind, AlertSummary } from "./alert-rules.ts";
 import type { Admin } from "./audit.ts";
 
@@ -119,6 +120,27 @@ export class Alerts {
   /** Bring the dead letters' alerts in line with the letters waiting; returns how many changed. */
   syncDeadLetters(): Promise<number> {
     return this.sync(DEAD_LETTER_SYNC, []);
+  }
+
+  private letters: Promise<void> | null = null;
+  private lettersAgain = false;
+
+  /**
+   * Reconcile the letters' alerts after a change, in the background: changes while it runs
+   * make one more run, not one each (a bulk replay settles hundreds of letters one by one).
+   */
+  syncDeadLettersSoon(): void {
+    if (this.letters) {
+      this.lettersAgain = true;
+      return;
+    }
+    this.letters = (async () => {
+      do {
+        this.lettersAgain = false;
+        await this.syncDeadLetters().catch((err) => log.warn("dead letter alerts not reconciled", { error: err }));
+      } while (this.lettersAgain);
+      this.letters = null;
+    })();
   }
 
   private async sync(text: string, params: unknown[]): Promise<number> {

@@ -52,7 +52,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
   await Promise.all([alerts.syncLowStock(), alerts.syncDeadLetters()]);
   const lettersChanged = (changed: number) => {
     e.pubsub.publish(subjects.deadLetters, { changed });
-    void alerts.syncDeadLetters().catch((err) => log.warn("dead letter alerts not reconciled", { error: err }));
+    alerts.syncDeadLettersSoon();
   };
   return {
     catalog: new Catalog(db, e.cache, async (skus) => {
@@ -94,7 +94,7 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
     },
     deadLettered(count) {
       e.pubsub.publish(subjects.deadLetters, { changed: count });
-      void s.alerts.syncDeadLetters().catch((err) => log.warn("dead letter alerts not reconciled", { error: err }));
+      s.alerts.syncDeadLettersSoon();
     },
     orderAlertsChanged(orderIds) {
       e.pubsub.publish(subjects.alerts, { changed: orderIds.length });

@@ -20,3 +20,10 @@ CREATE TABLE admin.alerts (
 CREATE UNIQUE INDEX alerts_unresolved ON admin.alerts (subject, kind) WHERE resolved_at IS NULL;
 CREATE INDEX alerts_open ON admin.alerts (id) WHERE resolved_at IS NULL AND acknowledged_at IS NULL;
 CREATE INDEX alerts_resolved ON admin.alerts (id) WHERE resolved_at IS NOT NULL;
+
+-- Sagas that failed before there were alerts wait for an admin all the same: they start open.
+INSERT INTO admin.alerts (kind, subject, summary, details, opened_at)
+SELECT 'failed', v.id, 'Order ' || v.id || ' is ' || v.status || coalesce(': ' || (v.view->'timeline'->-1->>'reason'), ''),
+  jsonb_build_object('status', v.status, 'reason', coalesce(v.view->'timeline'->-1->>'reason', '')), v.updated_at
+FROM ordering.order_views v
+WHERE v.status IN ('INVENTORY_FAILED', 'PAYMENT_FAILED', 'SHIPPING_FAILED', 'REFUND_FAILED');

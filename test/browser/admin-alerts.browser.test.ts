@@ -11,7 +11,7 @@ import { paymentSimulator } from "../../actors/providers/payment-sim.ts";
 import type { PaymentProvider } from "../../actors/providers/ports.ts";
 import { shippingSimulator } from "../../actors/providers/shipping-sim.ts";
 import { waitUntil } from "../kit.ts";
-import { auditPage, auditWidth } from "./a11y.ts";
+import { auditFocus, auditPage, auditWidth } from "./a11y.ts";
 import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
 import { expectClean, expectSameDocument, LIVE_MS, markDocument } from "./storefront-steps.ts";
 
@@ -86,6 +86,7 @@ describeBrowser("the admins' alerts in Chromium", () => {
     const row = page.locator("tr", { has: page.locator(`a[href="/admin/orders/${orderId}"]`) });
     expect(await row.textContent()).toContain("PAYMENT_FAILED");
     expect(await auditPage(page)).toEqual([]);
+    expect((await auditFocus(page)).problems).toEqual([]);
     await screenshot(page, "admin-alerts-list");
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "admin-alerts-list-390");

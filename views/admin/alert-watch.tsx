@@ -25,7 +25,8 @@ export function AlertCount({ open }: { open: number }) {
 export function AlertStrip({ summary }: { summary: AlertSummary }) {
   const more = summary.open - summary.latest.length;
   return (
-    <div id={ALERT_STRIP_ID}>
+    // polite: a screen reader hears a new alert when it is done speaking, and morphing keeps the region in place
+    <div id={ALERT_STRIP_ID} aria-live="polite">
       {summary.latest.length > 0 && (
         <section class="alert-strip" aria-label="Open alerts">
           <ul>

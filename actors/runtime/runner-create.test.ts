@@ -1,0 +1,35 @@
+/**
+ * A command that creates its key is ONE statement even when it arms timers: the state, its
+ * events and its timers are inserted together, only if the key is new.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { openPglite, type Database } from "../../db/client.ts";
+import { orderKind } from "../kinds.ts";
+import { CFG, ORDER, PLACE } from "../testing/test-kit.ts";
+import { Runner } from "./runner.ts";
+
+let database: Database;
+afterAll(() => database?.close());
+
+test("placing an order writes it, its event and its stall timer in one statement; placing it again arms nothing", async () => {
+  database = await openPglite();
+  const statements: string[] = [];
+  const sql = { ...database.sql, query: (text: string, params?: unknown[]) => (statements.push(text), database.sql.query(text, params)) } as typeof database.sql;
+  const armed: Date[] = [];
+  const runner = new Runner(orderKind(CFG), {
+    sql, call: () => Promise.resolve(undefined), now: () => new Date(), maxAttempts: 3, onOutbox: () => {}, onTimer: (at) => void armed.push(at),
+  });
+
+  const placed = await runner.create(ORDER, { kind: "command", command: PLACE });
+  expect(placed.kind).toBe("ok");
+  expect(statements).toHaveLength(1);
+  const timers = await database.sql.query<{ name: string; token: string }>("SELECT name, token FROM runtime.timers WHERE key = $1", [ORDER]);
+  expect(timers).toEqual([{ name: "sagaStalled", token: "CREATED:1" }]);
+  expect(await database.sql.query("SELECT type FROM runtime.outbox WHERE key = $1", [ORDER])).toEqual([{ type: "order.OrderCreated.v1" }]);
+  expect(armed).toHaveLength(1);
+
+  await database.sql.query("UPDATE runtime.timers SET token = 'kept' WHERE key = $1", [ORDER]);
+  const again = await runner.create(ORDER, { kind: "command", command: PLACE });
+  expect(again.kind).toBe("reject");
+  expect(await database.sql.query("SELECT token FROM runtime.timers WHERE key = $1", [ORDER])).toEqual([{ token: "kept" }]);
+});
