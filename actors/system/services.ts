@@ -15,8 +15,8 @@ import { AuditLog } from "../ops/audit.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
-import { untilAvailable } from "../runtime/unavailable.ts";
-import type { Config } from "./config.ts";
+import { startStep } from "../runtime/startup.ts";
+import { databaseName, type Config } from "./config.ts";
 import type { Engines } from "./engines.ts";
 
 export type Services = {
@@ -35,12 +35,15 @@ export type Services = {
   health: ReturnType<typeof commandHealth>;
 };
 
-/** The services over the engines; search learns the catalog's words first. */
+/** The services over the engines; on an edge, search learns the catalog's words first. */
 export async function openServices(config: Config, e: Engines): Promise<Services> {
   const { db } = e.database;
   const search = new Search(db, e.cache);
-  // the typo-correction vocabulary follows the products
-  await untilAvailable("learning the catalog's words", () => search.refreshTerms());
+  // The typo-correction vocabulary follows the products. Only edges search: actors and
+  // relays start without this (a restart of theirs is on the saga's critical path).
+  if (config.roles.includes("edge")) {
+    await startStep("learning the catalog's words", databaseName(config), () => search.refreshTerms());
+  }
   return {
     catalog: new Catalog(db, e.cache, (skus) => publishStock(db, e.pubsub, skus)),
     search,
