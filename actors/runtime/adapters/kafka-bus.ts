@@ -54,8 +54,11 @@ export class KafkaBus implements Bus {
       },
       retry: { initialRetryTime: 100, retries: 8 },
     });
-    // A start gives up on a broker quickly and lets its caller wait, saying so (startup.ts).
-    const admin = kafka.admin({ retry: { initialRetryTime: 100, retries: 2 } });
+    // The first contact gives up on an unreachable cluster quickly and quietly: its caller
+    // waits and says so, one line a try (startup.ts), instead of kafkajs's own retries
+    // logging two lines per broker and attempt.
+    const first = new Kafka({ clientId: opts.clientId ?? "saga-shop", brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+    const admin = first.admin();
     try {
       await admin.connect();
       await ensureTopics(admin, opts.partitions);
