@@ -7,7 +7,6 @@
 import { parseArgs } from "node:util";
 import { log } from "../actors/runtime/log.ts";
 import { startSystem, type System } from "../actors/system/system.ts";
-import { createApp } from "./app.ts";
 import { databaseName, processConfigFromEnv } from "../actors/system/config.ts";
 import { opsRoutes } from "./http/ops.ts";
 import { signingSecret } from "./auth/secret.ts";
@@ -32,9 +31,14 @@ const { config, proc, sys } = await start().catch((err: unknown) => {
   console.error(cannotStartLine(err));
   return process.exit(1);
 });
-// TRUST_PROXY=true only behind our own proxy: it makes X-Forwarded-For and -Proto believed
-const app = () => createApp(sys, signingSecret(config.dataDir, proc.jwtSecret), { trustProxy: proc.trustProxy });
-const server = config.roles.includes("edge") ? Bun.serve({ port: proc.port, fetch: app().fetch, idleTimeout: 60 }) : null;
+// The storefront and its views load only where they serve: an actors process or a relay
+// starts without them (their restart is on the saga's critical path).
+const app = async () => {
+  const { createApp } = await import("./app.ts");
+  // TRUST_PROXY=true only behind our own proxy: it makes X-Forwarded-For and -Proto believed
+  return createApp(sys, signingSecret(config.dataDir, proc.jwtSecret), { trustProxy: proc.trustProxy });
+};
+const server = config.roles.includes("edge") ? Bun.serve({ port: proc.port, fetch: (await app()).fetch, idleTimeout: 60 }) : null;
 // the ops port, for scrapers and probes on the private network, only when asked for
 const opsServer = proc.metricsPort !== undefined
   ? Bun.serve({ port: proc.metricsPort, fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
