@@ -1,10 +1,14 @@
 /**
  * A shop process starts through transient faults, as separate OS processes: every broker
  * down, a database not created yet, nothing listening on the Postgres port. It says what it
- * waits for, starts once the dependency is there, and serves. A role that may not connect
- * or a DATABASE_URL that is not one stops it at once: exit 1, one clear line.
+ * waits for, starts once the dependency is there, and serves. An actors process killed -9
+ * and restarted leaves the group for its previous run. A role that may not connect or a
+ * DATABASE_URL that is not one stops it at once: exit 1, one clear line.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { TOPICS } from "../actors/contracts/index.ts";
 import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
@@ -67,10 +71,19 @@ async function orderShips(base: string) {
 
 const ready = async (base: string) => (await fetch(`${base}/readyz`)).status;
 
+let mock: Promise<KafkaMock> | undefined;
+/** One Kafka mock cluster for the suite, started when a test first needs it. */
+function kafka(): Promise<KafkaMock> {
+  mock ??= startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions: 4 })) }).then((m) => {
+    cleanups.push(() => m.stop());
+    return m;
+  });
+  return mock;
+}
+
 describe("starting through faults", () => {
   test("every Kafka broker down: it waits for kafka, starts when they come up, and orders flow", async () => {
-    const mock: KafkaMock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions: 4 })) });
-    cleanups.push(() => mock.stop());
+    const mock = await kafka();
     const url = await database();
     for (const id of [1, 2, 3]) await mock.brokerDown(id);
     const { p, base } = await launch("startup-broker", { DATABASE_URL: url, KAFKA_BROKERS: mock.bootstrap.join(",") });
@@ -105,6 +118,27 @@ describe("starting through faults", () => {
     cleanups.push(proxy.stop);
     await p.logged("saga-shop started");
     expect(await ready(base)).toBe(200);
+  }, 60_000);
+
+  test("an actors process killed -9 and restarted sends LeaveGroup for its previous run, then joins", async () => {
+    const mock = await kafka();
+    const dir = mkdtempSync(join(tmpdir(), "saga-member-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const memberFile = join(dir, "kafka-member");
+    const env = { ...ENV, DATABASE_URL: await database(), KAFKA_BROKERS: mock.bootstrap.join(","), KAFKA_MEMBER_FILE: memberFile, KAFKA_SESSION_TIMEOUT_MS: "3000" };
+    const first = launchRole("startup-member-1", "actors", env);
+    running.push(first);
+    await first.logged("saga-shop started");
+    const before = readFileSync(memberFile, "utf8");
+    expect(before).not.toBe("");
+    first.kill(9);
+    await first.exited;
+    const second = launchRole("startup-member-2", "actors", env);
+    running.push(second);
+    await second.logged("saga-shop started");
+    const out = await second.output();
+    expect(out).toContain(`"msg":"the previous run of this process left the consumer group","groupId":"actors","memberId":"${before}"`);
+    expect(readFileSync(memberFile, "utf8")).not.toBe(before);
   }, 60_000);
 
   test.each([
