@@ -137,33 +137,40 @@ export class KafkaBus implements Bus {
       if (this.opts.memberFile) rememberMember(this.opts.memberFile, e.payload.memberId);
       joined();
     });
-    await consumer.connect();
-    if (this.opts.memberFile) await leavePredecessor(cluster, group, this.opts.memberFile);
-    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.partitions * topics.length,
-      eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
-        if (batch.isEmpty() || !isRunning() || isStale()) return;
-        const topic = parseTopic(batch.topic);
-        const k = tpKey(topic, batch.partition);
-        const after = queued.get(k) ?? -1;
-        const messages: Delivered[] = batch.messages.map((m) => ({
-          topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
-        })).filter((d) => d.offset > after);
-        const lane = lanes[batch.partition % lanes.length]!;
-        if (messages.length > 0) {
-          queued.set(k, messages.at(-1)!.offset);
-          watermarks.add(messages);
-          lane.push(messages);
-        }
-        // the fetch position moves on now; the committed offset follows once the lane is done
-        resolveOffset(batch.lastOffset());
-        await lane.room();
-        await heartbeat();
-      },
-    });
+    // A start that fails here is tried again from the top by its caller: nothing is left behind.
+    try {
+      await consumer.connect();
+      if (this.opts.memberFile) await leavePredecessor(cluster, group, this.opts.memberFile);
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.partitions * topics.length,
+        eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
+          if (batch.isEmpty() || !isRunning() || isStale()) return;
+          const topic = parseTopic(batch.topic);
+          const k = tpKey(topic, batch.partition);
+          const after = queued.get(k) ?? -1;
+          const messages: Delivered[] = batch.messages.map((m) => ({
+            topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
+          })).filter((d) => d.offset > after);
+          const lane = lanes[batch.partition % lanes.length]!;
+          if (messages.length > 0) {
+            queued.set(k, messages.at(-1)!.offset);
+            watermarks.add(messages);
+            lane.push(messages);
+          }
+          // the fetch position moves on now; the committed offset follows once the lane is done
+          resolveOffset(batch.lastOffset());
+          await lane.room();
+          await heartbeat();
+        },
+      });
+    } catch (err) {
+      committer.close();
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
     // Ready once the member holds partitions (a group forms in seconds; after a member died
     // without leaving, within the session timeout).
     await untilJoined(hasJoined, group);
