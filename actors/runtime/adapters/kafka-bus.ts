@@ -162,7 +162,9 @@ export class KafkaBus implements Bus {
           }
           // the fetch position moves on now; the committed offset follows once the lane is done
           resolveOffset(batch.lastOffset());
-          await lane.room();
+          // While the lane is full, fetching waits - but the membership must not: a member
+          // that sends no heartbeat for the session timeout (6 s) is dropped from the group.
+          while (!(await Promise.race([lane.room().then(() => true), sleep(1_000).then(() => false)]))) await heartbeat();
           await heartbeat();
         },
       });
@@ -217,13 +219,15 @@ export class KafkaBus implements Bus {
   }
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** Wait for the first join, saying every few seconds that it is still awaited. */
 async function untilJoined(joined: Promise<void>, group: string) {
   const started = Date.now();
   let done = false;
   void joined.then(() => (done = true));
   for (let pause = 2_000; !done; pause = Math.min(pause * 2, 10_000)) {
-    await Promise.race([joined, new Promise((r) => setTimeout(r, pause))]);
+    await Promise.race([joined, sleep(pause)]);
     if (!done) log.warn(`waiting for kafka: joining consumer group ${group}, ${Math.round((Date.now() - started) / 1000)}s so far`);
   }
 }
