@@ -1,9 +1,10 @@
 /**
  * The Bus on Kafka (kafkajs). Partitions are chosen with the same murmur2 hash as the
  * embedded log; a sticky co-partitioning assignor (kafka-assignor.ts) gives partition p of
- * every topic to one member, whose lanes (kafka-lanes.ts) handle one partition number at a time, in order, so one key
- * is never handled twice at once while different partitions run in parallel. Fetching
- * goes on while lanes work; offsets are committed up to what the lanes have finished.
+ * every topic to one member, whose lanes (kafka-lanes.ts) handle one partition number at a
+ * time, in order, so one key is never handled twice at once while different partitions run
+ * in parallel. Fetching goes on while lanes work; offsets are committed up to what the
+ * lanes have finished.
  */
 import { Kafka, logLevel, type Admin, type Producer } from "kafkajs";
 import type { Topic } from "../../contracts/index.ts";
@@ -120,8 +121,9 @@ export class KafkaBus implements Bus {
     let joined!: () => void;
     const hasJoined = new Promise<void>((r) => (joined = r));
     consumer.on(consumer.events.REBALANCING, () => {
-      // An eager rebalance takes every partition back: finish what is queued and commit it
-      // while the group re-forms (seconds), so the next owner starts after it. Whatever a
+      // An eager rebalance takes every partition back, and any may move: finish what is
+      // queued and commit it while the group re-forms, so a next owner starts after it (the
+      // lanes go on meanwhile; partitions that stay here keep what is queued). Whatever a
       // refused commit leaves behind is redelivered there, and deduped.
       void Promise.all(lanes.map((l) => l.idle())).then(() => committer.flush())
         .catch((err) => log.warn("draining before a rebalance failed", { group, error: err }));
