@@ -13,6 +13,7 @@ const MIGRATION_LOCK = 7_262_001;
 /** Apply every migration not yet recorded, each in its own transaction. */
 export async function migrate(db: Db): Promise<void> {
   const files = readdirSync(DIR).filter((f) => f.endsWith(".sql")).sort();
+  if (await allApplied(db, files)) return;
   for (const name of files) {
     await db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
@@ -27,4 +28,16 @@ export async function migrate(db: Db): Promise<void> {
       await tx.execute(sql`INSERT INTO public.schema_migrations (name) VALUES (${name})`);
     });
   }
+}
+
+/**
+ * True when every migration is recorded already: two reads, no lock and no transaction, so
+ * a process restarting on a migrated database (the usual case) does not queue behind the
+ * others' advisory lock.
+ */
+async function allApplied(db: Db, files: string[]): Promise<boolean> {
+  const [table] = rowsOf(await db.execute(sql`SELECT to_regclass('public.schema_migrations') IS NOT NULL AS present`));
+  if (table?.present !== true) return false;
+  const done = new Set(rowsOf(await db.execute(sql`SELECT name FROM public.schema_migrations`)).map((r) => r.name));
+  return files.every((f) => done.has(f));
 }

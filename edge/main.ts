@@ -6,22 +6,39 @@
  */
 import { parseArgs } from "node:util";
 import { log } from "../actors/runtime/log.ts";
-import { startSystem } from "../actors/system/system.ts";
-import { createApp } from "./app.ts";
-import { processConfigFromEnv } from "../actors/system/config.ts";
+import { startSystem, type System } from "../actors/system/system.ts";
+import { databaseName, processConfigFromEnv } from "../actors/system/config.ts";
 import { opsRoutes } from "./http/ops.ts";
 import { signingSecret } from "./auth/secret.ts";
+import { CannotStart, cannotStartLine, startStep } from "../actors/runtime/startup.ts";
 
-const { values } = parseArgs({ options: { role: { type: "string" } }, allowPositionals: true });
-const { system: config, ...proc } = processConfigFromEnv(process.env, values.role);
-if (config.databaseUrl && !proc.jwtSecret) {
-  throw new Error("JWT_SECRET must be set when the shop runs on Postgres: every edge instance signs with it");
+/**
+ * Every start step waits for what it needs (a database or broker not up yet, dropped
+ * connections); what waiting cannot mend - the configuration, a bad password - ends the
+ * process here with one line and exit code 1.
+ */
+async function start() {
+  const { values } = parseArgs({ options: { role: { type: "string" } }, allowPositionals: true });
+  const { system: config, ...proc } = processConfigFromEnv(process.env, values.role);
+  if (config.databaseUrl && !proc.jwtSecret) {
+    throw new CannotStart("JWT_SECRET must be set when the shop runs on Postgres: every edge instance signs with it");
+  }
+  const sys = await startSystem(config);
+  if (config.roles.includes("edge")) await startStep("creating the first administrator", databaseName(config), () => firstAdmin(sys, proc.admin));
+  return { config, proc, sys };
 }
-const sys = await startSystem(config);
-if (config.roles.includes("edge")) await firstAdmin();
-// TRUST_PROXY=true only behind our own proxy: it makes X-Forwarded-For and -Proto believed
-const app = () => createApp(sys, signingSecret(config.dataDir, proc.jwtSecret), { trustProxy: proc.trustProxy });
-const server = config.roles.includes("edge") ? Bun.serve({ port: proc.port, fetch: app().fetch, idleTimeout: 60 }) : null;
+const { config, proc, sys } = await start().catch((err: unknown) => {
+  console.error(cannotStartLine(err));
+  return process.exit(1);
+});
+// The storefront and its views load only where they serve: an actors process or a relay
+// starts without them (their restart is on the saga's critical path).
+const app = async () => {
+  const { createApp } = await import("./app.ts");
+  // TRUST_PROXY=true only behind our own proxy: it makes X-Forwarded-For and -Proto believed
+  return createApp(sys, signingSecret(config.dataDir, proc.jwtSecret), { trustProxy: proc.trustProxy });
+};
+const server = config.roles.includes("edge") ? Bun.serve({ port: proc.port, fetch: (await app()).fetch, idleTimeout: 60 }) : null;
 // the ops port, for scrapers and probes on the private network, only when asked for
 const opsServer = proc.metricsPort !== undefined
   ? Bun.serve({ port: proc.metricsPort, fetch: opsRoutes({ metrics: sys.metrics, probes: sys.probes }).fetch })
@@ -36,8 +53,8 @@ if (server && config.roles.includes("edge") && !config.databaseUrl) {
 }
 
 /** Creates the first administrator if there is none; a generated password is shown this once. */
-async function firstAdmin() {
-  const admin = await sys.accounts.ensureAdmin(proc.admin);
+async function firstAdmin(sys: System, wanted: { email?: string; password?: string }) {
+  const admin = await sys.accounts.ensureAdmin(wanted);
   if (!admin) return;
   log.info("first administrator created", { email: admin.email });
   if (admin.password) {

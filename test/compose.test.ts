@@ -51,7 +51,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   ROLES: "each service names its role with --role in its command (checked below)",
   DATA_DIR: "PGlite's directory: unused with DATABASE_URL, and JWT_SECRET is set, so no secret file is written",
   LANES: "group-commit lanes per consumer; the default 2 keeps a slow provider call from stalling every partition",
-  KAFKA_SESSION_TIMEOUT_MS: "kafkajs's default suits a broker on the same network",
+  KAFKA_SESSION_TIMEOUT_MS: "6 s, Kafka's floor: a member that died without leaving is noticed soonest",
   LINGER_MS: "the default 5 ms batching suits the relay and the consumers alike",
   PG_POOL_SIZE: "postgres.js pool per process: the default in db/client.ts; max_connections is sized for it (checked below)",
   MAX_OUTBOX_AGE_MS: "commands answer 503 while the oldest unpublished event is older: the default fits a relay on the same network",

@@ -29,3 +29,28 @@ export async function loopWithBackoff(
     }
   }
 }
+
+export type RetryOptions = BackoffOptions & {
+  /** true for a failure worth waiting out; any other is thrown at once */
+  retryable: (err: unknown) => boolean;
+  /** told before each pause, with how long it will be */
+  waiting?: (err: unknown, pauseMs: number) => void;
+};
+
+/**
+ * Run `step` until it succeeds: a retryable failure is told and waited out, the pause
+ * doubling from `firstMs` to `maxMs`; any other failure is thrown. It never gives up on a
+ * retryable one - a dependency that is not up yet is waited for, however long it takes.
+ */
+export async function retryWithBackoff<T>(step: () => Promise<T>, opts: RetryOptions): Promise<T> {
+  const { firstMs = 50, maxMs = 2_000, sleep = wait } = opts;
+  for (let pause = firstMs; ; pause = Math.min(pause * 2, maxMs)) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!opts.retryable(err)) throw err;
+      opts.waiting?.(err, pause);
+      await sleep(pause);
+    }
+  }
+}

@@ -5,7 +5,6 @@
  * connections must not send healthy messages to the dead letters).
  */
 import { Unavailable } from "./bus.ts";
-import { log } from "./log.ts";
 
 /** Driver error codes that mean "not reachable right now" rather than "wrong request". */
 const DOWN_CODES = new Set([
@@ -27,22 +26,4 @@ export function isUnavailable(err: unknown): boolean {
     if (/PGlite is closed|ECONNREFUSED|ECONNRESET/i.test(e.message)) return true;
   }
   return false;
-}
-
-/**
- * Run `step` until it succeeds, trying again while it fails for want of a dependency (a
- * database that restarts or drops connections while a process starts); any other failure,
- * or one that lasts past `withinMs`, is thrown.
- */
-export async function untilAvailable<T>(what: string, step: () => Promise<T>, withinMs = 60_000): Promise<T> {
-  const until = Date.now() + withinMs;
-  for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
-    try {
-      return await step();
-    } catch (err) {
-      if (!isUnavailable(err) || Date.now() + pause > until) throw err;
-      log.warn(`${what}: a dependency is unavailable, trying again`, { error: err, inMs: pause });
-      await new Promise((r) => setTimeout(r, pause));
-    }
-  }
 }

@@ -14,7 +14,8 @@ import { ActorGroup } from "../runtime/actor-group.ts";
 import type { Consumer } from "../runtime/bus.ts";
 import { metered, type ShopMetrics } from "../runtime/metrics.ts";
 import { Runner, type RunnerDeps } from "../runtime/runner.ts";
-import type { Config } from "./config.ts";
+import { startStep } from "../runtime/startup.ts";
+import { databaseName, type Config } from "./config.ts";
 import type { Engines } from "./engines.ts";
 
 /** the consumer group every actors process joins */
@@ -41,7 +42,8 @@ export async function startActors(config: Config, e: Engines, providers: Provide
     order, new Runner(k.inventory, deps), new Runner(k.payment, deps), new Runner(k.shipping, deps), new Runner(k.projector, deps),
   ], deps);
   if (!config.roles.includes("actors")) return { order, stop: async () => {} };
-  const consumer: Consumer = await e.bus.consume(GROUP, group.topics, metered(meters, GROUP, (b) => group.handleBatch(b)));
+  const consumer: Consumer = await startStep("joining the consumer group", config.kafkaBrokers ? "kafka" : databaseName(config),
+    () => e.bus.consume(GROUP, group.topics, metered(meters, GROUP, (b) => group.handleBatch(b))));
   meters.consumerLag.collect(async () => (await e.bus.lag(GROUP, group.topics))
     .map((l) => ({ labels: { group: GROUP, topic: l.topic, partition: l.partition }, value: l.lag })));
   meters.mailboxDepth.collect(() => [{ labels: { group: GROUP }, value: consumer.depth() }]);

@@ -14,8 +14,10 @@ export type Config = {
   poolSize?: number;
   /** Kafka bootstrap brokers; when unset the log lives in the database */
   kafkaBrokers?: string[];
-  /** Kafka consumer group session timeout */
+  /** Kafka consumer group session timeout (6 s when unset: Kafka's floor) */
   kafkaSessionTimeoutMs?: number;
+  /** where an actors process keeps its Kafka member id, so its next start leaves the group for it at once */
+  kafkaMemberFile?: string;
   /** NATS server; when unset live updates stay in this process */
   natsUrl?: string;
   /** the card processor and carrier as an HTTP service; the in-process simulators when unset */
@@ -93,6 +95,16 @@ const num = (v: string | undefined, fallback: number) => {
   return n;
 };
 
+/** What a start step names when it waits for the database. */
+export const databaseName = (c: Pick<Config, "databaseUrl">) => (c.databaseUrl ? "postgres" : "the embedded database");
+
+/** DATABASE_URL, if set, as a postgres:// URL; anything else is a configuration error. */
+function postgresUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  if (!URL.canParse(v) || !/^postgres(ql)?:$/.test(new URL(v).protocol)) throw new Error("DATABASE_URL is not a postgres:// URL");
+  return v;
+}
+
 /** `edge,actors` -> the roles; unset means all of them. */
 export function parseRoles(v: string | undefined): Role[] {
   if (!v) return [...ROLES];
@@ -109,10 +121,11 @@ type Env = Record<string, string | undefined>;
 export function configFromEnv(env: Env = process.env, roles?: string): Config {
   return {
     roles: parseRoles(roles ?? env.ROLES),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: postgresUrl(env.DATABASE_URL),
     poolSize: env.PG_POOL_SIZE ? num(env.PG_POOL_SIZE, 10) : undefined,
     kafkaBrokers: env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(",").map((b) => b.trim()).filter(Boolean) : undefined,
-    kafkaSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ? num(env.KAFKA_SESSION_TIMEOUT_MS, 10_000) : undefined,
+    kafkaSessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS ? num(env.KAFKA_SESSION_TIMEOUT_MS, 6_000) : undefined,
+    kafkaMemberFile: env.KAFKA_MEMBER_FILE || undefined,
     natsUrl: env.NATS_URL || undefined,
     providersUrl: env.PROVIDERS_URL || undefined,
     upstash: env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN

@@ -18,7 +18,7 @@ import { memoryPubSub, type PubSub } from "../runtime/pubsub.ts";
 import { startRelay, type Relay } from "../runtime/relay.ts";
 import { coalesced } from "../runtime/signal.ts";
 import { startTimers, type Timers } from "../runtime/timers.ts";
-import { untilAvailable } from "../runtime/unavailable.ts";
+import { startStep } from "../runtime/startup.ts";
 import { checkpointUpkeep, outboxUpkeep, RUNTIME_TABLES, startUpkeep, statisticsUpkeep, timersUpkeep } from "../runtime/upkeep.ts";
 import { deadLettersUpkeep, processedUpkeep } from "../runtime/retention.ts";
 import { trimLog } from "../runtime/adapters/embedded-log-trim.ts";
@@ -26,7 +26,7 @@ import { endedTokensUpkeep } from "../accounts/refresh-tokens.ts";
 import { booksUpkeep } from "../providers/books.ts";
 import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
-import type { Config, Role } from "./config.ts";
+import { databaseName, type Config, type Role } from "./config.ts";
 
 /** where writers tell relays in other processes that the outbox has new rows */
 const OUTBOX_CHANNEL = "outbox";
@@ -51,22 +51,28 @@ export type Engines = {
 /** Open the engines `config` names and start the loops of the roles it plays. */
 export async function openEngines(config: Config & { lanes: number; lingerMs: number }, hooks: DbHooks): Promise<Engines> {
   const plays = (r: Role) => config.roles.includes(r);
-  // A process may start while the database restarts or drops connections: it waits for it.
-  const database = await untilAvailable("opening the database", () => openDatabase(config, hooks));
-  if (config.seed) await untilAvailable("seeding the catalog", () => seedCatalog(database.db));
+  // A process may start before its database, broker or NATS, or while one restarts or drops
+  // connections: each step waits for what it needs (startup.ts).
+  const pg = databaseName(config);
+  const database = await startStep("opening the database", pg, () => openDatabase(config, hooks));
+  if (config.seed) await startStep("seeding the catalog", pg, () => seedCatalog(database.db));
   const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
-  const bus: Bus = config.kafkaBrokers
-    ? await KafkaBus.open({
-      brokers: config.kafkaBrokers, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs,
-      lanes: config.lanes, lingerMs: config.lingerMs,
-    })
-    : await EmbeddedBus.open(database.db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs });
-  const pubsub = config.natsUrl ? await natsPubSub(config.natsUrl) : memoryPubSub();
+  const kafka = config.kafkaBrokers;
+  const bus: Bus = kafka
+    ? await startStep("opening the log", "kafka", () => KafkaBus.open({
+      brokers: kafka, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      lanes: config.lanes, lingerMs: config.lingerMs, memberFile: config.kafkaMemberFile,
+    }))
+    : await startStep("opening the log", pg, () => EmbeddedBus.open(database.db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs }));
+  const nats = config.natsUrl;
+  const pubsub = nats ? await startStep("connecting to NATS", "nats", () => natsPubSub(nats)) : memoryPubSub();
   // On Postgres any number of relays may run: they take turns per slot of keys.
   const relay = plays("relay") ? startRelay(database.sql, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres" }) : null;
   // Relays in other processes hear of new outbox rows through a NOTIFY sent after the
   // commit, at most one per process every few milliseconds; a relay here is woken directly.
-  const unlisten = relay && config.kafkaBrokers ? await database.listen(OUTBOX_CHANNEL, () => relay.wake()) : null;
+  const unlisten = relay && config.kafkaBrokers
+    ? await startStep("listening for outbox writes", pg, () => database.listen(OUTBOX_CHANNEL, () => relay.wake()))
+    : null;
   const tellRelays = config.kafkaBrokers
     ? coalesced(() => database.notify(OUTBOX_CHANNEL), 2, (err) => log.warn("outbox wake-up failed", { error: err }))
     : () => {};

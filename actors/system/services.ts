@@ -17,8 +17,8 @@ import { DeadLetters } from "../ops/dead-letters.ts";
 import { Dashboard } from "../orders/dashboard.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
-import { untilAvailable } from "../runtime/unavailable.ts";
-import type { Config } from "./config.ts";
+import { startStep } from "../runtime/startup.ts";
+import { databaseName, type Config } from "./config.ts";
 import type { Engines } from "./engines.ts";
 
 export type Services = {
@@ -41,15 +41,18 @@ export type Services = {
   health: ReturnType<typeof commandHealth>;
 };
 
-/** The services over the engines; search learns the catalog's words first. */
+/** The services over the engines; on an edge, search learns the catalog's words first. */
 export async function openServices(config: Config, e: Engines): Promise<Services> {
   const { db } = e.database;
   const search = new Search(db, e.cache);
-  // the typo-correction vocabulary follows the products
-  await untilAvailable("learning the catalog's words", () => search.refreshTerms());
+  // The typo-correction vocabulary follows the products. Only edges search: actors and
+  // relays start without this (a restart of theirs is on the saga's critical path).
+  if (config.roles.includes("edge")) {
+    await startStep("learning the catalog's words", databaseName(config), () => search.refreshTerms());
+  }
   const alerts = new Alerts(db, e.database.sql, (changed) => e.pubsub.publish(subjects.alerts, { changed }));
   // what a process that stopped between a change and its reconciling left behind
-  await Promise.all([alerts.syncLowStock(), alerts.syncDeadLetters()]);
+  await startStep("reconciling the alerts", databaseName(config), () => Promise.all([alerts.syncLowStock(), alerts.syncDeadLetters()]));
   const lettersChanged = (changed: number) => {
     e.pubsub.publish(subjects.deadLetters, { changed });
     alerts.syncDeadLettersSoon();

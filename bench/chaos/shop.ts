@@ -12,7 +12,7 @@ import { TOPICS } from "../../actors/contracts/index.ts";
 import { startKafkaMock, type KafkaMock } from "../../deploy/kafka-mock/index.ts";
 import type { ProviderFaults } from "../../deploy/provider-faults.ts";
 import { freshPostgres, NATS_URL } from "../../test/engines.ts";
-import { freePorts, healthy, spawnRole, type Child } from "../distributed.ts";
+import { freePorts, healthy, spawnRole, type Child } from "../children.ts";
 import { pidsNamed } from "../procs.ts";
 import type { Targets } from "./faults.ts";
 import type { Death, FaultEvent, LedgerRow, ParcelRow } from "./invariants.ts";

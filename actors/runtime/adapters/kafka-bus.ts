@@ -1,11 +1,12 @@
 /**
  * The Bus on Kafka (kafkajs). Partitions are chosen with the same murmur2 hash as the
- * embedded log; a co-partitioning assignor gives partition p of every topic to one member,
- * whose lanes (kafka-lanes.ts) handle one partition number at a time, in order, so one key
- * is never handled twice at once while different partitions run in parallel. Fetching
- * goes on while lanes work; offsets are committed up to what the lanes have finished.
+ * embedded log; a sticky co-partitioning assignor (kafka-assignor.ts) gives partition p of
+ * every topic to one member, whose lanes (kafka-lanes.ts) handle one partition number at a
+ * time, in order, so one key is never handled twice at once while different partitions run
+ * in parallel. Fetching goes on while lanes work; offsets are committed up to what the
+ * lanes have finished.
  */
-import { AssignerProtocol, Kafka, logLevel, type Admin, type Assigner, type Producer } from "kafkajs";
+import { Kafka, logLevel, type Admin, type Producer } from "kafkajs";
 import type { Topic } from "../../contracts/index.ts";
 import { parseTopic, TOPICS } from "../../contracts/index.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "../bus.ts";
@@ -13,6 +14,8 @@ import { Unavailable } from "../bus.ts";
 import { partitionFor } from "./murmur2.ts";
 import { Committer, Lane, tpKey, Watermarks } from "./kafka-lanes.ts";
 import { log } from "../log.ts";
+import { stickyCopartitioned } from "./kafka-assignor.ts";
+import { leavePredecessor, rememberMember } from "./kafka-member.ts";
 
 export type KafkaBusOptions = {
   brokers: string[];
@@ -22,34 +25,14 @@ export type KafkaBusOptions = {
   /** how long a lane lets batches gather before handing them over as one (default 5 ms) */
   lingerMs?: number;
   clientId?: string;
-  /** group session timeout; a rebalance waits up to this long for members (Kafka's floor is 6 s) */
+  /** group session timeout; a rebalance waits up to this long for a member that died (default and Kafka's floor: 6 s) */
   sessionTimeoutMs?: number;
+  /**
+   * where this process keeps its group member id: the next start of the process sends
+   * LeaveGroup for it, so the group rebalances at once instead of after the session timeout
+   */
+  memberFile?: string;
 };
-
-const ASSIGNOR = "saga-copartitioned";
-
-/** Partition p of every subscribed topic goes to the same member: contiguous ranges of p. */
-export const copartitioned = ({ cluster }: { cluster: { findTopicPartitionMetadata(t: string): { partitionId: number }[] } }): Assigner => ({
-  name: ASSIGNOR,
-  version: 1,
-  async assign({ members, topics }) {
-    // The group leader answers a moment late so followers' SyncGroup arrives first: the
-    // librdkafka mock cluster rejects a follower that syncs after the leader (and kafkajs
-    // then gives up on it). Harmless on a real broker.
-    await new Promise((r) => setTimeout(r, 200));
-    const ids = members.map((m) => m.memberId).sort();
-    const count = Math.max(...topics.map((t) => cluster.findTopicPartitionMetadata(t).length));
-    const per = Math.ceil(count / Math.max(1, ids.length));
-    return ids.map((memberId, i) => {
-      const mine = Array.from({ length: count }, (_, p) => p).filter((p) => Math.floor(p / per) === i);
-      const assignment = Object.fromEntries(topics.map((t) => [t, mine]));
-      return { memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }) };
-    });
-  },
-  protocol({ topics }) {
-    return { name: ASSIGNOR, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
-  },
-});
 
 export class KafkaBus implements Bus {
   readonly partitions: number;
@@ -72,16 +55,25 @@ export class KafkaBus implements Bus {
       },
       retry: { initialRetryTime: 100, retries: 8 },
     });
-    const admin = kafka.admin();
-    await admin.connect();
+    // The first contact gives up on an unreachable cluster quickly and quietly: its caller
+    // waits and says so, one line a try (startup.ts), instead of kafkajs's own retries
+    // logging two lines per broker and attempt.
+    const first = new Kafka({ clientId: opts.clientId ?? "saga-shop", brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+    const admin = first.admin();
     try {
+      await admin.connect();
       await ensureTopics(admin, opts.partitions);
     } finally {
       await admin.disconnect();
     }
     // Not idempotent: the librdkafka mock cluster used in tests rejects it. Consumers dedupe.
     const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 1 });
-    await producer.connect();
+    try {
+      await producer.connect();
+    } catch (err) {
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
     return new KafkaBus(kafka, producer, opts);
   }
 
@@ -101,10 +93,13 @@ export class KafkaBus implements Bus {
   }
 
   async consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer> {
+    // What this member holds, sent with every join so the leader keeps it here (sticky).
+    let held: number[] = [];
+    let cluster: unknown;
     const consumer = this.kafka.consumer({
       groupId: group,
-      partitionAssigners: [copartitioned],
-      sessionTimeout: this.opts.sessionTimeoutMs ?? 10_000,
+      partitionAssigners: [stickyCopartitioned(() => held, (c) => (cluster = c))],
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 6_000,
       heartbeatInterval: 500,
       rebalanceTimeout: 10_000,
       // A fetch returns as soon as there is data; the cap bounds a hop's latency on brokers
@@ -126,8 +121,9 @@ export class KafkaBus implements Bus {
     let joined!: () => void;
     const hasJoined = new Promise<void>((r) => (joined = r));
     consumer.on(consumer.events.REBALANCING, () => {
-      // An eager rebalance takes every partition back: finish what is queued and commit it
-      // while the group re-forms (seconds), so the next owner starts after it. Whatever a
+      // An eager rebalance takes every partition back, and any may move: finish what is
+      // queued and commit it while the group re-forms, so a next owner starts after it (the
+      // lanes go on meanwhile; partitions that stay here keep what is queued). Whatever a
       // refused commit leaves behind is redelivered there, and deduped.
       void Promise.all(lanes.map((l) => l.idle())).then(() => committer.flush())
         .catch((err) => log.warn("draining before a rebalance failed", { group, error: err }));
@@ -139,36 +135,49 @@ export class KafkaBus implements Bus {
       watermarks.keep((k) => mine.has(k));
       committer.keep((k) => mine.has(k));
       for (const lane of lanes) lane.keep((d) => mine.has(tpKey(d.topic, d.partition)));
+      held = [...new Set(Object.values(e.payload.memberAssignment).flat())].sort((a, b) => a - b);
+      if (this.opts.memberFile) rememberMember(this.opts.memberFile, e.payload.memberId);
       joined();
     });
-    await consumer.connect();
-    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.partitions * topics.length,
-      eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
-        if (batch.isEmpty() || !isRunning() || isStale()) return;
-        const topic = parseTopic(batch.topic);
-        const k = tpKey(topic, batch.partition);
-        const after = queued.get(k) ?? -1;
-        const messages: Delivered[] = batch.messages.map((m) => ({
-          topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
-        })).filter((d) => d.offset > after);
-        const lane = lanes[batch.partition % lanes.length]!;
-        if (messages.length > 0) {
-          queued.set(k, messages.at(-1)!.offset);
-          watermarks.add(messages);
-          lane.push(messages);
-        }
-        // the fetch position moves on now; the committed offset follows once the lane is done
-        resolveOffset(batch.lastOffset());
-        await lane.room();
-        await heartbeat();
-      },
-    });
-    // Ready once the member holds partitions (a group forms in seconds).
-    await Promise.race([hasJoined, new Promise((r) => setTimeout(r, 30_000))]);
+    // A start that fails here is tried again from the top by its caller: nothing is left behind.
+    try {
+      await consumer.connect();
+      if (this.opts.memberFile) await leavePredecessor(cluster, group, this.opts.memberFile);
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.partitions * topics.length,
+        eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
+          if (batch.isEmpty() || !isRunning() || isStale()) return;
+          const topic = parseTopic(batch.topic);
+          const k = tpKey(topic, batch.partition);
+          const after = queued.get(k) ?? -1;
+          const messages: Delivered[] = batch.messages.map((m) => ({
+            topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? "", value: m.value?.toString() ?? "",
+          })).filter((d) => d.offset > after);
+          const lane = lanes[batch.partition % lanes.length]!;
+          if (messages.length > 0) {
+            queued.set(k, messages.at(-1)!.offset);
+            watermarks.add(messages);
+            lane.push(messages);
+          }
+          // the fetch position moves on now; the committed offset follows once the lane is done
+          resolveOffset(batch.lastOffset());
+          // While the lane is full, fetching waits - but the membership must not: a member
+          // that sends no heartbeat for the session timeout (6 s) is dropped from the group.
+          while (!(await Promise.race([lane.room().then(() => true), sleep(1_000).then(() => false)]))) await heartbeat();
+          await heartbeat();
+        },
+      });
+    } catch (err) {
+      committer.close();
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    // Ready once the member holds partitions (a group forms in seconds; after a member died
+    // without leaving, within the session timeout).
+    await untilJoined(hasJoined, group);
     const c: Consumer = {
       depth: () => lanes.reduce((n, l) => n + l.depth, 0),
       stop: async () => {
@@ -209,6 +218,19 @@ export class KafkaBus implements Bus {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     await this.admin?.disconnect();
     await this.producer.disconnect();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Wait for the first join, saying every few seconds that it is still awaited. */
+async function untilJoined(joined: Promise<void>, group: string) {
+  const started = Date.now();
+  let done = false;
+  void joined.then(() => (done = true));
+  for (let pause = 2_000; !done; pause = Math.min(pause * 2, 10_000)) {
+    await Promise.race([joined, sleep(pause)]);
+    if (!done) log.warn(`waiting for kafka: joining consumer group ${group}, ${Math.round((Date.now() - started) / 1000)}s so far`);
   }
 }
 

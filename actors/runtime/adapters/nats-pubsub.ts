@@ -27,7 +27,7 @@ export async function natsPubSub(url: string): Promise<NatsPubSub> {
       maxPingOut: 3,
     });
   } catch (err) {
-    throw new Error(`NATS is not reachable at ${url}: ${err instanceof Error ? err.message : err}`);
+    throw new Error(`NATS is not reachable at ${url}: ${err instanceof Error ? err.message : err}`, { cause: err });
   }
 
   let up = true;
