@@ -23,8 +23,8 @@ export async function writeOrderViews(database: Database, n: number): Promise<vo
     ),
     t AS (SELECT o.*, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at_text,
                  to_char((at + interval '30 seconds') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS then_text FROM o)
-    INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
-    SELECT id, customer, status, prices[i] * qty, 'USD', at, at + interval '30 seconds', jsonb_build_object(
+    INSERT INTO ordering.order_views (id, customer_id, status, total, base_total, currency, created_at, updated_at, view)
+    SELECT id, customer, status, prices[i] * qty, prices[i] * qty, 'USD', at, at + interval '30 seconds', jsonb_build_object(
       'orderId', id, 'customerId', customer, 'status', status, 'total', prices[i] * qty, 'currency', 'USD',
       'items', jsonb_build_array(jsonb_build_object('sku', skus[i], 'name', names[i], 'qty', qty, 'unitPrice', prices[i])),
       'createdAt', at_text, 'updatedAt', then_text,

@@ -107,9 +107,9 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     const { db, sql, alerts } = await open();
     await sql.query("DROP TABLE admin.alerts");
     await sql.query("DELETE FROM public.schema_migrations WHERE name LIKE '0017_%'");
-    await sql.query(`INSERT INTO ordering.order_views (id, customer_id, status, total, currency, created_at, updated_at, view)
-      VALUES ('o-old', 'c', 'SHIPPING_FAILED', 1, 'USD', now(), now(), '{"timeline": [{"reason": "placed"}, {"reason": "address is undeliverable"}]}'),
-             ('o-fine', 'c', 'SHIPPED', 1, 'USD', now(), now(), '{"timeline": []}')`);
+    await sql.query(`INSERT INTO ordering.order_views (id, customer_id, status, total, base_total, currency, created_at, updated_at, view)
+      VALUES ('o-old', 'c', 'SHIPPING_FAILED', 1, 1, 'USD', now(), now(), '{"timeline": [{"reason": "placed"}, {"reason": "address is undeliverable"}]}'),
+             ('o-fine', 'c', 'SHIPPED', 1, 1, 'USD', now(), now(), '{"timeline": []}')`);
     await migrate(db);
     expect((await alerts.page({ limit: 10 })).alerts).toEqual([expect.objectContaining({
       kind: "failed", subject: "o-old", summary: "Order o-old is SHIPPING_FAILED: address is undeliverable",

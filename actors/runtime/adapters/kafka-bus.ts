@@ -108,9 +108,27 @@ export class KafkaBus implements Bus {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 100, retries: 1_000_000 },
     });
+    let stopping = false;
+    let runConfig: Parameters<typeof consumer.run>[0];
     consumer.on(consumer.events.CRASH, (e) => {
       log.error("kafka consumer crashed", { group, error: e.payload.error, restart: e.payload.restart });
+      // kafkajs gives up on an error it deems final (an odd answer to a SyncGroup, say) and
+      // leaves the member stopped for good: run it again, so this process keeps its share.
+      if (!e.payload.restart && !stopping) void rerun();
     });
+    const rerun = async () => {
+      for (let pause = 1_000; !stopping; pause = Math.min(pause * 2, 10_000)) {
+        await sleep(pause);
+        try {
+          await consumer.connect();
+          await consumer.run(runConfig);
+          log.warn("kafka consumer started again after a crash", { group });
+          return;
+        } catch (err) {
+          log.warn("starting the kafka consumer again failed", { group, error: err });
+        }
+      }
+    };
     const committer = new Committer((offsets) => consumer.commitOffsets(offsets));
     const watermarks = new Watermarks();
     const lanes = Array.from({ length: this.opts.lanes ?? 2 },
@@ -144,7 +162,7 @@ export class KafkaBus implements Bus {
       await consumer.connect();
       if (this.opts.memberFile) await leavePredecessor(cluster, group, this.opts.memberFile);
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
+      runConfig = {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.partitions * topics.length,
@@ -169,7 +187,8 @@ export class KafkaBus implements Bus {
           while (!(await Promise.race([lane.room().then(() => true), sleep(1_000).then(() => false)]))) await heartbeat();
           await heartbeat();
         },
-      });
+      };
+      await consumer.run(runConfig);
     } catch (err) {
       committer.close();
       await consumer.disconnect().catch(() => undefined);
@@ -182,6 +201,7 @@ export class KafkaBus implements Bus {
       depth: () => lanes.reduce((n, l) => n + l.depth, 0),
       stop: async () => {
         // Stop fetching, finish what is queued, commit it, then leave the group.
+        stopping = true;
         consumer.pause(topics.map((topic) => ({ topic })));
         await Promise.all(lanes.map((l) => l.idle()));
         await committer.flush();
