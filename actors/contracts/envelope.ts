@@ -5,7 +5,7 @@ export const CONTRACT_VERSION = "v1";
 
 export const TOPICS = [
   "order.commands", "order.events", "inventory.events", "payment.events",
-  "shipping.events", "ops.events", "dead-letter",
+  "shipping.events", "catalog.events", "user.events", "ops.events", "dead-letter",
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 

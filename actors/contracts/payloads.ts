@@ -30,6 +30,11 @@ export type Address = z.infer<typeof Address>;
 export type Step = z.infer<typeof Step>;
 
 const id = { orderId: z.string().min(1) };
+const user = { userId: z.string().min(1) };
+const Email = z.string().email().max(254);
+/** A one-time secret for a link in a message (verify an email, reset a password). The log carries
+ * it to the notifier; the account keeps only its hash, and it works once and expires. */
+const LinkToken = { token: z.string().min(32).max(128), expiresAt: z.string().datetime() };
 
 /** Payload schema per event type. The type name carries the major version. */
 export const PAYLOADS = {
@@ -88,6 +93,15 @@ export const PAYLOADS = {
     z.object({ ...id, action: z.literal("refundPayment"), amount: Money, attempt: Attempt }),
     z.object({ ...id, action: z.literal("releaseInventory"), reason: z.string() }),
   ]),
+  "inventory.LowStock.v1": z.object({
+    sku: Sku, name: z.string(), available: z.number().int(), threshold: z.number().int().nonnegative(),
+  }),
+  "user.Registered.v1": z.object({
+    ...user, email: Email, firstName: z.string(), lastName: z.string(), phone: z.string().nullable(),
+  }),
+  "user.EmailVerificationRequested.v1": z.object({ ...user, email: Email, firstName: z.string(), ...LinkToken }),
+  "user.PasswordResetRequested.v1": z.object({ ...user, email: Email, firstName: z.string(), ...LinkToken }),
+  "user.PasswordChanged.v1": z.object({ ...user, email: Email, firstName: z.string() }),
   "ops.DeadLetter.v1": z.object({
     consumer: z.string(), topic: z.string(), partition: z.number().int(), offset: z.string(),
     error: z.string(), attempts: z.number().int(), original: z.string(),
