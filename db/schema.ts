@@ -46,6 +46,12 @@ export const users = accounts.table("users", {
   sessionVersion: integer("session_version").notNull().default(0),
   /** a disabled account cannot sign in and has no session */
   disabledAt: ts("disabled_at"),
+  /** seed 003's profile (0024_account_profile.sql); `name` stays the name shown */
+  firstName: text("first_name"),
+  lastName: text("last_name"),
+  phone: text("phone"),
+  emailVerifiedAt: ts("email_verified_at"),
+  lastLoginAt: ts("last_login_at"),
 });
 export const refreshTokens = accounts.table("refresh_tokens", {
   tokenHash: text("token_hash").primaryKey(),
