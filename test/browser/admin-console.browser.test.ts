@@ -4,6 +4,7 @@
  *
  *   tok_decline_once -> admin presses Retry -> customer's page and admin's page reach SHIPPED
  *   postal code 00000 -> admin refunds      -> REFUND_PENDING -> REFUNDED on both admins' pages
+ *                                              and in a third admin's orders table
  *   a letter parked while the list is open -> appears -> replayed from its page -> gone
  *
  * and every page an admin opens, as a screen reader, a keyboard and a 390 px phone meet it.
@@ -79,10 +80,12 @@ describeBrowser("the admin console in Chromium", () => {
     await admin.page.context().close();
   }, 90_000);
 
-  test("a refund pressed by one admin: REFUND_PENDING then REFUNDED live on a second admin's page", async () => {
+  test("a refund pressed by one admin: REFUND_PENDING then REFUNDED live on a second admin's page and a third's orders table", async () => {
     const orderId = await b.shop.place("con-bob", { postalCode: "00000" });
     await b.shop.waitFor(orderId, ["SHIPPING_FAILED"]);
     const watcher = await openLive(await signedIn("con-ben", "admin"), `/admin/orders/${orderId}`, `/admin/orders/${orderId}/stream`);
+    const table = await openLive(await signedIn("con-cid", "admin"), "/admin/orders", "/admin/orders/stream");
+    await table.page.locator(`#order-${orderId}[data-status="SHIPPING_FAILED"]`).waitFor({ timeout: LIVE_MS });
     const actor = await b.newPage(await signedIn("con-ada", "admin"));
     await actor.page.goto(`/admin/orders/${orderId}`);
     await useTool(actor.page, "refundPayment", "Refund the payment", "parcel cannot be delivered");
@@ -94,6 +97,11 @@ describeBrowser("the admin console in Chromium", () => {
     expect(await watcher.page.locator("#admin-order-saga").textContent()).toMatch(/\S+ authorized, not captured; refunded \$[\d.,]+/);
     expect(watcher.problems).toEqual({ console: [], pageErrors: [], csp: [], requests: [] });
     await screenshot(watcher.page, "admin-order-refunded");
+    // the table's row follows without a reload
+    await table.page.locator(`#order-${orderId}[data-status="REFUNDED"]`).waitFor({ timeout: LIVE_MS });
+    expect(await sameDocument(table.page)).toBe("same document");
+    expect(table.problems).toEqual({ console: [], pageErrors: [], csp: [], requests: [] });
+    await table.page.context().close();
     await watcher.page.context().close();
     await actor.page.context().close();
   }, 90_000);
