@@ -47,6 +47,12 @@ export async function startShop(o: ShopOptions) {
     const mock: KafkaMock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions: o.partitions })) });
     cleanups.push(() => mock.stop());
     const mockPid = pidsNamed("mock-cluster", process.pid)[0];
+    // No fault stops the cluster: if it dies, say when and what it printed (librdkafka aborts on a failed assertion).
+    void mock.exited.then((why) => {
+      if (stopping) return;
+      deaths.push({ name: "kafka-mock", at: Date.now(), code: null, signal: null });
+      console.error(`[chaos] ${new Date().toISOString().slice(11, 23)} the Kafka mock died: ${why.message}`);
+    });
     const db = await freshPostgres();
     cleanups.push(() => db.drop());
     // Named, so terminating the shop's backends spares the run's own connection.

@@ -10,6 +10,8 @@ export type KafkaMock = {
   /** The next `count` requests of `api` (to any broker) fail with Kafka error `code`. */
   requestErrors(api: KafkaApi, code: number, count: number): Promise<void>;
   createTopic(name: string, partitions: number): Promise<void>;
+  /** Settles when the cluster's process exits, with why (its exit code and what it printed). */
+  exited: Promise<Error>;
   stop(): Promise<void>;
 };
 
@@ -106,6 +108,7 @@ export async function startKafkaMock(opts: KafkaMockOptions): Promise<KafkaMock>
       return send(`errors ${key} ${code} ${count}`);
     },
     createTopic: async (name, partitions) => (assertTopic(name, partitions), send(`topic ${name} ${partitions}`)),
+    exited: died,
     stop: () => (stopping ??= stop()),
   };
 }
