@@ -57,7 +57,7 @@ export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
   app.get("/c/:category", async (c) => {
     const category = (await deps.search.categories()).find((x) => x.slug === c.req.param("category"));
     if (!category) throw new NotFound(`no category ${c.req.param("category")}`);
-    const params = { ...listingQuery(c), categories: [category.name] };
+    const params = { ...listingQuery(c), categories: [category.name, ...(category.children ?? [])] }; // a parent lists its subcategories too
     const [result, rate] = await Promise.all([deps.search.search(params), visitorRate(c, deps.currencies)]);
     const action = categoryHref(category);
     const pairs = listingPairs(params, { category: false });
