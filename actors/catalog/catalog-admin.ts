@@ -211,8 +211,8 @@ export class CatalogAdmin {
   async categories(): Promise<AdminCategory[]> {
     const rows = await this.db.select({
       slug: categories.slug, name: categories.name, parent: categories.parentSlug, position: categories.position,
-      products: sql<number>`(SELECT count(*)::int FROM catalog.products p WHERE p.category = ${categories.name})`,
-      children: sql<number>`(SELECT count(*)::int FROM catalog.categories c WHERE c.parent_slug = ${categories.slug})`,
+      products: sql<number>`(SELECT count(*)::int FROM catalog.products p WHERE p.category = "categories"."name")`,
+      children: sql<number>`(SELECT count(*)::int FROM catalog.categories c WHERE c.parent_slug = "categories"."slug")`,
     }).from(categories).orderBy(asc(categories.position), asc(categories.name));
     const all = rows.map((r) => ({ ...r, products: Number(r.products), children: Number(r.children) }));
     return all.filter((c) => c.parent === null).flatMap((p) => [p, ...all.filter((c) => c.parent === p.slug)])
