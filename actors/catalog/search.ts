@@ -65,6 +65,11 @@ export class Search {
     return versioned(this.cache, `search:${JSON.stringify(p)}`, () => this.run(p));
   }
 
+  /** The same page read from the database, past the cache: for live pages that heard of a change (another edge's cache may not have). */
+  fresh(p: SearchParams): Promise<SearchResult> {
+    return this.run(p);
+  }
+
   private async run(p: SearchParams): Promise<SearchResult> {
     const words = wordsOf(p.q);
     const fixed = await correctWords(this.db, words, true);
