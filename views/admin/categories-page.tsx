@@ -70,7 +70,7 @@ export function CategoriesPage({ shell, categories, editing, form, errors, notic
       )}
       <section class="card" aria-labelledby="category-form-title">
         {editing && <p><a href="/admin/categories">← All categories</a></p>}
-        <h2 id="category-form-title">{editing ? `Edit ${editing.name}` : "New category"}</h2>
+        {editing ? <h1 id="category-form-title">Edit {editing.name}</h1> : <h2 id="category-form-title">New category</h2>}
         {editing && notice && <p class="notice" role="status">{notice}</p>}
         <ErrorSummary errors={errors} idOf={(f) => `category-${f}`} />
         <form method="post" action={editing ? `/admin/categories/${editing.slug}` : "/admin/categories"} class="admin-form" novalidate>
