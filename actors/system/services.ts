@@ -7,7 +7,7 @@ import { Accounts } from "../accounts/accounts.ts";
 import { Carts } from "../cart/cart.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import { Search } from "../catalog/search.ts";
-import { CatalogAdmin } from "../catalog/catalog-admin.ts";
+import { CatalogAdmin, CatalogChange } from "../catalog/catalog-admin.ts";
 import { publishStock } from "../catalog/stock-live.ts";
 import { subjects } from "../contracts/subjects.ts";
 import type { KindHooks } from "../kinds.ts";
@@ -74,6 +74,13 @@ export async function openServices(config: Config, e: Engines): Promise<Services
       if (skus.length > 0) await alerts.syncLowStock(skus).catch((err) => log.warn("low stock alerts not reconciled", { error: err }));
     },
   });
+  // an edge whose cache is its own (no Redis) forgets what another edge's admin changed
+  if (config.roles.includes("edge")) {
+    e.pubsub.subscribe(subjects.catalog, (data) => {
+      const change = CatalogChange.safeParse(data);
+      if (change.success) void catalog.invalidate([change.data.sku]).catch((err) => log.warn("catalog cache not invalidated", { error: err }));
+    });
+  }
   return {
     catalog,
     catalogAdmin,
