@@ -3,7 +3,7 @@
  * the checks need, one write that upserts the cart and the line under a guard repeating
  * the checks in SQL, so a concurrent add or order can make it refuse but never overshoot.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { rowsOf } from "../../db/rows.ts";
@@ -39,7 +39,7 @@ export async function peek(db: Db, owner: CartOwner, sku: string): Promise<Seen 
     .leftJoin(stock, eq(stock.sku, products.sku))
     .leftJoin(cart, sql`true`)
     .leftJoin(cartItems, and(eq(cartItems.cartId, cart.id), eq(cartItems.sku, products.sku)))
-    .where(eq(products.sku, sku));
+    .where(and(eq(products.sku, sku), isNull(products.archivedAt))); // an archived product cannot be added
   if (!row) return null;
   // a left-joined timestamp comes back as text on some drivers when it is in a subquery
   const at = row.cartUpdatedAt === null ? null : new Date(row.cartUpdatedAt);

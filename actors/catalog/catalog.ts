@@ -1,5 +1,5 @@
 /** Catalog queries (products with available stock) and admin stock adjustments. */
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { movements, products, stock } from "../../db/schema.ts";
 import { NotFound, StockConflict } from "../contracts/errors.ts";
@@ -65,7 +65,7 @@ export class Catalog {
 
   private async query(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
     const rows = await this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
-      .where(f.category ? eq(products.category, f.category) : undefined)
+      .where(and(isNull(products.archivedAt), f.category ? eq(products.category, f.category) : undefined))
       .orderBy(asc(products.category), asc(products.name)).limit(f.limit).offset(f.offset);
     return rows.map((r) => ({ ...r, currency: "USD" as const }));
   }
@@ -88,7 +88,7 @@ export class Catalog {
 
   private async load(sku: string): Promise<Product> {
     const [row] = await this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
-      .where(eq(products.sku, sku));
+      .where(and(eq(products.sku, sku), isNull(products.archivedAt))); // archived: off the storefront
     if (!row) throw new NotFound(`product ${sku} not found`);
     return { ...row, currency: "USD" };
   }

@@ -3,11 +3,11 @@
  * category and brand, then description), typo correction against the catalog's own words,
  * facet counts, sorting and pages. Runs the same on PGlite and Postgres.
  */
-import { and, asc, count, desc, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { rowsOf } from "../../db/rows.ts";
-import { products, stock } from "../../db/schema.ts";
+import { categories, products, stock } from "../../db/schema.ts";
 import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
 import { PAGE_SIZE, PRICE_BUCKETS, sortOf, type PriceBucketId, type SearchParams, type Sort } from "./search-filters.ts";
@@ -34,12 +34,16 @@ export type SearchResult = {
   /** the query as searched, when typo correction changed it */
   correctedQuery: string | null;
 };
-export type Category = { name: string; slug: string; count: number };
+/** A storefront category: a subcategory names its `parent` (a slug); a parent counts its children's products too. */
+export type Category = { name: string; slug: string; count: number; parent?: string | null; children?: string[] };
+/** Archived products are off the storefront and out of search. */
+const listed = isNull(products.archivedAt);
 export type Suggestion = { sku: string; name: string; category: string };
 
 const SUGGESTIONS = 8;
 /** Catalog prices are USD (actors/catalog/catalog.ts). */
 const asProduct = <T extends Omit<Product, "currency">>(row: T) => ({ ...row, currency: "USD" as const });
+const CategoryRow = z.object({ name: z.string(), slug: z.string().nullable(), parent: z.string().nullable(), position: z.coerce.number(), n: z.coerce.number() });
 const FacetRow = z.object({ facet: z.string(), value: z.string(), n: z.coerce.number() });
 
 /** "Home & Kitchen" -> "home-kitchen": the category's name in URLs. */
@@ -61,6 +65,11 @@ export class Search {
     return versioned(this.cache, `search:${JSON.stringify(p)}`, () => this.run(p));
   }
 
+  /** The same page read from the database, past the cache: for live pages that heard of a change (another edge's cache may not have). */
+  fresh(p: SearchParams): Promise<SearchResult> {
+    return this.run(p);
+  }
+
   private async run(p: SearchParams): Promise<SearchResult> {
     const words = wordsOf(p.q);
     const fixed = await correctWords(this.db, words, true);
@@ -71,7 +80,7 @@ export class Search {
     const [facets, items] = await Promise.all([
       this.facets(p, match, where),
       this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
-        .where(and(match, where.category, where.brand, where.price, where.stock))
+        .where(and(listed, match, where.category, where.brand, where.price, where.stock))
         .orderBy(...orderFor(sort, text)).limit(PAGE_SIZE).offset((p.page - 1) * PAGE_SIZE),
     ]);
     return {
@@ -94,7 +103,7 @@ export class Search {
           ${available} > 0 AS in_stock, ${flag(where.category)} AS c_ok, ${flag(where.brand)} AS b_ok,
           ${flag(where.price)} AS p_ok, ${flag(where.stock)} AS s_ok
         FROM ${products} LEFT JOIN ${stock} ON ${stockJoin}
-        WHERE ${flag(match)}
+        WHERE ${flag(match)} AND ${listed}
       )
       SELECT 'category' AS facet, category AS value, count(*)::int AS n FROM m WHERE b_ok AND p_ok AND s_ok GROUP BY category
       UNION ALL SELECT 'brand', brand, count(*)::int FROM m WHERE c_ok AND p_ok AND s_ok GROUP BY brand
@@ -136,12 +145,12 @@ export class Search {
     if (words.join("").length < 2) return [];
     const text = await this.textOf(await correctWords(this.db, words, true));
     const cols = { sku: products.sku, name: products.name, category: products.category };
-    const found = await this.db.select(cols).from(products).where(sql`${products.search} @@ ${text}`)
+    const found = await this.db.select(cols).from(products).where(and(listed, sql`${products.search} @@ ${text}`))
       .orderBy(...orderFor("relevance", text)).limit(SUGGESTIONS);
     if (found.length > 0) return found;
     // Nothing by words: fall back to names that contain something like the typed text.
     const typed = words.join(" ");
-    return this.db.select(cols).from(products).where(sql`${typed} <% ${products.name}`)
+    return this.db.select(cols).from(products).where(and(listed, sql`${typed} <% ${products.name}`))
       .orderBy(desc(sql`word_similarity(${typed}, ${products.name})`), asc(products.name)).limit(SUGGESTIONS);
   }
 
@@ -149,17 +158,34 @@ export class Search {
   featured(limit: number): Promise<Product[]> {
     return versioned(this.cache, `featured:${limit}`, async () => {
       const rows = await this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
-        .where(sql`${available} > 0`).orderBy(...orderFor("rating", null)).limit(limit);
+        .where(and(listed, sql`${available} > 0`)).orderBy(...orderFor("rating", null)).limit(limit);
       return rows.map(asProduct);
     });
   }
 
-  /** Every category with its URL slug and number of products, by name. */
+  /**
+   * Every category with products on sale, in the admins' order (catalog.categories), each
+   * parent followed by its subcategories; a parent counts its children's products and shows
+   * while any of them has one. A category the products name but the table lacks comes last.
+   */
   categories(): Promise<Category[]> {
     return versioned(this.cache, "categories", async () => {
-      const rows = await this.db.select({ name: products.category, count: count() }).from(products)
-        .groupBy(products.category).orderBy(asc(products.category));
-      return rows.map((r) => ({ name: r.name, slug: slugOf(r.name), count: Number(r.count) }));
+      const rows = rowsOf(await this.db.execute(sql`
+        WITH n AS (SELECT category AS name, count(*)::int AS n FROM ${products} WHERE ${listed} GROUP BY category)
+        SELECT coalesce(c.name, n.name) AS name, c.slug, c.parent_slug AS parent, coalesce(c.position, 2147483647) AS position, coalesce(n.n, 0) AS n
+        FROM ${categories} c FULL JOIN n ON n.name = c.name`)).map((r) => CategoryRow.parse(r));
+      const bySort = (a: { position: number; name: string }, b: { position: number; name: string }) => a.position - b.position || a.name.localeCompare(b.name);
+      const all = rows.map((r) => ({ name: r.name, slug: r.slug ?? slugOf(r.name), parent: r.parent, position: r.position, count: r.n })).sort(bySort);
+      const childrenOf = (slug: string) => all.filter((c) => c.parent === slug && c.count > 0);
+      const out: Category[] = [];
+      for (const top of all.filter((c) => c.parent === null || !all.some((p) => p.slug === c.parent))) {
+        const kids = top.parent === null ? childrenOf(top.slug) : [];
+        const count = top.count + kids.reduce((t, k) => t + k.count, 0);
+        if (count === 0) continue;
+        out.push({ name: top.name, slug: top.slug, count, ...(kids.length ? { children: kids.map((k) => k.name) } : {}) });
+        for (const k of kids) out.push({ name: k.name, slug: k.slug, count: k.count, parent: top.slug });
+      }
+      return out;
     });
   }
 }

@@ -34,3 +34,5 @@ export class DeadLetterConflict extends CodedConflict<"UNREPLAYABLE"> {}
 export class StockConflict extends CodedConflict<"RESERVED"> {}
 /** An alert already acknowledged or resolved cannot be acknowledged. */
 export class AlertConflict extends CodedConflict<"NOT_OPEN"> {}
+/** The catalog refuses: a SKU or category already taken, a category still in use, nesting too deep, an archived product. */
+export class CatalogConflict extends CodedConflict<"SKU_TAKEN" | "NAME_TAKEN" | "SLUG_TAKEN" | "IN_USE" | "NESTING" | "ARCHIVED"> {}

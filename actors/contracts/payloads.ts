@@ -6,6 +6,10 @@ import { OrderTimer } from "./timers.ts";
 export const Money = z.number().int().nonnegative();
 export const Sku = z.string().min(1).max(64);
 export const Line = z.object({ sku: Sku, qty: z.number().int().positive() });
+/** A product as the catalog's events carry it (price in USD cents, the base currency). */
+export const CatalogProduct = z.object({
+  sku: Sku, name: z.string(), category: z.string(), brand: z.string(), price: Money, lowStockThreshold: z.number().int().nonnegative(),
+});
 export const OrderItem = Line.extend({ name: z.string(), unitPrice: Money });
 export const Address = z.object({
   name: z.string().trim().min(1).max(120),
@@ -96,6 +100,10 @@ export const PAYLOADS = {
   "inventory.LowStock.v1": z.object({
     sku: Sku, name: z.string(), available: z.number().int(), threshold: z.number().int().nonnegative(),
   }),
+  "catalog.ProductCreated.v1": CatalogProduct,
+  "catalog.ProductUpdated.v1": CatalogProduct.extend({ changed: z.array(z.string()) }),
+  "catalog.ProductArchived.v1": z.object({ sku: Sku }),
+  "catalog.ProductRestored.v1": z.object({ sku: Sku }),
   "user.Registered.v1": z.object({
     ...user, email: Email, firstName: z.string(), lastName: z.string(), phone: z.string().nullable(),
   }),

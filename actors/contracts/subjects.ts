@@ -10,4 +10,6 @@ export const subjects = {
   deadLetters: "ops.dead-letters",
   /** the admins' alerts changed: opened, acknowledged or resolved (`{ changed: number }`) */
   alerts: "ops.alerts",
+  /** a product was created, edited, archived or restored (`{ sku, change }`, actors/catalog/catalog-admin.ts) */
+  catalog: "catalog.products",
 };

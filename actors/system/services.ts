@@ -7,6 +7,7 @@ import { Accounts } from "../accounts/accounts.ts";
 import { Carts } from "../cart/cart.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import { Search } from "../catalog/search.ts";
+import { CatalogAdmin, CatalogChange } from "../catalog/catalog-admin.ts";
 import { publishStock } from "../catalog/stock-live.ts";
 import { subjects } from "../contracts/subjects.ts";
 import type { KindHooks } from "../kinds.ts";
@@ -37,6 +38,8 @@ export type Services = {
   audit: AuditLog;
   /** the admin dashboard's figures, from the counters the projector keeps */
   dashboard: Dashboard;
+  /** the admins' products, pictures and categories */
+  catalogAdmin: CatalogAdmin;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
 };
@@ -57,11 +60,30 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     e.pubsub.publish(subjects.deadLetters, { changed });
     alerts.syncDeadLettersSoon();
   };
+  const catalog = new Catalog(db, e.cache, async (skus) => {
+    await alerts.syncLowStock(skus).catch((err) => log.warn("low stock alerts not reconciled", { error: err }));
+    await publishStock(db, e.pubsub, skus);
+  });
+  // a product change: its event leaves through the outbox, cached reads go stale, search learns its words
+  const catalogAdmin = new CatalogAdmin({
+    db, pubsub: e.pubsub,
+    changed: async (skus) => {
+      e.outboxWritten();
+      await catalog.invalidate(skus);
+      await search.refreshTerms();
+      if (skus.length > 0) await alerts.syncLowStock(skus).catch((err) => log.warn("low stock alerts not reconciled", { error: err }));
+    },
+  });
+  // an edge whose cache is its own (no Redis) forgets what another edge's admin changed
+  if (config.roles.includes("edge")) {
+    e.pubsub.subscribe(subjects.catalog, (data) => {
+      const change = CatalogChange.safeParse(data);
+      if (change.success) void catalog.invalidate([change.data.sku]).catch((err) => log.warn("catalog cache not invalidated", { error: err }));
+    });
+  }
   return {
-    catalog: new Catalog(db, e.cache, async (skus) => {
-      await alerts.syncLowStock(skus).catch((err) => log.warn("low stock alerts not reconciled", { error: err }));
-      await publishStock(db, e.pubsub, skus);
-    }),
+    catalog,
+    catalogAdmin,
     search,
     carts: new Carts(db),
     currencies: new Currencies(db, e.cache),

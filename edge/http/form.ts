@@ -34,6 +34,20 @@ export function urlencodedFields(body: Uint8Array): Record<string, string> {
 }
 
 async function multipartFields(c: Context): Promise<Record<string, string>> {
+  return (await multipartParts(c, null)).fields;
+}
+
+/**
+ * A multipart form with one file: its text fields (checked as formBody checks them) and the
+ * bytes of the file sent as `fileField` (null when none was chosen).
+ */
+export async function uploadBody(c: Context, fileField: string): Promise<{ fields: Record<string, string>; file: Uint8Array | null }> {
+  const { type, utf8 } = mediaType(c.req.header("content-type"));
+  if (!utf8 || type !== MULTIPART) throw new InputError("content-type", `content-type must be ${MULTIPART}`);
+  return multipartParts(c, fileField);
+}
+
+async function multipartParts(c: Context, fileField: string | null): Promise<{ fields: Record<string, string>; file: Uint8Array | null }> {
   let form: FormData;
   try {
     form = await c.req.raw.formData();
@@ -41,13 +55,18 @@ async function multipartFields(c: Context): Promise<Record<string, string>> {
     throw new InputError("body", "unreadable request: the multipart form body does not parse");
   }
   const fields: Record<string, string> = {};
+  let file: Uint8Array | null = null;
   for (const [name, value] of form) {
     const nameProblem = textProblem(name);
     if (nameProblem) throw new InputError("body", `unreadable request: the name of a form field ${nameProblem}`);
+    if (name === fileField && typeof value !== "string") {
+      if (file === null && value.size > 0) file = new Uint8Array(await value.arrayBuffer());
+      continue;
+    }
     if (typeof value !== "string") throw new InputError(name, `${name}: expected text, not a file`);
     const problem = REPLACED.test(value) ? "has bytes that are not UTF-8" : textProblem(value);
     if (problem) throw new InputError(name, `${name} ${problem}`);
     if (!(name in fields)) fields[name] = value;
   }
-  return fields;
+  return { fields, file };
 }

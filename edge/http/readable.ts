@@ -126,11 +126,22 @@ export function readableRequest(): MiddlewareHandler {
 /** The largest body the shop reads: its biggest form or order is a few kilobytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** 413 for a body over MAX_BODY_BYTES, by its Content-Length or, chunked, as it arrives. */
-export const limitedBody = (): MiddlewareHandler => bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: (c) => c.json({ error: "request body is larger than 1 MiB", field: "body" }, 413),
-});
+/** A product picture's upload (API and console) may be larger: the picture's limit and room for the form around it. */
+const UPLOAD_PATH = /^\/(api\/)?admin\/products\/[^/]+\/images$/;
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024 + 64 * 1024;
+
+/** 413 for a body over MAX_BODY_BYTES (an upload's MAX_UPLOAD_BYTES), by its Content-Length or, chunked, as it arrives. */
+export const limitedBody = (): MiddlewareHandler => {
+  const small = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: "request body is larger than 1 MiB", field: "body" }, 413),
+  });
+  const upload = bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES,
+    onError: (c) => c.json({ error: "image: the picture is larger than 5 MiB", field: "image" }, 413),
+  });
+  return (c, next) => (c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) ? upload : small)(c, next);
+};
 
 /**
  * A Content-Type's media type (lower case) and whether its charset, if named, is UTF-8:

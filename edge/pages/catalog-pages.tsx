@@ -2,7 +2,7 @@
  * The customer catalog:
  *
  *   GET /                 home: categories and top-rated products
- *   GET /c/:category      a category's listing (filters, sort, pages)
+ *   GET /c/:category      a category's listing (filters, sort, pages); /c/:category/live: SSE, the listing as products change
  *   GET /p/:sku           a product page with live stock
  *   GET /p/:sku/stream    SSE: the product's stock badge as it changes (stock-stream.tsx)
  *   GET /search           search results with facets; /search/suggest for autocomplete
@@ -11,7 +11,11 @@
  * Each handler parses, calls the catalog or search, and renders; prices show in the
  * visitor's currency.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { render } from "preact-render-to-string";
+import { subjects } from "../../actors/contracts/subjects.ts";
+import { ListingUpdate } from "../../views/catalog/listing.tsx";
+import { refreshStream } from "../http/refresh-stream.ts";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
 import type { Currencies } from "../../actors/money/rates.ts";
 import { NotFound } from "../../actors/contracts/errors.ts";
@@ -54,17 +58,33 @@ export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
     return sendPage(c, <HomePage shell={shell} categories={categories} featured={featured.map(listed)} rate={rate} />);
   });
 
-  app.get("/c/:category", async (c) => {
+  /** A category's listing: its page, and the same listing again for its live stream. */
+  async function categoryListing(c: Context<AuthEnv>, fresh: boolean) {
     const category = (await deps.search.categories()).find((x) => x.slug === c.req.param("category"));
     if (!category) throw new NotFound(`no category ${c.req.param("category")}`);
-    const params = { ...listingQuery(c), categories: [category.name] };
-    const [result, rate] = await Promise.all([deps.search.search(params), visitorRate(c, deps.currencies)]);
+    const params = { ...listingQuery(c), categories: [category.name, ...(category.children ?? [])] }; // a parent lists its subcategories too
+    const [result, rate] = await Promise.all([fresh ? deps.search.fresh(params) : deps.search.search(params), visitorRate(c, deps.currencies)]);
     const action = categoryHref(category);
     const pairs = listingPairs(params, { category: false });
-    return sendPage(c, (
-      <CategoryPage shell={await c.get("shell")()} category={category} result={result} items={result.items.map(listed)}
-        rate={rate} action={action} inStock={params.inStock} href={(n) => pageHref(action, pairs, n)} />
-    ));
+    const query = new URL(c.req.url).search;
+    return {
+      category,
+      listing: {
+        result, items: result.items.map(listed), rate, action, inStock: params.inStock, q: "", showCategories: false,
+        href: (n: number) => pageHref(action, pairs, n), streamUrl: `${action}/live${query}`,
+      },
+    };
+  }
+
+  app.get("/c/:category", async (c) => {
+    const { category, listing } = await categoryListing(c, false);
+    return sendPage(c, <CategoryPage shell={await c.get("shell")()} category={category} {...listing} />);
+  });
+
+  // a product created, changed or archived by an admin (on any edge) shows without a reload
+  app.get("/c/:category/live", async (c) => {
+    await categoryListing(c, false); // an unknown category or bad query is refused before the stream opens
+    return refreshStream(c, deps.pubsub, subjects.catalog, async () => render(<ListingUpdate {...(await categoryListing(c, true)).listing} />), { everyMs: 1000 });
   });
 
   app.get("/p/:sku", async (c) => {

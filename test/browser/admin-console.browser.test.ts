@@ -16,28 +16,13 @@ import { orderIdFor } from "../../actors/orders/order-service.ts";
 import { outbox } from "../../db/schema.ts";
 import { waitUntil } from "../kit.ts";
 import { auditFocus, auditPage, auditWidth } from "./a11y.ts";
-import { describeBrowser, screenshot, startBrowserShop, type BrowserShop, type WatchedPage } from "./kit.ts";
+import { describeBrowser, openLive as openLiveIn, screenshot, signedIn as signedInAs, startBrowserShop, type BrowserShop } from "./kit.ts";
 
 const LIVE_MS = 30_000;
 let b: BrowserShop;
 
-/** A browser profile signed in as `sub` with `role`. */
-async function signedIn(sub: string, role: "admin" | "customer", options: Parameters<BrowserShop["browser"]["newContext"]>[0] = {}) {
-  const context = await b.browser.newContext({ baseURL: b.base, ...options });
-  await b.signInAs(context, sub, role);
-  return context;
-}
-
-/** Open `path` in `context` and wait until its live stream (`stream`) is requested. */
-async function openLive(context: BrowserContext, path: string, stream: string): Promise<WatchedPage> {
-  const w = await b.newPage(context);
-  const streaming = w.page.waitForRequest((req) => new URL(req.url()).pathname === stream, { timeout: LIVE_MS });
-  await w.page.goto(path);
-  await streaming;
-  // survives only if the document is never replaced
-  await w.page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
-  return w;
-}
+const signedIn = (sub: string, role: "admin" | "customer", options: Parameters<BrowserShop["browser"]["newContext"]>[0] = {}) => signedInAs(b, sub, role, options);
+const openLive = (context: BrowserContext, path: string, stream: string) => openLiveIn(b, context, path, stream, LIVE_MS);
 
 const sameDocument = (page: Page) => page.evaluate(() => (window as unknown as { marker?: string }).marker);
 const adminBadge = (page: Page, status: OrderStatus) =>

@@ -132,3 +132,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** A browser profile on `b` signed in as `sub` with `role`. */
+export async function signedIn(b: BrowserShop, sub: string, role: "admin" | "customer", options: Parameters<Browser["newContext"]>[0] = {}) {
+  const context = await b.browser.newContext({ baseURL: b.base, ...options });
+  await b.signInAs(context, sub, role);
+  return context;
+}
+
+/** Open `path` in `context` and wait until its live stream (`stream`) is requested; marks the document to tell a reload. */
+export async function openLive(b: BrowserShop, context: BrowserContext, path: string, stream: string, timeout = 30_000): Promise<WatchedPage> {
+  const w = await b.newPage(context);
+  const streaming = w.page.waitForRequest((req) => new URL(req.url()).pathname === stream, { timeout });
+  await w.page.goto(path);
+  await streaming;
+  // survives only if the document is never replaced
+  await w.page.evaluate(() => ((window as unknown as { marker: string }).marker = "same document"));
+  return w;
+}

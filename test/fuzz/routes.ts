@@ -108,4 +108,47 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/admin/alerts/stream", query: { kind: "deadLetter" }, who: "admin", stream: true },
   { method: "GET", route: "/admin/alerts/live", who: "admin", stream: true },
   { method: "POST", route: "/admin/alerts/:id/acknowledge", params: { id: "999999" }, body: { kind: "form", fields: { reason: "seen", kind: "failed" } }, who: "admin" },
+  // catalog administration: no such product or category, so a good request changes nothing either
+  ...catalogTemplates(),
 ];
+
+/** The catalog's admin routes (API and console), the live listings and the uploaded pictures. */
+function catalogTemplates(): Template[] {
+  const product = { sku: "FUZZ-NEW", name: "Fuzz Speaker", description: "Made by the fuzzer.", brand: "Fuzz", category: "no-such-category", price: 1999, lowStockThreshold: 5 };
+  const productForm = { ...product, price: "19.99", lowStockThreshold: "5" };
+  const none = { sku: "NOPE-404" };
+  const noCategory = { slug: "no-such-category" };
+  const category = { name: "Fuzz Things", slug: "fuzz-things", parent: "no-such-parent", position: 5 };
+  return [
+    { method: "GET", route: "/api/admin/products", query: { q: "alt", category: "laptops", brand: "Altair", state: "all", low: "1", limit: "10", offset: "0" }, who: "admin" },
+    { method: "GET", route: "/api/admin/products/:sku", params: none, who: "admin" },
+    { method: "POST", route: "/api/admin/products", body: { kind: "json", fields: product }, who: "admin" },
+    { method: "PATCH", route: "/api/admin/products/:sku", params: none, body: { kind: "json", fields: { name: "Renamed", price: 2999 } }, who: "admin" },
+    { method: "POST", route: "/api/admin/products/:sku/archive", params: none, body: { kind: "json", fields: { reason: "gone" } }, who: "admin" },
+    { method: "POST", route: "/api/admin/products/:sku/restore", params: none, body: { kind: "json", fields: { reason: "back" } }, who: "admin" },
+    { method: "POST", route: "/api/admin/products/:sku/images", params: none, body: { kind: "form", fields: { image: "not a picture" } }, who: "admin" },
+    { method: "GET", route: "/api/admin/categories", who: "admin" },
+    { method: "POST", route: "/api/admin/categories", body: { kind: "json", fields: category }, who: "admin" },
+    { method: "PATCH", route: "/api/admin/categories/:slug", params: noCategory, body: { kind: "json", fields: { name: "Renamed", position: 3 } }, who: "admin" },
+    { method: "POST", route: "/api/admin/categories/:slug/move", params: noCategory, body: { kind: "json", fields: { direction: "up" } }, who: "admin" },
+    { method: "DELETE", route: "/api/admin/categories/:slug", params: noCategory, who: "admin" },
+    { method: "GET", route: "/admin/products", query: { q: "alt", category: "laptops", brand: "Altair", state: "archived", low: "1", limit: "20" }, who: "admin" },
+    { method: "GET", route: "/admin/products/stream", query: { state: "all" }, who: "admin", stream: true },
+    { method: "GET", route: "/admin/products/new", who: "admin" },
+    { method: "POST", route: "/admin/products", body: { kind: "form", fields: productForm }, who: "admin" },
+    { method: "GET", route: "/admin/products/:sku", params: none, who: "admin" },
+    { method: "POST", route: "/admin/products/:sku", params: none, body: { kind: "form", fields: productForm }, who: "admin" },
+    { method: "POST", route: "/admin/products/:sku/images", params: none, body: { kind: "form", fields: { image: "not a picture" } }, who: "admin" },
+    { method: "POST", route: "/admin/products/:sku/archive", params: none, body: { kind: "form", fields: { reason: "gone" } }, who: "admin" },
+    { method: "POST", route: "/admin/products/:sku/restore", params: none, body: { kind: "form", fields: { reason: "back" } }, who: "admin" },
+    { method: "GET", route: "/admin/categories", who: "admin" },
+    { method: "POST", route: "/admin/categories", body: { kind: "form", fields: { ...category, position: "5" } }, who: "admin" },
+    { method: "GET", route: "/admin/categories/:slug", params: noCategory, who: "admin" },
+    { method: "POST", route: "/admin/categories/:slug", params: noCategory, body: { kind: "form", fields: { name: "Renamed", parent: "", position: "3" } }, who: "admin" },
+    { method: "POST", route: "/admin/categories/:slug/move", params: noCategory, body: { kind: "form", fields: { direction: "down" } }, who: "admin" },
+    { method: "POST", route: "/admin/categories/:slug/delete", params: noCategory, who: "admin" },
+    { method: "GET", route: "/c/:category/live", params: { category: "laptops" }, query: { sort: "price-asc", page: "1" }, who: "guest", stream: true },
+    { method: "GET", route: "/search/live", query: LISTING, who: "guest", stream: true },
+    { method: "GET", route: "/images/u/:file", params: { file: "999999-0123456789abcdef0123.webp" }, who: "guest" },
+  ];
+}

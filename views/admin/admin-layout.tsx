@@ -13,6 +13,8 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/alerts", label: "Alerts" },
   { href: "/admin/dead-letters", label: "Dead letters" },
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/products", label: "Products" },
+  { href: "/admin/categories", label: "Categories" },
 ] as const;
 
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["href"];

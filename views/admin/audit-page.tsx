@@ -18,7 +18,7 @@ type Props = {
   newest: string | null;
 };
 
-const OBJECT_TYPES = ["order", "product", "dead-letter", "alert", "account"];
+const OBJECT_TYPES = ["order", "product", "dead-letter", "alert", "account", "category"];
 const OUTCOME_TONE = { done: "success", refused: "problem", pending: "neutral" } as Record<string, string>;
 
 export function AuditPage({ shell, entries, query, choices, older, newest }: Props) {

@@ -1,7 +1,7 @@
 /** A category's products, with the same listing, filters and pages as search. */
 import type { Category } from "../../actors/catalog/search.ts";
 import { Layout, type Shell } from "../layout.tsx";
-import { Listing, type ListingProps } from "./listing.tsx";
+import { LiveListing, type ListingProps } from "./listing.tsx";
 
 type Props = { shell: Shell; category: Category } & Omit<ListingProps, "showCategories" | "q">;
 
@@ -14,7 +14,7 @@ export function CategoryPage({ shell, category, ...listing }: Props) {
           <a href="/">Home</a> <span aria-hidden="true">›</span> <span aria-current="page">{category.name}</span>
         </nav>
         <h1>{category.name}</h1>
-        <Listing {...listing} q="" showCategories={false} />
+        <LiveListing {...listing} q="" showCategories={false} />
       </div>
     </Layout>
   );

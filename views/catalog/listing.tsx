@@ -19,7 +19,30 @@ export type ListingProps = {
   showCategories: boolean;
   /** the URL of page `n` with the same query */
   href: (n: number) => string;
+  /** the live stream that sends the listing again when a product is created, changed or archived */
+  streamUrl?: string;
 };
+
+export const LISTING_REGION = "listing";
+
+/** What the stream sends: the listing, swapped in place. */
+export function ListingUpdate(p: ListingProps) {
+  return (
+    <hx-partial hx-target={`#${LISTING_REGION}`} hx-swap="outerMorph">
+      <Listing {...p} />
+    </hx-partial>
+  );
+}
+
+/** The listing, live when it has a stream. */
+export function LiveListing({ streamUrl, ...p }: ListingProps) {
+  if (!streamUrl) return <Listing {...p} />;
+  return (
+    <div class="listing-live" {...{ "hx-sse:connect": streamUrl, "hx-swap": "none" }}>
+      <Listing {...p} />
+    </div>
+  );
+}
 
 /** Summary, "showing results for", sidebar, grid, pages. */
 export function Listing(p: ListingProps) {
@@ -27,7 +50,7 @@ export function Listing(p: ListingProps) {
   const first = (result.page - 1) * result.pageSize + 1;
   const last = first + p.items.length - 1;
   return (
-    <div class="listing">
+    <div class="listing" id={LISTING_REGION}>
       <div class="listing-head">
         <p class="result-count" role="status">
           {result.total === 0

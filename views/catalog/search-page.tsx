@@ -1,6 +1,6 @@
 /** Search results: the listing for the words in the header's search box. */
 import { Layout, type Shell } from "../layout.tsx";
-import { Listing, type ListingProps } from "./listing.tsx";
+import { LiveListing, type ListingProps } from "./listing.tsx";
 
 type Props = { shell: Shell } & Omit<ListingProps, "showCategories" | "action">;
 
@@ -10,7 +10,7 @@ export function SearchPage({ shell, ...listing }: Props) {
     <Layout title={listing.q ? `Search: ${listing.q}` : "All products"} shell={shell}>
       <div class="wide catalog">
         <h1>{listing.q ? <>Results for “{listing.q}”</> : "All products"}</h1>
-        <Listing {...listing} action="/search" showCategories={true} />
+        <LiveListing {...listing} action="/search" showCategories={true} />
       </div>
     </Layout>
   );

@@ -7,6 +7,8 @@
  *   /admin/dead-letters  parked messages: review, replay, discard (dead-letter-pages.tsx)
  *   /admin/orders        every order: filters, keyset pages, live rows, CSV (orders-pages.tsx)
  *   /admin/orders/:id    one order with its saga tools, live (order-pages.tsx)
+ *   /admin/products      the catalog: list (live), create, edit, pictures, archive (product-pages.tsx)
+ *   /admin/categories    the storefront's categories: nest, reorder, rename, delete (category-pages.tsx)
  *
  * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
  */
@@ -21,8 +23,10 @@ import { deadLetterPages, type DeadLetterPageDeps } from "./dead-letter-pages.ts
 import { adminOrderPages, type AdminOrderPageDeps } from "./order-pages.tsx";
 import { adminOrdersPages } from "./orders-pages.tsx";
 import { adminOnly } from "./guard.ts";
+import { adminProductPages, type ProductPageDeps } from "./product-pages.tsx";
+import { adminCategoryPages } from "./category-pages.tsx";
 
-export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps;
+export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps;
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -36,6 +40,8 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   app.route("/", deadLetterPages(deps));
   app.route("/", adminOrdersPages(deps)); // before /admin/orders/:id, which would take "stream"
   app.route("/", adminOrderPages(deps));
+  app.route("/", adminProductPages(deps));
+  app.route("/", adminCategoryPages(deps));
   return app;
 }
 

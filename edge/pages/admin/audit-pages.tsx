@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
 const AuditParams = z.object({
   admin: blankIsAny(printable(100)),
   action: blankIsAny(printable(100)),
-  type: blankIsAny(z.enum(["order", "product", "dead-letter", "alert", "account"])),
+  type: blankIsAny(z.enum(["order", "product", "dead-letter", "alert", "account", "category"])),
   object: blankIsAny(printable(200)),
   from: blankIsAny(day),
   to: blankIsAny(day),
