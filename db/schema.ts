@@ -116,6 +116,8 @@ export const movements = inventory.table("movements", {
   reason: text("reason").notNull(),
   ref: text("ref"),
   at: ts("at").notNull().defaultNow(),
+  /** the admin who adjusted (0022); null for the saga's own movements */
+  actor: text("actor"),
 });
 
 export const ordering = pgSchema("ordering");

@@ -1,7 +1,7 @@
 /** The JSON API's contract: authentication, authorization, validation, idempotency, 503. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { orders, outbox } from "../db/schema.ts";
+import { movements, orders, outbox } from "../db/schema.ts";
 import { ADDRESS, startShop, type Shop } from "./kit.ts";
 import { ENGINES } from "./engines.ts";
 
@@ -170,6 +170,16 @@ describe.each(ENGINES)("%s", (engine) => {
       expect(list.json.products.length).toBeGreaterThanOrEqual(50);
       expect(new Set(list.json.products.map((p: { category: string }) => p.category)).size).toBeGreaterThanOrEqual(5);
       expect((await shop.call("GET", "/api/products/NOPE")).status).toBe(404);
+    });
+
+    test("an adjustment moves the stock and logs the movement with its reason and the admin who made it", async () => {
+      const admin = await shop.token("admin", "stock-sam");
+      const before = (await shop.stockOf("BOK-004")).available;
+      const res = await shop.call("POST", "/api/admin/products/BOK-004/stock", { token: admin, body: { delta: 5, reason: "restock" } });
+      expect(res.status).toBe(200);
+      expect(res.json.available).toBe(before + 5);
+      const [moved] = await shop.sys.database.db.select().from(movements).where(and(eq(movements.sku, "BOK-004"), eq(movements.ref, "admin")));
+      expect(moved).toMatchObject({ deltaOnHand: 5, deltaReserved: 0, reason: "restock", actor: "stock-sam" });
     });
 
     test("removing more stock than is free is a 409 with its code, and changes nothing", async () => {

@@ -94,7 +94,8 @@ export class Catalog {
   }
 
   /** Add (or remove) units on hand; never below what is reserved. Logged as a movement. */
-  async adjustStock(sku: string, delta: number, reason: string): Promise<Product> {
+  /** `actor`: the admin's id, kept on the movement. */
+  async adjustStock(sku: string, delta: number, reason: string, actor?: string): Promise<Product> {
     await this.db.transaction(async (tx) => {
       const [row] = await tx.update(stock).set({ onHand: sql`${stock.onHand} + ${delta}` })
         .where(and(eq(stock.sku, sku), gte(sql`${stock.onHand} + ${delta}`, stock.reserved)))
@@ -105,7 +106,7 @@ export class Catalog {
         const free = exists.onHand - exists.reserved;
         throw new StockConflict("RESERVED", `cannot remove ${-delta} units of ${sku}: only ${free} are not reserved (on hand ${exists.onHand}, reserved ${exists.reserved})`);
       }
-      await tx.insert(movements).values({ sku, deltaOnHand: delta, deltaReserved: 0, reason, ref: "admin" });
+      await tx.insert(movements).values({ sku, deltaOnHand: delta, deltaReserved: 0, reason, ref: "admin", actor: actor ?? null });
     });
     await this.invalidate([sku]);
     await this.stockChanged([sku]).catch(() => undefined);

@@ -4,7 +4,7 @@
  *   stalled     an order stayed in a status past its limit (actors/order-stall.ts) -> it moves
  *   failed      an order reached a *_FAILED status and waits for an admin      -> it leaves it
  *   deadLetter  a message was parked                                          -> replayed or discarded
- *   lowStock    a product's available units fell under LOW_STOCK              -> restocked
+ *   lowStock    a product's available units fell under its low_stock_threshold -> restocked
  *
  * An alert is open until an admin acknowledges it or it resolves; one per (kind, subject)
  * is unresolved at a time. The order's alerts are decided here, beside its read model (the

@@ -32,12 +32,27 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     expect(await alerts.syncLowStock()).toBe(1);
     expect(await alerts.syncLowStock(["A-1", "A-2"])).toBe(0);
     const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
-    expect(low).toMatchObject({ subject: "A-1", summary: "Lamp (A-1): 9 left", details: { available: 9 } });
+    expect(low).toMatchObject({ subject: "A-1", summary: "Lamp (A-1): 9 left", details: { available: 9, threshold: 10 } });
     await db.update(stock).set({ reserved: 2 });
     expect(await alerts.syncLowStock(["A-1"])).toBe(1);
     expect((await alerts.get(low!.id)).resolvedAt).not.toBeNull();
     expect(await alerts.syncLowStock([])).toBe(0);
     expect(changes).toEqual([1, 1]);
+  });
+
+  test("each product's own low-stock threshold decides: raising it opens an alert, lowering it resolves it", async () => {
+    const { db, alerts } = await open();
+    await db.insert(products).values([
+      { sku: "T-1", name: "Rug", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [], lowStockThreshold: 3 },
+      { sku: "T-2", name: "Vase", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [], lowStockThreshold: 40 },
+    ]);
+    await db.insert(stock).values([{ sku: "T-1", onHand: 5, reserved: 0 }, { sku: "T-2", onHand: 30, reserved: 0 }]);
+    expect(await alerts.syncLowStock(["T-1", "T-2"])).toBe(1);
+    const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
+    expect(low).toMatchObject({ subject: "T-2", details: { available: 30, threshold: 40 } });
+    await db.update(products).set({ lowStockThreshold: 6 });
+    expect(await alerts.syncLowStock(["T-1", "T-2"])).toBe(2);
+    expect((await alerts.page({ kind: "lowStock", limit: 10 })).alerts.map((a) => a.subject)).toEqual(["T-1"]);
   });
 
   test("a waiting dead letter has one alert until it is replayed or discarded", async () => {

@@ -10,7 +10,6 @@ import type { Db } from "../../db/client.ts";
 import { alerts } from "../../db/schema.ts";
 import type { Sql } from "../../db/sql.ts";
 import { agoSql, purgeTask } from "../runtime/retention.ts";
-import { LOW_STOCK } from "../catalog/stock-live.ts";
 import { AlertConflict, NotFound } from "../contracts/errors.ts";
 import { log } from "../runtime/log.ts";
 import type { AlertKind, AlertSummary } from "./alert-rules.ts";
@@ -28,19 +27,19 @@ export type AlertCounts = { total: number; byKind: Partial<Record<AlertKind, num
 
 const open = and(isNull(alerts.resolvedAt), isNull(alerts.acknowledgedAt))!;
 
-/** Open low-stock alerts for products under LOW_STOCK units, resolve those back at or over it (`$1`: the SKUs, null for all). */
+/** Open low-stock alerts for products under their own threshold (catalog.products.low_stock_threshold), resolve those back at or over it (`$1`: the SKUs, null for all). */
 const LOW_STOCK_SYNC = `WITH s AS (
-    SELECT st.sku, st.on_hand - st.reserved AS available, p.name
+    SELECT st.sku, st.on_hand - st.reserved AS available, p.name, p.low_stock_threshold AS threshold
     FROM inventory.stock st JOIN catalog.products p ON p.sku = st.sku
     WHERE $1::text[] IS NULL OR st.sku = ANY($1::text[])
   ), opened AS (
     INSERT INTO admin.alerts (kind, subject, summary, details)
-    SELECT 'lowStock', s.sku, s.name || ' (' || s.sku || '): ' || s.available || ' left', jsonb_build_object('available', s.available)
-    FROM s WHERE s.available < $2::int
+    SELECT 'lowStock', s.sku, s.name || ' (' || s.sku || '): ' || s.available || ' left', jsonb_build_object('available', s.available, 'threshold', s.threshold)
+    FROM s WHERE s.available < s.threshold
     ON CONFLICT (subject, kind) WHERE resolved_at IS NULL DO NOTHING RETURNING 1
   ), resolved AS (
     UPDATE admin.alerts AS a SET resolved_at = now() FROM s
-    WHERE a.kind = 'lowStock' AND a.subject = s.sku AND a.resolved_at IS NULL AND s.available >= $2::int RETURNING 1
+    WHERE a.kind = 'lowStock' AND a.subject = s.sku AND a.resolved_at IS NULL AND s.available >= s.threshold RETURNING 1
   ) SELECT ((SELECT count(*) FROM opened) + (SELECT count(*) FROM resolved))::int AS n`;
 
 /** Open an alert for every waiting dead letter that has none; resolve those whose letter was replayed, discarded or purged. */
@@ -114,7 +113,7 @@ export class Alerts {
   /** Bring the low-stock alerts of `skus` (all products when omitted) in line with their stock; returns how many changed. */
   syncLowStock(skus?: string[]): Promise<number> {
     if (skus?.length === 0) return Promise.resolve(0);
-    return this.sync(LOW_STOCK_SYNC, [skus ?? null, LOW_STOCK]);
+    return this.sync(LOW_STOCK_SYNC, [skus ?? null]);
   }
 
   /** Bring the dead letters' alerts in line with the letters waiting; returns how many changed. */

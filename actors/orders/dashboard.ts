@@ -1,6 +1,6 @@
 /**
  * What the admin dashboard shows, read from the counters the projector keeps (figures.ts)
- * and a few small reads (stock levels below LOW_STOCK, live sessions, the month's sign-ups): a
+ * and a few small reads (products under their low-stock threshold, live sessions, the month's sign-ups): a
  * handful of rows whatever the number of orders. Days and hours are UTC.
  */
 import { and, asc, count, countDistinct, desc, eq, gt, gte, isNull, lt, sql, sum } from "drizzle-orm";
@@ -8,7 +8,6 @@ import type { Db } from "../../db/handles.ts";
 import {
   figuresByDay, figuresByHour, figuresByProduct, figuresByStatus, products, refreshTokens, stock, users,
 } from "../../db/schema.ts";
-import { LOW_STOCK } from "../catalog/stock-live.ts";
 import { ORDER_STATUSES, type OrderStatus } from "../contracts/index.ts";
 import { STATUS_GROUP } from "./figures.ts";
 
@@ -26,9 +25,8 @@ export type DashboardFigures = {
   statuses: { status: OrderStatus; orders: number }[];
   inFlight: number;
   needsAdmin: number;
-  /** products with fewer than `lowStockBelow` available, fewest first */
-  lowStock: { sku: string; name: string; available: number }[];
-  lowStockBelow: number;
+  /** products with fewer available than their own `threshold`, fewest first */
+  lowStock: { sku: string; name: string; available: number; threshold: number }[];
   /** customers signed in: session families not revoked, not expired */
   sessions: number;
   today: Period;
@@ -63,9 +61,9 @@ export class Dashboard {
         .where(gte(figuresByProduct.day, weekStart)).groupBy(figuresByProduct.sku)
         .having(gt(sum(figuresByProduct.units), 0))
         .orderBy(desc(sum(figuresByProduct.units)), desc(sum(figuresByProduct.revenueCents)), asc(figuresByProduct.sku)).limit(5),
-      this.db.select({ sku: stock.sku, name: products.name, available: sql<number>`${stock.onHand} - ${stock.reserved}`.mapWith(Number) })
+      this.db.select({ sku: stock.sku, name: products.name, available: sql<number>`${stock.onHand} - ${stock.reserved}`.mapWith(Number), threshold: products.lowStockThreshold })
         .from(stock).innerJoin(products, eq(products.sku, stock.sku))
-        .where(lt(sql`${stock.onHand} - ${stock.reserved}`, LOW_STOCK))
+        .where(lt(sql`${stock.onHand} - ${stock.reserved}`, products.lowStockThreshold))
         .orderBy(asc(sql`${stock.onHand} - ${stock.reserved}`), asc(stock.sku)),
       this.db.select({ n: countDistinct(refreshTokens.family) }).from(refreshTokens)
         .innerJoin(users, eq(users.id, refreshTokens.userId))
@@ -94,7 +92,7 @@ export class Dashboard {
     return {
       at: now.toISOString(),
       statuses: all, inFlight: inGroup("in flight"), needsAdmin: inGroup("needs an admin"),
-      lowStock: low, lowStockBelow: LOW_STOCK, sessions: sessions[0]?.n ?? 0,
+      lowStock: low, sessions: sessions[0]?.n ?? 0,
       today: period([dayText(today)]), month: period(month),
       days: month.map((day) => ({ day, orders: byDay.get(day)?.orders ?? 0, revenueCents: byDay.get(day)?.revenueCents ?? 0 })),
       hours: Array.from({ length: 24 }, (_, hour) => ({ hour, orders: perHour.get(hour) ?? 0 })),

@@ -67,8 +67,9 @@ export function adminApi(deps: AdminDeps) {
   app.post("/products/:sku/stock", async (c) => {
     const sku = Sku.parse(c.req.param("sku"));
     const { delta, reason } = await jsonBody(c, StockBody);
-    const stock = await audit.record(c.get("user")!, { action: "stock.adjust", objectType: "product", objectId: sku, reason },
-      () => catalog.adjustStock(sku, delta, reason), (after) => `${after.available} available (${delta > 0 ? "+" : ""}${delta})`);
+    const admin = c.get("user")!;
+    const stock = await audit.record(admin, { action: "stock.adjust", objectType: "product", objectId: sku, reason },
+      () => catalog.adjustStock(sku, delta, reason, admin.sub), (after) => `${after.available} available (${delta > 0 ? "+" : ""}${delta})`);
     return c.json(stock);
   });
 
