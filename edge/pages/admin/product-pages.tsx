@@ -50,10 +50,12 @@ function productOf(form: ProductForm, creating: boolean): { value: NewProduct | 
       errors.push({ field, message: `${LABELS[field] ?? field}: ${field === "category" && form.category === "" ? "choose a category" : issue.message}` });
     }
   }
+  const order = Object.keys(LABELS);
+  errors.sort((a, b) => order.indexOf(a.field ?? "") - order.indexOf(b.field ?? "")); // as the form lists them
   return { value: errors.length === 0 && parsed.success ? parsed.data : null, errors };
 }
 const LABELS: Partial<Record<ProductField, string>> = {
-  sku: "SKU", name: "Name", description: "Description", brand: "Brand", category: "Category", price: "Price", lowStockThreshold: "Low-stock threshold", image: "Picture",
+  sku: "SKU", name: "Name", brand: "Brand", category: "Category", price: "Price", lowStockThreshold: "Low-stock threshold", description: "Description", image: "Picture",
 };
 
 const formFields = (f: Record<string, string>): ProductForm => ({
