@@ -19,7 +19,9 @@
  * the package script raises the soft limit to the hard one (`ulimit -n $(ulimit -Hn)`); run
  * `ulimit -n 65536` (as root, or with a raised hard limit) where the hard limit is lower.
  *
- *   --streams 1000,5000,10000  --rounds N (5)  --getters N (4)
+ * Commit -> stream: see commitToStream (--changes status changes, 0 to skip).
+ *
+ *   --streams 1000,5000,10000  --rounds N (5)  --getters N (4)  --changes N (1000)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,11 +38,13 @@ const { values: args } = parseArgs({
     streams: { type: "string", default: "1000,5000,10000" },
     rounds: { type: "string", default: "5" },
     getters: { type: "string", default: "4" },
+    changes: { type: "string", default: "1000" },
   },
 });
 const COUNTS = args.streams.split(",").map(Number);
 const ROUNDS = Number(args.rounds);
 const GETTERS = Number(args.getters);
+const CHANGES = Number(args.changes);
 
 const SECRET = crypto.randomUUID() + crypto.randomUUID();
 const dir = mkdtempSync(join(tmpdir(), "saga-live-"));
@@ -170,7 +174,112 @@ async function fanOut(server: ShopProcess, port: number, path: string, n: number
   return { p50: pct(latencies, 50), p99: pct(latencies, 99), spreadP50: pct(spreads, 50), spreadP99: pct(spreads, 99), getP99: pct(gets, 99), kibPerStream: ((after - before) * 1024) / n };
 }
 
+/** An SSE stream on a raw socket that hands each message's data to `message` with the time it came (Date.now). */
+async function sseSocket(port: number, path: string, cookie: string, message: (data: string, at: number) => void): Promise<() => void> {
+  let buffer = "";
+  let headers = true;
+  const socket = await Bun.connect({
+    hostname: "127.0.0.1", port,
+    socket: {
+      data(_s, chunk) {
+        const at = Date.now();
+        buffer += chunk.toString();
+        if (headers) {
+          const end = buffer.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          if (!buffer.startsWith("HTTP/1.1 200")) throw new Error(`${path}: ${buffer.slice(0, buffer.indexOf("\r\n"))}`);
+          buffer = buffer.slice(end + 4);
+          headers = false;
+        }
+        // chunked transfer: the chunk sizes sit between frames and are skipped with the comments
+        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = frame.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+          if (data) message(data, at);
+        }
+      },
+      error() {},
+    },
+  });
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\nCookie: session=${cookie}\r\n\r\n`);
+  return () => socket.end();
+}
+
+const History = z.object({ timeline: z.array(z.object({ status: z.string(), at: z.string() })) });
+
+/**
+ * Commit -> stream over `changes` order status changes: each order placed gets its
+ * customer's order stream; one admin follows the orders table and one the dashboard. A
+ * change's commit time is its timeline entry's (read from the API afterwards); it reaches
+ * the customer with the first message holding that entry, the table with the first row
+ * showing that status, the dashboard with its first message after the commit.
+ */
+async function commitToStream(port: number, sku: string, customerToken: string, adminToken: string, changes: number, place: (sku: string) => Promise<string>) {
+  const base = `http://127.0.0.1:${port}`;
+  const seenByCustomer = new Map<string, number>(); // `${orderId} ${at}` -> first arrival
+  const seenByTable = new Map<string, number>(); // `${orderId} ${status}` -> first arrival
+  const dashboard: number[] = [];
+  const closers = [
+    await sseSocket(port, "/admin/orders/stream", adminToken, (data, at) => {
+      for (const m of data.matchAll(/<tr id="order-([^"]+)" class="order-row[^"]*" data-status="([^"]+)"/g)) {
+        const key = `${m[1]} ${m[2]}`;
+        if (!seenByTable.has(key)) seenByTable.set(key, at);
+      }
+    }),
+    await sseSocket(port, "/admin/stream", adminToken, (_data, at) => void dashboard.push(at)),
+  ];
+  const orders: { id: string; opened: number }[] = [];
+  let expected = 0;
+  try {
+    while (expected < changes) {
+      const batch = await Promise.all(Array.from({ length: 10 }, async () => {
+        const id = await place(sku);
+        const opened = Date.now();
+        closers.push(await sseSocket(port, `/orders/${id}/stream`, customerToken, (data, at) => {
+          for (const m of data.matchAll(/datetime="([^"]+)"/g)) {
+            const key = `${id} ${m[1]}`;
+            if (!seenByCustomer.has(key)) seenByCustomer.set(key, at);
+          }
+        }));
+        return { id, opened };
+      }));
+      orders.push(...batch);
+      await Bun.sleep(200);
+      expected = orders.length * 3; // each order here changes status three times
+    }
+    await Bun.sleep(3000); // the last sagas finish and their messages arrive
+  } finally {
+    for (const close of closers) close();
+  }
+  const customer: number[] = [];
+  const table: number[] = [];
+  const dash: number[] = [];
+  let missing = 0;
+  for (const { id, opened } of orders) {
+    const res = await fetch(`${base}/api/orders/${id}`, { headers: { authorization: `Bearer ${customerToken}` } });
+    for (const entry of History.parse(await res.json()).timeline) {
+      const at = Date.parse(entry.at);
+      if (at < opened) continue; // committed before its stream opened: the page load shows it
+      const c = seenByCustomer.get(`${id} ${entry.at}`);
+      const t = seenByTable.get(`${id} ${entry.status}`);
+      const d = dashboard.find((x) => x >= at);
+      if (c === undefined || d === undefined) missing++;
+      if (c !== undefined) customer.push(c - at);
+      if (t !== undefined) table.push(t - at); // a status the table coalesced away is not counted
+      if (d !== undefined) dash.push(d - at);
+    }
+  }
+  for (const xs of [customer, table, dash]) xs.sort((a, b) => a - b);
+  console.log(`commit -> stream over ${customer.length} order status changes of ${orders.length} orders (${missing} not seen)`);
+  for (const [name, xs] of [["customer's order stream", customer], ["admin orders table stream", table], ["admin dashboard stream", dash]] as const) {
+    console.log(`  ${name.padEnd(26)} p50 ${ms(pct(xs, 50))}  p99 ${ms(pct(xs, 99))}  (${xs.length} changes)`);
+  }
+  console.log("");
+}
+
 const Products = z.object({ products: z.array(z.object({ sku: z.string(), available: z.number() })) });
+const Placed = z.object({ orderId: z.string() });
 const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
 
 async function main() {
@@ -187,15 +296,23 @@ async function main() {
   const product = products.toSorted((a, b) => b.available - a.available)[0];
   if (!product || product.available < COUNTS.length * ROUNDS + 1) throw new Error("no product has enough stock for the rounds");
   const token = await issueToken(SECRET, { sub: "live-bench", role: "customer" }, 3600);
+  const adminToken = await issueToken(SECRET, { sub: "live-bench-admin", role: "admin" }, 3600);
   let placed = 0;
-  const order = async () => {
+  const place = async (sku: string) => {
     const res = await fetch(`${base}/api/orders`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `live-bench-${placed++}` },
-      body: JSON.stringify({ items: [{ sku: product.sku, qty: 1 }], shippingAddress: ADDRESS, paymentToken: "tok_visa" }),
+      body: JSON.stringify({ items: [{ sku, qty: 1 }], shippingAddress: ADDRESS, paymentToken: "tok_visa" }),
     });
     if (res.status !== 202) throw new Error(`placing an order: HTTP ${res.status} ${await res.text()}`);
+    return Placed.parse(await res.json()).orderId;
   };
+  const order = async () => void await place(product.sku);
+  if (CHANGES > 0) {
+    const other = products.find((p) => p.sku !== product.sku && p.available > 0);
+    if (!other) throw new Error("no second product in stock for the status changes");
+    await commitToStream(shopPort, other.sku, token, adminToken, CHANGES, place);
+  }
   const publish = async () => {
     const res = await fetch(`http://127.0.0.1:${basePort}/publish`, { method: "POST" });
     if (!res.ok) throw new Error(`baseline publish: HTTP ${res.status}`);

@@ -21,7 +21,7 @@ import { encodeFrame, eventStream, sseResponse } from "./sse.ts";
 export const HEARTBEAT_MS = 5_000;
 
 /** Streams served between two yields to the event loop during a fan-out. */
-export const FAN_OUT_SLICE = 500;
+export const FAN_OUT_SLICE = 2000;
 
 type Options<T> = {
   subject: string;
