@@ -215,7 +215,7 @@ const History = z.object({ timeline: z.array(z.object({ status: z.string(), at: 
  * the customer with the first message holding that entry, the table with the first row
  * showing that status, the dashboard with its first message after the commit.
  */
-async function commitToStream(port: number, sku: string, customerToken: string, adminToken: string, changes: number, place: (sku: string) => Promise<string>) {
+async function commitToStream(port: number, skus: string[], customerToken: string, adminToken: string, changes: number, place: (sku: string) => Promise<string>) {
   const base = `http://127.0.0.1:${port}`;
   const seenByCustomer = new Map<string, number>(); // `${orderId} ${at}` -> first arrival
   const seenByTable = new Map<string, number>(); // `${orderId} ${status}` -> first arrival
@@ -230,23 +230,25 @@ async function commitToStream(port: number, sku: string, customerToken: string, 
     await sseSocket(port, "/admin/stream", adminToken, (_data, at) => void dashboard.push(at)),
   ];
   const orders: { id: string; opened: number }[] = [];
-  let expected = 0;
+  let next = 0;
+  let counted = 0; // changes committed after their order's stream opened
   try {
-    while (expected < changes) {
+    while (counted < changes) {
       const batch = await Promise.all(Array.from({ length: 10 }, async () => {
-        const id = await place(sku);
+        const id = await place(skus[next++ % skus.length]!);
         const opened = Date.now();
         closers.push(await sseSocket(port, `/orders/${id}/stream`, customerToken, (data, at) => {
           for (const m of data.matchAll(/datetime="([^"]+)"/g)) {
             const key = `${id} ${m[1]}`;
-            if (!seenByCustomer.has(key)) seenByCustomer.set(key, at);
+            if (seenByCustomer.has(key)) continue;
+            seenByCustomer.set(key, at);
+            if (Date.parse(m[1]!) >= opened) counted++;
           }
         }));
         return { id, opened };
       }));
       orders.push(...batch);
       await Bun.sleep(200);
-      expected = orders.length * 3; // each order here changes status three times
     }
     await Bun.sleep(3000); // the last sagas finish and their messages arrive
   } finally {
@@ -309,9 +311,9 @@ async function main() {
   };
   const order = async () => void await place(product.sku);
   if (CHANGES > 0) {
-    const other = products.find((p) => p.sku !== product.sku && p.available > 0);
-    if (!other) throw new Error("no second product in stock for the status changes");
-    await commitToStream(shopPort, other.sku, token, adminToken, CHANGES, place);
+    const others = products.filter((p) => p.sku !== product.sku && p.available > 0).map((p) => p.sku);
+    if (others.length === 0) throw new Error("no second product in stock for the status changes");
+    await commitToStream(shopPort, others, token, adminToken, CHANGES, place);
   }
   const publish = async () => {
     const res = await fetch(`http://127.0.0.1:${basePort}/publish`, { method: "POST" });
