@@ -123,6 +123,14 @@ function scenarios(skus: string[], orders: { orderIds: string[]; tokens: string[
         return { path: "/admin" };
       },
     },
+    {
+      // the orders table filtered by status and sorted by total, over the fixture's orders
+      name: "admin orders filtered", base: "shop",
+      next: (vu: Vu) => {
+        vu.cookies.set("session", adminToken);
+        return { path: "/admin/orders?status=SHIPPED&status=DELIVERED&sort=total&dir=desc", label: "/admin/orders?status=" };
+      },
+    },
   ];
 }
 
@@ -161,7 +169,7 @@ async function main() {
   console.log(`the load generator runs on the same ${availableParallelism()} cores as the servers: figures understate what the server alone would do`);
   const only = args.only?.split(",").map((x) => x.trim().toLowerCase());
   const chosen = (name: string) => !only || only.some((o) => name.toLowerCase().includes(o));
-  const fixture = chosen("admin dashboard /admin") ? Number(args.fixture) : 0;
+  const fixture = chosen("admin dashboard /admin") || chosen("admin orders filtered") ? Number(args.fixture) : 0;
   if (fixture > 0) await writeFixture(join(dir, "pg"), fixture);
   const shop = await spawnRole("bench-pages-shop", "edge,actors,relay", {
     DATA_DIR: join(dir, "pg"), JWT_SECRET: SECRET, HANDLING_TIME_MS: "0", SEED_CATALOG: "true",

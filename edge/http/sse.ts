@@ -1,6 +1,10 @@
 /**
  * Server-sent events shared by the live pages: a push stream with comment heartbeats and
  * the message framing htmx's hx-sse extension parses.
+ *
+ * Near the metal, since a process holds thousands of these: a frame is encoded once and
+ * its bytes enqueued on every stream that carries it, and one timer per heartbeat period
+ * beats every open stream (a timer per stream costs memory and wake-ups).
  */
 
 /** One unnamed SSE message (htmx swaps it); every line of data gets its own `data:` field. */
@@ -9,10 +13,41 @@ export function sseMessage(data: string, id?: number): string {
   return `${id === undefined ? "" : `id: ${id}\n`}${lines}\n\n`;
 }
 
+const encoder = new TextEncoder();
+
+/** A frame's bytes, to enqueue on as many streams as carry it. */
+export const encodeFrame = (text: string): Uint8Array => encoder.encode(text);
+
+const CONNECTED = encodeFrame(": connected\n\n");
+const KEEP_ALIVE = encodeFrame(": keep-alive\n\n");
+
+/** The streams each heartbeat period beats, with the one timer that does it. */
+const beats = new Map<number, { streams: Set<(bytes: Uint8Array) => void>; timer: ReturnType<typeof setInterval> }>();
+
+function beatEvery(ms: number, send: (bytes: Uint8Array) => void): () => void {
+  let beat = beats.get(ms);
+  if (!beat) {
+    const streams = new Set<(bytes: Uint8Array) => void>();
+    beat = { streams, timer: setInterval(() => { for (const s of streams) s(KEEP_ALIVE); }, ms) };
+    beats.set(ms, beat);
+  }
+  const { streams, timer } = beat;
+  streams.add(send);
+  return () => {
+    streams.delete(send);
+    if (streams.size > 0) return;
+    clearInterval(timer);
+    beats.delete(ms);
+  };
+}
+
 let open = 0;
 
 /** The push streams this process has open now (live pages being watched). */
 export const openStreams = () => open;
+
+/** Sends a frame: text is encoded for this stream alone, bytes may be shared by many. */
+export type Send = (frame: string | Uint8Array) => void;
 
 /**
  * A push stream: `begin` starts the feed and returns its stop function. Enqueueing is
@@ -22,17 +57,16 @@ export const openStreams = () => open;
 export function eventStream(
   signal: AbortSignal,
   heartbeatMs: number,
-  begin: (send: (text: string) => void) => () => void,
+  begin: (send: Send) => () => void,
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   let stopped = false;
   let stop = () => void (stopped = true);
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      const send = (text: string) => {
+      const send: Send = (frame) => {
         if (stopped) return;
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(typeof frame === "string" ? encodeFrame(frame) : frame);
         } catch {
           stop(); // the stream was closed under us
         }
@@ -47,15 +81,15 @@ export function eventStream(
       };
       // Bun sends a streamed response's headers with its first chunk: a comment at once
       // lets the browser see the stream open instead of waiting for the first heartbeat.
-      send(": connected\n\n");
+      send(CONNECTED);
       const close = begin(send);
       if (!stopped) open++; // the stop below counts it out
-      const heartbeat = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
+      const unbeat = stopped ? () => {} : beatEvery(heartbeatMs, send);
       stop = () => {
         if (stopped) return;
         stopped = true;
         open--;
-        clearInterval(heartbeat);
+        unbeat();
         close();
         signal.removeEventListener("abort", onAbort);
       };

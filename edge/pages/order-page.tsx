@@ -75,11 +75,12 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
  */
 function newerViews(lastSeen: number, currentId: number): Frame<OrderView> {
   let sent = lastSeen > currentId ? 0 : lastSeen;
-  return (view) => {
+  return (view, once) => {
     const id = eventIdOf(view);
     if (id <= sent) return null;
     sent = id;
-    return sseMessage(render(<OrderUpdate view={view} />), id);
+    // the view is the order's alone (its subject is), so every stream allowed to see it shares the bytes
+    return once(String(id), () => sseMessage(render(<OrderUpdate view={view} />), id));
   };
 }
 

@@ -53,12 +53,13 @@ export function stockStream(deps: Deps): Hono<AuthEnv> {
 function badgeChanges(sku: string, shownBuyable: boolean | null): Frame<number> {
   let sent: number | null = null;
   let buyable = shownBuyable;
-  return (units) => {
+  return (units, once) => {
     if (units === sent) return null; // the badge would not change
     sent = units;
     const now = canBuy(units);
     const region = now === buyable ? undefined : now;
     buyable = now;
-    return sseMessage(render(<StockUpdate sku={sku} level={stockLevel(units)} canBuy={region} />));
+    // every page of the product that shows the same change gets the same bytes
+    return once(`${units}:${region}`, () => sseMessage(render(<StockUpdate sku={sku} level={stockLevel(units)} canBuy={region} />)));
   };
 }

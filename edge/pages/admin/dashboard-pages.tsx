@@ -3,6 +3,7 @@
  *   GET /admin/stream   SSE: the dashboard at once, then again whenever orders move, stock
  *                       changes, letters are parked or alerts change, at most every DASHBOARD_EVERY_MS (a burst
  *                       of orders is one render); every admin of the process shares the reads
+ *                       and their renders
  *
  * Orders' moves come on `orders.all`, which every edge hears (NATS in distributed mode),
  * so a dashboard follows orders whatever process committed them.
@@ -22,8 +23,11 @@ import { refreshStream } from "../../http/refresh-stream.ts";
 import { sharedRead } from "../../http/shared-read.ts";
 import { openStreams } from "../../http/sse.ts";
 
-/** The shortest time between two renders of one admin's dashboard. */
-export const DASHBOARD_EVERY_MS = 2_000;
+/**
+ * The shortest time between two renders of one admin's dashboard: short enough that a
+ * move shows within a blink, long enough that a burst of orders is a few shared reads.
+ */
+export const DASHBOARD_EVERY_MS = 200;
 /**
  * How old the figures of a page load may be: admins loading the page together share a read.
  * Its stream renders once as it opens, with figures read since, and then after each change.
@@ -49,7 +53,15 @@ export function dashboardPages(deps: DashboardPageDeps): Hono<AuthEnv> {
     return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} streamUrl="/admin/stream" {...props} />));
   });
 
+  // the region holds nothing of its admin: one render per read serves every stream
+  const rendered = new WeakMap<object, string>();
+  const update = async (since: number) => {
+    const shared = await figures(since);
+    let html = rendered.get(shared);
+    if (html === undefined) rendered.set(shared, (html = render(<DashboardUpdate {...shared} streams={openStreams()} />)));
+    return html;
+  };
   app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters, subjects.stockLevels, subjects.alerts],
-    async (since) => render(<DashboardUpdate {...await read(since)} />), { everyMs: DASHBOARD_EVERY_MS, initial: true }));
+    update, { everyMs: DASHBOARD_EVERY_MS, initial: true }));
   return app;
 }
