@@ -17,7 +17,8 @@ import type { Binding } from "./runtime/runner.ts";
 import { actorStateStore } from "./runtime/stores.ts";
 import type { DueTimer } from "./runtime/timers.ts";
 import type { OrderAlerts } from "./ops/alert-rules.ts";
-import { orderAlertResources, orderStore, stockResources, viewStore } from "./stores.ts";
+import { notificationResources, orderAlertResources, orderStore, stockResources, viewStore } from "./stores.ts";
+import { notificationActor, recipientsOf, type Mailbag, type OrderFacts } from "./notification.ts";
 
 /** What the kinds tell the rest of the shop after they commit. */
 export type KindHooks = {
@@ -29,6 +30,8 @@ export type KindHooks = {
   deadLettered(count: number): void;
   /** alerts on these orders opened or resolved (the admins' live alerts) */
   orderAlertsChanged(orderIds: string[]): void;
+  /** the notifier queued this many messages (wakes the delivery worker) */
+  messagesQueued(count: number): void;
 };
 
 /** The saga step a request starts, for the participants that answer it (step durations). */
@@ -70,8 +73,16 @@ export function participantKinds(hooks: KindHooks) {
     resources: orderAlertResources, afterResources: (orderIds) => hooks.orderAlertsChanged(orderIds),
     afterCommit: (changed) => changed.forEach(([id, view]) => hooks.viewChanged(id, view)),
   };
-  return { inventory, payment, shipping, projector };
+  return { inventory, payment, shipping, projector, notification: notificationKind(hooks) };
+}
+
+/** The notifier: its messages are rows beside its state; the delivery worker is woken after commit. */
+export function notificationKind(hooks: Pick<KindHooks, "messagesQueued">): Binding<OrderFacts, Envelope, Mailbag, unknown> {
+  return {
+    actor: notificationActor, store: actorStateStore("notification"), input: asEvent,
+    resources: { ...notificationResources, ids: recipientsOf }, afterResources: (keys) => hooks.messagesQueued(keys.length),
+  };
 }
 
 /** The shop's tables the kinds' stores look up by key and rewrite (kept analyzed). */
-export const KIND_TABLES = [orderStore, viewStore, stockResources, orderAlertResources].flatMap((s) => s.tables);
+export const KIND_TABLES = [orderStore, viewStore, stockResources, orderAlertResources, notificationResources].flatMap((s) => s.tables);

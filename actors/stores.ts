@@ -8,6 +8,7 @@ import type { Envelope } from "./contracts/index.ts";
 import type { Stock } from "./inventory.ts";
 import { orderAlertKey, type OrderAlert, type OrderAlerts } from "./ops/alert-rules.ts";
 import type { OrderState } from "./order-state.ts";
+import { ADMINS, PRIORITY, type Contact, type Mailbag } from "./notification.ts";
 import type { OrderView } from "./projector.ts";
 import { changeOf, rowsOf, sumOf } from "./orders/figures.ts";
 import { FIGURE_TABLES, figureWrites } from "./orders/figure-writes.ts";
@@ -133,5 +134,44 @@ export const orderAlertResources: Resources<OrderAlerts> & { ids(view: unknown, 
       });
     }
     return { stmts, changed: [...new Set([...gone, ...fresh.map(([, a]) => a)].map((a) => a.subject))] };
+  },
+};
+
+/**
+ * The notification actor's shared rows: the recipients (accounts.users, the admins under
+ * `ADMINS`), and the messages it decided, inserted into notify.messages in the same
+ * transaction as its state; a key already there (a redelivery, a replay) is left alone.
+ */
+export const notificationResources: Resources<Mailbag> = {
+  tables: ["notify.messages"],
+  async load(q, ids) {
+    const users = ids.filter((i) => i !== ADMINS);
+    if (users.length === 0 && !ids.includes(ADMINS)) return { contacts: {}, admins: [], outgoing: [] };
+    const rows = await q.query<{ id: string; email: string; first_name: string | null; name: string; phone: string | null; muted: string; role: string }>(
+      `SELECT id, email, first_name, name, phone, muted_channels::text AS muted, role FROM accounts.users
+        WHERE disabled_at IS NULL AND (id = ANY($1::text[]) OR ($2 AND role = 'admin')) ORDER BY id`,
+      [[...new Set(users)], ids.includes(ADMINS)]);
+    const contact = (r: (typeof rows)[number]): Contact => ({
+      userId: r.id, email: r.email, firstName: r.first_name ?? r.name.split(" ")[0] ?? r.name, phone: r.phone, muted: JSON.parse(r.muted) as Contact["muted"],
+    });
+    return {
+      contacts: Object.fromEntries(rows.filter((r) => users.includes(r.id)).map((r) => [r.id, contact(r)])),
+      admins: ids.includes(ADMINS) ? rows.filter((r) => r.role === "admin").map(contact) : [],
+      outgoing: [],
+    };
+  },
+  saving(before, after, now) {
+    const fresh = after.outgoing.slice(before.outgoing.length);
+    if (fresh.length === 0) return { stmts: [], changed: [] };
+    return {
+      changed: fresh.map((m) => m.key),
+      stmts: [{
+        text: `INSERT INTO notify.messages (key, event_id, subject, user_id, channel, recipient, template, priority, data, created_at, next_at)
+          SELECT t.key, t."eventId", t.subject, t."userId", t.channel, t.to, t.template->>'kind', t.priority, t.template, $2::text::timestamptz, $2::text::timestamptz
+          FROM json_to_recordset($1::text::json) AS t(key text, "eventId" text, subject text, "userId" text, channel text, "to" text, template jsonb, priority text)
+          ON CONFLICT (key) DO NOTHING`,
+        params: [JSON.stringify(fresh.map((m) => ({ ...m, priority: PRIORITY[m.template.kind] }))), now.toISOString()],
+      }],
+    };
   },
 };

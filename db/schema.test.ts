@@ -25,7 +25,7 @@ const RAW_SQL_ONLY: Record<string, string> = {
 };
 
 /** The schemas the migrations create the shop's tables in (one per bounded context, and the runtime's). */
-const SHOP_SCHEMAS = ["catalog", "inventory", "ordering", "accounts", "shopping", "runtime", "sim", "admin"];
+const SHOP_SCHEMAS = ["catalog", "inventory", "ordering", "accounts", "shopping", "runtime", "sim", "admin", "notify"];
 
 const DECLARED = Object.values(schema).flatMap((t) => (is(t, PgTable) ? [getTableConfig(t)] : []));
 const nameOf = (t: { schema?: string; name: string }) => `${t.schema ?? "public"}.${t.name}`;

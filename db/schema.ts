@@ -75,6 +75,8 @@ export const users = accounts.table("users", {
   phone: text("phone"),
   emailVerifiedAt: ts("email_verified_at"),
   lastLoginAt: ts("last_login_at"),
+  /** channels the customer turned off for messages that are not essential (0025_notifications.sql) */
+  mutedChannels: jsonb("muted_channels").$type<("email" | "sms")[]>().notNull().default([]),
 });
 export const refreshTokens = accounts.table("refresh_tokens", {
   tokenHash: text("token_hash").primaryKey(),
@@ -254,4 +256,30 @@ export const alerts = admin.table("alerts", {
   acknowledgedBy: text("acknowledged_by"),
   ackReason: text("ack_reason").notNull().default(""),
   resolvedAt: ts("resolved_at"),
+});
+
+export const notify = pgSchema("notify");
+/**
+ * The notifier's messages (actors/notification.ts): unique per (event, recipient, channel),
+ * sent after commit by the delivery worker; the embedded default's mailbox.
+ */
+export const messages = notify.table("messages", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  /** eventId:userId:channel */
+  key: text("key").notNull().unique(),
+  eventId: text("event_id").notNull(),
+  /** the order, user or SKU the message is about */
+  subject: text("subject").notNull(),
+  userId: text("user_id").notNull(),
+  channel: text("channel").$type<"email" | "sms">().notNull(),
+  recipient: text("recipient").notNull(),
+  template: text("template").notNull(),
+  priority: text("priority").$type<"critical" | "high">().notNull(),
+  data: jsonb("data").notNull(),
+  status: text("status").$type<"pending" | "sent" | "failed">().notNull().default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  lastError: text("last_error").notNull().default(""),
+  createdAt: ts("created_at").notNull(),
+  nextAt: ts("next_at").notNull(),
+  sentAt: ts("sent_at"),
 });

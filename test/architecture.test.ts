@@ -64,13 +64,13 @@ describe("the layout", () => {
   test("directly in actors/ are the actor kinds, their stores and bindings, and nothing else", () => {
     const top = files.filter((f) => /^actors\/[^/]+$/.test(f)).sort();
     expect(top).toEqual([
-      "actors/inventory.ts", "actors/kinds.ts", "actors/order-commands.ts", "actors/order-stall.ts", "actors/order-state.ts", "actors/order.ts",
+      "actors/inventory.ts", "actors/kinds.ts", "actors/notification.ts", "actors/order-commands.ts", "actors/order-stall.ts", "actors/order-state.ts", "actors/order.ts",
       "actors/payment.ts", "actors/projector.ts", "actors/shipping.ts", "actors/stores.ts",
     ]);
   });
 
   test("an actor kind's decide is pure: no driver, no database, no Bun anywhere it reaches", () => {
-    const kinds = ["order", "inventory", "payment", "shipping", "projector"].map((k) => `actors/${k}.ts`);
+    const kinds = ["order", "inventory", "payment", "shipping", "projector", "notification"].map((k) => `actors/${k}.ts`);
     const impure = kinds.flatMap((k) => [...reach(k)].flatMap((f) => [
       ...[...graph.get(f)!.local].filter((t) => t.startsWith("db/") || t.startsWith("actors/runtime/") && !/actor\.ts$/.test(t)),
       ...[...graph.get(f)!.packages].filter((p) => p !== "zod"),

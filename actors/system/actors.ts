@@ -39,7 +39,7 @@ export async function startActors(config: Config, e: Engines, providers: Provide
   const order = new Runner(orderKind(config), deps);
   const k = participantKinds(hooks);
   const group = new ActorGroup([
-    order, new Runner(k.inventory, deps), new Runner(k.payment, deps), new Runner(k.shipping, deps), new Runner(k.projector, deps),
+    order, new Runner(k.inventory, deps), new Runner(k.payment, deps), new Runner(k.shipping, deps), new Runner(k.projector, deps), new Runner(k.notification, deps),
   ], deps);
   if (!config.roles.includes("actors")) return { order, stop: async () => {} };
   const consumer: Consumer = await startStep("joining the consumer group", config.kafkaBrokers ? "kafka" : databaseName(config),

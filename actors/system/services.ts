@@ -124,5 +124,8 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
     orderAlertsChanged(orderIds) {
       e.pubsub.publish(subjects.alerts, { changed: orderIds.length });
     },
+    messagesQueued() {
+      // the delivery worker polls notify.messages for due rows
+    },
   };
 }
