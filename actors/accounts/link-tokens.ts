@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Q } from "../../db/client.ts";
 import { linkTokens } from "../../db/schema.ts";
+import { agoSql, purgeTask } from "../runtime/retention.ts";
 
 export type LinkPurpose = "verify" | "reset";
 /** How long a link works: a day to verify an address, half an hour to reset a password. */
@@ -53,3 +54,7 @@ export async function endLinks(q: Q, userId: string, purpose: LinkPurpose, now: 
   await q.update(linkTokens).set({ usedAt: now })
     .where(and(eq(linkTokens.userId, userId), eq(linkTokens.purpose, purpose), isNull(linkTokens.usedAt)));
 }
+
+/** Links spent or expired longer ago than `keepMs` go (README: "Tables that stay bounded"). */
+export const endedLinksUpkeep = (keepMs: number) =>
+  purgeTask("accounts.link_tokens", `least(expires_at, coalesce(used_at, 'infinity')) < ${agoSql(1)}`, keepMs);
