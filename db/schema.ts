@@ -87,6 +87,16 @@ export const refreshTokens = accounts.table("refresh_tokens", {
   usedAt: ts("used_at"),
   revokedAt: ts("revoked_at"),
 });
+/** one-time link tokens, as SHA-256 hashes (0026_link_tokens.sql) */
+export const linkTokens = accounts.table("link_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull(),
+  purpose: text("purpose").$type<"verify" | "reset">().notNull(),
+  email: text("email").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  expiresAt: ts("expires_at").notNull(),
+  usedAt: ts("used_at"),
+});
 
 export const shopping = pgSchema("shopping");
 export const carts = shopping.table("carts", {

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { LoginLimiter } from "../actors/accounts/login-limiter.ts";
+import { LinkLimiter } from "../actors/accounts/link-limiter.ts";
 import type { System } from "../actors/system/system.ts";
 import { authApi, type AuthApiDeps } from "./api/auth.ts";
 import { adminApi } from "./api/admin.ts";
@@ -41,6 +42,7 @@ export type AppOptions = {
 export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   const session: AuthApiDeps = {
     accounts: sys.accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(sys.cache),
+    links: new LinkLimiter(sys.cache),
     onSignIn: mergeCartOnSignIn(sys.carts), // the guest's cart joins the customer's
   };
   const app = new Hono<AuthEnv>();

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { Accounts, type AccountsOptions } from "../actors/accounts/accounts.ts";
 import { LoginLimiter } from "../actors/accounts/login-limiter.ts";
+import { LinkLimiter } from "../actors/accounts/link-limiter.ts";
 import { memoryCache, type Cache } from "../actors/runtime/cache.ts";
 import { argon2Passwords } from "../actors/accounts/passwords.ts";
 import { openPglite, openPostgres, type Db } from "../db/client.ts";
@@ -48,7 +49,7 @@ export async function accountsEdge(opts: KitOptions = {}) {
   const secret = opts.shared?.secret ?? crypto.randomUUID() + crypto.randomUUID();
   const signIns: string[] = [];
   const deps = {
-    accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(cache),
+    accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(cache), links: new LinkLimiter(cache),
     onSignIn: async (_c: unknown, userId: string) => void signIns.push(userId),
   };
   const app = new Hono<AuthEnv>()

@@ -10,9 +10,15 @@ export const PASSWORD_MAX = 128;
 export const NAME_MAX = 100; // the access token's `name` claim allows no more
 const EMAIL_MAX = 254; // RFC 5321's path limit
 
-export type AccountField = "email" | "password" | "name";
+export type AccountField = "email" | "password" | "name" | "firstName" | "lastName" | "phone";
 export type FieldError = { field: AccountField; message: string };
-export type Registration = { email: string; password: string; name: string };
+/** Seed 003's profile: the shown name is "first last". */
+export type Profile = { firstName: string; lastName: string; phone?: string | null };
+/** A registration by one display name (older clients) or by first and last name. */
+export type Registration = { email: string; password: string } & ({ name: string } | Profile);
+export const PHONE_MAX = 20;
+// digits with an optional leading +, spaces, dashes, dots and brackets between: what people type
+const PHONE = /^\+?[0-9][0-9 ().-]{4,}[0-9]$/;
 
 // One @, no spaces, a dot in the domain: enough to catch typos without rejecting real addresses.
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
@@ -47,10 +53,42 @@ export function nameProblem(name: string): string | null {
   return null;
 }
 
+/** The rule an optional phone number breaks, or null (empty means none). */
+export function phoneProblem(phone: string | null | undefined): string | null {
+  const p = (phone ?? "").trim();
+  if (p === "") return null;
+  if (p.length > PHONE_MAX || !PHONE.test(p)) return "Phone must be a number like +1 555 010 0000 (digits, spaces, + - . ( ))";
+  return null;
+}
+
+/** The profile a registration gives: one display name counts as the first name. */
+export function profileOf(input: { name: string } | Profile): Required<Profile> {
+  if ("firstName" in input) {
+    const phone = (input.phone ?? "").trim();
+    return { firstName: input.firstName.trim(), lastName: input.lastName.trim(), phone: phone === "" ? null : phone };
+  }
+  return { firstName: input.name.trim(), lastName: "", phone: null };
+}
+
+/** The name shown: "first last". */
+export const fullName = (p: Profile): string => `${p.firstName.trim()} ${p.lastName.trim()}`.trim();
+
+/** The rules each part of the profile breaks, in form order. */
+function profileProblems(input: { name: string } | Profile): [AccountField, string | null][] {
+  if (!("firstName" in input)) return [["name", nameProblem(input.name)]];
+  const part = (label: string, v: string) => nameProblem(v)?.replace("Name", label) ?? null;
+  const full = nameProblem(fullName(input));
+  return [
+    ["firstName", part("First name", input.firstName)],
+    ["lastName", part("Last name", input.lastName) ?? (full && input.firstName.trim() ? full : null)],
+    ["phone", phoneProblem(input.phone)],
+  ];
+}
+
 /** Every rule the input breaks, in form order; empty when it is valid. */
 export function registrationErrors(input: Registration): FieldError[] {
   const problems: [AccountField, string | null][] = [
-    ["name", nameProblem(input.name)],
+    ...profileProblems(input),
     ["email", emailProblem(input.email)],
     ["password", passwordProblem(input.password)],
   ];

@@ -28,7 +28,8 @@ describe.each(ENGINES)("accounts on %s", (engine) => {
 
   test("register stores an argon2id hash, never the password, and returns the account without it", async () => {
     const account = await accounts.register("  Ada@Example.com ", "analytical1", " Ada Lovelace ");
-    expect(account).toEqual({ id: expect.any(String), email: "Ada@Example.com", name: "Ada Lovelace", role: "customer", createdAt: expect.any(Date), sessionVersion: 0 });
+    expect(account).toEqual({ id: expect.any(String), email: "Ada@Example.com", name: "Ada Lovelace", role: "customer", createdAt: expect.any(Date), sessionVersion: 0,
+      firstName: "Ada Lovelace", lastName: "", phone: null, emailVerifiedAt: null });
     const [row] = await db.select().from(users).where(eq(users.id, account.id));
     expect(row!.passwordHash).toStartWith("$argon2id$");
     expect(row!.passwordHash).not.toContain("analytical1");

@@ -27,9 +27,11 @@ describe("login limiter", () => {
     expect(await limiter.attempt("grace@example.com", "10.0.0.3", right)).toEqual({ kind: "ok", value: "signed in" });
   });
 
-  test("five failures per IP, over any accounts: the sixth from that IP is refused, other IPs go on", async () => {
+  test("fifty failures per IP, over any accounts (a sprayer): the 51st from that IP is refused, other IPs go on", async () => {
     const limiter = new LoginLimiter(memoryCache());
-    for (let i = 0; i < 5; i++) await fail(limiter, `victim${i}@example.com`, "203.0.113.9", 1);
+    for (let i = 0; i < 49; i++) await fail(limiter, `victim${i}@example.com`, "203.0.113.9", 1);
+    expect((await limiter.attempt("victim99@example.com", "203.0.113.9", right)).kind).toBe("ok"); // one NAT: still open at 49
+    await fail(limiter, "victim49@example.com", "203.0.113.9", 1);
     expect(await limiter.attempt("victim9@example.com", "203.0.113.9", right)).toMatchObject({ kind: "limited" });
     expect(await limiter.attempt("victim9@example.com", "198.51.100.1", right)).toEqual({ kind: "ok", value: "signed in" });
   });
@@ -40,8 +42,14 @@ describe("login limiter", () => {
     expect((await limiter.attempt("ada@example.com", "10.0.0.1", right)).kind).toBe("ok");
     await fail(limiter, "ada@example.com", "10.0.0.2", 4); // the account starts again from zero
     expect((await limiter.attempt("ada@example.com", "10.0.0.2", right)).kind).toBe("ok");
-    await fail(limiter, "bob@example.com", "10.0.0.1", 1); // 10.0.0.1's fifth failure
+    await fail(limiter, "ada@example.com", "10.0.0.1", 4);
+    expect((await limiter.attempt("ada@example.com", "10.0.0.1", right)).kind).toBe("ok"); // the account cleared again
+    for (let i = 0; i < 42; i++) await fail(limiter, `bob${i}@example.com`, "10.0.0.1", 1); // 10.0.0.1's 50th failure
     expect((await limiter.attempt("carol@example.com", "10.0.0.1", right)).kind).toBe("limited");
+  });
+
+  test("the budgets are separate: 5 per account, 50 per address, as the README says", () => {
+    expect(LOGIN_LIMIT).toEqual({ maxFailures: 5, maxIpFailures: 50, windowSeconds: 900 });
   });
 
   test("the window opened by the first failure ends, and with it the refusal", async () => {

@@ -1,6 +1,8 @@
 /**
- * Sign-in throttling: 5 failed attempts per 15 minutes per account (its lowercased email)
- * and per client IP. After that, every attempt is refused, even one with the right
+ * Sign-in throttling, two budgets per 15 minutes: 5 failed attempts per account (its
+ * lowercased email), and 50 per client IP - higher, so a shop or office behind one NAT keeps
+ * signing in while one guesser (a password sprayer trying many accounts) is still stopped.
+ * After a budget is spent, every attempt is refused, even one with the right
  * password, until the window opened by the first failure ends. The counters live in the
  * Cache port, so in distributed mode every edge instance counts against the same ones.
  *
@@ -10,12 +12,13 @@
  */
 import type { Cache } from "../runtime/cache.ts";
 
-export type LimitOptions = { maxFailures: number; windowSeconds: number };
+/** `maxFailures` per account; `maxIpFailures` per client address (default: the account's budget). */
+export type LimitOptions = { maxFailures: number; maxIpFailures?: number; windowSeconds: number };
 export type LimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 /** A sign-in under the limit: refused before trying, failed, or the signed-in value. */
 export type Attempt<T> = { kind: "limited"; retryAfterSeconds: number } | { kind: "failed" } | { kind: "ok"; value: T };
 
-export const LOGIN_LIMIT: LimitOptions = { maxFailures: 5, windowSeconds: 15 * 60 };
+export const LOGIN_LIMIT: LimitOptions = { maxFailures: 5, maxIpFailures: 50, windowSeconds: 15 * 60 };
 /** What the edge calls a client whose address it cannot tell (see edge/http/client-ip.ts). */
 export const UNKNOWN_IP = "unknown";
 
@@ -27,9 +30,10 @@ export class LoginLimiter {
   async check(email: string, ip: string): Promise<LimitVerdict> {
     const keys = keysOf(email, ip);
     const counts = await Promise.all(keys.map((key) => this.cache.get(key)));
-    const full = keys.filter((_, i) => {
+    const full = keys.filter((key, i) => {
       const n = counts[i];
-      return typeof n === "number" && n >= this.opts.maxFailures;
+      const budget = key === accountKey(email) ? this.opts.maxFailures : this.opts.maxIpFailures ?? this.opts.maxFailures;
+      return typeof n === "number" && n >= budget;
     });
     if (full.length === 0) return { allowed: true };
     const left = await Promise.all(full.map((key) => this.cache.ttl(key)));

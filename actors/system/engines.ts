@@ -23,6 +23,7 @@ import { checkpointUpkeep, outboxUpkeep, RUNTIME_TABLES, startUpkeep, statistics
 import { deadLettersUpkeep, processedUpkeep } from "../runtime/retention.ts";
 import { trimLog } from "../runtime/adapters/embedded-log-trim.ts";
 import { endedTokensUpkeep } from "../accounts/refresh-tokens.ts";
+import { endedLinksUpkeep } from "../accounts/link-tokens.ts";
 import { booksUpkeep } from "../providers/books.ts";
 import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
@@ -94,6 +95,7 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
       ...retentionUpkeep(database.sql, bus, config),
     ] : []),
     ...(plays("edge") ? [startUpkeep(database.sql, endedTokensUpkeep(config.retention.sessionsMs))] : []),
+    ...(plays("edge") ? [startUpkeep(database.sql, endedLinksUpkeep(config.retention.sessionsMs))] : []),
     ...(database.kind === "postgres" ? [] : [startUpkeep(database.sql, checkpointUpkeep, 60_000)]),
   ];
   return {

@@ -88,7 +88,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     carts: new Carts(db),
     currencies: new Currencies(db, e.cache),
     // session checks go through the shared cache: a sign-out on one edge reaches the others
-    accounts: new Accounts(db, { cache: e.cache }),
+    accounts: new Accounts(db, { cache: e.cache, onOutbox: e.outboxWritten }),
     deadLetters: new DeadLetters(db, e.outboxWritten, lettersChanged),
     alerts,
     audit: new AuditLog(db),

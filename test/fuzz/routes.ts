@@ -47,6 +47,12 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/api/auth/refresh", body: { kind: "json", fields: { refreshToken: "not-a-token" } }, who: "guest" },
   { method: "POST", route: "/api/auth/logout", body: { kind: "json", fields: { refreshToken: "not-a-token" } }, who: "customer" },
   { method: "GET", route: "/api/auth/me", who: "customer" },
+  { method: "POST", route: "/api/auth/verify-email", body: { kind: "json", fields: { token: "not-a-link-token-000000000000000000000000000" } }, who: "guest" },
+  { method: "POST", route: "/api/auth/verify-email/resend", who: "customer" },
+  { method: "POST", route: "/api/auth/forgot-password", body: { kind: "json", fields: { email: "fuzz@example.com" } }, who: "guest", guestWrites: true },
+  { method: "POST", route: "/api/auth/reset-password", body: { kind: "json", fields: { token: "not-a-link-token-000000000000000000000000000", password: "analytical2" } }, who: "guest" },
+  { method: "POST", route: "/api/auth/change-password", body: { kind: "json", fields: { currentPassword: "wrong-pass-1", newPassword: "analytical2" } }, who: "customer" },
+  { method: "POST", route: "/api/auth/change-email", body: { kind: "json", fields: { password: "wrong-pass-1", email: "fuzz-moved@example.com" } }, who: "customer" },
   // JSON API: catalog
   { method: "GET", route: "/api/products", query: { category: "Laptops", limit: "10", offset: "0" }, who: "guest" },
   { method: "GET", route: "/api/products/search", query: LISTING, who: "guest" },

@@ -7,7 +7,7 @@ import { errorOf, errorTitle, ErrorSummary, Field, type Problem } from "../form-
 import { Layout, type Shell } from "../layout.tsx";
 
 /** A problem with one field, or with the whole form when `field` is absent. */
-export type FormError = Problem<"name" | "email" | "password">;
+export type FormError = Problem<"name" | "firstName" | "lastName" | "phone" | "email" | "password" | "current">;
 
 type Common = { shell?: Shell; errors: FormError[]; next: string };
 export type RegisterProps = Common & { values: { name: string; email: string } };
