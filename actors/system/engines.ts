@@ -23,6 +23,7 @@ import { checkpointUpkeep, outboxUpkeep, RUNTIME_TABLES, startUpkeep, statistics
 import { deadLettersUpkeep, processedUpkeep } from "../runtime/retention.ts";
 import { trimLog } from "../runtime/adapters/embedded-log-trim.ts";
 import { endedTokensUpkeep } from "../accounts/refresh-tokens.ts";
+import { signInsUpkeep } from "../accounts/customers.ts";
 import { booksUpkeep } from "../providers/books.ts";
 import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
@@ -93,7 +94,7 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
       startUpkeep(database.sql, statisticsUpkeep([...RUNTIME_TABLES, ...KIND_TABLES]), 10_000),
       ...retentionUpkeep(database.sql, bus, config),
     ] : []),
-    ...(plays("edge") ? [startUpkeep(database.sql, endedTokensUpkeep(config.retention.sessionsMs))] : []),
+    ...(plays("edge") ? [startUpkeep(database.sql, endedTokensUpkeep(config.retention.sessionsMs)), startUpkeep(database.sql, signInsUpkeep(config.retention.signInsMs))] : []),
     ...(database.kind === "postgres" ? [] : [startUpkeep(database.sql, checkpointUpkeep, 60_000)]),
   ];
   return {
