@@ -4,14 +4,15 @@
  * disabled account apart so its owner learns why (`disabled`).
  */
 import type { Context } from "hono";
-import type { Account } from "../../actors/accounts/accounts.ts";
-import type { Attempt } from "../../actors/accounts/login-limiter.ts";
-import type { AuthApiDeps } from "../api/auth.ts";
+import type { Account, Accounts } from "../../actors/accounts/accounts.ts";
+import type { Customers } from "../../actors/accounts/customers.ts";
+import type { Attempt, LoginLimiter } from "../../actors/accounts/login-limiter.ts";
 import { clientIp } from "./client-ip.ts";
 
+export type SignInAttemptDeps = { accounts: Accounts; limiter: LoginLimiter; trustProxy?: boolean; customers?: Customers };
 export type SignInAttempt = Attempt<Account> | { kind: "disabled" };
 
-export async function signInAttempt(c: Context, deps: AuthApiDeps, email: string, password: string): Promise<SignInAttempt> {
+export async function signInAttempt(c: Context, deps: SignInAttemptDeps, email: string, password: string): Promise<SignInAttempt> {
   const ip = clientIp(c, deps.trustProxy);
   const attempt = await deps.limiter.attempt(email, ip, () => deps.accounts.login(email, password));
   if (attempt.kind === "limited" || !deps.customers) return attempt;
