@@ -5,7 +5,7 @@
  * only by raw SQL, which are not declared here.
  */
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, customType, date, integer, jsonb, numeric, pgSchema, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, customType, date, integer, jsonb, numeric, pgSchema, primaryKey, real, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -96,6 +96,16 @@ export const linkTokens = accounts.table("link_tokens", {
   createdAt: ts("created_at").notNull().defaultNow(),
   expiresAt: ts("expires_at").notNull(),
   usedAt: ts("used_at"),
+});
+
+/** Every sign-in attempt of a known account (0023_customers_rates.sql); purged after SIGN_IN_RETENTION_MS. */
+export const signIns = accounts.table("sign_ins", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  userId: text("user_id").notNull(),
+  at: ts("at").notNull().defaultNow(),
+  clientAddress: text("client_address").notNull(),
+  userAgent: text("user_agent").notNull(),
+  succeeded: boolean("succeeded").notNull(),
 });
 
 export const shopping = pgSchema("shopping");

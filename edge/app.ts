@@ -7,6 +7,7 @@ import type { System } from "../actors/system/system.ts";
 import { authApi, type AuthApiDeps } from "./api/auth.ts";
 import { adminApi } from "./api/admin.ts";
 import { adminCatalogApi } from "./api/admin-catalog.ts";
+import { customersAdminApi } from "./api/customers-admin.ts";
 import { cartApi } from "./api/cart.ts";
 import { ordersApi } from "./api/orders.ts";
 import { productsApi } from "./api/products.ts";
@@ -41,7 +42,7 @@ export type AppOptions = {
 /** The shop's HTTP app: every route behind the shared middleware; tokens signed with `secret`. */
 export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   const session: AuthApiDeps = {
-    accounts: sys.accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(sys.cache),
+    accounts: sys.accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(sys.cache), customers: sys.customers,
     links: new LinkLimiter(sys.cache),
     onSignIn: mergeCartOnSignIn(sys.carts), // the guest's cart joins the customer's
   };
@@ -75,6 +76,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/api/products", productsApi(sys.catalog, sys.search));
   app.route("/api/orders", ordersApi(sys.orders));
   app.route("/api/cart", cartApi(sys));
+  app.route("/api/admin/customers", customersAdminApi(sys));
   app.route("/api/admin", adminApi(sys));
   app.route("/api/admin", adminCatalogApi(sys));
   app.route("/", assets);

@@ -75,6 +75,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   PROVIDER_KEY_RETENTION_MS: "the built-in simulators' books; unused with PROVIDERS_URL",
   SESSION_RETENTION_MS: "ended refresh tokens kept a day",
   ALERT_RETENTION_MS: "resolved alerts kept 30 days",
+  SIGN_IN_RETENTION_MS: "sign-in history kept 90 days",
 };
 /** Needed by the edge role only. */
 const EDGE_ONLY = new Set(["PORT"]);

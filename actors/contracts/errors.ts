@@ -27,7 +27,7 @@ export abstract class CodedConflict<C extends string> extends Conflict {
 /** The cart refuses: the per-product limit, more than is in stock, or checking out nothing. */
 export class CartConflict extends CodedConflict<"LIMIT" | "OUT_OF_STOCK" | "EMPTY"> {}
 /** The email address already belongs to an account. */
-export class AccountConflict extends CodedConflict<"EMAIL_TAKEN"> {}
+export class AccountConflict extends CodedConflict<"EMAIL_TAKEN" | "LAST_ADMIN"> {}
 /** A parked message that still breaks its contract cannot be replayed. */
 export class DeadLetterConflict extends CodedConflict<"UNREPLAYABLE"> {}
 /** A stock adjustment would leave fewer units on hand than are reserved. */

@@ -183,12 +183,14 @@ export type Retention = {
   sessionsMs: number;
   /** alerts once resolved (unresolved ones stay) */
   alertsMs: number;
+  /** the sign-in history of each account */
+  signInsMs: number;
 };
 
 /** A fresh copy of the default retentions. */
 export function defaultRetention(): Retention {
   const DAY = 24 * 3600_000; // here: `defaults` above calls this before the module's constants exist
-  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY, alertsMs: 30 * DAY };
+  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY, alertsMs: 30 * DAY, signInsMs: 90 * DAY };
 }
 
 /** A dedupe window shorter than this would forget marks of messages still being redelivered. */
@@ -205,6 +207,7 @@ export function retentionFromEnv(env: Env): Retention {
     providerKeysMs: num(env.PROVIDER_KEY_RETENTION_MS, d.providerKeysMs),
     sessionsMs: num(env.SESSION_RETENTION_MS, d.sessionsMs),
     alertsMs: num(env.ALERT_RETENTION_MS, d.alertsMs),
+    signInsMs: num(env.SIGN_IN_RETENTION_MS, d.signInsMs),
   };
   if (r.dedupeMs < MIN_DEDUPE_MS) throw new Error(`DEDUPE_WINDOW_MS must be at least ${MIN_DEDUPE_MS} ms, got ${r.dedupeMs}`);
   return r;

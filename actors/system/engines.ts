@@ -24,6 +24,7 @@ import { deadLettersUpkeep, processedUpkeep } from "../runtime/retention.ts";
 import { trimLog } from "../runtime/adapters/embedded-log-trim.ts";
 import { endedTokensUpkeep } from "../accounts/refresh-tokens.ts";
 import { endedLinksUpkeep } from "../accounts/link-tokens.ts";
+import { signInsUpkeep } from "../accounts/customers.ts";
 import { booksUpkeep } from "../providers/books.ts";
 import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
@@ -96,6 +97,7 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
     ] : []),
     ...(plays("edge") ? [startUpkeep(database.sql, endedTokensUpkeep(config.retention.sessionsMs))] : []),
     ...(plays("edge") ? [startUpkeep(database.sql, endedLinksUpkeep(config.retention.sessionsMs))] : []),
+    ...(plays("edge") ? [startUpkeep(database.sql, signInsUpkeep(config.retention.signInsMs))] : []),
     ...(database.kind === "postgres" ? [] : [startUpkeep(database.sql, checkpointUpkeep, 60_000)]),
   ];
   return {

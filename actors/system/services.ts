@@ -4,6 +4,7 @@
  * the actor kinds commit (live order and stock updates, cache invalidation, alerts).
  */
 import { Accounts } from "../accounts/accounts.ts";
+import { Customers } from "../accounts/customers.ts";
 import { Carts } from "../cart/cart.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import { Search } from "../catalog/search.ts";
@@ -31,6 +32,8 @@ export type Services = {
   currencies: Currencies;
   /** customer and admin accounts, passwords and refresh-token sessions */
   accounts: Accounts;
+  /** the admins' view of the accounts: search, orders, sign-ins, roles */
+  customers: Customers;
   deadLetters: DeadLetters;
   /** stalled and failed sagas, dead letters and low stock, for the admins */
   alerts: Alerts;
@@ -89,6 +92,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     currencies: new Currencies(db, e.cache),
     // session checks go through the shared cache: a sign-out on one edge reaches the others
     accounts: new Accounts(db, { cache: e.cache, onOutbox: e.outboxWritten }),
+    customers: new Customers(db),
     deadLetters: new DeadLetters(db, e.outboxWritten, lettersChanged),
     alerts,
     audit: new AuditLog(db),

@@ -2,7 +2,7 @@
  * The JSON auth API, mounted at /api/auth (edge/auth/session.ts AUTH_API):
  *
  *   POST /register  {email,password,name} -> 201 {user, accessToken, refreshToken} + cookies
- *   POST /login     {email,password}      -> 200 the same; 401 wrong; 429 + Retry-After
+ *   POST /login     {email,password}      -> 200 the same; 401 wrong; 403 disabled; 429 + Retry-After
  *   POST /refresh   {refreshToken}? or the cookie -> 200 a new pair; 401 spent or revoked
  *   POST /logout    {refreshToken}? or the cookie -> 204, session revoked, cookies cleared
  *   GET  /me        -> 200 {user}; 401 when not signed in
@@ -23,11 +23,18 @@ import type { LinkLimiter } from "../../actors/accounts/link-limiter.ts";
 import { LINK_TOKEN_MAX } from "../../actors/accounts/link-tokens.ts";
 import { ACCESS_TTL_SECONDS, issueToken, type AuthEnv } from "../auth/auth.ts";
 import { clientIp } from "../http/client-ip.ts";
+import { DISABLED_MESSAGE, signInAttempt } from "../http/sign-in-attempt.ts";
+import type { Customers } from "../../actors/accounts/customers.ts";
 import { clearSessionCookies, refreshCookie, setSessionCookies, signIn, signOut, userOf, type SessionDeps } from "../auth/session.ts";
 import { jsonBody } from "../http/validate.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
 
-export type AuthApiDeps = SessionDeps & { limiter: LoginLimiter; links: LinkLimiter };
+export type AuthApiDeps = SessionDeps & {
+  limiter: LoginLimiter;
+  links: LinkLimiter;
+  /** where sign-in attempts are written, and disabled accounts told apart */
+  customers?: Customers;
+};
 
 // Lengths are bounded loosely here; the account rules (actors/accounts/account-rules.ts) name the real limits.
 const Credentials = z.object({ email: z.string().max(1000), password: z.string().max(1000) });
@@ -67,7 +74,8 @@ export function authApi(deps: AuthApiDeps): Hono<AuthEnv> {
 
   app.post("/login", async (c) => {
     const { email, password } = await jsonBody(c, Credentials);
-    const attempt = await deps.limiter.attempt(email, clientIp(c, deps.trustProxy), () => deps.accounts.login(email, password));
+    const attempt = await signInAttempt(c, deps, email, password);
+    if (attempt.kind === "disabled") return c.json({ error: DISABLED_MESSAGE }, 403);
     if (attempt.kind === "limited") {
       c.header("Retry-After", String(attempt.retryAfterSeconds));
       return c.json({ error: `too many failed sign-in attempts; try again in ${attempt.retryAfterSeconds} seconds` }, 429);

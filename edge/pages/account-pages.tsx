@@ -17,7 +17,7 @@ import { LoginPage, RegisterPage, retryText, type FormError } from "../../views/
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthApiDeps } from "../api/auth.ts";
 import type { AuthEnv } from "../auth/auth.ts";
-import { clientIp } from "../http/client-ip.ts";
+import { DISABLED_MESSAGE, signInAttempt } from "../http/sign-in-attempt.ts";
 import { formBody } from "../http/form.ts";
 import { localPath } from "../http/local-path.ts";
 import { refreshCookie, signIn, signOut } from "../auth/session.ts";
@@ -27,7 +27,7 @@ const text = z.string().catch("");
 const RegisterForm = z.object({ name: text, email: text, password: text, next: text });
 const LoginForm = z.object({ email: text, password: text, next: text });
 
-type Status = 200 | 401 | 409 | 422 | 429;
+type Status = 200 | 401 | 403 | 409 | 422 | 429;
 
 /** The account pages; expects `authenticate` and `pageShell` to have run. */
 export function accountPages(deps: AuthApiDeps): Hono<AuthEnv> {
@@ -70,7 +70,8 @@ export function accountPages(deps: AuthApiDeps): Hono<AuthEnv> {
     if (!form.email.trim()) missing.push({ field: "email", message: "Enter your email address" });
     if (!form.password) missing.push({ field: "password", message: "Enter your password" });
     if (missing.length > 0) return show(422, missing);
-    const attempt = await deps.limiter.attempt(form.email, clientIp(c, deps.trustProxy), () => deps.accounts.login(form.email, form.password));
+    const attempt = await signInAttempt(c, deps, form.email, form.password);
+    if (attempt.kind === "disabled") return show(403, [{ message: DISABLED_MESSAGE }]);
     if (attempt.kind === "limited") {
       c.header("Retry-After", String(attempt.retryAfterSeconds));
       return show(429, [{ message: `Too many failed sign-in attempts. ${retryText(attempt.retryAfterSeconds)}` }]);

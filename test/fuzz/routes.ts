@@ -43,7 +43,7 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/images/:file", params: { file: "LAP-001-1.svg" }, who: "guest" },
   // JSON API: auth
   { method: "POST", route: "/api/auth/register", body: { kind: "json", fields: { email: "fuzz-new@example.com", password: "analytical1", name: "Fuzz New" } }, who: "guest", guestWrites: true },
-  { method: "POST", route: "/api/auth/login", body: { kind: "json", fields: { email: "fuzz@example.com", password: "wrong-pass-1" } }, who: "guest" },
+  { method: "POST", route: "/api/auth/login", body: { kind: "json", fields: { email: "no-account@example.com", password: "wrong-pass-1" } }, who: "guest" },
   { method: "POST", route: "/api/auth/refresh", body: { kind: "json", fields: { refreshToken: "not-a-token" } }, who: "guest" },
   { method: "POST", route: "/api/auth/logout", body: { kind: "json", fields: { refreshToken: "not-a-token" } }, who: "customer" },
   { method: "GET", route: "/api/auth/me", who: "customer" },
@@ -96,7 +96,7 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/register", query: { next: "/cart" }, who: "guest" },
   { method: "POST", route: "/register", body: { kind: "form", fields: { name: "Fuzz Page", email: "fuzz-page@example.com", password: "analytical1", next: "/" } }, who: "guest", guestWrites: true },
   { method: "GET", route: "/login", query: { next: "/orders" }, who: "guest" },
-  { method: "POST", route: "/login", body: { kind: "form", fields: { email: "fuzz@example.com", password: "wrong-pass-1", next: "/" } }, who: "guest" },
+  { method: "POST", route: "/login", body: { kind: "form", fields: { email: "no-account@example.com", password: "wrong-pass-1", next: "/" } }, who: "guest" },
   { method: "POST", route: "/logout", who: "customer" },
   // pages: cart, checkout, orders
   { method: "GET", route: "/cart", who: "customer" },
@@ -116,6 +116,12 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/admin/alerts/:id/acknowledge", params: { id: "999999" }, body: { kind: "form", fields: { reason: "seen", kind: "failed" } }, who: "admin" },
   // catalog administration: no such product or category, so a good request changes nothing either
   ...catalogTemplates(),
+  // api: admin customers
+  { method: "GET", route: "/api/admin/customers", query: { q: "ada", after: "a@example.com", limit: "10" }, who: "admin" },
+  { method: "GET", route: "/api/admin/customers/:id", params: { id: "00000000-0000-4000-8000-000000000000" }, who: "admin" },
+  { method: "POST", route: "/api/admin/customers/:id/disable", params: { id: "00000000-0000-4000-8000-000000000000" }, body: { kind: "json", fields: { reason: "fraud" } }, who: "admin" },
+  { method: "POST", route: "/api/admin/customers/:id/enable", params: { id: "00000000-0000-4000-8000-000000000000" }, body: { kind: "json", fields: { reason: "cleared" } }, who: "admin" },
+  { method: "POST", route: "/api/admin/customers/:id/role", params: { id: "00000000-0000-4000-8000-000000000000" }, body: { kind: "json", fields: { role: "admin", reason: "staff" } }, who: "admin" },
 ];
 
 /** The catalog's admin routes (API and console), the live listings and the uploaded pictures. */
