@@ -58,8 +58,10 @@ export function checkoutPages(deps: CartDeps & { orders: OrderService }): Hono<A
   }
 
   app.get("/checkout", async (c) => {
-    if (!c.get("user")) return c.redirect("/login?next=/checkout", 303);
-    const blank = { name: "", line1: "", city: "", postalCode: "", country: "" };
+    const user = c.get("user");
+    if (!user) return c.redirect("/login?next=/checkout", 303);
+    // the account's name to start with: most orders go to the person placing them
+    const blank = { name: user.name ?? "", line1: "", city: "", postalCode: "", country: "" };
     return show(c, 200, blank, [], crypto.randomUUID());
   });
 
