@@ -18,6 +18,8 @@ export type OrderCommand =
     }
   | { type: "Cancel"; by: "customer" | "admin" }
   | { type: "Retry" }
+  /** the customer's own retry of a declined payment, with another card, while the reservation holds */
+  | { type: "PayAgain"; paymentToken: string }
   | { type: "Compensate"; action: "refundPayment" | "releaseInventory" }
   | { type: "SetStatus"; status: "DELIVERED" | "PROCESSING" | "PAYMENT_AUTHORIZED" };
 
@@ -46,6 +48,8 @@ export function decideCommand(s: OrderState | null, c: OrderCommand, now: Date, 
       return cancel(s, c, now);
     case "Retry":
       return retry(s, now, cfg);
+    case "PayAgain":
+      return payAgain(s, c, now, cfg);
     case "Compensate":
       return compensate(s, c, now);
     case "SetStatus":
@@ -154,6 +158,42 @@ function retry(s: OrderState, now: Date, cfg: OrderConfig): Out {
   }
 }
 
+/**
+ * Until when the stock of an order waiting for payment is held: what the last move into
+ * INVENTORY_RESERVED set (a customer's new card keeps the deadline it found and records it;
+ * a reservation or an admin's retry started a full TTL).
+ */
+export function reservedUntil(s: OrderState, cfg: OrderConfig): Date | null {
+  const entry = s.history.findLast((e) => e.status === "INVENTORY_RESERVED");
+  if (!entry) return null;
+  const recorded = entry.details.reservedUntil;
+  return typeof recorded === "string" ? new Date(recorded) : new Date(Date.parse(entry.at) + cfg.reservationTtlMs);
+}
+
+/**
+ * A new authorization with the customer's new card: a new payment attempt (so its own
+ * idempotency key at the provider), back to INVENTORY_RESERVED where the answer is awaited.
+ * The reservation keeps its deadline; a new timer carries it, since the old one's token
+ * named the previous attempt.
+ */
+function payAgain(s: OrderState, c: Extract<OrderCommand, { type: "PayAgain" }>, now: Date, cfg: OrderConfig): Out {
+  if (s.status === "INVENTORY_RELEASED" && s.history.at(-1)?.code === "RESERVATION_EXPIRED") {
+    return reject(s.status, "the reservation has expired and the items went back on sale: please order again");
+  }
+  if (s.status !== "PAYMENT_FAILED") return reject(s.status, `only a declined payment can be paid with another card, not an order in ${s.status}`);
+  const until = reservedUntil(s, cfg);
+  if (!s.reserved || !until || until.getTime() <= now.getTime()) {
+    return reject(s.status, "the reservation has expired and the items went back on sale: please order again");
+  }
+  const attempt = s.attempts.payment + 1;
+  const next = { ...s, paymentToken: c.paymentToken, attempts: { ...s.attempts, payment: attempt } };
+  const m = move(next, "INVENTORY_RESERVED", now, "command.PayAgain", "payment retried with another card", { reservedUntil: until.toISOString() });
+  return ok(m.state, [{
+    type: "order.PaymentRequested.v1",
+    payload: { orderId: s.orderId, amount: s.total, currency: s.currency, paymentToken: c.paymentToken, attempt },
+  }, m.emit], { timers: [{ ...expiryTimer(next, now, cfg), at: until }] });
+}
+
 function compensate(s: OrderState, c: Extract<OrderCommand, { type: "Compensate" }>, now: Date): Out {
   if (c.action === "refundPayment") {
     if (s.status !== "SHIPPING_FAILED") {
@@ -221,6 +261,7 @@ export function adminTools(s: OrderState, now: Date): AdminTool[] {
 export function auditName(c: Exclude<OrderCommand, { type: "Place" }>): string {
   switch (c.type) {
     case "Retry": return "order.retry";
+    case "PayAgain": return "order.payAgain";
     case "Cancel": return "order.cancel";
     case "Compensate": return `order.${c.action}`;
     case "SetStatus": return `order.status.${c.status}`;

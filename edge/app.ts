@@ -88,6 +88,8 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", checkoutPages(sys));
   app.route("/", orderHistoryPages(sys.orders));
   app.route("/", adminPages(sys));
-  app.route("/", orderPages({ loadOrder: (id) => sys.orders.find(id), pubsub: sys.pubsub }));
+  app.route("/", orderPages({
+    loadOrder: (id) => sys.orders.find(id), loadDetails: (id) => sys.orders.deliveryFacts(id), pubsub: sys.pubsub,
+  }));
   return app;
 }

@@ -39,12 +39,22 @@ export async function engineConfig(engine: Engine, partitions: number): Promise<
   };
 }
 
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * A fresh name for a test database: saga_test_<run>_<random> under `npm test` (test/run.ts
+ * sets SAGA_TEST_RUN, then fails the run if any database of its run is left), saga_test_<random> otherwise.
+ */
+export function testDatabaseName(): string {
+  const run = process.env.SAGA_TEST_RUN;
+  if (run !== undefined && !/^[a-z0-9]{1,24}$/.test(run)) throw new Error(`SAGA_TEST_RUN must be 1-24 lowercase letters or digits, got ${JSON.stringify(run)}`);
+  return `saga_test_${run ? `${run}_` : ""}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+}
 
 /** Create an empty database; `drop` removes it. */
 export async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
-  const name = `saga_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const name = testDatabaseName();
   try {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   } catch (err) {

@@ -30,7 +30,8 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
   }, providers);
   const secret = crypto.randomUUID() + crypto.randomUUID();
   const app = createApp(sys, secret);
-  const token = (role: Role, sub = role === "admin" ? "admin-1" : "alice") => issueToken(secret, { sub, role });
+  const token = (role: Role, sub = role === "admin" ? "admin-1" : "alice", name?: string) =>
+    issueToken(secret, { sub, role, ...(name ? { name } : {}) });
 
   async function call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...opts.headers };

@@ -13,7 +13,7 @@ import postgres from "postgres";
 import { TOPICS } from "../actors/contracts/index.ts";
 import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
 import { issueToken } from "../edge/auth/auth.ts";
-import { freshPostgres } from "./engines.ts";
+import { freshPostgres, testDatabaseName } from "./engines.ts";
 import { ADDRESS, waitUntil } from "./kit.ts";
 import { freePort, launchRole, tcpProxy, type LaunchedProcess } from "./processes.ts";
 
@@ -95,7 +95,7 @@ describe("starting through faults", () => {
   }, 60_000);
 
   test("the database not created yet: it waits for postgres, starts once it is created", async () => {
-    const name = `saga_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const name = testDatabaseName();
     const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
     cleanups.push(async () => {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -15,8 +15,8 @@ export function visitor(shop: Shop) {
   return {
     jar,
     /** Sign in as customer (or admin) `sub` (a session cookie, as after /login). */
-    async signIn(sub: string, role: "customer" | "admin" = "customer") {
-      jar.set("session", await shop.token(role, sub));
+    async signIn(sub: string, role: "customer" | "admin" = "customer", name?: string) {
+      jar.set("session", await shop.token(role, sub, name));
       return this;
     },
     get: (path: string, headers: Record<string, string> = {}) => send(path, { headers }),

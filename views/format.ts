@@ -30,3 +30,11 @@ export function formatTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${timeFormat.format(date)} UTC`;
 }
+
+const exactFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+
+/** An ISO timestamp to the second, the zone named (UTC); views/local-time.js rewrites it in the reader's zone. */
+export function formatExactTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${exactFormat.format(date)} UTC`;
+}

@@ -12,7 +12,7 @@ test("is a phone-friendly document with a language and an escaped title", () => 
 
 test("loads only our own files: no inline script or style for the CSP to allow", () => {
   const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
-  expect(scripts.map((m) => m[1])).toEqual([` src="${ASSETS.htmx}"`, ` src="${ASSETS.sse}"`]);
+  expect(scripts.map((m) => m[1])).toEqual([` src="${ASSETS.htmx}"`, ` src="${ASSETS.sse}"`, ` src="${ASSETS.localTime}"`]);
   expect(scripts.every((m) => m[2] === "")).toBe(true);
   expect(html).toContain(`<link rel="stylesheet" href="${ASSETS.css}"/>`);
   expect(html).not.toMatch(/<style|style=|\son[a-z]+=/);

@@ -5,7 +5,7 @@ import type { AlertSummary } from "./admin/alert-watch.tsx";
 import { SearchBox } from "./search-box.tsx";
 
 /** Script and stylesheet URLs served by edge/http/assets.ts. */
-export const ASSETS = { htmx: "/assets/htmx.js", sse: "/assets/hx-sse.js", css: "/assets/app.css" } as const;
+export const ASSETS = { htmx: "/assets/htmx.js", sse: "/assets/hx-sse.js", css: "/assets/app.css", localTime: "/assets/local-time.js" } as const;
 
 /** What the header shows on every page: who is signed in, the cart, the currency. */
 export type Shell = {
@@ -50,6 +50,7 @@ export function Layout({ title, shell, children }: Props) {
         <main id="main">{children}</main>
         <script src={ASSETS.htmx}></script>
         <script src={ASSETS.sse}></script>
+        <script src={ASSETS.localTime}></script>
       </body>
     </html>
   );

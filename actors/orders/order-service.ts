@@ -118,6 +118,20 @@ export class OrderService {
   }
 
   /**
+   * What the customer's order page shows beside the read model: the delivery address, and
+   * the pending deadlines - handing to the carrier (the last moment to cancel) and the
+   * reservation's expiry (the last moment to pay a declined order).
+   */
+  async deliveryFacts(orderId: string): Promise<{ shippingAddress: Address; cancelUntil?: string; reservedUntil?: string } | null> {
+    const [s, timers] = await Promise.all([this.state(orderId), this.timers(orderId)]);
+    if (!s) return null;
+    const at = (name: string) => timers.find((t) => t.name === name)?.at;
+    const cancelUntil = at("handlingElapsed");
+    const reservedUntil = at("reservationExpiry");
+    return { shippingAddress: s.shippingAddress, ...(cancelUntil ? { cancelUntil } : {}), ...(reservedUntil ? { reservedUntil } : {}) };
+  }
+
+  /**
    * The read model, or - in the moment before the projector has seen a new order - the
    * aggregate itself, so a page opened right after checkout never 404s.
    */

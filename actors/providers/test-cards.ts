@@ -18,6 +18,14 @@ export type CardResult =
   | { ok: true; token: string }
   | { ok: false; problem: "missing" | "malformed" | "checksum" | "unknown" };
 
+/** Why a typed number was refused, in the customer's words (checkout, and paying again with another card). */
+export const CARD_TEXT: Record<Extract<CardResult, { ok: false }>["problem"], string> = {
+  missing: "Enter a card number",
+  malformed: "Enter the card number as 12 to 19 digits",
+  checksum: "That card number is not valid: check the digits",
+  unknown: "This shop takes only the test cards listed under “Test cards”",
+};
+
 const byNumber = new Map<string, string>(TEST_CARDS.map((c) => [c.number, c.token]));
 
 /** The simulator token for a typed card number (spaces and dashes allowed), or why there is none. */

@@ -1,14 +1,18 @@
-/** Customer order API: place (idempotent), read, list (filtered, keyset pages; admins see everyone's), cancel. */
+/** Customer order API: place (idempotent), read, list (filtered, keyset pages; admins see everyone's), cancel, pay again with another card. */
 import { Hono } from "hono";
 import { z } from "zod";
 import { Address, Sku } from "../../actors/contracts/index.ts";
 import { CURRENCY_CODES } from "../../actors/money/currency.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
+import { CARD_TEXT, cardToken } from "../../actors/providers/test-cards.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
 import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { readOrderList, searchParams, withParam } from "../http/order-list-params.ts";
 import { jsonBody } from "../http/validate.ts";
+
+/** A declined order paid with another card: the card number, as at checkout. */
+const PayBody = z.object({ card: z.string().max(40) });
 
 const PlaceBody = z.object({
   items: z.array(z.object({ sku: Sku, qty: z.number().int().min(1).max(100) })).min(1).max(50),
@@ -29,7 +33,7 @@ export const orderJson = (v: OrderView) => ({
   createdAt: v.createdAt,
   updatedAt: v.updatedAt,
   timeline: v.timeline,
-  links: { self: `/api/orders/${v.orderId}`, page: `/orders/${v.orderId}`, cancel: `/api/orders/${v.orderId}/cancel` },
+  links: { self: `/api/orders/${v.orderId}`, page: `/orders/${v.orderId}`, cancel: `/api/orders/${v.orderId}/cancel`, pay: `/api/orders/${v.orderId}/pay` },
 });
 
 export function ordersApi(orders: OrderService) {
@@ -60,6 +64,14 @@ export function ordersApi(orders: OrderService) {
   });
 
   app.get("/:id", async (c) => c.json(orderJson(await orders.get(c.get("user")!, c.req.param("id")))));
+
+  app.post("/:id/pay", async (c) => {
+    const { card } = await jsonBody(c, PayBody);
+    const token = cardToken(card);
+    if (!token.ok) throw new InputError("card", CARD_TEXT[token.problem]);
+    const view = await orders.command(c.get("user")!, c.req.param("id"), { type: "PayAgain", paymentToken: token.token });
+    return c.json(orderJson(view), 202);
+  });
 
   app.post("/:id/cancel", async (c) => {
     const user = c.get("user")!;

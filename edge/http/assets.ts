@@ -24,6 +24,7 @@ const files = new Map<string, Asset>([
   ["htmx.js", load(require.resolve("htmx.org/dist/htmx.min.js"), js)],
   ["hx-sse.js", load(require.resolve("htmx.org/dist/ext/hx-sse.min.js"), js)],
   ["app.css", stylesheet()],
+  ["local-time.js", load(fileURLToPath(new URL("../../views/local-time.js", import.meta.url)), js)],
 ]);
 
 /** views/styles.css, then each area's sheet in views/css/ (alphabetical), as one file. */
@@ -37,7 +38,7 @@ function stylesheet(): Asset {
   return { body, type: "text/css; charset=utf-8" };
 }
 
-/** Serves /assets/htmx.js, /assets/hx-sse.js and /assets/app.css; mount with app.route("/", assets). */
+/** Serves /assets/htmx.js, /assets/hx-sse.js, /assets/local-time.js and /assets/app.css; mount with app.route("/", assets). */
 export const assets = new Hono().use("/assets/*", etag()).get("/assets/:name", (c) => {
   const asset = files.get(c.req.param("name"));
   if (!asset) return c.notFound();

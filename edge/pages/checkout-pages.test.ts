@@ -33,6 +33,15 @@ describe("who may check out", () => {
       expect(res.headers.get("location")).toBe("/login?next=/checkout");
     }
   });
+
+  test("the sign-in page it lands on says why; once signed in the form starts with the account's name", async () => {
+    const signIn = await (await visitor(shop).get("/login?next=/checkout")).text();
+    expect(signIn).toContain("Sign in to check out: your order is placed on your account");
+    expect(await (await visitor(shop).get("/login")).text()).not.toContain("Sign in to check out");
+    const me = await visitor(shop).signIn("co-named", "customer", "Grace <Hopper>");
+    await me.post("/cart/items", { sku: "LAP-001", qty: "1" });
+    expect(await (await me.get("/checkout")).text()).toMatch(/<input id="checkout-name" name="name"[^>]* value="Grace &lt;Hopper>"/);
+  });
 });
 
 describe("the checkout page", () => {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { checkout } from "../../actors/orders/checkout.ts";
 import { Address } from "../../actors/contracts/index.ts";
 import type { OrderService } from "../../actors/orders/order-service.ts";
-import { cardToken, type CardResult } from "../../actors/providers/test-cards.ts";
+import { CARD_TEXT, cardToken } from "../../actors/providers/test-cards.ts";
 import type { AddressValues, CheckoutError } from "../../views/checkout/checkout-form.tsx";
 import { CheckoutPage } from "../../views/checkout/checkout-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
@@ -36,12 +36,6 @@ const ADDRESS_TEXT: Record<keyof AddressValues, string> = {
   postalCode: "Enter the postal code (up to 20 characters)",
   country: "Enter the two-letter country code, such as GB",
 };
-const CARD_TEXT: Record<Extract<CardResult, { ok: false }>["problem"], string> = {
-  missing: "Enter a card number",
-  malformed: "Enter the card number as 12 to 19 digits",
-  checksum: "That card number is not valid: check the digits",
-  unknown: "This shop takes only the test cards listed under “Test cards”",
-};
 const isAddressField = (k: unknown): k is keyof AddressValues => typeof k === "string" && k in ADDRESS_TEXT;
 
 type Status = 200 | 400 | 404 | 409 | 422;
@@ -58,8 +52,10 @@ export function checkoutPages(deps: CartDeps & { orders: OrderService }): Hono<A
   }
 
   app.get("/checkout", async (c) => {
-    if (!c.get("user")) return c.redirect("/login?next=/checkout", 303);
-    const blank = { name: "", line1: "", city: "", postalCode: "", country: "" };
+    const user = c.get("user");
+    if (!user) return c.redirect("/login?next=/checkout", 303);
+    // the account's name to start with: most orders go to the person placing them
+    const blank = { name: user.name ?? "", line1: "", city: "", postalCode: "", country: "" };
     return show(c, 200, blank, [], crypto.randomUUID());
   });
 

@@ -16,6 +16,7 @@ import type { PubSub } from "../../actors/runtime/pubsub.ts";
 import { subjects } from "../../actors/contracts/subjects.ts";
 import { renderDocument } from "../../views/layout.tsx";
 import { eventIdOf, OrderUpdate } from "../../views/order/order-live.tsx";
+import type { OrderDetails } from "../../views/order/order-details.tsx";
 import { OrderPage } from "../../views/order/order-page.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { lastEventId, openLiveFeed, type Frame } from "../http/live-feed.ts";
@@ -24,6 +25,8 @@ import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
 export type OrderPagesDeps = {
   loadOrder(id: string): Promise<OrderView | null>;
+  /** the order's address and pending deadlines, shown beside the read model; the page does without when absent */
+  loadDetails?(id: string): Promise<OrderDetails | null>;
   pubsub: PubSub;
   /** Comment heartbeat period (edge/http/live-feed.ts HEARTBEAT_MS by default) */
   heartbeatMs?: number;
@@ -40,9 +43,9 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
     const view = await deps.loadOrder(id);
     if (!view || !canSee(user, view.customerId)) return orderNotFound(c);
     const streamUrl = `/orders/${encodeURIComponent(view.orderId)}/stream`;
-    const shell = await c.get("shell")();
+    const [shell, details] = await Promise.all([c.get("shell")(), deps.loadDetails?.(view.orderId) ?? null]);
     c.header("Cache-Control", "no-store");
-    return c.html(renderDocument(<OrderPage shell={shell} view={view} streamUrl={streamUrl} />));
+    return c.html(renderDocument(<OrderPage shell={shell} view={view} streamUrl={streamUrl} details={details ?? undefined} />));
   });
 
   app.get("/orders/:id/stream", async (c) => {

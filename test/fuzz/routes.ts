@@ -68,6 +68,7 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/api/orders", query: ORDER_FILTER, who: "admin" },
   { method: "GET", route: "/api/orders/:id", params: { id: NO_ORDER }, who: "customer" },
   { method: "POST", route: "/api/orders/:id/cancel", params: { id: NO_ORDER }, who: "customer" },
+  { method: "POST", route: "/api/orders/:id/pay", params: { id: NO_ORDER }, body: { kind: "json", fields: { card: "4242 4242 4242 4242" } }, who: "customer" },
   // JSON API: admin
   { method: "POST", route: "/api/admin/orders/:id/retry", params: { id: NO_ORDER }, who: "admin" },
   { method: "POST", route: "/api/admin/orders/:id/compensate", params: { id: NO_ORDER }, body: { kind: "json", fields: { action: "refundPayment" } }, who: "admin" },
@@ -109,6 +110,7 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/orders/:id", params: { id: NO_ORDER }, who: "customer" },
   { method: "GET", route: "/orders/:id/stream", params: { id: NO_ORDER }, who: "customer", stream: true },
   { method: "POST", route: "/orders/:id/cancel", params: { id: NO_ORDER }, who: "customer" },
+  { method: "POST", route: "/orders/:id/pay", params: { id: NO_ORDER }, body: { kind: "form", fields: { card: "4242 4242 4242 4242" } }, who: "customer" },
   // pages: admin alerts
   { method: "GET", route: "/admin/alerts", query: { kind: "lowStock", before: "999999" }, who: "admin" },
   { method: "GET", route: "/admin/alerts/stream", query: { kind: "deadLetter" }, who: "admin", stream: true },

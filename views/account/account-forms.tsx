@@ -40,6 +40,7 @@ export function LoginPage({ shell, errors, next, values }: LoginProps) {
     <Layout title={titled("Sign in", errors)} shell={shell}>
       <section class="card account">
         <h1>Sign in</h1>
+        {next === "/checkout" && <p class="account-why">Sign in to check out: your order is placed on your account, so you can follow it. Your cart is kept.</p>}
         <ErrorSummary errors={errors} />
         <form method="post" action="/login" class="account-form">
           <input type="hidden" name="next" value={next} />

@@ -43,18 +43,34 @@ export function StatusRegion({ view }: { view: OrderView }) {
 }
 
 /**
- * The cancel button, present only while the order domain's Cancel rule allows it; the
- * stream re-renders it, so it disappears the moment the order ships.
+ * The customer's actions: after a declined card, a form to pay with another one; the cancel
+ * button while the order domain's Cancel rule allows it. The stream re-renders both, so the
+ * card form appears the moment a payment is declined and the cancel button goes when the
+ * order ships.
  */
 export function CancelRegion({ view }: { view: OrderView }) {
   return (
     <div id={CANCEL_REGION} class="order-cancel">
+      {view.status === "PAYMENT_FAILED" && <PayAgainForm orderId={view.orderId} />}
       {canCancel(view.status) && (
         <form method="post" action={`/orders/${encodeURIComponent(view.orderId)}/cancel`}>
           <button type="submit" class="danger">Cancel order</button>
         </form>
       )}
     </div>
+  );
+}
+
+/** Another card for a declined order; the simulator's numbers are listed at checkout ("Test cards"). */
+function PayAgainForm({ orderId }: { orderId: string }) {
+  return (
+    <form method="post" action={`/orders/${encodeURIComponent(orderId)}/pay`} class="pay-again">
+      <label for="pay-again-card">Pay with another card</label>
+      <input id="pay-again-card" name="card" type="text" inputMode="numeric" autocomplete="cc-number" required
+        maxLength={23} aria-describedby="pay-again-hint" />
+      <p id="pay-again-hint" class="muted">Card number, as at checkout. Nothing was charged on the declined card.</p>
+      <button type="submit">Pay now</button>
+    </form>
   );
 }
 

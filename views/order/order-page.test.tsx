@@ -46,3 +46,39 @@ test("the event id grows with every status change", () => {
   expect(eventIdOf(placedOrder("o-1", "c-1"))).toBe(1);
   expect(eventIdOf(view)).toBe(2);
 });
+
+const address = { name: "Ada Lovelace", line1: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "GB" };
+
+test("shows the delivery address, and until when the held items wait for a declined payment", () => {
+  const held = renderDocument(<OrderPage shell={customerShell} view={view} streamUrl="/s"
+    details={{ shippingAddress: address, reservedUntil: "2026-03-12T14:19:07.000Z" }} />);
+  expect(held).toContain("12 St James's Square");
+  expect(held).toContain("SW1Y 4JH London");
+  expect(held).toContain("Not shipped yet");
+  expect(held).toContain('held for you until <time datetime="2026-03-12T14:19:07.000Z" data-local>12 Mar 2026, 14:19:07 UTC</time>');
+});
+
+test("a paid order says until when it can be cancelled; a shipped one names carrier and tracking number", () => {
+  const paid = advanced(placedOrder("o-2", "c-1"), "PAYMENT_AUTHORIZED", "payment authorized");
+  const details = { shippingAddress: address, cancelUntil: "2026-03-12T15:00:00.000Z" };
+  const page = renderDocument(<OrderPage shell={customerShell} view={paid} streamUrl="/s" details={details} />);
+  expect(page).toContain("You can cancel until <time");
+  expect(page).toContain("12 Mar 2026, 15:00:00 UTC");
+  const last = { status: "SHIPPED" as const, at: "2026-03-12T15:00:02.000Z", reason: "order shipped", details: { carrier: "sim-post", trackingNumber: "TRK-42" } };
+  const shipped = { ...paid, status: "SHIPPED" as const, timeline: [...paid.timeline, last] };
+  const sent = renderDocument(<OrderPage shell={customerShell} view={shipped} streamUrl="/s" details={{ shippingAddress: address }} />);
+  expect(sent).toContain('sim-post, tracking number <strong class="tracking">TRK-42</strong>');
+  expect(sent).not.toContain("You can cancel until");
+});
+
+test("without JavaScript the page says the status may be out of date and refreshes itself until the order is final", () => {
+  expect(page).toContain('<noscript><meta http-equiv="refresh" content="30"/>');
+  expect(page).toContain('the status may be out of date');
+  expect(page).toContain('<a href="/orders/o-1">refresh now</a>');
+  const closed = advanced(view, "INVENTORY_RELEASED", "reservation expired");
+  expect(renderDocument(<OrderPage shell={customerShell} view={closed} streamUrl="/s" />)).not.toContain("<noscript>");
+});
+
+test("history times are to the second with the zone named, marked for the reader's own zone", () => {
+  expect(page).toContain('<time datetime="2026-03-12T14:03:00.000Z" data-local>12 Mar 2026, 14:03:00 UTC</time>');
+});

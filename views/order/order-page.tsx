@@ -1,11 +1,12 @@
 /** The customer's page for one order: status and history update live over SSE. */
 import type { OrderView } from "../../actors/contracts/order-view.ts";
-import { formatTime } from "../format.ts";
 import { Layout, type Shell } from "../layout.tsx";
 import { CancelRegion, eventIdOf, StatusRegion, TimelineRegion } from "./order-live.tsx";
+import { Deadlines, ExactTime, DeliveryFacts, StaleNotice, type OrderDetails } from "./order-details.tsx";
 import { OrderSummary } from "./order-summary.tsx";
 
-type Props = { shell: Shell; view: OrderView; streamUrl: string };
+/** `details` (address, deadlines) when the page could load them beside the read model. */
+type Props = { shell: Shell; view: OrderView; streamUrl: string; details?: OrderDetails };
 
 /**
  * The full order page. The article opens the SSE connection; hx-swap="none" keeps an
@@ -13,7 +14,7 @@ type Props = { shell: Shell; view: OrderView; streamUrl: string };
  * message carry their own target and swap. hx-headers sends the version shown here as
  * Last-Event-ID, so the first connection sends only what is newer than this render.
  */
-export function OrderPage({ shell, view, streamUrl }: Props) {
+export function OrderPage({ shell, view, streamUrl, details }: Props) {
   const live = {
     "hx-sse:connect": streamUrl,
     "hx-swap": "none",
@@ -30,11 +31,14 @@ export function OrderPage({ shell, view, streamUrl }: Props) {
             Order <span class="order-id">{view.orderId}</span>
           </h1>
           <p class="muted">
-            Placed <time dateTime={view.createdAt}>{formatTime(view.createdAt)}</time>
+            Placed <ExactTime at={view.createdAt} />
           </p>
+          <StaleNotice view={view} href={`/orders/${encodeURIComponent(view.orderId)}`} />
           <StatusRegion view={view} />
+          {details && <Deadlines view={view} details={details} />}
           <CancelRegion view={view} />
         </header>
+        {details && <DeliveryFacts view={view} details={details} />}
         <section class="card" aria-labelledby="items-heading">
           <h2 id="items-heading">What you ordered</h2>
           <OrderSummary items={view.items} total={view.total} currency={view.currency} />

@@ -10,7 +10,7 @@ const entries = [
 test("lists the changes oldest first with words, reason and a machine-readable time", () => {
   const html = render(<Timeline entries={[...entries]} />);
   expect(html.indexOf("Order received")).toBeLessThan(html.indexOf("Payment declined"));
-  expect(html).toContain('<time datetime="2026-03-12T14:04:00.000Z">12 Mar 2026, 14:04 UTC</time>');
+  expect(html).toContain('<time datetime="2026-03-12T14:04:00.000Z" data-local>12 Mar 2026, 14:04:00 UTC</time>');
   expect(html).toContain('<li class="tone-problem">');
 });
 

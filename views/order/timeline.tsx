@@ -1,9 +1,9 @@
 /** The order's history, oldest first, as the projector recorded it. */
 import type { ViewEntry } from "../../actors/contracts/order-view.ts";
-import { formatTime } from "../format.ts";
+import { ExactTime } from "./order-details.tsx";
 import { STATUS_TEXT } from "./order-status.tsx";
 
-/** An ordered list of status changes with their reason and time. */
+/** An ordered list of status changes with their reason and time (to the second). */
 export function Timeline({ entries }: { entries: ViewEntry[] }) {
   return (
     <ol class="timeline">
@@ -11,7 +11,7 @@ export function Timeline({ entries }: { entries: ViewEntry[] }) {
         <li class={`tone-${STATUS_TEXT[entry.status].tone}`}>
           <strong>{STATUS_TEXT[entry.status].label}</strong>
           {entry.reason && <span class="reason">{entry.reason}</span>}
-          <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+          <ExactTime at={entry.at} />
         </li>
       ))}
     </ol>

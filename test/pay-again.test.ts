@@ -1,0 +1,76 @@
+/** A declined order paid with another card, through the JSON API and the order page's form, on a real shop. */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { startShop, type Shop } from "./kit.ts";
+import { visitor } from "./visitor.ts";
+
+let shop: Shop;
+beforeAll(async () => {
+  shop = await startShop();
+});
+afterAll(() => shop.stop());
+
+const DECLINE = "4000 0000 0000 0002";
+const VISA = "4242 4242 4242 4242";
+
+test("API: declined, then another card that is declined shows the decline again, then a good card ships", async () => {
+  const id = await shop.place("payer-1", { card: "tok_decline" });
+  await shop.waitFor(id, ["PAYMENT_FAILED"]);
+  const token = await shop.token("customer", "payer-1");
+  const again = await shop.call("POST", `/api/orders/${id}/pay`, { token, body: { card: DECLINE } });
+  expect(again.status).toBe(202);
+  // the read model may still show the first decline: wait for the second one
+  let declinedTwice = false;
+  for (let i = 0; i < 300 && !declinedTwice; i++) {
+    const view = await shop.waitFor(id, ["PAYMENT_FAILED"]);
+    declinedTwice = view.timeline.filter((e) => e.status === "PAYMENT_FAILED").length === 2;
+    if (!declinedTwice) await Bun.sleep(50);
+  }
+  expect(declinedTwice).toBe(true);
+  const paid = await shop.call("POST", `/api/orders/${id}/pay`, { token, body: { card: VISA } });
+  expect(paid.status).toBe(202);
+  const shipped = await shop.waitFor(id, ["SHIPPED"]);
+  expect(shipped.timeline.filter((e) => e.reason === "payment retried with another card")).toHaveLength(2);
+});
+
+test("API: someone else's order is a 404, a bad card number a 400 naming it, and both change nothing", async () => {
+  const id = await shop.place("payer-2", { card: "tok_decline" });
+  await shop.waitFor(id, ["PAYMENT_FAILED"]);
+  const other = await shop.call("POST", `/api/orders/${id}/pay`, { token: await shop.token("customer", "payer-x"), body: { card: VISA } });
+  expect(other.status).toBe(404);
+  const bad = await shop.call("POST", `/api/orders/${id}/pay`, { token: await shop.token("customer", "payer-2"), body: { card: "1234" } });
+  expect(bad.status).toBe(400);
+  expect(JSON.stringify(bad.json)).toContain("card");
+  expect((await shop.waitFor(id, ["PAYMENT_FAILED"])).timeline).toHaveLength(3);
+});
+
+test("page: the form's double submit makes one attempt and lands on the order both times; it ships", async () => {
+  const id = await shop.place("payer-3", { card: "tok_decline" });
+  await shop.waitFor(id, ["PAYMENT_FAILED"]);
+  const me = await visitor(shop).signIn("payer-3");
+  const page = await (await me.get(`/orders/${id}`)).text();
+  expect(page).toContain(`action="/orders/${id}/pay"`);
+  expect(page).toContain("Your items are held for you until");
+  const [first, second] = await Promise.all([me.post(`/orders/${id}/pay`, { card: VISA }), me.post(`/orders/${id}/pay`, { card: VISA })]);
+  for (const res of [first, second]) {
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/orders/${id}`);
+  }
+  const shipped = await shop.waitFor(id, ["SHIPPED"]);
+  expect(shipped.timeline.filter((e) => e.reason === "payment retried with another card")).toHaveLength(1);
+  const after = await (await me.get(`/orders/${id}`)).text();
+  expect(after).toContain("tracking number");
+  expect(after).not.toContain("/pay");
+});
+
+test("after the reservation expired: 409 with a clear message", async () => {
+  const short = await startShop({ reservationTtlMs: 300 });
+  try {
+    const id = await short.place("payer-4", { card: "tok_decline" });
+    await short.waitFor(id, ["INVENTORY_RELEASED"]);
+    const res = await short.call("POST", `/api/orders/${id}/pay`, { token: await short.token("customer", "payer-4"), body: { card: VISA } });
+    expect(res.status).toBe(409);
+    expect(JSON.stringify(res.json)).toContain("reservation has expired");
+  } finally {
+    await short.stop();
+  }
+});

@@ -1,0 +1,100 @@
+/**
+ * What the order page says beside its status: where the order goes, the parcels on their
+ * way, and until when the customer can still cancel or pay. Times are named in UTC and
+ * carry data-local, so views/local-time.js shows them in the reader's zone.
+ */
+import type { Address, OrderStatus } from "../../actors/contracts/index.ts";
+import type { OrderView } from "../../actors/contracts/order-view.ts";
+import { formatExactTime } from "../format.ts";
+
+/** What the page knows beyond the read model: the order's address and its pending deadlines (ISO). */
+export type OrderDetails = {
+  shippingAddress: Address;
+  /** when the order is handed to the carrier, so the last moment it can be cancelled */
+  cancelUntil?: string;
+  /** when the held stock goes back, so the last moment a declined order can still be paid */
+  reservedUntil?: string;
+};
+
+/** A parcel handed to a carrier, as the SHIPPED entries of the timeline record it. */
+export type Parcel = { carrier: string; trackingNumber: string; at: string };
+
+/** Statuses after which nothing changes any more: the page stops asking to be refreshed. */
+const FINAL: ReadonlySet<OrderStatus> = new Set(["DELIVERED", "CANCELLED", "REFUNDED", "INVENTORY_RELEASED", "INVENTORY_FAILED"]);
+export const isFinal = (status: OrderStatus): boolean => FINAL.has(status);
+
+/** Every parcel of the order, oldest first (one per SHIPPED entry that names a tracking number). */
+export function parcelsOf(view: OrderView): Parcel[] {
+  return view.timeline.flatMap((entry) => {
+    const { carrier, trackingNumber } = entry.details;
+    if (entry.status !== "SHIPPED" || typeof trackingNumber !== "string") return [];
+    return [{ carrier: typeof carrier === "string" ? carrier : "the carrier", trackingNumber, at: entry.at }];
+  });
+}
+
+/** A time to the second, zone named; the script localizes it when JavaScript runs. */
+export function ExactTime({ at }: { at: string }) {
+  return <time dateTime={at} data-local="">{formatExactTime(at)}</time>;
+}
+
+/** Delivery address and parcels. */
+export function DeliveryFacts({ view, details }: { view: OrderView; details: OrderDetails }) {
+  const a = details.shippingAddress;
+  const parcels = parcelsOf(view);
+  return (
+    <section class="card order-delivery" aria-labelledby="delivery-heading">
+      <h2 id="delivery-heading">Delivery</h2>
+      <dl class="facts">
+        <dt>Address</dt>
+        <dd>
+          <address>
+            {a.name}<br />{a.line1}<br />{a.postalCode} {a.city}<br />{a.country}
+          </address>
+        </dd>
+        <dt>{parcels.length > 1 ? "Parcels" : "Parcel"}</dt>
+        <dd>
+          {parcels.length === 0 ? (
+            <span class="muted">Not shipped yet: the carrier and tracking number show here once it is.</span>
+          ) : (
+            <ul class="parcels">
+              {parcels.map((p) => (
+                <li key={p.trackingNumber}>
+                  {p.carrier}, tracking number <strong class="tracking">{p.trackingNumber}</strong>
+                  <span class="muted"> (shipped <ExactTime at={p.at} />)</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+/** Until when the order can still be cancelled, or a declined payment retried; nothing once neither applies. */
+export function Deadlines({ view, details }: { view: OrderView; details: OrderDetails }) {
+  const holds = view.status === "PAYMENT_FAILED" || view.status === "INVENTORY_RESERVED";
+  const reserved = holds && details.reservedUntil;
+  const cancel = view.status === "PAYMENT_AUTHORIZED" && details.cancelUntil;
+  if (!reserved && !cancel) return null;
+  return (
+    <p class="deadline">
+      {cancel && <>You can cancel until <ExactTime at={details.cancelUntil!} />, when it goes to the carrier.</>}
+      {reserved && <>Your items are held for you until <ExactTime at={details.reservedUntil!} />.</>}
+    </p>
+  );
+}
+
+/** Without JavaScript the page does not update itself: it says so, offers a refresh and refreshes while the order moves. */
+export function StaleNotice({ view, href }: { view: OrderView; href: string }) {
+  if (isFinal(view.status)) return null;
+  return (
+    <noscript>
+      <meta http-equiv="refresh" content="30" />
+      <p class="stale-notice" role="note">
+        This page does not update by itself without JavaScript, so the status may be out of date. It reloads
+        every 30 seconds, or <a href={href}>refresh now</a>.
+      </p>
+    </noscript>
+  );
+}
