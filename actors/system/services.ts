@@ -98,7 +98,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
 }
 
 /**
- * After the kinds commit: orders go out to live pages; changed stock leaves the cache, then
+ * After the kinds commit: queued messages wake the delivery worker; orders go out to live pages; changed stock leaves the cache, then
  * goes out live; low stock and dead letters are reconciled with their alerts; the order's
  * alerts, committed with its view, are announced.
  */
@@ -125,7 +125,7 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
       e.pubsub.publish(subjects.alerts, { changed: orderIds.length });
     },
     messagesQueued() {
-      // the delivery worker polls notify.messages for due rows
+      e.delivery?.wake();
     },
   };
 }
