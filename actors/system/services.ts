@@ -16,6 +16,7 @@ import { Alerts } from "../ops/alerts.ts";
 import { AuditLog } from "../ops/audit.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
 import { Dashboard } from "../orders/dashboard.ts";
+import { Mailbox } from "../notify/mailbox.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
 import { startStep } from "../runtime/startup.ts";
@@ -42,6 +43,8 @@ export type Services = {
   catalogAdmin: CatalogAdmin;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
+  /** the notifier's messages for the admins: list, preview, send again, SLA figures */
+  mailbox: Mailbox;
 };
 
 /** The services over the engines; on an edge, search learns the catalog's words first. */
@@ -94,6 +97,7 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     audit: new AuditLog(db),
     dashboard: new Dashboard(db),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
+    mailbox: new Mailbox(e.database.sql, config.publicUrl),
   };
 }
 
