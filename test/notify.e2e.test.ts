@@ -42,9 +42,15 @@ describe.each(ENGINES)("notifier on %s", (engine) => {
     expect(list).toContain("Queued to sent");
     expect(await (await page.get("/admin/mail?status=sent&channel=sms")).text()).not.toContain(`href="/admin/mail/${id}"`);
     const one = await (await page.get(`/admin/mail/${id}`)).text();
-    expect(one).toMatch(/<iframe [^>]*\bsandbox srcdoc=/);
+    expect(one).toMatch(new RegExp(`<iframe [^>]*\\bsandbox src="/admin/mail/${id}/preview"`));
     expect(one).toContain("https://shop.example.com/orders/o-mail");
     expect(one).not.toContain("TRK-<b>9");
+    const preview = await page.get(`/admin/mail/${id}/preview`);
+    expect(preview.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(preview.headers.get("content-security-policy")).toContain("sandbox");
+    const mail = await preview.text();
+    expect(mail).toContain("https://shop.example.com/orders/o-mail");
+    expect(mail).not.toContain("TRK-<b>9");
     expect(one).toContain(`action="/admin/mail/${id}/resend"`);
     const again = await page.post(`/admin/mail/${id}/resend`, {});
     expect([again.status, again.headers.get("location")]).toEqual([303, `/admin/mail/${id}?resent=1`]);
@@ -67,6 +73,7 @@ describe.each(ENGINES)("notifier on %s", (engine) => {
     expect((await guest.get("/admin/mail")).status).toBe(303);
     expect((await cy.get("/admin/mail")).status).toBe(403);
     expect((await cy.get("/admin/mail/1")).status).toBe(403);
+    expect((await cy.get("/admin/mail/1/preview")).status).toBe(403);
     expect((await guest.post("/admin/mail/1/resend", {})).status).toBe(401);
     expect((await cy.post("/admin/mail/1/resend", {})).status).toBe(403);
   });

@@ -57,15 +57,21 @@ export class Mailbox {
     return { ...messageOf(row), title: r.subject, html: r.html, text: r.text };
   }
 
+  /** The message's status now; a message that is not there is a NotFound. */
+  async statusOf(id: number): Promise<MessageStatus> {
+    const [row] = await this.sql.query<{ status: MessageStatus }>("SELECT status FROM notify.messages WHERE id = $1::bigint", [String(id)]);
+    if (!row) throw new NotFound(`no message ${id}`);
+    return row.status;
+  }
+
   /** A failed message due again at once, its attempts from zero; any other is refused. */
   async resend(id: number): Promise<Message> {
     const [row] = await this.sql.query<Row>(
       `UPDATE notify.messages SET status = 'pending', attempts = 0, next_at = now(), last_error = ''
         WHERE id = $1::bigint AND status = 'failed' RETURNING ${COLUMNS}`, [String(id)]);
     if (row) return messageOf(row);
-    const [exists] = await this.sql.query<{ status: string }>("SELECT status FROM notify.messages WHERE id = $1::bigint", [String(id)]);
-    if (!exists) throw new NotFound(`no message ${id}`);
-    throw new MessageConflict("NOT_FAILED", `message ${id} is ${exists.status}: only a failed message can be sent again`);
+    const status = await this.statusOf(id);
+    throw new MessageConflict("NOT_FAILED", `message ${id} is ${status}: only a failed message can be sent again`);
   }
 
   /**

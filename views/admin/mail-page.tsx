@@ -103,7 +103,7 @@ function MessageTable({ messages }: { messages: Message[] }) {
   );
 }
 
-/** One message: its facts, the HTML in a sandboxed frame (no scripts, no same origin), the text part. */
+/** One message: its facts, the HTML in a sandboxed frame (no scripts, no same origin; its own strict CSP), the text part. */
 export function MessagePage({ shell, message: m, resent }: { shell: Shell; message: Rendered; resent?: boolean }) {
   return (
     <AdminLayout title={`Message ${m.id}`} shell={shell} section="/admin/mail">
@@ -128,7 +128,7 @@ export function MessagePage({ shell, message: m, resent }: { shell: Shell; messa
         {m.channel === "email" && (
           <>
             <h2>As it looks</h2>
-            <iframe class="mail-preview" title={`The email "${m.title}"`} sandbox="" srcdoc={m.html} style="width:100%;min-height:28rem;border:1px solid #ccc;background:#fff" />
+            <iframe class="mail-preview" title={`The email "${m.title}"`} sandbox="" src={`/admin/mail/${m.id}/preview`} />
           </>
         )}
         <h2>Text</h2>

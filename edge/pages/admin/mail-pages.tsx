@@ -1,6 +1,7 @@
 /**
  *   GET  /admin/mail?status=&channel=&before=   the notifier's messages, 50 per page, with the SLA figures
  *   GET  /admin/mail/:id                        one message: facts, HTML preview (sandboxed), text
+ *   GET  /admin/mail/:id/preview                its HTML alone, for the page's sandboxed frame, under a strict CSP
  *   POST /admin/mail/:id/resend                 a failed message due again (audited) -> 303 to its page
  */
 import { Hono, type Context } from "hono";
@@ -49,9 +50,21 @@ export function mailPages(deps: { mailbox: Mailbox; audit: AuditLog }): Hono<Aut
     return c.html(renderDocument(<MessagePage shell={await c.get("shell")()} message={await mailbox.get(id)} resent={resent === "1"} />));
   });
 
+  // The mail's own inline styles are allowed here only; nothing runs, loads or submits, and
+  // only the console's own pages may frame it.
+  app.get("/admin/mail/:id/preview", async (c) => {
+    const m = await mailbox.get(messageIdOf(c));
+    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; form-action 'none'; sandbox");
+    c.header("X-Frame-Options", "SAMEORIGIN");
+    c.header("Cache-Control", "no-store");
+    return c.html(m.html);
+  });
+
   app.post("/admin/mail/:id/resend", async (c) => {
     const id = messageIdOf(c);
-    await deps.audit.record(c.get("user")!, { action: "message.resend", objectType: "message", objectId: String(id), fromState: "failed", reason: "" },
+    // a message that is not there is a 404, not an audited action
+    const before = await mailbox.statusOf(id);
+    await deps.audit.record(c.get("user")!, { action: "message.resend", objectType: "message", objectId: String(id), fromState: before, reason: "" },
       () => mailbox.resend(id), (m) => m.status);
     return c.redirect(`/admin/mail/${id}?resent=1`, 303);
   });
