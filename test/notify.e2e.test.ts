@@ -39,7 +39,7 @@ describe.each(ENGINES)("notifier on %s", (engine) => {
     const list = await (await page.get("/admin/mail?status=failed&channel=email")).text();
     expect(list).toContain(`href="/admin/mail/${id}"`);
     expect(list).toContain("mailbox down");
-    expect(list).toContain("Queued to sent");
+    expect(list).toContain("Queued to sent, last hour");
     expect(await (await page.get("/admin/mail?status=sent&channel=sms")).text()).not.toContain(`href="/admin/mail/${id}"`);
     const one = await (await page.get(`/admin/mail/${id}`)).text();
     expect(one).toMatch(new RegExp(`<iframe [^>]*\\bsandbox src="/admin/mail/${id}/preview"`));

@@ -51,9 +51,10 @@ export function MailPage({ shell, messages, sla, status, channel, older, newest 
 function SlaTable({ sla }: { sla: SlaFigures[] }) {
   const ms = (v: number | null) => (v === null ? "–" : v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
   return (
+    <>
+    <h2>Queued to sent, last hour</h2>
     <div class="table-scroll">
       <table class="admin-table">
-        <caption>Queued to sent, messages queued in the last hour</caption>
         <thead>
           <tr><th scope="col">Priority</th><th scope="col">Target</th><th scope="col">Sent</th><th scope="col">p50</th><th scope="col">p99</th><th scope="col">Missed the target</th></tr>
         </thead>
@@ -71,6 +72,7 @@ function SlaTable({ sla }: { sla: SlaFigures[] }) {
         </tbody>
       </table>
     </div>
+    </>
   );
 }
 
