@@ -26,6 +26,9 @@ describe.each(ENGINES)("notifier on %s", (engine) => {
       "SELECT template, channel, recipient, status, attempts FROM notify.messages WHERE subject = $1 ORDER BY id", [id]);
     await waitUntil(async () => (await rows()).some((r) => r.template === "orderConfirmed" && r.status === "sent"), 15_000, "the confirmation sent");
     expect((await rows()).find((r) => r.template === "orderConfirmed")).toEqual({ template: "orderConfirmed", channel: "email", recipient: email, status: "sent", attempts: 1 });
+    const metrics = await shop.sys.metrics.render();
+    expect(metrics).toMatch(/saga_notify_sent_seconds\{priority="critical",quantile="0.5"\} [0-9.e-]+/);
+    expect(metrics).toContain('saga_notify_sla_missed{priority="critical"} 0');
   });
 
   test("/admin/mail lists, filters and previews messages, and sends a failed one again (audited)", async () => {
