@@ -9,7 +9,7 @@ import type { Sql } from "../db/sql.ts";
 /** Tables whose size the upkeep holds: each keeps its rows only for its retention (README). */
 export const BOUNDED = [
   "runtime.processed_events", "runtime.outbox", "runtime.log", "runtime.timers", "runtime.dead_letters",
-  "sim.answers", "sim.journal", "accounts.refresh_tokens", "accounts.sign_ins", "shopping.carts", "shopping.cart_items", "admin.alerts",
+  "sim.answers", "sim.journal", "accounts.refresh_tokens", "accounts.sign_ins", "shopping.carts", "shopping.cart_items", "admin.alerts", "notify.messages",
 ] as const;
 
 /** Tables that grow with the business: the shop's records of its orders, payments and stock. */

@@ -53,6 +53,8 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
       defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", "data:"],
       connectSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"],
     },
+    // a route that names its own (the admins' mail preview) keeps it
+    overwrite: false,
   }));
   // Nothing reads a request before it is known to be readable: Host, URL, headers, body size.
   app.use(readableRequest());

@@ -76,6 +76,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   SESSION_RETENTION_MS: "ended refresh tokens kept a day",
   ALERT_RETENTION_MS: "resolved alerts kept 30 days",
   SIGN_IN_RETENTION_MS: "sign-in history kept 90 days",
+  NOTIFICATION_RETENTION_MS: "sent or failed messages kept 30 days",
 };
 /** Needed by the edge role only. */
 const EDGE_ONLY = new Set(["PORT"]);
@@ -153,6 +154,8 @@ function portsOf(name: string): number[] {
 const SCHEME_PORTS: Record<string, number> = { "http:": 80, "https:": 443, "postgres:": 5432, "postgresql:": 5432, "nats:": 4222, "redis:": 6379 };
 /** host:port pairs a variable's value dials. */
 function endpoints(key: string, value: string): { host: string; port: number }[] {
+  // the address customers reach the shop at (the links in its messages): not one containers dial
+  if (key === "PUBLIC_URL") return [];
   if (key === "KAFKA_BROKERS") {
     return value.split(",").map((b) => ({ host: b.trim().split(":")[0]!, port: Number(b.trim().split(":")[1]) }));
   }

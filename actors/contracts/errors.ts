@@ -36,3 +36,5 @@ export class StockConflict extends CodedConflict<"RESERVED"> {}
 export class AlertConflict extends CodedConflict<"NOT_OPEN"> {}
 /** The catalog refuses: a SKU or category already taken, a category still in use, nesting too deep, an archived product. */
 export class CatalogConflict extends CodedConflict<"SKU_TAKEN" | "NAME_TAKEN" | "SLUG_TAKEN" | "IN_USE" | "NESTING" | "ARCHIVED"> {}
+/** Only a message that failed can be sent again. */
+export class MessageConflict extends CodedConflict<"NOT_FAILED"> {}

@@ -2,7 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { asc } from "drizzle-orm";
 import { messages } from "../../db/schema.ts";
 import { databases, ENGINES } from "../../test/engines.ts";
-import { deliverDue, FAILING_SMS_NUMBER, mailboxPort, smsSimulator, type Outbound } from "./delivery.ts";
+import { waitUntil } from "../../test/kit.ts";
+import { deliverDue, FAILING_SMS_NUMBER, mailboxPort, messagesUpkeep, smsSimulator, type Outbound } from "./delivery.ts";
+import { startDelivery } from "./worker.ts";
 
 const dbs = databases();
 afterAll(() => dbs.closeAll());
@@ -36,5 +38,48 @@ describe.each(ENGINES)("delivery on %s", (engine) => {
     expect(rows[2]!.lastError).toContain("simulated SMS failure");
     expect(await deliverDue(database.sql, { ...ports, email: mailboxPort }, CFG, new Date(T0.getTime() + 60_000))).toEqual({ sent: 0, failed: 0 });
     expect(mail).toHaveLength(1);
+  });
+
+  test("two workers at once send each message once: a claimed message is skipped by the other", async () => {
+    const database = await dbs.open(engine);
+    await database.db.insert(messages).values(Array.from({ length: 20 }, (_, i) => row(`e-1:u-${i}:email`, "email", `c${i}@example.com`)));
+    const mail: Outbound[] = [];
+    const ports = { email: { send: async (m: Outbound) => void mail.push(m) }, sms: smsSimulator() };
+    const rounds = await Promise.all([deliverDue(database.sql, ports, CFG, T0), deliverDue(database.sql, ports, CFG, T0)]);
+    expect(rounds[0]!.sent + rounds[1]!.sent).toBe(20);
+    expect(new Set(mail.map((m) => m.messageId)).size).toBe(20);
+    expect(mail).toHaveLength(20);
+  });
+
+  test("the worker sends what was queued when woken, and stops", async () => {
+    const database = await dbs.open(engine);
+    const mail: Outbound[] = [];
+    const ports = { email: { send: async (m: Outbound) => void mail.push(m) }, sms: smsSimulator() };
+    // a tick far away: only the wake-up can make it send
+    const worker = startDelivery(database.sql, ports, { ...CFG, tickMs: 600_000 });
+    try {
+      const now = new Date();
+      await database.db.insert(messages).values({ ...row("e-2:u-1:email", "email", "ada@example.com"), createdAt: now, nextAt: now });
+      worker.wake();
+      await waitUntil(async () => mail.length === 1);
+      expect(mail[0]!.messageId).toBe("e-2:u-1:email");
+      const [sent] = await database.db.select().from(messages);
+      expect(sent!.status).toBe("sent");
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  test("sent and failed messages go after their retention; pending ones stay, however old", async () => {
+    const database = await dbs.open(engine);
+    const DAY = 24 * 3600_000;
+    const at = (days: number) => new Date(Date.now() - days * DAY);
+    const old = (key: string, status: "pending" | "sent" | "failed", days: number) =>
+      ({ ...row(key, "email", "ada@example.com"), status, createdAt: at(days), nextAt: at(days) });
+    await database.db.insert(messages).values([
+      old("old-sent", "sent", 31), old("old-failed", "failed", 31), old("old-pending", "pending", 31), old("new-sent", "sent", 2),
+    ]);
+    expect(await messagesUpkeep(30 * DAY)(database.sql)).toBe(2);
+    expect((await database.db.select().from(messages).orderBy(asc(messages.id))).map((r) => r.key)).toEqual(["old-pending", "new-sent"]);
   });
 });

@@ -6,6 +6,7 @@
 import type { Sql } from "../../db/sql.ts";
 import type { Channel, Template } from "../notification.ts";
 import { renderMessage } from "../../views/notify/messages.tsx";
+import { agoSql, purgeTask } from "../runtime/retention.ts";
 
 export type Outbound = { messageId: string; to: string; subject: string; html: string; text: string };
 /** A channel's provider (SMTP, an SMS gateway, the in-database mailbox); throws when it did not take the message. */
@@ -32,14 +33,22 @@ export const mailboxPort: ChannelPort = { send: async () => {} };
 
 export type DeliveryConfig = { publicUrl: string; maxAttempts: number; firstBackoffMs: number; batch: number };
 
+/** How long a claimed message is left to the worker that claimed it before another may take it. */
+export const CLAIM_LEASE_MS = 60_000;
+
 type Due = { id: string; key: string; channel: Channel; recipient: string; data: string; attempts: number };
 
 /** Send what is due at `now`; returns how many were sent and how many failed this round. */
 export async function deliverDue(sql: Sql, ports: ChannelPorts, cfg: DeliveryConfig, now: Date): Promise<{ sent: number; failed: number }> {
+  // Claimed by pushing their next_at a lease ahead: another worker (a second actors process)
+  // skips them, and a worker that dies mid-send leaves them due again after the lease.
   const due = await sql.query<Due>(
-    `SELECT id::text, key, channel, recipient, data::text, attempts FROM notify.messages
-      WHERE status = 'pending' AND next_at <= $1::text::timestamptz ORDER BY next_at, id LIMIT $2`,
-    [now.toISOString(), cfg.batch]);
+    `UPDATE notify.messages SET next_at = $3::text::timestamptz WHERE id IN (
+       SELECT id FROM notify.messages WHERE status = 'pending' AND next_at <= $1::text::timestamptz
+        ORDER BY next_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING id::text, key, channel, recipient, data::text, attempts`,
+    [now.toISOString(), cfg.batch, new Date(now.getTime() + CLAIM_LEASE_MS).toISOString()]);
+  due.sort((a, b) => Number(a.id) - Number(b.id));
   let sent = 0;
   let failed = 0;
   for (const m of due) {
@@ -60,3 +69,7 @@ export async function deliverDue(sql: Sql, ports: ChannelPorts, cfg: DeliveryCon
   }
   return { sent, failed };
 }
+
+/** Sent and failed messages older than `keepMs` go (README: "Tables that stay bounded"); pending ones stay. */
+export const messagesUpkeep = (keepMs: number) =>
+  purgeTask("notify.messages", `status <> 'pending' AND created_at < ${agoSql(1)}`, keepMs);

@@ -54,6 +54,8 @@ export type Config = {
   seed: boolean;
   /** how long what has served its purpose is kept before the upkeep purges it (see Retention below) */
   retention: Retention;
+  /** the shop's address as customers reach it, for the links in its emails and texts */
+  publicUrl: string;
 };
 
 export const defaults: Config = {
@@ -71,6 +73,7 @@ export const defaults: Config = {
   timerTickMs: 500,
   seed: true,
   retention: defaultRetention(),
+  publicUrl: "http://localhost:3000",
 };
 
 /** What a process is told besides the system's configuration: its HTTP side and first administrator. */
@@ -150,7 +153,15 @@ export function configFromEnv(env: Env = process.env, roles?: string): Config {
     timerTickMs: num(env.TIMER_TICK_MS, defaults.timerTickMs),
     seed: env.SEED_CATALOG !== "false",
     retention: retentionFromEnv(env),
+    publicUrl: publicUrl(env.PUBLIC_URL, env.PORT),
   };
+}
+
+/** PUBLIC_URL as an http(s) URL without a trailing slash; unset: the shop's own address on PORT. */
+function publicUrl(v: string | undefined, port: string | undefined): string {
+  if (!v) return `http://localhost:${num(port, 3000)}`;
+  if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol)) throw new Error("PUBLIC_URL is not an http:// or https:// URL");
+  return v.replace(/\/+$/, "");
 }
 
 /** The whole process's configuration from the environment. */
@@ -185,12 +196,14 @@ export type Retention = {
   alertsMs: number;
   /** the sign-in history of each account */
   signInsMs: number;
+  /** the notifier's messages once sent or failed (pending ones stay) */
+  messagesMs: number;
 };
 
 /** A fresh copy of the default retentions. */
 export function defaultRetention(): Retention {
   const DAY = 24 * 3600_000; // here: `defaults` above calls this before the module's constants exist
-  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY, alertsMs: 30 * DAY, signInsMs: 90 * DAY };
+  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY, alertsMs: 30 * DAY, signInsMs: 90 * DAY, messagesMs: 30 * DAY };
 }
 
 /** A dedupe window shorter than this would forget marks of messages still being redelivered. */
@@ -208,6 +221,7 @@ export function retentionFromEnv(env: Env): Retention {
     sessionsMs: num(env.SESSION_RETENTION_MS, d.sessionsMs),
     alertsMs: num(env.ALERT_RETENTION_MS, d.alertsMs),
     signInsMs: num(env.SIGN_IN_RETENTION_MS, d.signInsMs),
+    messagesMs: num(env.NOTIFICATION_RETENTION_MS, d.messagesMs),
   };
   if (r.dedupeMs < MIN_DEDUPE_MS) throw new Error(`DEDUPE_WINDOW_MS must be at least ${MIN_DEDUPE_MS} ms, got ${r.dedupeMs}`);
   return r;

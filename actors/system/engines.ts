@@ -28,7 +28,12 @@ import { signInsUpkeep } from "../accounts/customers.ts";
 import { booksUpkeep } from "../providers/books.ts";
 import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
+import { mailboxPort, messagesUpkeep, smsSimulator } from "../notify/delivery.ts";
+import { startDelivery, type DeliveryWorker } from "../notify/worker.ts";
 import { databaseName, type Config, type Role } from "./config.ts";
+
+/** sends of one message before it is marked failed (5 s, 10 s, 20 s, 40 s apart) */
+const DELIVERY_ATTEMPTS = 5;
 
 /** where writers tell relays in other processes that the outbox has new rows */
 const OUTBOX_CHANNEL = "outbox";
@@ -42,6 +47,8 @@ export type Engines = {
   relay: Relay | null;
   /** null when this process plays no actors */
   timers: Timers | null;
+  /** the notifier's delivery worker; null when this process plays no actors */
+  delivery: DeliveryWorker | null;
   /** tell the relays (here and elsewhere) that the outbox has new rows */
   outboxWritten(): void;
   /** stop the timer sweeper and the upkeep (before the consumers stop) */
@@ -85,6 +92,13 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   const timers = plays("actors")
     ? startTimers(database.sql, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: outboxWritten, fired: firedTimer })
     : null;
+  // The notifier's messages go out from the process that queues them (woken by the kind's
+  // hook, and every few seconds for retries); email lands in the in-database mailbox.
+  const delivery = plays("actors")
+    ? startDelivery(database.sql, { email: mailboxPort, sms: smsSimulator() }, {
+      publicUrl: config.publicUrl, maxAttempts: DELIVERY_ATTEMPTS, firstBackoffMs: 5_000, batch: 100, tickMs: 2_000,
+    })
+    : null;
   // The relay keeps the outbox small, the timer sweeper the timers, and the actors keep the
   // statistics of what they write fresh (see upkeep.ts). What has served its purpose goes
   // after its retention (README: "Tables that stay bounded").
@@ -101,9 +115,10 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
     ...(database.kind === "postgres" ? [] : [startUpkeep(database.sql, checkpointUpkeep, 60_000)]),
   ];
   return {
-    database, bus, pubsub, cache, relay, timers, outboxWritten,
+    database, bus, pubsub, cache, relay, timers, delivery, outboxWritten,
     async stopLoops() {
       await Promise.all(upkeep.map((u) => u.stop()));
+      await delivery?.stop();
       await timers?.stop();
     },
     async close() {
@@ -118,7 +133,7 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
 
 /**
  * The purges an actors process runs: processed marks past the dedupe window, resolved dead
- * letters and alerts, the embedded log below what every group read, and the in-process simulators' books.
+ * letters and alerts, sent or failed messages, the embedded log below what every group read, and the in-process simulators' books.
  */
 function retentionUpkeep(sql: Sql, bus: Bus, config: Config): { stop(): Promise<void> }[] {
   const r = config.retention;
@@ -126,6 +141,7 @@ function retentionUpkeep(sql: Sql, bus: Bus, config: Config): { stop(): Promise<
     startUpkeep(sql, processedUpkeep(r.dedupeMs)),
     startUpkeep(sql, deadLettersUpkeep(r.deadLettersMs)),
     startUpkeep(sql, resolvedAlertsUpkeep(r.alertsMs)),
+    startUpkeep(sql, messagesUpkeep(r.messagesMs)),
     ...(bus instanceof EmbeddedBus ? [startUpkeep(sql, (db) => trimLog(db, bus.positions(), r.logMs))] : []),
     ...(config.providersUrl ? [] : [startUpkeep(sql, booksUpkeep(r.providerKeysMs))]),
   ];

@@ -17,6 +17,7 @@ import { Alerts } from "../ops/alerts.ts";
 import { AuditLog } from "../ops/audit.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
 import { Dashboard } from "../orders/dashboard.ts";
+import { Mailbox } from "../notify/mailbox.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
 import { startStep } from "../runtime/startup.ts";
@@ -45,6 +46,8 @@ export type Services = {
   catalogAdmin: CatalogAdmin;
   /** can this shop take commands right now (database up, log keeping up) */
   health: ReturnType<typeof commandHealth>;
+  /** the notifier's messages for the admins: list, preview, send again, SLA figures */
+  mailbox: Mailbox;
 };
 
 /** The services over the engines; on an edge, search learns the catalog's words first. */
@@ -98,11 +101,12 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     audit: new AuditLog(db),
     dashboard: new Dashboard(db),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
+    mailbox: new Mailbox(e.database.sql, config.publicUrl),
   };
 }
 
 /**
- * After the kinds commit: orders go out to live pages; changed stock leaves the cache, then
+ * After the kinds commit: queued messages wake the delivery worker; orders go out to live pages; changed stock leaves the cache, then
  * goes out live; low stock and dead letters are reconciled with their alerts; the order's
  * alerts, committed with its view, are announced.
  */
@@ -129,7 +133,7 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
       e.pubsub.publish(subjects.alerts, { changed: orderIds.length });
     },
     messagesQueued() {
-      // the delivery worker polls notify.messages for due rows
+      e.delivery?.wake();
     },
   };
 }

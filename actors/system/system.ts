@@ -61,6 +61,14 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const actors = await startActors(config, e, p, meters, kindHooks(e, services));
   const { db } = e.database;
   meters.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox).where(eq(outbox.status, "PENDING")))[0]?.n ?? 0);
+  // the notifier's SLA (critical < 1 min, high < 5 min), over the messages queued in the last hour
+  metrics.gauge("saga_notify_sent_seconds", "Queued-to-sent time of messages queued in the last hour, by priority and quantile", ["priority", "quantile"])
+    .collect(async () => (await services.mailbox.sla()).flatMap((f) => [
+      ...(f.p50Ms === null ? [] : [{ labels: { priority: f.priority, quantile: "0.5" }, value: f.p50Ms / 1000 }]),
+      ...(f.p99Ms === null ? [] : [{ labels: { priority: f.priority, quantile: "0.99" }, value: f.p99Ms / 1000 }]),
+    ]));
+  metrics.gauge("saga_notify_sla_missed", "Messages queued in the last hour that missed their priority's target (sent late or still not sent)", ["priority"])
+    .collect(async () => (await services.mailbox.sla()).map((f) => ({ labels: { priority: f.priority }, value: f.missed })));
   let stopped = false;
   return {
     ...services,

@@ -116,6 +116,11 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/admin/alerts/stream", query: { kind: "deadLetter" }, who: "admin", stream: true },
   { method: "GET", route: "/admin/alerts/live", who: "admin", stream: true },
   { method: "POST", route: "/admin/alerts/:id/acknowledge", params: { id: "999999" }, body: { kind: "form", fields: { reason: "seen", kind: "failed" } }, who: "admin" },
+  // pages: admin mail (no such message, so a good request changes nothing either)
+  { method: "GET", route: "/admin/mail", query: { status: "failed", channel: "email", before: "999999" }, who: "admin" },
+  { method: "GET", route: "/admin/mail/:id", params: { id: "999999" }, query: { resent: "1" }, who: "admin" },
+  { method: "GET", route: "/admin/mail/:id/preview", params: { id: "999999" }, who: "admin" },
+  { method: "POST", route: "/admin/mail/:id/resend", params: { id: "999999" }, body: { kind: "form", fields: {} }, who: "admin" },
   // catalog administration: no such product or category, so a good request changes nothing either
   ...catalogTemplates(),
   // api: admin customers

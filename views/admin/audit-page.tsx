@@ -18,7 +18,7 @@ type Props = {
   newest: string | null;
 };
 
-const OBJECT_TYPES = ["order", "product", "dead-letter", "alert", "account", "category"];
+const OBJECT_TYPES = ["order", "product", "dead-letter", "alert", "account", "category", "message"];
 const OUTCOME_TONE = { done: "success", refused: "problem", pending: "neutral" } as Record<string, string>;
 
 export function AuditPage({ shell, entries, query, choices, older, newest }: Props) {
@@ -93,6 +93,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
 function ObjectLink({ type, id }: { type: string; id: string }) {
   if (type === "order") return <a class="order-id" href={`/admin/orders/${encodeURIComponent(id)}`}>order {id}</a>;
   if (type === "product") return <a href={`/p/${encodeURIComponent(id)}`}>product {id}</a>;
+  if (type === "message") return <a href={`/admin/mail/${encodeURIComponent(id)}`}>message {id}</a>;
   return <span>{type} {id}</span>;
 }
 
