@@ -109,3 +109,22 @@ describe("an admin", () => {
     ]);
   });
 });
+
+describe("the account's own recent sign-ins", () => {
+  test("a customer sees their own sign-ins and no one else's; a guest is sent to sign in", async () => {
+    const fay = await register("Fay");
+    const gus = await register("Gus");
+    const login = (email: string, password: string) =>
+      shop.call("POST", "/api/auth/login", { body: { email, password }, headers: { "user-agent": `Agent-${email}` } });
+    expect((await login(fay.email, "wrong-password1")).status).toBe(401);
+    expect((await login(fay.email, "analytical1")).status).toBe(200);
+    expect((await login(gus.email, "analytical1")).status).toBe(200);
+    const guest = await visitor(shop).get("/account/sign-ins");
+    expect([guest.status, guest.headers.get("location")]).toEqual([303, "/login?next=/account/sign-ins"]);
+    const page = await (await (await visitor(shop).signIn(fay.id)).get("/account/sign-ins")).text();
+    expect(page).toContain('<h2 id="recent-sign-ins-title">Recent sign-ins</h2>');
+    expect(page).toContain(`Agent-${fay.email}`);
+    expect(page).toContain("Wrong password");
+    expect(page).not.toContain(`Agent-${gus.email}`);
+  });
+});
