@@ -25,6 +25,7 @@ import { accountPages } from "./pages/account-pages.tsx";
 import { cartPages } from "./pages/cart-pages.tsx";
 import { checkoutPages } from "./pages/checkout-pages.tsx";
 import { orderHistoryPages } from "./pages/order-history.tsx";
+import { signInHistoryPages } from "./pages/sign-in-history.tsx";
 import { orderPages } from "./pages/order-page.tsx";
 import { catalogPages } from "./pages/catalog-pages.tsx";
 import { uploadedImages } from "./pages/product-images.ts";
@@ -89,6 +90,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", cartPages(sys));
   app.route("/", checkoutPages(sys));
   app.route("/", orderHistoryPages(sys.orders));
+  app.route("/", signInHistoryPages(sys.customers));
   app.route("/", adminPages(sys));
   app.route("/", orderPages({
     loadOrder: (id) => sys.orders.find(id), loadDetails: (id) => sys.orders.deliveryFacts(id), pubsub: sys.pubsub,

@@ -13,6 +13,7 @@ import { openPglite, openPostgres, type Db } from "../db/client.ts";
 import { authApi } from "../edge/api/auth.ts";
 import { authenticate, type AuthEnv } from "../edge/auth/auth.ts";
 import { sameOrigin } from "../edge/auth/csrf.ts";
+import type { Shop } from "./kit.ts";
 import { onError } from "../edge/http/http-errors.ts";
 import { accountPages } from "../edge/pages/account-pages.tsx";
 import { AUTH_API, cookieRenewal } from "../edge/auth/session.ts";
@@ -115,4 +116,12 @@ export function setCookieOf(res: Response, name: string): Record<string, string>
     const [k = "", v = "true"] = a.split("=");
     return [k.toLowerCase(), v];
   })]);
+}
+
+/** Registers `name` on a whole shop as `<name>-<tag>@example.com`, password "analytical1". */
+export async function registerCustomer(shop: Shop, name: string, tag: string): Promise<{ email: string; id: string }> {
+  const email = `${name.toLowerCase()}-${tag}@example.com`;
+  const res = await shop.call("POST", "/api/auth/register", { body: { email, password: "analytical1", name: `${name} ${tag}` } });
+  if (res.status !== 201) throw new Error(`registering ${email}: ${res.status} ${JSON.stringify(res.json)}`);
+  return { email, id: res.json.user.id as string };
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, isNull } from "drizzle-orm";
 import { auditLog, users } from "../db/schema.ts";
+import { registerCustomer } from "./accounts-kit.ts";
 import { startShop, waitUntil, type Shop } from "./kit.ts";
 import { ENGINES } from "./engines.ts";
 
@@ -17,12 +18,7 @@ describe.each(ENGINES)("%s", (engine) => {
   afterAll(() => shop.stop());
 
   const tag = crypto.randomUUID().slice(0, 8);
-  async function register(name: string) {
-    const email = `${name.toLowerCase()}-${tag}@example.com`;
-    const res = await shop.call("POST", "/api/auth/register", { body: { email, password: "analytical1", name: `${name} ${tag}` } });
-    expect(res.status).toBe(201);
-    return { email, id: res.json.user.id as string };
-  }
+  const register = (name: string) => registerCustomer(shop, name, tag);
   const login = (email: string, password = "analytical1") =>
     shop.call("POST", "/api/auth/login", { body: { email, password }, headers: { "user-agent": "TestBrowser/1.0" } });
 
@@ -84,6 +80,11 @@ describe.each(ENGINES)("%s", (engine) => {
     const refused = await login(dan.email);
     expect(refused.status).toBe(403);
     expect(refused.json.error).toContain("disabled");
+    // a wrong password gets the usual answer: it must not tell that the email has an account
+    const guessed = await login(dan.email, "not-his-password1");
+    const unknown = await login(`nobody-${tag}@example.com`, "not-his-password1");
+    expect([guessed.status, guessed.json]).toEqual([unknown.status, unknown.json]);
+    expect(guessed.status).toBe(401);
 
     const enabled = await shop.call("POST", `/api/admin/customers/${dan.id}/enable`, { token: admin });
     expect(enabled.json).toEqual({ role: "customer", disabled: false, changed: true });

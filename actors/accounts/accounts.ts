@@ -4,7 +4,7 @@
  * (actors/accounts/session-versions.ts), disabling, and the first administrator. No HTTP
  * here: the edge turns the results into cookies and tokens.
  */
-import { and, eq, isNull, sql, TransactionRollbackError } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql, TransactionRollbackError } from "drizzle-orm";
 import type { Db, Q } from "../../db/client.ts";
 import { users } from "../../db/schema.ts";
 import {
@@ -250,6 +250,16 @@ export class Accounts {
     if (!(await this.passwords.verify(password, passwordHash))) return null;
     await this.db.update(users).set({ lastLoginAt: new Date(this.now()) }).where(eq(users.id, account.id));
     return account;
+  }
+
+  /**
+   * Whether `email` is a disabled account and `password` its password: only then may a
+   * refused sign-in say the account is disabled (otherwise anyone could learn the email has one).
+   */
+  async isDisabledWith(email: string, password: string): Promise<boolean> {
+    if (password.length > PASSWORD_MAX) return false;
+    const [row] = await this.db.select({ passwordHash: users.passwordHash }).from(users).where(and(byEmail(email), isNotNull(users.disabledAt)));
+    return row !== undefined && await this.passwords.verify(password, row.passwordHash);
   }
 
   /** The account with this id, or null (also when it is disabled). */

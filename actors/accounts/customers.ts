@@ -95,13 +95,6 @@ export class Customers {
     if (succeeded) await this.db.update(users).set({ lastLoginAt: at }).where(eq(users.id, user.id));
   }
 
-  /** Whether the account exists and is disabled (a sign-in refused for it says so). */
-  async isDisabled(email: string): Promise<boolean> {
-    const [user] = await this.db.select({ id: users.id }).from(users)
-      .where(and(sql`lower(${users.email}) = ${normalEmail(email).toLowerCase()}`, isNotNull(users.disabledAt)));
-    return user !== undefined;
-  }
-
   /** The account's role and whether it is disabled, for the audit log's "from" state; null when unknown. */
   async stateOf(id: string): Promise<{ role: Role; disabled: boolean } | null> {
     const [row] = await this.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id));

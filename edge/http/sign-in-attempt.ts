@@ -1,7 +1,8 @@
 /**
  * A sign-in attempt as the API and the login page both make it: through the login limiter,
  * written to the account's sign-in history (when the email is an account's), and telling a
- * disabled account apart so its owner learns why (`disabled`).
+ * disabled account apart so its owner learns why (`disabled`) - only when the password was
+ * right, so the answer never tells a stranger that an email has an account.
  */
 import type { Context } from "hono";
 import type { Account, Accounts } from "../../actors/accounts/accounts.ts";
@@ -17,7 +18,7 @@ export async function signInAttempt(c: Context, deps: SignInAttemptDeps, email: 
   const attempt = await deps.limiter.attempt(email, ip, () => deps.accounts.login(email, password));
   if (attempt.kind === "limited" || !deps.customers) return attempt;
   await deps.customers.recordSignIn(email, { address: ip, userAgent: c.req.header("user-agent") ?? "" }, attempt.kind === "ok");
-  if (attempt.kind === "failed" && await deps.customers.isDisabled(email)) return { kind: "disabled" };
+  if (attempt.kind === "failed" && await deps.accounts.isDisabledWith(email, password)) return { kind: "disabled" };
   return attempt;
 }
 

@@ -129,6 +129,11 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/api/admin/customers/:id/disable", params: { id: "00000000-0000-4000-8000-000000000000" }, body: { kind: "json", fields: { reason: "fraud" } }, who: "admin" },
   { method: "POST", route: "/api/admin/customers/:id/enable", params: { id: "00000000-0000-4000-8000-000000000000" }, body: { kind: "json", fields: { reason: "cleared" } }, who: "admin" },
   { method: "POST", route: "/api/admin/customers/:id/role", params: { id: "00000000-0000-4000-8000-000000000000" }, body: { kind: "json", fields: { role: "admin", reason: "staff" } }, who: "admin" },
+  // admin console: customers (no such account, so a good request changes nothing)
+  { method: "GET", route: "/admin/customers", query: { q: "ada", after: "a@example.com" }, who: "admin" },
+  { method: "GET", route: "/account/sign-ins", who: "customer" },
+  { method: "GET", route: "/admin/customers/:id", params: { id: "00000000-0000-4000-8000-000000000000" }, who: "admin" },
+  { method: "POST", route: "/admin/customers/:id/:tool", params: { id: "00000000-0000-4000-8000-000000000000", tool: "disable" }, body: { kind: "form", fields: { reason: "fraud", confirm: "yes" } }, who: "admin" },
 ];
 
 /** The catalog's admin routes (API and console), the live listings and the uploaded pictures. */

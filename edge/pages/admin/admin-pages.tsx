@@ -10,6 +10,7 @@
  *   /admin/products      the catalog: list (live), create, edit, pictures, archive (product-pages.tsx)
  *   /admin/categories    the storefront's categories: nest, reorder, rename, delete (category-pages.tsx)
  *   /admin/mail          the notifier's messages: list, preview, send a failed one again, SLA figures (mail-pages.tsx)
+ *   /admin/customers     accounts: search, orders, sign-ins; disable, enable, promote, demote (customer-pages.tsx)
  *
  * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
  */
@@ -28,8 +29,10 @@ import { adminProductPages, type ProductPageDeps } from "./product-pages.tsx";
 import { adminCategoryPages } from "./category-pages.tsx";
 import { mailPages } from "./mail-pages.tsx";
 import type { Mailbox } from "../../../actors/notify/mailbox.ts";
+import { adminCustomerPages } from "./customer-pages.tsx";
+import type { CustomerActionDeps } from "../../http/customer-actions.ts";
 
-export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps & { mailbox: Mailbox };
+export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps & CustomerActionDeps & { mailbox: Mailbox };
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -46,6 +49,7 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   app.route("/", adminProductPages(deps));
   app.route("/", adminCategoryPages(deps));
   app.route("/", mailPages(deps));
+  app.route("/", adminCustomerPages(deps));
   return app;
 }
 
