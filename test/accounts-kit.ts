@@ -15,6 +15,8 @@ import { authenticate, type AuthEnv } from "../edge/auth/auth.ts";
 import { sameOrigin } from "../edge/auth/csrf.ts";
 import { onError } from "../edge/http/http-errors.ts";
 import { accountPages } from "../edge/pages/account-pages.tsx";
+import { accountLinkPages } from "../edge/pages/account-links.tsx";
+import { accountSettingsPages } from "../edge/pages/account-settings.tsx";
 import { AUTH_API, cookieRenewal } from "../edge/auth/session.ts";
 import { pageShell } from "../edge/http/shell.ts";
 import { freshPostgres, type Engine } from "./engines.ts";
@@ -55,10 +57,12 @@ export async function accountsEdge(opts: KitOptions = {}) {
   const app = new Hono<AuthEnv>()
     .use(sameOrigin())
     .use(authenticate(secret, { renew: cookieRenewal(deps), sessions: (id, version) => accounts.sessionIsCurrent(id, version) }))
-    .use(pageShell({ cartCount: async () => 0 }));
+    .use(pageShell({ cartCount: async () => 0, unverified: (id) => accounts.emailUnverified(id) }));
   app.onError(onError);
   app.route(AUTH_API, authApi(deps));
   app.route("/", accountPages(deps));
+  app.route("/", accountLinkPages(deps));
+  app.route("/", accountSettingsPages(deps));
   app.get("/whoami", (c) => c.json({ user: c.get("user") }));
   app.get("/stream", (c) => new Response(JSON.stringify({ user: c.get("user") }), { headers: { "content-type": "text/event-stream" } }));
   return { app, accounts, secret, signIns, db: database.db, close: () => database.close() };
