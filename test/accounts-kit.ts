@@ -3,6 +3,7 @@
  * middleware and routes that accounts need (the same pieces edge/app.ts wires), and a
  * cookie jar that keeps what a browser would.
  */
+import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { Accounts, type AccountsOptions } from "../actors/accounts/accounts.ts";
 import { LoginLimiter } from "../actors/accounts/login-limiter.ts";
@@ -119,4 +120,12 @@ export function setCookieOf(res: Response, name: string): Record<string, string>
     const [k = "", v = "true"] = a.split("=");
     return [k.toLowerCase(), v];
   })]);
+}
+
+export type SentEvent = { type: string; key: string; payload: Record<string, string> };
+/** The account events in `db`'s outbox for `userId`, oldest first. */
+export async function outboxOf(db: Db, userId: string): Promise<SentEvent[]> {
+  const rows = await db.execute(sql`SELECT message FROM runtime.outbox WHERE key = ${userId} ORDER BY id`);
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { message: string }[];
+  return list.map((r) => JSON.parse(r.message));
 }

@@ -51,7 +51,7 @@ export function Layout({ title, shell, children }: Props) {
           <a href="/" class="brand">saga shop</a>
           {shell && <SiteNav shell={shell} />}
         </header>
-        {shell?.unverified && <VerifyBanner back={shell.here} />}
+        {shell?.unverified && <VerifyBanner back={shell.here.length <= 2000 ? shell.here : "/"} />}
         <main id="main">
           {shell?.notice && <p class="notice flash" role="status">{shell.notice}</p>}
           {children}

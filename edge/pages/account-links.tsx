@@ -3,7 +3,7 @@
  * (the same services and budgets as the JSON API in edge/api/auth.ts):
  *
  *   GET  /verify-email?token=    verifies once: 200 | 400 wrong, used or expired | 409 the address was taken meanwhile
- *   POST /verify-email/resend    (signed in) 303 back with a notice | 401 | 429 + Retry-After
+ *   POST /verify-email/resend    {back} (signed in) 303 back with a notice | 303 to sign in | 400 back not on this site | 429 + Retry-After
  *   GET  /forgot-password        the form
  *   POST /forgot-password        200 the same answer whether or not the account exists | 422 no address | 429 per client
  *   GET  /reset-password?token=  the form for a new password | 400 wrong, used or expired
@@ -14,6 +14,7 @@ import type { VNode } from "preact";
 import { z } from "zod";
 import { emailProblem } from "../../actors/accounts/account-rules.ts";
 import { LINK_TOKEN_MAX } from "../../actors/accounts/link-tokens.ts";
+import { InputError } from "../../actors/contracts/errors.ts";
 import { retryText, type FormError } from "../../views/account/account-forms.tsx";
 import { ForgotPasswordPage, MessagePage, ResetLinkInvalidPage, ResetPasswordPage, VerifyEmailPage } from "../../views/account/account-links.tsx";
 import { renderDocument } from "../../views/layout.tsx";
@@ -49,21 +50,23 @@ export function accountLinkPages(deps: AuthApiDeps): Hono<AuthEnv> {
   });
 
   app.post("/verify-email/resend", async (c) => {
-    const back = localPath(ResendForm.parse(await formBody(c)).back);
+    const given = ResendForm.parse(await formBody(c)).back;
+    const back = localPath(given, "");
+    if (given !== "" && back === "") throw new InputError("back", "back must be a path on this site, like /account");
     const user = c.get("user");
-    if (!user) return c.redirect(`/login?next=${encodeURIComponent(back)}`, 303);
+    if (!user) return c.redirect(`/login?next=${encodeURIComponent(back || "/")}`, 303);
     const spend = await deps.links.resend(user.sub);
     if (!spend.allowed) {
       c.header("Retry-After", String(spend.retryAfterSeconds));
       return page(c, 429, (
         <MessagePage shell={await c.get("shell")()} title="Too many links asked for">
           <p>We have sent several links already; the last one works. {retryText(spend.retryAfterSeconds)}</p>
-          <p class="account-alt"><a href={back}>Back</a></p>
+          <p class="account-alt"><a href={back || "/"}>Back</a></p>
         </MessagePage>
       ));
     }
     setNotice(c, (await deps.accounts.requestVerification(user.sub)) ? "verify-sent" : "verified");
-    return c.redirect(back, 303);
+    return c.redirect(back || "/", 303);
   });
 
   app.get("/forgot-password", async (c) =>
