@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
+import { auditPage, auditWidth } from "./a11y.ts";
 import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
 
 let b: BrowserShop;
@@ -25,13 +26,14 @@ async function tokenFor(type: string, email: string): Promise<string> {
   return found.payload.token;
 }
 
-/** Screenshots of the page as it is, at desktop width and at 390 px. */
+/** Screenshots of the page as it is, at desktop width and at 390 px, and what a screen reader and a phone meet. */
 async function shots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
   await screenshot(page, `accounts-${name}`);
+  expect(await auditPage(page)).toEqual([]);
   await page.setViewportSize(PHONE);
   await screenshot(page, `accounts-${name}-390`);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  expect(await auditWidth(page)).toEqual([]);
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
