@@ -22,6 +22,8 @@ import { limitedBody, readableRequest } from "./http/readable.ts";
 import { httpMetrics, metricsForAdmins, opsRoutes } from "./http/ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
 import { accountPages } from "./pages/account-pages.tsx";
+import { accountLinkPages } from "./pages/account-links.tsx";
+import { accountSettingsPages } from "./pages/account-settings.tsx";
 import { cartPages } from "./pages/cart-pages.tsx";
 import { checkoutPages } from "./pages/checkout-pages.tsx";
 import { orderHistoryPages } from "./pages/order-history.tsx";
@@ -66,7 +68,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   // Before anything that may wait on the database (sessions, the shell, the command gate).
   app.use(admission(sys.config.commands, (why) => sys.meters.shed.inc({ why })));
   app.use(authenticate(secret, { renew: cookieRenewal(session), sessions: (id, version) => sys.accounts.sessionIsCurrent(id, version) }));
-  app.use(pageShell({ cartCount: cartCount(sys.carts) }));
+  app.use(pageShell({ cartCount: cartCount(sys.carts), unverified: (id) => sys.accounts.emailUnverified(id) }));
   app.onError(onError);
   app.notFound((c) => wantsHtml(c.req.path, c.req.header("accept"))
     ? sendErrorPage(c, 404, "Page not found", "There is no page at this address. It may have moved, or the link may be mistyped.")
@@ -85,6 +87,8 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", assets);
   app.route("/", currencyRoutes);
   app.route("/", accountPages(session));
+  app.route("/", accountLinkPages(session));
+  app.route("/", accountSettingsPages(session));
   app.route("/", uploadedImages(sys.catalogAdmin));
   app.route("/", catalogPages({ catalog: sys.catalog, search: sys.search, currencies: sys.currencies, pubsub: sys.pubsub }));
   app.route("/", cartPages(sys));

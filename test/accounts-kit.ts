@@ -3,6 +3,7 @@
  * middleware and routes that accounts need (the same pieces edge/app.ts wires), and a
  * cookie jar that keeps what a browser would.
  */
+import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { Accounts, type AccountsOptions } from "../actors/accounts/accounts.ts";
 import { LoginLimiter } from "../actors/accounts/login-limiter.ts";
@@ -16,6 +17,8 @@ import { sameOrigin } from "../edge/auth/csrf.ts";
 import type { Shop } from "./kit.ts";
 import { onError } from "../edge/http/http-errors.ts";
 import { accountPages } from "../edge/pages/account-pages.tsx";
+import { accountLinkPages } from "../edge/pages/account-links.tsx";
+import { accountSettingsPages } from "../edge/pages/account-settings.tsx";
 import { AUTH_API, cookieRenewal } from "../edge/auth/session.ts";
 import { pageShell } from "../edge/http/shell.ts";
 import { freshPostgres, type Engine } from "./engines.ts";
@@ -56,10 +59,12 @@ export async function accountsEdge(opts: KitOptions = {}) {
   const app = new Hono<AuthEnv>()
     .use(sameOrigin())
     .use(authenticate(secret, { renew: cookieRenewal(deps), sessions: (id, version) => accounts.sessionIsCurrent(id, version) }))
-    .use(pageShell({ cartCount: async () => 0 }));
+    .use(pageShell({ cartCount: async () => 0, unverified: (id) => accounts.emailUnverified(id) }));
   app.onError(onError);
   app.route(AUTH_API, authApi(deps));
   app.route("/", accountPages(deps));
+  app.route("/", accountLinkPages(deps));
+  app.route("/", accountSettingsPages(deps));
   app.get("/whoami", (c) => c.json({ user: c.get("user") }));
   app.get("/stream", (c) => new Response(JSON.stringify({ user: c.get("user") }), { headers: { "content-type": "text/event-stream" } }));
   return { app, accounts, secret, signIns, db: database.db, close: () => database.close() };
@@ -124,4 +129,12 @@ export async function registerCustomer(shop: Shop, name: string, tag: string): P
   const res = await shop.call("POST", "/api/auth/register", { body: { email, password: "analytical1", name: `${name} ${tag}` } });
   if (res.status !== 201) throw new Error(`registering ${email}: ${res.status} ${JSON.stringify(res.json)}`);
   return { email, id: res.json.user.id as string };
+}
+
+export type SentEvent = { type: string; key: string; payload: Record<string, string> };
+/** The account events in `db`'s outbox for `userId`, oldest first. */
+export async function outboxOf(db: Db, userId: string): Promise<SentEvent[]> {
+  const rows = await db.execute(sql`SELECT message FROM runtime.outbox WHERE key = ${userId} ORDER BY id`);
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { message: string }[];
+  return list.map((r) => JSON.parse(r.message));
 }

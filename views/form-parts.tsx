@@ -34,29 +34,33 @@ export type FieldProps = {
   /** the form field's name; the id when absent */
   name?: string;
   label: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "tel";
   autocomplete: string;
   /** what was typed; never shown for a password */
   value?: string;
   error?: string;
   hint?: string;
   extra?: Record<string, string | number>;
+  /** may be left empty: not `required`, and the label says so */
+  optional?: boolean;
 };
 
 /** A labelled, required input with its hint and its error. */
-export function Field({ id, name = id, label, type = "text", autocomplete, value, error, hint, extra = {} }: FieldProps) {
+export function Field({ id, name = id, label, type = "text", autocomplete, value, error, hint, extra = {}, optional = false }: FieldProps) {
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ");
-  const aria = { "aria-invalid": error ? ("true" as const) : undefined, "aria-describedby": described || undefined };
+  const aria = { "aria-invalid": error ? ("true" as const) : undefined, "aria-describedby": described || undefined, required: !optional };
   // one element per type: the type decides which attributes an input may carry
   const input = type === "password"
-    ? <input id={id} name={name} type="password" autocomplete={autocomplete} required {...aria} {...extra} />
+    ? <input id={id} name={name} type="password" autocomplete={autocomplete} {...aria} {...extra} />
     : type === "email"
       // an email address is neither capitalized nor a word to spell-check
-      ? <input id={id} name={name} type="email" autocomplete={autocomplete} required value={value} {...aria} autocapitalize="none" spellcheck={false} {...extra} />
-      : <input id={id} name={name} type="text" autocomplete={autocomplete} required value={value} {...aria} {...extra} />;
+      ? <input id={id} name={name} type="email" autocomplete={autocomplete} value={value} {...aria} autocapitalize="none" spellcheck={false} {...extra} />
+      : type === "tel"
+        ? <input id={id} name={name} type="tel" autocomplete={autocomplete} value={value} {...aria} {...extra} />
+        : <input id={id} name={name} type="text" autocomplete={autocomplete} value={value} {...aria} {...extra} />;
   return (
     <div class={error ? "field field-invalid" : "field"}>
-      <label for={id}>{label}</label>
+      <label for={id}>{label}{optional && <span class="muted"> (optional)</span>}</label>
       {hint && <p id={`${id}-hint`} class="hint">{hint}</p>}
       {error && <p id={`${id}-error`} class="field-error"><span class="visually-hidden">Error: </span>{error}</p>}
       {input}

@@ -19,6 +19,10 @@ export type Shell = {
   here: string;
   /** on admin pages: the open alerts the console's navigation shows */
   alerts?: AlertSummary;
+  /** said once, after an action on the page before (edge/http/shell.ts NOTICES) */
+  notice?: string;
+  /** the signed-in account has yet to verify its email address */
+  unverified?: boolean;
 };
 
 type Props = { title: string; shell?: Shell; children: ComponentChildren };
@@ -47,7 +51,11 @@ export function Layout({ title, shell, children }: Props) {
           <a href="/" class="brand">saga shop</a>
           {shell && <SiteNav shell={shell} />}
         </header>
-        <main id="main">{children}</main>
+        {shell?.unverified && <VerifyBanner back={shell.here.length <= 2000 ? shell.here : "/"} />}
+        <main id="main">
+          {shell?.notice && <p class="notice flash" role="status">{shell.notice}</p>}
+          {children}
+        </main>
         <script src={ASSETS.htmx}></script>
         <script src={ASSETS.sse}></script>
         <script src={ASSETS.localTime}></script>
@@ -70,6 +78,7 @@ function SiteNav({ shell }: { shell: Shell }) {
           <>
             {user.role === "admin" && <a href="/admin" class="admin-link">Admin</a>}
             <a href="/orders">My orders</a>
+            <a href="/account">Account</a>
             <form method="post" action="/logout" class="inline">
               <button type="submit" class="link">Sign out {user.name}</button>
             </form>
@@ -83,6 +92,19 @@ function SiteNav({ shell }: { shell: Shell }) {
         <CurrencyPicker shell={shell} />
       </nav>
     </>
+  );
+}
+
+/** Asks an unverified account to follow its link, and offers to send it again (a plain form post). */
+function VerifyBanner({ back }: { back: string }) {
+  return (
+    <div class="verify-banner" role="region" aria-label="Email verification">
+      <p>Please verify your email address: follow the link we sent you.</p>
+      <form method="post" action="/verify-email/resend" class="inline">
+        <input type="hidden" name="back" value={back} />
+        <button type="submit" class="link">Send the link again</button>
+      </form>
+    </div>
   );
 }
 

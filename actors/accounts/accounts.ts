@@ -268,6 +268,12 @@ export class Accounts {
     return account ?? null;
   }
 
+  /** Whether the account has yet to verify its address (false for an unknown or disabled one): the pages' banner. */
+  async emailUnverified(id: string): Promise<boolean> {
+    const [row] = await this.db.select({ at: users.emailVerifiedAt }).from(users).where(and(eq(users.id, id), enabled));
+    return row !== undefined && row.at === null;
+  }
+
   /** Starts a session (a new refresh-token family) for a signed-in account. */
   startSession(account: Account): Promise<string> {
     return this.tokens.start(account.id);

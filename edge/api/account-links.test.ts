@@ -1,20 +1,14 @@
 /** Registration events, verification, password reset and change, email change: the JSON API on a real database. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { sql } from "drizzle-orm";
-import { accountsEdge, cookieJar } from "../../test/accounts-kit.ts";
+import { accountsEdge, cookieJar, outboxOf } from "../../test/accounts-kit.ts";
 import { RESET_SENT } from "./auth.ts";
 
 let kit: Awaited<ReturnType<typeof accountsEdge>>;
 beforeAll(async () => void (kit = await accountsEdge()), 60_000);
 afterAll(() => kit.close());
 
-type Sent = { type: string; key: string; payload: Record<string, string> };
 /** The account events in the outbox for `userId`, oldest first. */
-async function outbox(userId: string): Promise<Sent[]> {
-  const rows = await kit.db.execute(sql`SELECT message FROM runtime.outbox WHERE key = ${userId} ORDER BY id`);
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { message: string }[];
-  return list.map((r) => JSON.parse(r.message));
-}
+const outbox = (userId: string) => outboxOf(kit.db, userId);
 const lastToken = async (userId: string, type: string) => (await outbox(userId)).filter((e) => e.type === type).at(-1)!.payload.token!;
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -75,6 +69,12 @@ describe("email verification", () => {
     expect((await outbox(a.id)).filter((e) => e.type === "user.EmailVerificationRequested.v1")).toHaveLength(2);
     await api("POST", "/verify-email/resend", undefined, bearer(a.access));
     await api("POST", "/verify-email/resend", undefined, bearer(a.access));
+    // a body that asks for something else is refused and sends nothing
+    const odd = await kit.app.request("http://localhost/api/auth/verify-email/resend", {
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...bearer(a.access) }, body: "x=1",
+    });
+    expect(odd.status).toBe(400);
+    expect((await api("POST", "/verify-email/resend", { x: 1 }, bearer(a.access))).status).toBe(400);
     const fourth = await api("POST", "/verify-email/resend", undefined, bearer(a.access));
     expect(fourth.status).toBe(429);
     expect(Number(fourth.res.headers.get("retry-after"))).toBeGreaterThan(0);

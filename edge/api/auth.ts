@@ -9,7 +9,7 @@
  *
  * Account links (the notifier mails them; each token works once):
  *   POST /verify-email        {token}            -> 200 {user}; 400 invalid, used or expired; 409 address taken meanwhile
- *   POST /verify-email/resend (signed in)        -> 202; 409 already verified; 429 + Retry-After
+ *   POST /verify-email/resend (signed in; no body or {}) -> 202; 409 already verified; 429 + Retry-After
  *   POST /forgot-password     {email}            -> 202, the same answer whether or not the account exists; 429 per client
  *   POST /reset-password      {token, password}  -> 200, every session ended; 400 invalid link or weak password
  *   POST /change-password     {currentPassword, newPassword} (signed in) -> 200 a new pair, other sessions ended; 403 wrong
@@ -26,7 +26,8 @@ import { clientIp } from "../http/client-ip.ts";
 import { DISABLED_MESSAGE, signInAttempt } from "../http/sign-in-attempt.ts";
 import type { Customers } from "../../actors/accounts/customers.ts";
 import { clearSessionCookies, refreshCookie, setSessionCookies, signIn, signOut, userOf, type SessionDeps } from "../auth/session.ts";
-import { jsonBody } from "../http/validate.ts";
+import { jsonBody, readJson } from "../http/validate.ts";
+import { mediaType } from "../http/readable.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
 
 export type AuthApiDeps = SessionDeps & {
@@ -116,6 +117,7 @@ export function authApi(deps: AuthApiDeps): Hono<AuthEnv> {
   app.post("/verify-email/resend", async (c) => {
     const user = c.get("user");
     if (!user) return c.json({ error: "authentication required" }, 401);
+    await noBody(c);
     const spend = await deps.links.resend(user.sub);
     if (!spend.allowed) return tooMany(c, spend.retryAfterSeconds, "verification links");
     if (!(await deps.accounts.requestVerification(user.sub))) return c.json({ error: "this address is already verified" }, 409);
@@ -176,6 +178,16 @@ export function authApi(deps: AuthApiDeps): Hono<AuthEnv> {
  */
 export async function requestReset(deps: AuthApiDeps, email: string): Promise<void> {
   await deps.accounts.requestPasswordReset(email, (await deps.links.resetToEmail(email)).allowed);
+}
+
+/** A request that carries nothing: no body, or an empty JSON one ({} or none with application/json). */
+async function noBody(c: Context): Promise<void> {
+  const type = c.req.header("content-type");
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (type === undefined && bytes.length === 0) return;
+  const { type: media, utf8 } = mediaType(type);
+  if (media !== "application/json" || !utf8) throw new InputError("content-type", "send no body, or an empty application/json one");
+  if (bytes.length > 0 && !z.object({}).strict().safeParse(readJson(bytes)).success) throw new InputError("body", "the body must be empty or {}");
 }
 
 function tooMany(c: Context, seconds: number, what: string) {

@@ -20,7 +20,7 @@ const post = (origin: string, path: string, form: Record<string, string>) =>
 /** The Secure attribute of the session, refresh, cart and currency cookies set by requests to `origin`. */
 async function secureFlags(origin: string) {
   const added = await post(origin, "/cart/items", { sku: "BOK-001", qty: "1" });
-  const registered = await post(origin, "/register", { name: "Cookie", email: `cookie${++n}@example.com`, password: "analytical1", next: "/" });
+  const registered = await post(origin, "/register", { firstName: "Cookie", lastName: "Jar", email: `cookie${++n}@example.com`, password: "analytical1", next: "/" });
   const currency = await post(origin, "/currency", { code: "EUR", back: "/" });
   expect([added.status, registered.status, currency.status]).toEqual([303, 303, 303]);
   const flag = (res: Response, name: string) => setCookieOf(res, name)?.secure === "true";

@@ -2,7 +2,7 @@
  * Sign-in and registration pages, for browsers with or without JavaScript:
  *
  *   GET  /register, /login   the form (?next=/path comes back after signing in)
- *   POST /register           303 to next | 422 rules broken | 409 email taken
+ *   POST /register           303 to next with a welcome notice | 422 rules broken | 409 email taken
  *   POST /login              303 to next | 422 fields missing | 401 wrong | 429 + Retry-After
  *   POST /logout             303 to /, session revoked, cookies cleared
  *
@@ -20,11 +20,12 @@ import type { AuthEnv } from "../auth/auth.ts";
 import { DISABLED_MESSAGE, signInAttempt } from "../http/sign-in-attempt.ts";
 import { formBody } from "../http/form.ts";
 import { localPath } from "../http/local-path.ts";
+import { setNotice } from "../http/shell.ts";
 import { refreshCookie, signIn, signOut } from "../auth/session.ts";
 
 // Form fields arrive as text (formBody refuses files and unreadable text) or not at all: absent counts as empty.
 const text = z.string().catch("");
-const RegisterForm = z.object({ name: text, email: text, password: text, next: text });
+const RegisterForm = z.object({ firstName: text, lastName: text, phone: text, email: text, password: text, next: text });
 const LoginForm = z.object({ email: text, password: text, next: text });
 
 type Status = 200 | 401 | 403 | 409 | 422 | 429;
@@ -35,19 +36,20 @@ export function accountPages(deps: AuthApiDeps): Hono<AuthEnv> {
 
   app.get("/register", async (c) => {
     const next = localPath(c.req.query("next"));
-    return page(c, 200, <RegisterPage shell={await c.get("shell")()} errors={[]} next={next} values={{ name: "", email: "" }} />);
+    return page(c, 200, <RegisterPage shell={await c.get("shell")()} errors={[]} next={next} values={{ firstName: "", lastName: "", phone: "", email: "" }} />);
   });
 
   app.post("/register", async (c) => {
     const form = RegisterForm.parse(await formBody(c));
     const next = localPath(form.next);
     const show = async (status: Status, errors: FormError[]) =>
-      page(c, status, <RegisterPage shell={await c.get("shell")()} errors={errors} next={next} values={{ name: form.name, email: form.email }} />);
+      page(c, status, <RegisterPage shell={await c.get("shell")()} errors={errors} next={next} values={form} />);
     const broken = registrationErrors(form);
     if (broken.length > 0) return show(422, broken);
     try {
-      const account = await deps.accounts.register(form.email, form.password, form.name);
+      const account = await deps.accounts.register(form.email, form.password, { firstName: form.firstName, lastName: form.lastName, phone: form.phone });
       await signIn(c, deps, account);
+      setNotice(c, "registered");
     } catch (err) {
       if (err instanceof AccountConflict) return show(409, [{ field: "email", message: err.message }]);
       if (err instanceof InputError) return show(422, [{ message: err.message }]);

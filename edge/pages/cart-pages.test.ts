@@ -179,7 +179,7 @@ describe("whose cart", () => {
     await browser.post("/cart/items", { sku: "TOY-002", qty: "3" });
     expect(browser.jar.get("cart")).toBeDefined();
     const email = `merge-${crypto.randomUUID()}@example.com`;
-    const res = await browser.post("/register", { name: "Merle", email, password: "correct-horse-42", next: "/cart" });
+    const res = await browser.post("/register", { firstName: "Merle", lastName: "Haggard", email, password: "correct-horse-42", next: "/cart" });
     expect(res.status).toBe(303);
     expect(browser.jar.get("cart")).toBeUndefined();
     const html = await (await browser.get("/cart")).text();

@@ -31,7 +31,7 @@ const GUEST_VISITS: Visit[] = [
   { name: "product, not found", open: (p) => p.goto("/p/NOPE-1") },
   { name: "sign in", open: (p) => p.goto("/login") },
   { name: "sign in, wrong password", open: (p) => submitRefused(p, "/login", { Email: "nobody@example.com", Password: "wrong-pass-1" }, "Sign in") },
-  { name: "register, rules broken", open: (p) => submitRefused(p, "/register", { Name: "A", Email: "a@b", Password: "short" }, "Create account") },
+  { name: "register, rules broken", open: (p) => submitRefused(p, "/register", { "First name": "A", "Last name": "B", Email: "a@b", Password: "short" }, "Create account") },
   { name: "empty cart", open: (p) => p.goto("/cart") },
 ];
 

@@ -24,10 +24,11 @@ export function cardNumber(token: string): string {
   return card.number;
 }
 
-/** Create an account at /register; done when the header offers to sign `name` out. */
+/** Create an account at /register (first name `name`, last name Tester); done when the header offers to sign it out. */
 export async function register(page: Page, name: string) {
   await page.goto("/register");
-  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("First name", { exact: true }).fill(name);
+  await page.getByLabel("Last name", { exact: true }).fill("Tester");
   await page.getByLabel("Email", { exact: true }).fill(`${name.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}@example.com`);
   await page.getByLabel("Password", { exact: true }).fill("correct horse 42");
   await page.getByRole("button", { name: "Create account" }).click();

@@ -10,10 +10,10 @@ import { Layout, type Shell } from "../layout.tsx";
 export type FormError = Problem<"name" | "firstName" | "lastName" | "phone" | "email" | "password" | "current">;
 
 type Common = { shell?: Shell; errors: FormError[]; next: string };
-export type RegisterProps = Common & { values: { name: string; email: string } };
+export type RegisterProps = Common & { values: { firstName: string; lastName: string; phone: string; email: string } };
 export type LoginProps = Common & { values: { email: string } };
 
-/** "Create an account": name, email, new password. */
+/** "Create an account": first and last name, an optional phone, email, new password. */
 export function RegisterPage({ shell, errors, next, values }: RegisterProps) {
   return (
     <Layout title={titled("Create an account", errors)} shell={shell}>
@@ -22,7 +22,10 @@ export function RegisterPage({ shell, errors, next, values }: RegisterProps) {
         <ErrorSummary errors={errors} />
         <form method="post" action="/register" class="account-form">
           <input type="hidden" name="next" value={next} />
-          <Field id="name" label="Name" autocomplete="name" value={values.name} error={errorOf(errors, "name")} />
+          <Field id="firstName" label="First name" autocomplete="given-name" value={values.firstName} error={errorOf(errors, "firstName")} />
+          <Field id="lastName" label="Last name" autocomplete="family-name" value={values.lastName} error={errorOf(errors, "lastName")} />
+          <Field id="phone" label="Phone" type="tel" autocomplete="tel" value={values.phone} error={errorOf(errors, "phone")} optional
+            hint="For text messages about your orders, if you want them." />
           <Field id="email" label="Email" type="email" autocomplete="email" value={values.email} error={errorOf(errors, "email")} />
           <Field id="password" label="Password" type="password" autocomplete="new-password" error={errorOf(errors, "password")}
             hint="At least 10 characters, with at least one letter and one digit." />
@@ -48,6 +51,7 @@ export function LoginPage({ shell, errors, next, values }: LoginProps) {
           <Field id="password" label="Password" type="password" autocomplete="current-password" error={errorOf(errors, "password")} />
           <button type="submit">Sign in</button>
         </form>
+        <p class="account-alt"><a href="/forgot-password">Forgot your password?</a></p>
         <p class="account-alt">New here? <a href={withNext("/register", next)}>Create an account</a></p>
       </section>
     </Layout>
