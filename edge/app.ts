@@ -73,7 +73,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", opsRoutes({ metrics: sys.metrics, probes: sys.probes }));
   app.use("/api/*", commandGate(sys.health));
   app.route(AUTH_API, authApi(session));
-  app.route("/api/products", productsApi(sys.catalog, sys.search));
+  app.route("/api/products", productsApi(sys.catalog, sys.search, sys.currencies));
   app.route("/api/orders", ordersApi(sys.orders));
   app.route("/api/cart", cartApi(sys));
   app.route("/api/admin/customers", customersAdminApi(sys));

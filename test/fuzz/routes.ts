@@ -54,9 +54,9 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/api/auth/change-password", body: { kind: "json", fields: { currentPassword: "wrong-pass-1", newPassword: "analytical2" } }, who: "customer" },
   { method: "POST", route: "/api/auth/change-email", body: { kind: "json", fields: { password: "wrong-pass-1", email: "fuzz-moved@example.com" } }, who: "customer" },
   // JSON API: catalog
-  { method: "GET", route: "/api/products", query: { category: "Laptops", limit: "10", offset: "0" }, who: "guest" },
-  { method: "GET", route: "/api/products/search", query: LISTING, who: "guest" },
-  { method: "GET", route: "/api/products/:sku", params: { sku: "LAP-001" }, who: "guest" },
+  { method: "GET", route: "/api/products", query: { category: "Laptops", currency: "EUR", limit: "10", offset: "0" }, who: "guest" },
+  { method: "GET", route: "/api/products/search", query: { ...LISTING, currency: "JPY" }, who: "guest" },
+  { method: "GET", route: "/api/products/:sku", params: { sku: "LAP-001" }, query: { currency: "GBP" }, who: "guest" },
   // JSON API: cart
   { method: "GET", route: "/api/cart", query: { currency: "EUR" }, who: "customer" },
   { method: "POST", route: "/api/cart/items", body: { kind: "json", fields: { sku: "LAP-001", qty: 1 } }, who: "customer", guestWrites: true },
