@@ -11,6 +11,7 @@ import { customersAdminApi } from "./api/customers-admin.ts";
 import { cartApi } from "./api/cart.ts";
 import { ordersApi } from "./api/orders.ts";
 import { productsApi } from "./api/products.ts";
+import { ratesAdminApi } from "./api/rates-admin.ts";
 import { assets } from "./http/assets.ts";
 import { authenticate, type AuthEnv } from "./auth/auth.ts";
 import { cartCount, mergeCartOnSignIn } from "./http/cart-session.ts";
@@ -77,6 +78,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/api/orders", ordersApi(sys.orders));
   app.route("/api/cart", cartApi(sys));
   app.route("/api/admin/customers", customersAdminApi(sys));
+  app.route("/api/admin/rates", ratesAdminApi(sys));
   app.route("/api/admin", adminApi(sys));
   app.route("/api/admin", adminCatalogApi(sys));
   app.route("/", assets);

@@ -15,6 +15,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/products", label: "Products" },
   { href: "/admin/categories", label: "Categories" },
+  { href: "/admin/rates", label: "Rates" },
 ] as const;
 
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["href"];

@@ -9,6 +9,7 @@
  *   /admin/orders/:id    one order with its saga tools, live (order-pages.tsx)
  *   /admin/products      the catalog: list (live), create, edit, pictures, archive (product-pages.tsx)
  *   /admin/categories    the storefront's categories: nest, reorder, rename, delete (category-pages.tsx)
+ *   /admin/rates         exchange rates: view, set, the rate source's state (rate-pages.tsx)
  *
  * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
  */
@@ -25,8 +26,9 @@ import { adminOrdersPages } from "./orders-pages.tsx";
 import { adminOnly } from "./guard.ts";
 import { adminProductPages, type ProductPageDeps } from "./product-pages.tsx";
 import { adminCategoryPages } from "./category-pages.tsx";
+import { adminRatePages, type RatePageDeps } from "./rate-pages.tsx";
 
-export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps;
+export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps & RatePageDeps;
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -42,6 +44,7 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   app.route("/", adminOrderPages(deps));
   app.route("/", adminProductPages(deps));
   app.route("/", adminCategoryPages(deps));
+  app.route("/", adminRatePages(deps));
   return app;
 }
 
