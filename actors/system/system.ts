@@ -20,6 +20,7 @@ import type { Relay } from "../runtime/relay.ts";
 import { GROUP, startActors, type Providers } from "./actors.ts";
 import { defaults, ROLES, type Config, type Role } from "./config.ts";
 import { openEngines } from "./engines.ts";
+import { rateSourceOf, startRateFeed } from "../money/rate-source.ts";
 import { kindHooks, openServices, type Services } from "./services.ts";
 
 export type { Config, Providers };
@@ -61,6 +62,9 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   const actors = await startActors(config, e, p, meters, kindHooks(e, services));
   const { db } = e.database;
   meters.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox).where(eq(outbox.status, "PENDING")))[0]?.n ?? 0);
+  // The rate source is read by the actors role (one reader per process; unchanged rates write nothing).
+  const rateSource = config.roles.includes("actors") ? rateSourceOf(config) : null;
+  const stopRates = rateSource ? startRateFeed(rateSource, services.currencies, config.ratesEveryMs) : async () => {};
   let stopped = false;
   return {
     ...services,
@@ -74,6 +78,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     async stop() {
       if (stopped) return;
       stopped = true;
+      await stopRates();
       await e.stopLoops();
       await actors.stop();
       await e.close();
