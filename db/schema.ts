@@ -55,6 +55,23 @@ export const currencies = catalog.table("currencies", {
   /** units of `code` per US dollar, as exact decimal text */
   rate: numeric("rate", { precision: 18, scale: 8 }).notNull(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
+  /** who set the rate: "admin:<id>", "http", "file" or "seed" (0030_rates.sql) */
+  source: text("source").notNull().default("seed"),
+});
+/** Every change of a rate, newest last (0030_rates.sql). */
+export const rateHistory = catalog.table("rate_history", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  code: text("code").notNull(),
+  rate: numeric("rate", { precision: 18, scale: 8 }).notNull(),
+  source: text("source").notNull(),
+  at: ts("at").notNull().defaultNow(),
+});
+/** The rate source's last good fetch and last failure, one row per source kind (0030_rates.sql). */
+export const rateSource = catalog.table("rate_source", {
+  name: text("name").primaryKey(),
+  lastGoodAt: ts("last_good_at"),
+  lastFailureAt: ts("last_failure_at"),
+  lastError: text("last_error").notNull().default(""),
 });
 
 export const accounts = pgSchema("accounts");

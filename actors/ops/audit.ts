@@ -23,7 +23,7 @@ export type Admin = { sub: string; name?: string };
 /** What is about to be done, to what, from which state, and why. */
 export type AuditAction = {
   action: string;
-  objectType: "order" | "product" | "dead-letter" | "alert" | "account" | "category" | "message";
+  objectType: "order" | "product" | "dead-letter" | "alert" | "account" | "category" | "message" | "currency";
   objectId: string;
   fromState?: string | null;
   reason: string;

@@ -52,6 +52,12 @@ export type Config = {
   maxAttempts: number;
   timerTickMs: number;
   seed: boolean;
+  /** exchange rates fetched from this URL as {"base":"USD","rates":{"EUR":"0.92",...}} (actors/money/rate-source.ts) */
+  ratesUrl?: string;
+  /** exchange rates read from this file, same shape, when no URL is set (offline use) */
+  ratesFile?: string;
+  /** how often the rate source is read (an hour: rates are cached that long) */
+  ratesEveryMs: number;
   /** how long what has served its purpose is kept before the upkeep purges it (see Retention below) */
   retention: Retention;
   /** the shop's address as customers reach it, for the links in its emails and texts */
@@ -72,6 +78,7 @@ export const defaults: Config = {
   maxAttempts: 5,
   timerTickMs: 500,
   seed: true,
+  ratesEveryMs: 3600_000,
   retention: defaultRetention(),
   publicUrl: "http://localhost:3000",
 };
@@ -152,6 +159,9 @@ export function configFromEnv(env: Env = process.env, roles?: string): Config {
     maxAttempts: num(env.MAX_ATTEMPTS, defaults.maxAttempts),
     timerTickMs: num(env.TIMER_TICK_MS, defaults.timerTickMs),
     seed: env.SEED_CATALOG !== "false",
+    ratesUrl: env.RATES_URL || undefined,
+    ratesFile: env.RATES_FILE || undefined,
+    ratesEveryMs: defaults.ratesEveryMs,
     retention: retentionFromEnv(env),
     publicUrl: publicUrl(env.PUBLIC_URL, env.PORT),
   };

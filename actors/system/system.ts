@@ -20,6 +20,7 @@ import type { Relay } from "../runtime/relay.ts";
 import { GROUP, startActors, type Providers } from "./actors.ts";
 import { defaults, ROLES, type Config, type Role } from "./config.ts";
 import { openEngines } from "./engines.ts";
+import { rateSourceOf, startRateFeed } from "../money/rate-source.ts";
 import { kindHooks, openServices, type Services } from "./services.ts";
 
 export type { Config, Providers };
@@ -69,6 +70,9 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     ]));
   metrics.gauge("saga_notify_sla_missed", "Messages queued in the last hour that missed their priority's target (sent late or still not sent)", ["priority"])
     .collect(async () => (await services.mailbox.sla()).map((f) => ({ labels: { priority: f.priority }, value: f.missed })));
+  // The rate source is read by the actors role (one reader per process; unchanged rates write nothing).
+  const rateSource = config.roles.includes("actors") ? rateSourceOf(config) : null;
+  const stopRates = rateSource ? startRateFeed(rateSource, services.currencies, config.ratesEveryMs) : async () => {};
   let stopped = false;
   return {
     ...services,
@@ -82,6 +86,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
     async stop() {
       if (stopped) return;
       stopped = true;
+      await stopRates();
       await e.stopLoops();
       await actors.stop();
       await e.close();

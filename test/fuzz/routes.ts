@@ -54,9 +54,9 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/api/auth/change-password", body: { kind: "json", fields: { currentPassword: "wrong-pass-1", newPassword: "analytical2" } }, who: "customer" },
   { method: "POST", route: "/api/auth/change-email", body: { kind: "json", fields: { password: "wrong-pass-1", email: "fuzz-moved@example.com" } }, who: "customer" },
   // JSON API: catalog
-  { method: "GET", route: "/api/products", query: { category: "Laptops", limit: "10", offset: "0" }, who: "guest" },
-  { method: "GET", route: "/api/products/search", query: LISTING, who: "guest" },
-  { method: "GET", route: "/api/products/:sku", params: { sku: "LAP-001" }, who: "guest" },
+  { method: "GET", route: "/api/products", query: { category: "Laptops", currency: "EUR", limit: "10", offset: "0" }, who: "guest" },
+  { method: "GET", route: "/api/products/search", query: { ...LISTING, currency: "JPY" }, who: "guest" },
+  { method: "GET", route: "/api/products/:sku", params: { sku: "LAP-001" }, query: { currency: "GBP" }, who: "guest" },
   // JSON API: cart
   { method: "GET", route: "/api/cart", query: { currency: "EUR" }, who: "customer" },
   { method: "POST", route: "/api/cart/items", body: { kind: "json", fields: { sku: "LAP-001", qty: 1 } }, who: "customer", guestWrites: true },
@@ -132,6 +132,7 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/admin/mail/:id/resend", params: { id: "999999" }, body: { kind: "form", fields: {} }, who: "admin" },
   // catalog administration: no such product or category, so a good request changes nothing either
   ...catalogTemplates(),
+  ...rateTemplates(),
   // api: admin customers
   { method: "GET", route: "/api/admin/customers", query: { q: "ada", after: "a@example.com", limit: "10" }, who: "admin" },
   { method: "GET", route: "/api/admin/customers/:id", params: { id: "00000000-0000-4000-8000-000000000000" }, who: "admin" },
@@ -183,5 +184,16 @@ function catalogTemplates(): Template[] {
     { method: "GET", route: "/c/:category/live", params: { category: "laptops" }, query: { sort: "price-asc", page: "1" }, who: "guest", stream: true },
     { method: "GET", route: "/search/live", query: LISTING, who: "guest", stream: true },
     { method: "GET", route: "/images/u/:file", params: { file: "999999-0123456789abcdef0123.webp" }, who: "guest" },
+  ];
+}
+
+/** Exchange rates: USD is the base currency, so a request wrongly taken as good still changes nothing. */
+function rateTemplates(): Template[] {
+  return [
+    { method: "GET", route: "/api/admin/rates", who: "admin" },
+    { method: "GET", route: "/api/admin/rates/:code", params: { code: "EUR" }, who: "admin" },
+    { method: "PUT", route: "/api/admin/rates/:code", params: { code: "USD" }, body: { kind: "json", fields: { rate: "1.5", reason: "fuzz" } }, who: "admin" },
+    { method: "GET", route: "/admin/rates", query: { done: "set", code: "EUR" }, who: "admin" },
+    { method: "POST", route: "/admin/rates/:code", params: { code: "USD" }, body: { kind: "form", fields: { rate: "1.5", reason: "fuzz" } }, who: "admin" },
   ];
 }

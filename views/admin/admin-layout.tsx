@@ -17,6 +17,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/categories", label: "Categories" },
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/mail", label: "Mail" },
+  { href: "/admin/rates", label: "Rates" },
 ] as const;
 
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["href"];

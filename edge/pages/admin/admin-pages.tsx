@@ -11,6 +11,7 @@
  *   /admin/categories    the storefront's categories: nest, reorder, rename, delete (category-pages.tsx)
  *   /admin/mail          the notifier's messages: list, preview, send a failed one again, SLA figures (mail-pages.tsx)
  *   /admin/customers     accounts: search, orders, sign-ins; disable, enable, promote, demote (customer-pages.tsx)
+ *   /admin/rates         exchange rates: view, set, the rate source's state (rate-pages.tsx)
  *
  * A bad parameter is a 400 page naming it; a refused action a 409 page with the reason.
  */
@@ -30,9 +31,10 @@ import { adminCategoryPages } from "./category-pages.tsx";
 import { mailPages } from "./mail-pages.tsx";
 import type { Mailbox } from "../../../actors/notify/mailbox.ts";
 import { adminCustomerPages } from "./customer-pages.tsx";
+import { adminRatePages, type RatePageDeps } from "./rate-pages.tsx";
 import type { CustomerActionDeps } from "../../http/customer-actions.ts";
 
-export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps & CustomerActionDeps & { mailbox: Mailbox };
+export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps & CustomerActionDeps & RatePageDeps & { mailbox: Mailbox };
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -50,6 +52,7 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   app.route("/", adminCategoryPages(deps));
   app.route("/", mailPages(deps));
   app.route("/", adminCustomerPages(deps));
+  app.route("/", adminRatePages(deps));
   return app;
 }
 
