@@ -157,6 +157,8 @@ export const movements = inventory.table("movements", {
   at: ts("at").notNull().defaultNow(),
   /** the admin who adjusted (0022); null for the saga's own movements */
   actor: text("actor"),
+  /** an admin's own words beside the reason's category (0028) */
+  note: text("note"),
 });
 
 export const ordering = pgSchema("ordering");

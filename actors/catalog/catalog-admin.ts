@@ -315,7 +315,7 @@ const eventOf = (p: { sku: string; name: string; category: string; brand: string
   ({ sku: p.sku, name: p.name, category: p.category, brand: p.brand, price: p.price, lowStockThreshold: p.lowStockThreshold });
 
 /** The event's outbox row, in the transaction of the change it announces (keyed by SKU). */
-async function outbox(tx: Q, sku: string, e: Emit): Promise<void> {
+export async function outbox(tx: Q, sku: string, e: Emit): Promise<void> {
   const eventId = crypto.randomUUID();
   const message = JSON.stringify(envelope(e, sku, new Date(), null, eventId));
   await tx.execute(sql`INSERT INTO runtime.outbox (event_id, topic, key, type, message) VALUES (${eventId}::uuid, ${topicOf(e.type)}, ${sku}, ${e.type}, ${message})`);

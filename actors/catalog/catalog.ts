@@ -1,10 +1,11 @@
 /** Catalog queries (products with available stock) and admin stock adjustments. */
-import { and, asc, eq, gte, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { movements, products, stock } from "../../db/schema.ts";
-import { NotFound, StockConflict } from "../contracts/errors.ts";
+import { products, stock } from "../../db/schema.ts";
+import { NotFound } from "../contracts/errors.ts";
 import type { Cache } from "../runtime/cache.ts";
 import { available } from "./stock-sql.ts";
+import { reasonOf, StockAdmin, type Adjustment } from "./stock-admin.ts";
 
 export type Product = {
   sku: string;
@@ -56,7 +57,11 @@ export async function bumpCatalogVersion(cache: Cache): Promise<void> {
 
 export class Catalog {
   /** `stockChanged` tells live pages about an admin's adjustment (best effort, after commit). */
-  constructor(private db: Db, private cache: Cache, private stockChanged: (skus: string[]) => Promise<void> = async () => {}) {}
+  /** The console's stock reads (list, movement log). */
+  readonly stock: StockAdmin;
+  constructor(private db: Db, private cache: Cache, private stockChanged: (skus: string[]) => Promise<void> = async () => {}) {
+    this.stock = new StockAdmin(db);
+  }
 
   /** A page of products; cached under the catalog version, which every stock change bumps. */
   list(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
@@ -94,22 +99,16 @@ export class Catalog {
   }
 
   /** Add (or remove) units on hand; never below what is reserved. Logged as a movement. */
-  /** `actor`: the admin's id, kept on the movement. */
-  async adjustStock(sku: string, delta: number, reason: string, actor?: string): Promise<Product> {
-    await this.db.transaction(async (tx) => {
-      const [row] = await tx.update(stock).set({ onHand: sql`${stock.onHand} + ${delta}` })
-        .where(and(eq(stock.sku, sku), gte(sql`${stock.onHand} + ${delta}`, stock.reserved)))
-        .returning({ sku: stock.sku });
-      if (!row) {
-        const [exists] = await tx.select({ sku: stock.sku, onHand: stock.onHand, reserved: stock.reserved }).from(stock).where(eq(stock.sku, sku));
-        if (!exists) throw new NotFound(`product ${sku} not found`);
-        const free = exists.onHand - exists.reserved;
-        throw new StockConflict("RESERVED", `cannot remove ${-delta} units of ${sku}: only ${free} are not reserved (on hand ${exists.onHand}, reserved ${exists.reserved})`);
-      }
-      await tx.insert(movements).values({ sku, deltaOnHand: delta, deltaReserved: 0, reason, ref: "admin", actor: actor ?? null });
-    });
-    await this.invalidate([sku]);
-    await this.stockChanged([sku]).catch(() => undefined);
+  /** `actor`: the admin's id, kept on the movement; `reason` a category or (older callers) free text, see `reasonOf`. */
+  async adjustStock(sku: string, delta: number, reason: string, actor?: string, note = ""): Promise<Product> {
+    await this.applyStock([{ sku, delta, ...reasonOf(reason, note), actor: actor ?? null }]);
     return this.get(sku);
+  }
+
+  /** Adjustments all or none (one transaction; each a movement and an event), then the caches and live pages told. */
+  async applyStock(adjustments: Adjustment[]): Promise<void> {
+    const skus = await this.stock.apply(adjustments);
+    await this.invalidate(skus);
+    await this.stockChanged(skus).catch(() => undefined);
   }
 }

@@ -100,6 +100,10 @@ export const PAYLOADS = {
   "inventory.LowStock.v1": z.object({
     sku: Sku, name: z.string(), available: z.number().int(), threshold: z.number().int().nonnegative(),
   }),
+  "inventory.StockAdjusted.v1": z.object({
+    sku: Sku, delta: z.number().int(), reason: z.string(), note: z.string(), onHand: z.number().int(), reserved: z.number().int(),
+    available: z.number().int(), actor: z.string().nullable(),
+  }),
   "catalog.ProductCreated.v1": CatalogProduct,
   "catalog.ProductUpdated.v1": CatalogProduct.extend({ changed: z.array(z.string()) }),
   "catalog.ProductArchived.v1": z.object({ sku: Sku }),
