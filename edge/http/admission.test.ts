@@ -90,6 +90,20 @@ describe("admission", () => {
     expect((await next).status).toBe(202);
   });
 
+  test("the deadline counts from arrival: a command that waited for its turn gets only what is left", async () => {
+    const s = app({ maxInFlight: 1, queueMs: 1_000, deadlineMs: 400 });
+    const first = s.post("/api/orders/1");
+    const second = s.post("/api/orders/2");
+    await Bun.sleep(300);
+    s.release(); // the first ends at 300 ms; the second takes its turn with 100 ms left
+    expect((await first).status).toBe(202);
+    const res = await Promise.race([second, Bun.sleep(350).then(() => null)]);
+    // Counted from its turn it would have had until 700 ms; from arrival it ends at 400.
+    expect(res?.status).toBe(503);
+    expect(s.shed).toEqual(["deadline"]);
+    s.release();
+  });
+
   test("a browser posting a form gets the 503 as a page", async () => {
     const s = app({ maxInFlight: 0, queueMs: 10, deadlineMs: 50 });
     const res = await s.post("/checkout", { accept: "text/html" });

@@ -1,9 +1,9 @@
 /**
  * A bound on how long a command may wait. At most `maxInFlight` commands (unsafe requests)
- * are served at once; one more waits at most `queueMs` for its turn, and one served gets
- * `deadlineMs` to answer. Past either bound the client gets 503 with Retry-After and a body
- * naming the reason - seconds before its own timeout - instead of a request left hanging on a
- * slow or blocked database.
+ * are served at once; one more waits at most `queueMs` for its turn, and every command is
+ * answered within `deadlineMs` of its arrival, the wait for a turn included. Past either bound
+ * the client gets 503 with Retry-After and a body naming the reason - seconds before its own
+ * timeout - instead of a request left hanging on a slow or blocked database.
  *
  * A command answered at its deadline is not cancelled: it goes on and keeps its turn until it
  * ends (the database is still doing its work), so it may yet take effect. That is safe to
@@ -29,17 +29,19 @@ export function admission(limits: CommandLimits, onShed: (why: Shed) => void = (
   const turns = new Turns(limits.maxInFlight);
   return async (c, next) => {
     if (SAFE.has(c.req.method)) return next();
-    if (!(await turns.take(limits.queueMs))) {
+    const arrived = performance.now();
+    if (!(await turns.take(Math.min(limits.queueMs, limits.deadlineMs)))) {
       onShed("queue");
       return busy(c, `the shop is busy: ${limits.maxInFlight} commands are being served and none ended within ${limits.queueMs} ms; nothing was changed, try again shortly`);
     }
     const work = next().finally(() => turns.give());
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, limits.deadlineMs, LATE)));
+    const left = Math.max(0, limits.deadlineMs - (performance.now() - arrived));
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, left, LATE)));
     const ended = await Promise.race([work, late]).finally(() => clearTimeout(timer));
     if (ended !== LATE) return;
     onShed("deadline");
-    return busy(c, `the shop could not serve this command within ${limits.deadlineMs} ms; it may still take effect: repeat it (an order with the same Idempotency-Key) to learn its outcome`);
+    return busy(c, `the shop could not serve this command within ${limits.deadlineMs} ms of its arrival; it may still take effect: repeat it (an order with the same Idempotency-Key) to learn its outcome`);
   };
 }
 
