@@ -36,8 +36,8 @@ export type Config = {
   partitions: number;
   /**
    * consumer lanes per process; each takes every pending message of its partitions as one
-   * batch (unset: 1 on Kafka, whose lanes let keys past a slow batch anyway; 2 embedded, so one
-   * slow batch does not hold up every partition)
+   * batch, and lets free keys past a slow batch (unset: 1 on Kafka; 2 embedded, whose reads
+   * and commits a lane does one at a time)
    */
   lanes?: number;
   /** how long consumers and the relay let messages gather before a batch (group commit; unset: 10 ms on Kafka, 5 embedded) */

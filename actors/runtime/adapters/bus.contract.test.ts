@@ -101,6 +101,33 @@ describe.each(Object.keys(harnesses))("Bus contract: %s", (name) => {
     expect([...new Set(m.got.map((d) => d.value))].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `b#${i}`).sort());
   });
 
+  test("a batch held up (a provider taking its time) holds up only its own key: a key on the same partition goes ahead, and the held key's later messages wait in order", async () => {
+    const run = crypto.randomUUID();
+    const slow = `${run}:slow`;
+    const partition = partitionFor(slow, PARTITIONS);
+    let n = 0;
+    while (partitionFor(`${run}:quick${n}`, PARTITIONS) !== partition) n++;
+    const quick = `quick${n}`;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let holding = false;
+    const m = await member(h.bus, `g-slow-${run}`, run, async (b) => {
+      if (b.messages.some((d) => d.value === "slow#0")) {
+        holding = true;
+        await held;
+      }
+    });
+    await h.bus.publish(records(run, "slow", 0, 1));
+    await until(() => holding, "the slow batch in hand");
+    await h.bus.publish([...records(run, "slow", 1, 1), ...records(run, quick, 0, 3)]);
+    await until(() => m.got.length === 3, "the other key's messages past the held batch");
+    expect(m.got.map((d) => d.value)).toEqual([`${quick}#0`, `${quick}#1`, `${quick}#2`]);
+    release();
+    await until(() => m.got.length === 5, "the held key's messages");
+    await m.stop();
+    expect(m.got.filter((d) => d.key === slow).map((d) => d.value)).toEqual(["slow#0", "slow#1"]);
+  });
+
   test("members split the partitions co-partitioned, and take over when one leaves", async () => {
     const run = crypto.randomUUID();
     const group = `g-rebalance-${run}`;

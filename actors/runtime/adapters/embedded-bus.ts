@@ -4,10 +4,10 @@
  * grow by one per partition, and each consumer group keeps its committed offsets.
  * Recent records are also kept in memory so consumers that keep up never read the table.
  *
- * A group's partitions are split over a few lanes; a lane hands everything pending on
- * its partitions to the handler as one batch. With one database connection, fewer and
- * larger batches are what makes group commit pay off; lanes keep one slow batch (a
- * provider timing out) from holding up every partition.
+ * A group's partitions are split over a few lanes; a lane reads what is pending on its
+ * partitions into a mailbox that hands the free keys to the handler as one batch. With one
+ * database connection, fewer and larger batches are what makes group commit pay off; a slow
+ * batch (a provider timing out) holds up only its own keys.
  */
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.ts";
@@ -17,6 +17,7 @@ import type { Topic } from "../../contracts/index.ts";
 import { loopWithBackoff } from "../backoff.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "../bus.ts";
 import type { LogPosition } from "./embedded-log-trim.ts";
+import { Lane as Mailbox, Watermarks } from "./lanes.ts";
 import { partitionFor } from "./murmur2.ts";
 import { log as logger } from "../log.ts";
 import { Mutex, Signal } from "../signal.ts";
@@ -246,15 +247,27 @@ class Member {
   }
 }
 
-/** One group's loop over a set of topic-partitions. */
+/**
+ * One group's reader over a set of topic-partitions. It reads ahead into a mailbox lane
+ * (lanes.ts), which hands the handler the keys that are free: one slow batch (a provider
+ * taking its time) holds up only its own keys, as on Kafka. Offsets are committed up to the
+ * first message not yet done (the watermark), at most twice a second: redelivery is a no-op.
+ */
 class Lane {
-  /** messages handed to the handler and not yet done */
-  inHand = 0;
   private stopping = false;
   private done!: Promise<void>;
   private lastCommit = 0;
+  private mailbox: Mailbox;
+  private watermarks = new Watermarks();
+  /** per topic-partition, the offset to commit next (what the watermark let through) */
+  private finished = new Map<string, number>();
 
-  private constructor(private bus: EmbeddedBus, private group: string, private sources: Source[], private handler: BatchHandler) {}
+  private constructor(private bus: EmbeddedBus, private group: string, private sources: Source[], handler: BatchHandler) {
+    this.mailbox = new Mailbox(handler, 0, (messages) => {
+      for (const o of this.watermarks.done(messages)) this.finished.set(tp(o.topic, o.partition), o.offset);
+      this.bus.wake();
+    });
+  }
 
   static async start(bus: EmbeddedBus, group: string, owned: { topic: Topic; partition: number }[], h: BatchHandler) {
     const committed = await bus.committed(group);
@@ -267,50 +280,57 @@ class Lane {
     return lane;
   }
 
+  /** Messages read and not yet done. */
+  get inHand() {
+    return this.mailbox.depth;
+  }
+
+  /** Stop reading, let the batches in hand end, and commit what is done. */
   async stop() {
     this.stopping = true;
     this.bus.wake();
     await this.done;
+    await this.mailbox.close();
+    await this.flush(true).catch(() => undefined);
   }
 
   private async run() {
     await loopWithBackoff(() => this.stopping, () => this.pass(),
-      // Not committed: the same records come again after a pause.
-      (err) => logger.warn("batch failed, will redeliver", { group: this.group, error: err }));
-    await this.flush(true).catch(() => undefined);
+      // Not read: the same records are read again after a pause.
+      (err) => logger.warn("reading the log failed, will read again", { group: this.group, error: err }));
   }
 
-  /** Hand everything pending on this lane's partitions to the handler, or wait for records. */
+  /** Read what is pending on this lane's partitions into the mailbox, or wait for records. */
   private async pass() {
+    await this.mailbox.room();
     const messages: Delivered[] = [];
     for (const s of this.sources) {
       messages.push(...(await this.bus.read(s.topic, s.partition, s.position, Math.min(FETCH, MAX_BATCH - messages.length))));
     }
+    await this.flush(false);
     if (messages.length === 0) {
-      await this.flush(false);
       await this.bus.waitForRecords(250);
       if (this.bus.lingerMs > 0) await new Promise((r) => setTimeout(r, this.bus.lingerMs));
       return;
-    }
-    this.inHand = messages.length;
-    try {
-      await this.handler({ messages });
-    } finally {
-      this.inHand = 0;
     }
     for (const m of messages) {
       const s = this.sources.find((x) => x.topic === m.topic && x.partition === m.partition);
       if (s) s.position = Math.max(s.position, m.offset + 1);
     }
-    await this.flush(false);
+    this.watermarks.add(messages);
+    this.mailbox.push(messages);
   }
 
   /** Offsets are committed at most twice a second: redelivery is a no-op anyway. */
   private async flush(force: boolean) {
-    const moved = this.sources.filter((s) => s.position !== s.committed);
-    if (moved.length === 0 || (!force && Date.now() - this.lastCommit < 500)) return;
-    await this.bus.commit(this.group, moved.map((s) => ({ topic: s.topic, partition: s.partition, offset: s.position })));
-    for (const s of moved) s.committed = s.position;
+    if (!force && Date.now() - this.lastCommit < 500) return;
+    const moved = this.sources.flatMap((s) => {
+      const at = this.finished.get(tp(s.topic, s.partition));
+      return at !== undefined && at > s.committed ? [{ source: s, offset: at }] : [];
+    });
+    if (moved.length === 0) return;
+    await this.bus.commit(this.group, moved.map(({ source, offset }) => ({ topic: source.topic, partition: source.partition, offset })));
+    for (const m of moved) m.source.committed = m.offset;
     this.lastCommit = Date.now();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The Bus on Kafka (kafkajs). Partitions are chosen with the same murmur2 hash as the
  * embedded log; a sticky co-partitioning assignor (kafka-assignor.ts) gives partition p of
- * every topic to one member, whose lanes (kafka-lanes.ts) handle one partition number at a
+ * every topic to one member, whose lanes (lanes.ts) handle one partition number at a
  * time, in order, so one key is never handled twice at once while different partitions run
  * in parallel. Fetching goes on while lanes work; offsets are committed up to what the
  * lanes have finished.
@@ -12,7 +12,8 @@ import { parseTopic, TOPICS } from "../../contracts/index.ts";
 import type { BatchHandler, Bus, BusRecord, Consumer, Delivered } from "../bus.ts";
 import { Unavailable } from "../bus.ts";
 import { partitionFor } from "./murmur2.ts";
-import { Committer, Lane, tpKey, Watermarks } from "./kafka-lanes.ts";
+import { Committer } from "./kafka-commits.ts";
+import { Lane, tpKey, Watermarks } from "./lanes.ts";
 import { log } from "../log.ts";
 import { stickyCopartitioned } from "./kafka-assignor.ts";
 import { leavePredecessor, rememberMember } from "./kafka-member.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Batch, Delivered } from "../bus.ts";
-import { Lane, Watermarks } from "./kafka-lanes.ts";
+import { Lane, Watermarks } from "./lanes.ts";
 
 const msg = (key: string, offset: number, partition = 0): Delivered => ({ topic: "order.events", partition, offset, key, value: `${key}#${offset}` });
 const values = (b: Batch) => b.messages.map((m) => m.value);

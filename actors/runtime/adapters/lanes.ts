@@ -1,7 +1,8 @@
 /**
- * Mailboxes between kafkajs and the handler. Fetching never waits for processing: a fetched
- * batch is queued in the lane its partition number belongs to, and the lane hands what is
- * queued to the handler as one batch (one transaction), so batches grow with the load.
+ * Mailboxes between a log's fetcher (kafkajs, or the embedded log's reader) and the handler.
+ * Fetching never waits for processing: a fetched batch is queued in the lane its partition
+ * belongs to, and the lane hands what is queued to the handler as one batch (one
+ * transaction), so batches grow with the load.
  *
  *   fetch ─▶ lane queue ─▶ batch of the keys not in flight ─▶ handler ─▶ watermark ─▶ commit
  *
@@ -36,6 +37,7 @@ export class Lane {
   private pumping = false;
   private later: ReturnType<typeof setTimeout> | null = null;
   private waiters: (() => void)[] = [];
+  private closed = false;
 
   constructor(private handler: BatchHandler, private lingerMs: number, private onDone: (done: Delivered[]) => void) {}
 
@@ -59,6 +61,18 @@ export class Lane {
     while (this.started.length > 0 || this.queue.length > 0) await this.changed();
   }
 
+  /**
+   * Hand nothing more over and drop what is queued; resolves once the batches in hand have
+   * ended (one that fails is not queued again). What was not done is redelivered from the
+   * committed offset to whoever owns its partition next.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue = [];
+    if (this.later) clearTimeout(this.later), (this.later = null);
+    while (this.started.length > 0) await this.changed();
+  }
+
   /** Drop queued messages that fail `keep` (partitions this member no longer owns). */
   keep(keep: (d: Delivered) => boolean) {
     this.queue = this.queue.filter(keep);
@@ -77,7 +91,7 @@ export class Lane {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.queue.length > 0 && this.started.length < MAX_IN_FLIGHT) {
+      while (!this.closed && this.queue.length > 0 && this.started.length < MAX_IN_FLIGHT) {
         const oldest = this.started[0];
         if (oldest !== undefined && Date.now() - oldest < SLOW_MS) {
           // the batch in flight is quick: let messages gather behind it, unless it stalls
@@ -121,7 +135,7 @@ export class Lane {
     } catch (err) {
       log.warn("batch failed, will hand it over again", { messages: taken.length, error: err });
       await sleep(RETRY_MS);
-      this.queue.unshift(...taken); // first again, before anything of its keys queued since
+      if (!this.closed) this.queue.unshift(...taken); // first again, before anything of its keys queued since
     } finally {
       this.inFlight -= taken.length;
       for (const k of keys) this.busy.delete(k);
@@ -167,61 +181,5 @@ export class Watermarks {
   /** Forget partitions that fail `keep` (given to another member). */
   keep(keep: (tp: string) => boolean) {
     for (const k of this.parts.keys()) if (!keep(k)) this.parts.delete(k);
-  }
-}
-
-/**
- * Commits offsets, coalescing what moves while a commit is in flight; never two at once. A
- * refused commit (the group rebalancing, the broker away) is tried again a second later, or
- * with the next one, and said once per run of refusals.
- */
-export class Committer {
-  private pending = new Map<string, { topic: Topic; partition: number; offset: number }>();
-  private inFlight: Promise<void> | null = null;
-  private retry: ReturnType<typeof setTimeout> | null = null;
-  private failing = false;
-
-  constructor(private commit: (offsets: { topic: string; partition: number; offset: string }[]) => Promise<void>) {}
-
-  note(offsets: { topic: Topic; partition: number; offset: number }[]) {
-    this.put(offsets);
-    void this.flush();
-  }
-
-  /** Forget offsets of partitions that fail `keep` (given to another member, who commits them). */
-  keep(keep: (tp: string) => boolean) {
-    for (const k of this.pending.keys()) if (!keep(k)) this.pending.delete(k);
-  }
-
-  private put(offsets: { topic: Topic; partition: number; offset: number }[]) {
-    for (const o of offsets) {
-      const k = tpKey(o.topic, o.partition);
-      if ((this.pending.get(k)?.offset ?? -1) < o.offset) this.pending.set(k, o);
-    }
-  }
-
-  /** Commit everything noted so far (waits for a commit in flight first). */
-  async flush(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
-    if (this.pending.size === 0) return;
-    if (this.retry) clearTimeout(this.retry), (this.retry = null);
-    const taken = [...this.pending.values()];
-    this.pending.clear();
-    this.inFlight = this.commit(taken.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })))
-      .then(() => {
-        this.failing = false;
-      }, (err) => {
-        if (!this.failing) log.warn("offset commit refused, will try again", { partitions: taken.length, error: err });
-        this.failing = true;
-        this.put(taken);
-        this.retry ??= setTimeout(() => ((this.retry = null), void this.flush()), 1_000);
-      })
-      .finally(() => (this.inFlight = null));
-    await this.inFlight;
-  }
-
-  /** Stop retrying. */
-  close() {
-    if (this.retry) clearTimeout(this.retry), (this.retry = null);
   }
 }
