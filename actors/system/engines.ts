@@ -102,6 +102,10 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
       publicUrl: config.publicUrl, maxAttempts: DELIVERY_ATTEMPTS, batch: 100, ...config.delivery,
     })
     : null;
+  if (delivery) {
+    if (config.smtpUrl) log.info("email goes out over SMTP", { server: new URL(config.smtpUrl).host, from: config.mailFrom });
+    else log.info("email stays in the in-database mailbox (/admin/mail): SMTP_URL is not set");
+  }
   // The relay keeps the outbox small, the timer sweeper the timers, and the actors keep the
   // statistics of what they write fresh (see upkeep.ts). What has served its purpose goes
   // after its retention (README: "Tables that stay bounded").
