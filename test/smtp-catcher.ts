@@ -11,8 +11,11 @@ export type Refusal = { code: number; message: string };
 export type Rules = {
   /** at RCPT TO: refuse this address, or take it (undefined) */
   rcpt?: (to: string) => Refusal | undefined;
-  /** after DATA: refuse this mail, given how many times its Message-ID came before */
-  data?: (mail: ParsedMail, before: number) => Refusal | undefined;
+  /**
+   * after DATA: refuse this mail, given how many times its Message-ID came before; or "drop":
+   * keep it, and close the connection without answering (the answer lost on the way)
+   */
+  data?: (mail: ParsedMail, before: number) => Refusal | "drop" | undefined;
 };
 
 const refusal = (r: Refusal) => Object.assign(new Error(r.message), { responseCode: r.code });
@@ -30,12 +33,17 @@ export async function startCatcher(rules: Rules = {}) {
       const no = rules.rcpt?.(address.address);
       done(no ? refusal(no) : undefined);
     },
-    onData(stream, _session, done) {
+    onData(stream, session, done) {
       simpleParser(stream).then((mail) => {
         const id = mail.messageId ?? "";
         const before = tries.get(id) ?? 0;
         tries.set(id, before + 1);
         const no = rules.data?.(mail, before);
+        if (no === "drop") {
+          received.push(mail);
+          for (const c of server.connections) if (c.session.id === session.id) c.close();
+          return;
+        }
         if (no) return done(refusal(no));
         received.push(mail);
         done();

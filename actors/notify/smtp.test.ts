@@ -9,6 +9,7 @@ const mail = (to: string, key = "e-1:u-1:email"): Outbound =>
   ({ messageId: key, to, subject: "Your order", html: "<p>Thank <b>you</b></p>", text: "Thank you\n" });
 const catcher = await startCatcher({
   rcpt: (to) => (to.startsWith("gone") ? { code: 550, message: "5.1.1 no such mailbox" } : to.startsWith("busy") ? { code: 451, message: "4.3.0 try later" } : undefined),
+  data: (mail, before) => (mail.subject === "Lost" && before === 0 ? "drop" : undefined),
 });
 const open: Server[] = [];
 afterAll(async () => {
@@ -44,6 +45,17 @@ describe("the SMTP email channel", () => {
     expect(messageIdOf("e-1:u-1:email", FROM)).toBe("<e-1.u-1.email@shop.example.com>");
     expect(messageIdOf("e-1:u-2:email", FROM)).not.toBe(messageIdOf("e-1:u-1:email", FROM));
     expect(messageIdOf("a b<c>", "shop@localhost")).toBe("<a.b.c@localhost>");
+  });
+
+  test("an answer lost after the mail arrived is worth another try, and the retry is the same mail: the same Message-ID", async () => {
+    const port = smtpPort({ url: catcher.url, from: FROM });
+    const lost = { ...mail("lost@example.com", "e-9:u-1:email"), subject: "Lost" };
+    const first = await port.send(lost).then(() => null, (e: unknown) => e);
+    expect(first).toBeInstanceOf(Error);
+    expect(first).not.toBeInstanceOf(Undeliverable);
+    await port.send(lost);
+    const copies = catcher.received.filter((m) => m.subject === "Lost");
+    expect(copies.map((m) => m.messageId)).toEqual(["<e-9.u-1.email@shop.example.com>", "<e-9.u-1.email@shop.example.com>"]);
   });
 
   test("a 5xx is undeliverable; a 4xx, a refused connection and a silent server are worth another try", async () => {
