@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { TOPICS } from "../actors/contracts/envelope.ts";
 import { defaults } from "../actors/system/config.ts";
-import { parseRoles } from "../actors/system/config.ts";
+import { parseRoles, processConfigFromEnv } from "../actors/system/config.ts";
 
 const root = join(import.meta.dir, "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -195,6 +195,12 @@ describe("the shop's processes", () => {
       if (!actors) expect([n, [...set].filter((v) => ACTORS_ONLY.has(v))]).toEqual([n, []]);
       expect([n, [...set].filter((v) => v in LEFT_TO_DEFAULT)]).toEqual([n, []]);
     }
+  });
+
+  test("every shop service's environment is a configuration the shop accepts", () => {
+    for (const n of appNames) expect([n, processConfigFromEnv(envOf(services[n]!), flag(args(services[n]!.command), "--role")).system.roles]).toEqual([n, roleOf(n)]);
+    const actors = appNames.filter((n) => roleOf(n).includes("actors"));
+    for (const n of actors) expect(processConfigFromEnv(envOf(services[n]!)).system).toMatchObject({ smtpUrl: "smtp://mailpit:1025", mailFrom: defaults.mailFrom });
   });
 
   test("every variable set on a shop service is one the code reads (no typos)", () => {
