@@ -96,9 +96,10 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   // The notifier's messages go out from the process that queues them (woken by the kind's
   // hook, and every few seconds for retries); email goes over SMTP when SMTP_URL is set, and
   // otherwise lands in the in-database mailbox. Either way the row stays for /admin/mail.
-  const email = config.smtpUrl ? smtpPort({ url: config.smtpUrl, from: config.mailFrom }) : mailboxPort;
   const delivery = plays("actors")
-    ? startDelivery(database.sql, { email, sms: smsSimulator() }, {
+    ? startDelivery(database.sql, {
+      email: config.smtpUrl ? smtpPort({ url: config.smtpUrl, from: config.mailFrom }) : mailboxPort, sms: smsSimulator(),
+    }, {
       publicUrl: config.publicUrl, maxAttempts: DELIVERY_ATTEMPTS, batch: 100, ...config.delivery,
     })
     : null;
