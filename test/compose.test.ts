@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { TOPICS } from "../actors/contracts/envelope.ts";
 import { defaults } from "../actors/system/config.ts";
-import { parseRoles } from "../actors/system/config.ts";
+import { parseRoles, processConfigFromEnv } from "../actors/system/config.ts";
 
 const root = join(import.meta.dir, "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -80,6 +80,8 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
 };
 /** Needed by the edge role only. */
 const EDGE_ONLY = new Set(["PORT"]);
+/** Needed by the actors role only: the notifier's messages go out from there. */
+const ACTORS_ONLY = new Set(["SMTP_URL", "MAIL_FROM"]);
 const known = readByCode;
 
 // ---- reading compose the way compose does ---------------------------------------------
@@ -142,6 +144,7 @@ const IMAGE_PORTS: Record<string, (s: Service) => number[]> = {
   "hiett/serverless-redis-http": (s) => [Number(envOf(s).SRH_PORT ?? 80)],
   "redpandadata/redpanda": (s) => listeners(flag(args(s.command), "--kafka-addr")).map((l) => l.port),
   nginx: () => directive("listen").map(Number),
+  "axllent/mailpit": () => [1025, 8025],
   // the shop: only the edge serves HTTP (actors and relay have no port yet)
   "saga-shop": (s) => (envOf(s).PORT !== undefined ? [Number(envOf(s).PORT)] : []),
 };
@@ -186,10 +189,18 @@ describe("the shop's processes", () => {
     for (const n of appNames) {
       const set = new Set(Object.keys(rawEnv(services[n]!)));
       const edge = roleOf(n).includes("edge");
-      const needed = [...known].filter((v) => !(v in LEFT_TO_DEFAULT) && (edge || !EDGE_ONLY.has(v)));
+      const actors = roleOf(n).includes("actors");
+      const needed = [...known].filter((v) => !(v in LEFT_TO_DEFAULT) && (edge || !EDGE_ONLY.has(v)) && (actors || !ACTORS_ONLY.has(v)));
       expect([n, needed.filter((v) => !set.has(v))]).toEqual([n, []]);
+      if (!actors) expect([n, [...set].filter((v) => ACTORS_ONLY.has(v))]).toEqual([n, []]);
       expect([n, [...set].filter((v) => v in LEFT_TO_DEFAULT)]).toEqual([n, []]);
     }
+  });
+
+  test("every shop service's environment is a configuration the shop accepts", () => {
+    for (const n of appNames) expect([n, processConfigFromEnv(envOf(services[n]!), flag(args(services[n]!.command), "--role")).system.roles]).toEqual([n, roleOf(n)]);
+    const actors = appNames.filter((n) => roleOf(n).includes("actors"));
+    for (const n of actors) expect(processConfigFromEnv(envOf(services[n]!)).system).toMatchObject({ smtpUrl: "smtp://mailpit:1025", mailFrom: defaults.mailFrom });
   });
 
   test("every variable set on a shop service is one the code reads (no typos)", () => {
@@ -243,8 +254,10 @@ describe("wiring", () => {
         }
       }
     }
-    // DATABASE_URL, KAFKA_BROKERS, NATS_URL and the Upstash URL on 5 services, the redis URL on 1
-    expect(checked).toBe(appNames.length * 4 + 1);
+    // DATABASE_URL, KAFKA_BROKERS, NATS_URL and the Upstash URL on 5 services, the redis URL on 1, SMTP_URL on the actors
+    const actors = appNames.filter((n) => roleOf(n).includes("actors"));
+    expect(checked).toBe(appNames.length * 4 + 1 + actors.length);
+    for (const n of actors) expect([n, endpoints("SMTP_URL", envOf(services[n]!).SMTP_URL ?? "")]).toEqual([n, [{ host: "mailpit", port: 1025 }]]);
     for (const key of ["DATABASE_URL", "KAFKA_BROKERS", "NATS_URL", "UPSTASH_REDIS_REST_URL"]) {
       for (const n of appNames) expect([n, key, endpoints(key, envOf(services[n]!)[key] ?? "").length]).toEqual([n, key, 1]);
     }
@@ -278,9 +291,9 @@ describe("wiring", () => {
     for (const n of edges) expect(probe(services[n]!)).toContain(`:${envOf(services[n]!).PORT}/healthz`);
   });
 
-  test("only the proxy publishes a port: 3000", () => {
+  test("only the proxy publishes a port: 3000; and the mail catcher its web UI, to this machine only", () => {
     const published = names.flatMap((n) => (services[n]!.ports ?? []).map((p) => `${n} ${p}`));
-    expect(published).toEqual(["proxy 3000:3000"]);
+    expect(published).toEqual(["mailpit 127.0.0.1:8025:8025", "proxy 3000:3000"]);
   });
 });
 

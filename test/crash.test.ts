@@ -28,7 +28,7 @@ test.each(ENGINES)("%s: kill -9 with paid orders in flight; started again, all f
   const where: Record<string, string> = pg ? { DATABASE_URL: pg.url } : { DATA_DIR: dataDir };
   const port = await freePort();
   const first = await spawnRole(`crash-${engine}`, "edge,actors,relay", {
-    ...where, PARTITIONS: "4", JWT_SECRET: SECRET, HANDLING_TIME_MS: "1500", STEP_TIMEOUT_MS: "3000", TIMER_TICK_MS: "50", SEED_CATALOG: "true",
+    ...where, PARTITIONS: "4", JWT_SECRET: SECRET, HANDLING_TIME_MS: "8000", STEP_TIMEOUT_MS: "3000", TIMER_TICK_MS: "50", SEED_CATALOG: "true",
   }, port);
   const base = `http://127.0.0.1:${port}`;
   const admin = await issueToken(SECRET, { sub: "admin-1", role: "admin" });
@@ -49,7 +49,8 @@ test.each(ENGINES)("%s: kill -9 with paid orders in flight; started again, all f
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { orderId: string }).orderId);
     }
-    // Crash while most orders are paid and waiting out the handling time.
+    // Crash while most orders are paid and waiting out the handling time (long enough that a
+    // loaded machine still sees them there; their durable timers fire in the second life).
     await waitUntil(async () => (await Promise.all(ids.map(statusOf))).filter((s) => s === "PAYMENT_AUTHORIZED").length >= 8, 30_000, "orders paid");
     first.kill(9);
     await first.exited;

@@ -3,7 +3,7 @@ import { asc } from "drizzle-orm";
 import { messages } from "../../db/schema.ts";
 import { databases, ENGINES } from "../../test/engines.ts";
 import { waitUntil } from "../../test/kit.ts";
-import { deliverDue, FAILING_SMS_NUMBER, mailboxPort, messagesUpkeep, smsSimulator, type Outbound } from "./delivery.ts";
+import { deliverDue, FAILING_SMS_NUMBER, mailboxPort, messagesUpkeep, smsSimulator, Undeliverable, type Outbound } from "./delivery.ts";
 import { startDelivery } from "./worker.ts";
 
 const dbs = databases();
@@ -40,6 +40,23 @@ describe.each(ENGINES)("delivery on %s", (engine) => {
     expect(mail).toHaveLength(1);
   });
 
+  test("a message the channel calls undeliverable fails at once, with the channel's reason; others go on", async () => {
+    const database = await dbs.open(engine);
+    await database.db.insert(messages).values([row("e-1:u-1:email", "email", "gone@example.com"), row("e-1:u-2:email", "email", "ada@example.com")]);
+    const mail: Outbound[] = [];
+    const email = {
+      send: async (m: Outbound) => {
+        if (m.to.startsWith("gone")) throw new Undeliverable("550 5.1.1 no such mailbox");
+        mail.push(m);
+      },
+    };
+    expect(await deliverDue(database.sql, { email, sms: smsSimulator() }, CFG, T0)).toEqual({ sent: 1, failed: 1 });
+    const rows = await database.db.select().from(messages).orderBy(asc(messages.id));
+    expect(rows.map((r) => [r.recipient, r.status, r.attempts])).toEqual([["gone@example.com", "failed", 1], ["ada@example.com", "sent", 1]]);
+    expect(rows[0]!.lastError).toBe("Undeliverable: 550 5.1.1 no such mailbox");
+    expect(mail.map((m) => m.to)).toEqual(["ada@example.com"]);
+  });
+
   test("two workers at once send each message once: a claimed message is skipped by the other", async () => {
     const database = await dbs.open(engine);
     await database.db.insert(messages).values(Array.from({ length: 20 }, (_, i) => row(`e-1:u-${i}:email`, "email", `c${i}@example.com`)));
@@ -63,8 +80,8 @@ describe.each(ENGINES)("delivery on %s", (engine) => {
       worker.wake();
       await waitUntil(async () => mail.length === 1);
       expect(mail[0]!.messageId).toBe("e-2:u-1:email");
-      const [sent] = await database.db.select().from(messages);
-      expect(sent!.status).toBe("sent");
+      // the row is marked sent after the channel took the mail
+      await waitUntil(async () => (await database.db.select().from(messages))[0]?.status === "sent", 10_000, "the message marked sent");
     } finally {
       await worker.stop();
     }

@@ -1,7 +1,8 @@
 /**
  * The delivery worker: sends the notifier's due messages (notify.messages) after their
  * commit, through the channel ports, at least once, the row's key as the idempotency key /
- * Message-ID; marks each sent, or due again with backoff, or failed after its last attempt.
+ * Message-ID; marks each sent, or due again with backoff, or failed after its last attempt
+ * (or at once, when the channel says sending again will not help).
  */
 import type { Sql } from "../../db/sql.ts";
 import type { Channel, Template } from "../notification.ts";
@@ -12,6 +13,11 @@ export type Outbound = { messageId: string; to: string; subject: string; html: s
 /** A channel's provider (SMTP, an SMS gateway, the in-database mailbox); throws when it did not take the message. */
 export type ChannelPort = { send(m: Outbound): Promise<void> };
 export type ChannelPorts = Record<Channel, ChannelPort>;
+
+/** A channel's answer that sending again will not change (an SMTP 5xx): the message fails at once. */
+export class Undeliverable extends Error {
+  override name = "Undeliverable";
+}
 
 /** The SMS simulator's number that always fails (for tests and demos). */
 export const FAILING_SMS_NUMBER = "+15005550001";
@@ -60,7 +66,7 @@ export async function deliverDue(sql: Sql, ports: ChannelPorts, cfg: DeliveryCon
       sent++;
     } catch (err) {
       const attempts = m.attempts + 1;
-      const last = attempts >= cfg.maxAttempts;
+      const last = err instanceof Undeliverable || attempts >= cfg.maxAttempts;
       const next = new Date(now.getTime() + cfg.firstBackoffMs * 2 ** (attempts - 1));
       await sql.query(`UPDATE notify.messages SET status = $2, attempts = $3, next_at = $4::text::timestamptz, last_error = $5
         WHERE id = $1::bigint AND status = 'pending'`, [m.id, last ? "failed" : "pending", attempts, next.toISOString(), String(err).slice(0, 500)]);

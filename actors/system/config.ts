@@ -62,6 +62,12 @@ export type Config = {
   retention: Retention;
   /** the shop's address as customers reach it, for the links in its emails and texts */
   publicUrl: string;
+  /** the SMTP server email goes out through (smtp:// or smtps://, credentials in the URL); unset: the in-database mailbox */
+  smtpUrl?: string;
+  /** the From of the shop's email */
+  mailFrom: string;
+  /** the delivery worker: the first retry of a message after this (doubling), a sweep for due retries this often */
+  delivery: { firstBackoffMs: number; tickMs: number };
 };
 
 export const defaults: Config = {
@@ -81,6 +87,8 @@ export const defaults: Config = {
   ratesEveryMs: 3600_000,
   retention: defaultRetention(),
   publicUrl: "http://localhost:3000",
+  mailFrom: "saga-shop <shop@localhost>",
+  delivery: { firstBackoffMs: 5_000, tickMs: 2_000 },
 };
 
 /** What a process is told besides the system's configuration: its HTTP side and first administrator. */
@@ -164,6 +172,9 @@ export function configFromEnv(env: Env = process.env, roles?: string): Config {
     ratesEveryMs: defaults.ratesEveryMs,
     retention: retentionFromEnv(env),
     publicUrl: publicUrl(env.PUBLIC_URL, env.PORT),
+    smtpUrl: smtpUrl(env.SMTP_URL),
+    mailFrom: mailFrom(env.MAIL_FROM),
+    delivery: defaults.delivery,
   };
 }
 
@@ -172,6 +183,22 @@ function publicUrl(v: string | undefined, port: string | undefined): string {
   if (!v) return `http://localhost:${num(port, 3000)}`;
   if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol)) throw new Error("PUBLIC_URL is not an http:// or https:// URL");
   return v.replace(/\/+$/, "");
+}
+
+/** SMTP_URL, if set, as an smtp:// or smtps:// URL; anything else is a configuration error. */
+function smtpUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  if (!URL.canParse(v) || !/^smtps?:$/.test(new URL(v).protocol) || !new URL(v).hostname) throw new Error("SMTP_URL is not an smtp:// or smtps:// URL");
+  return v;
+}
+
+/** MAIL_FROM as `Name <address>` or an address; unset: the default. */
+function mailFrom(v: string | undefined): string {
+  if (!v) return defaults.mailFrom;
+  if (!/^(?:[^<>@\r\n]*<[^<>@\s]+@[A-Za-z0-9.-]+>|[^<>@\s]+@[A-Za-z0-9.-]+)$/.test(v.trim())) {
+    throw new Error(`MAIL_FROM is not an address or "Name <address>", got "${v}"`);
+  }
+  return v.trim();
 }
 
 /** The whole process's configuration from the environment. */

@@ -29,10 +29,11 @@ import { booksUpkeep } from "../providers/books.ts";
 import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
 import { mailboxPort, messagesUpkeep, smsSimulator } from "../notify/delivery.ts";
+import { smtpPort } from "../notify/smtp.ts";
 import { startDelivery, type DeliveryWorker } from "../notify/worker.ts";
 import { databaseName, type Config, type Role } from "./config.ts";
 
-/** sends of one message before it is marked failed (5 s, 10 s, 20 s, 40 s apart) */
+/** sends of one message before it is marked failed (by default 5 s, 10 s, 20 s, 40 s apart) */
 const DELIVERY_ATTEMPTS = 5;
 
 /** where writers tell relays in other processes that the outbox has new rows */
@@ -93,12 +94,19 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
     ? startTimers(database.sql, { tickMs: config.timerTickMs, now: () => new Date(), onOutbox: outboxWritten, fired: firedTimer })
     : null;
   // The notifier's messages go out from the process that queues them (woken by the kind's
-  // hook, and every few seconds for retries); email lands in the in-database mailbox.
+  // hook, and every few seconds for retries); email goes over SMTP when SMTP_URL is set, and
+  // otherwise lands in the in-database mailbox. Either way the row stays for /admin/mail.
   const delivery = plays("actors")
-    ? startDelivery(database.sql, { email: mailboxPort, sms: smsSimulator() }, {
-      publicUrl: config.publicUrl, maxAttempts: DELIVERY_ATTEMPTS, firstBackoffMs: 5_000, batch: 100, tickMs: 2_000,
+    ? startDelivery(database.sql, {
+      email: config.smtpUrl ? smtpPort({ url: config.smtpUrl, from: config.mailFrom }) : mailboxPort, sms: smsSimulator(),
+    }, {
+      publicUrl: config.publicUrl, maxAttempts: DELIVERY_ATTEMPTS, batch: 100, ...config.delivery,
     })
     : null;
+  if (delivery) {
+    if (config.smtpUrl) log.info("email goes out over SMTP", { server: new URL(config.smtpUrl).host, from: config.mailFrom });
+    else log.info("email stays in the in-database mailbox (/admin/mail): SMTP_URL is not set");
+  }
   // The relay keeps the outbox small, the timer sweeper the timers, and the actors keep the
   // statistics of what they write fresh (see upkeep.ts). What has served its purpose goes
   // after its retention (README: "Tables that stay bounded").
