@@ -164,7 +164,8 @@ export const notificationResources: Resources<Mailbag> = {
     const fresh = after.outgoing.slice(before.outgoing.length);
     if (fresh.length === 0) return { stmts: [], changed: [] };
     return {
-      changed: fresh.map((m) => m.key),
+      // what the messages are about: the delivery worker is woken, and those pages follow
+      changed: [...new Set(fresh.map((m) => m.subject))],
       stmts: [{
         text: `INSERT INTO notify.messages (key, event_id, subject, user_id, channel, recipient, template, priority, data, created_at, next_at)
           SELECT t.key, t."eventId", t.subject, t."userId", t.channel, t.to, t.template->>'kind', t.priority, t.template, $2::text::timestamptz, $2::text::timestamptz

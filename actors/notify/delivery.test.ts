@@ -40,6 +40,17 @@ describe.each(ENGINES)("delivery on %s", (engine) => {
     expect(mail).toHaveLength(1);
   });
 
+  test("every status or attempt written is announced with what the message is about", async () => {
+    const database = await dbs.open(engine);
+    await database.db.insert(messages).values([row("e-3:u-1:email", "email", "ada@example.com"), row("e-3:u-2:sms", "sms", FAILING_SMS_NUMBER)]);
+    const heard: string[][] = [];
+    const cfg = { ...CFG, changed: (about: string[]) => void heard.push(about) };
+    await deliverDue(database.sql, { email: mailboxPort, sms: smsSimulator() }, cfg, T0);
+    expect(heard).toEqual([["o-1"], ["o-1"]]);
+    await deliverDue(database.sql, { email: mailboxPort, sms: smsSimulator() }, cfg, T0); // nothing due: nothing heard
+    expect(heard).toHaveLength(2);
+  });
+
   test("two workers at once send each message once: a claimed message is skipped by the other", async () => {
     const database = await dbs.open(engine);
     await database.db.insert(messages).values(Array.from({ length: 20 }, (_, i) => row(`e-1:u-${i}:email`, "email", `c${i}@example.com`)));
@@ -61,10 +72,9 @@ describe.each(ENGINES)("delivery on %s", (engine) => {
       const now = new Date();
       await database.db.insert(messages).values({ ...row("e-2:u-1:email", "email", "ada@example.com"), createdAt: now, nextAt: now });
       worker.wake();
-      await waitUntil(async () => mail.length === 1);
-      expect(mail[0]!.messageId).toBe("e-2:u-1:email");
-      const [sent] = await database.db.select().from(messages);
-      expect(sent!.status).toBe("sent");
+      // sent to the port first, then marked sent
+      await waitUntil(async () => (await database.db.select().from(messages))[0]!.status === "sent");
+      expect(mail.map((m) => m.messageId)).toEqual(["e-2:u-1:email"]);
     } finally {
       await worker.stop();
     }

@@ -30,6 +30,7 @@ import { resolvedAlertsUpkeep } from "../ops/alerts.ts";
 import type { Sql } from "../../db/sql.ts";
 import { mailboxPort, messagesUpkeep, smsSimulator } from "../notify/delivery.ts";
 import { startDelivery, type DeliveryWorker } from "../notify/worker.ts";
+import { publishMailChanges } from "../notify/mail-live.ts";
 import { databaseName, type Config, type Role } from "./config.ts";
 
 /** sends of one message before it is marked failed (5 s, 10 s, 20 s, 40 s apart) */
@@ -97,6 +98,8 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   const delivery = plays("actors")
     ? startDelivery(database.sql, { email: mailboxPort, sms: smsSimulator() }, {
       publicUrl: config.publicUrl, maxAttempts: DELIVERY_ATTEMPTS, firstBackoffMs: 5_000, batch: 100, tickMs: 2_000,
+      // each status written goes out to the open /admin/mail lists and order pages (after its own commit)
+      changed: (about) => publishMailChanges(pubsub, about),
     })
     : null;
   // The relay keeps the outbox small, the timer sweeper the timers, and the actors keep the
