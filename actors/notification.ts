@@ -64,6 +64,11 @@ export const CHANNELS: Record<Template["kind"], Channel[]> = {
 /** Whether the recipient's choice decides if `kind` goes out on `channel` (the account page lists these). */
 export const optional = (kind: Template["kind"], channel: Channel): boolean => !(ESSENTIAL[kind] && channel === "email");
 
+const KINDS = Object.keys(ESSENTIAL) as Template["kind"][];
+/** The kinds a customer may get on `channel` whose sending is their choice (`isOptional`) or always go: low stock is the admins'. */
+export const customerKinds = (channel: Channel, isOptional: boolean): Exclude<Template["kind"], "lowStock">[] =>
+  KINDS.filter((k): k is Exclude<Template["kind"], "lowStock"> => k !== "lowStock" && CHANNELS[k].includes(channel) && optional(k, channel) === isOptional);
+
 /** How soon a message must be sent (the seed's SLAs): critical under a minute, high under five. */
 export const PRIORITY: Record<Template["kind"], "critical" | "high"> = {
   welcome: "high", verifyEmail: "critical", passwordReset: "critical", passwordChanged: "critical", orderConfirmed: "critical",

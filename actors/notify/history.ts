@@ -32,8 +32,8 @@ export class MessageHistory {
   /** `userId`'s messages, newest first, `limit` a page; `next` is the cursor (`before`) of the next page, or null. */
   async ofCustomer(userId: string, q: { before?: number; limit: number }): Promise<HistoryPage> {
     const rows = await this.sql.query<Row & { data: string }>(
-      `SELECT ${COLUMNS}, data::text FROM notify.messages
-        WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+      `SELECT ${COLUMNS}, data::text FROM notify.messages m
+        WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY m.id DESC LIMIT $3`,
       [userId, q.before === undefined ? null : String(q.before), q.limit + 1]);
     const messages = rows.slice(0, q.limit).map((r) => this.seen(r));
     return { messages, next: rows.length > q.limit ? messages[messages.length - 1]!.id : null };
@@ -42,7 +42,7 @@ export class MessageHistory {
   /** Every message about `orderId`, oldest first, with its recipient, status and attempts. */
   async aboutOrder(orderId: string): Promise<Message[]> {
     const rows = await this.sql.query<Row>(
-      `SELECT ${COLUMNS} FROM notify.messages WHERE subject = $1 ORDER BY id LIMIT ${ORDER_MESSAGES_MAX}`, [orderId]);
+      `SELECT ${COLUMNS} FROM notify.messages m WHERE subject = $1 ORDER BY m.id LIMIT ${ORDER_MESSAGES_MAX}`, [orderId]);
     return rows.map(messageOf);
   }
 

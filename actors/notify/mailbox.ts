@@ -27,7 +27,7 @@ export type Row = {
   id: string; key: string; subject: string; user_id: string; channel: Channel; recipient: string; template: string; priority: Priority;
   status: MessageStatus; attempts: number; last_error: string; created_at: string; sent_at: string | null; data?: string;
 };
-/** The columns a Message is read from. */
+/** The columns a Message is read from; `id` is text here, so a list orders by the table's (`m.id`). */
 export const COLUMNS = `id::text, key, subject, user_id, channel, recipient, template, priority, status, attempts, last_error,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
   to_char(sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS sent_at`;
@@ -44,9 +44,9 @@ export class Mailbox {
   /** Newest first, `limit` a page; `next` is the cursor (`before`) of the next page, or null. */
   async page(q: { status?: MessageStatus; channel?: Channel; before?: number; limit: number }): Promise<{ messages: Message[]; next: number | null }> {
     const rows = await this.sql.query<Row>(
-      `SELECT ${COLUMNS} FROM notify.messages
+      `SELECT ${COLUMNS} FROM notify.messages m
         WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
-        ORDER BY id DESC LIMIT $4`,
+        ORDER BY m.id DESC LIMIT $4`,
       [q.status ?? null, q.channel ?? null, q.before === undefined ? null : String(q.before), q.limit + 1]);
     const messages = rows.slice(0, q.limit).map(messageOf);
     return { messages, next: rows.length > q.limit ? messages[messages.length - 1]!.id : null };
