@@ -3,7 +3,7 @@
  * and optional email off still gets the email about their order that they need, but no
  * text and no delivery confirmation, while one who did not gets both; the admin's order
  * page lists every message about the order; /admin/mail and the order page follow new
- * messages live.
+ * messages live, through NATS in distributed mode.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { registerCustomer } from "./accounts-kit.ts";
@@ -71,37 +71,49 @@ describe("notification preferences with the notifier", () => {
     // a customer cannot open it, not even for their own order
     expect((await (await visitor(shop).signIn(bob.id)).get(`/admin/orders/${bobOrder}`)).status).toBe(403);
   }, 90_000);
+});
 
-  test("an open /admin/mail list and the order's admin page hear a new message without a reload", async () => {
-    const admin = await visitor(shop).signIn("prefs-admin", "admin");
-    const mail = sseReader(await admin.get("/admin/mail/stream"));
-    const cy = await registerCustomer(shop, "Cy", "live");
-    // the welcome and the verification link: the list is sent again with Cy in it
-    for (;;) {
-      const frame = await mail.message();
-      if (frame.data.includes(cy.email)) {
-        expect(frame.data).toContain('<hx-partial hx-target="#mail-list" hx-swap="outerMorph">');
-        break;
-      }
+/** An admin's open /admin/mail stream hears a new customer's messages; the order's stream hears one sent again. */
+async function followsLive(shop: Shop, tag: string) {
+  const admin = await visitor(shop).signIn("prefs-admin", "admin");
+  const mail = sseReader(await admin.get("/admin/mail/stream"));
+  const cy = await registerCustomer(shop, "Cy", tag);
+  // the welcome and the verification link: the list is sent again with Cy in it
+  for (;;) {
+    const frame = await mail.message();
+    if (frame.data.includes(cy.email)) {
+      expect(frame.data).toContain('<hx-partial hx-target="#mail-list" hx-swap="outerMorph">');
+      break;
     }
-    await mail.cancel();
+  }
+  await mail.cancel();
 
-    const orderId = await shop.place(cy.id);
-    await shop.waitFor(orderId, ["SHIPPED"]);
-    const order = sseReader(await admin.get(`/admin/orders/${orderId}/stream`));
-    // a failed text about the order, sent again by an admin: the order's page hears it
-    const [failed] = await shop.sys.database.sql.query<{ id: string }>(
-      `INSERT INTO notify.messages (key, event_id, subject, user_id, channel, recipient, template, priority, data, status, attempts, created_at, next_at)
-       VALUES ($1, 'e-live', $2, $3, 'sms', '+41792222222', 'shipped', 'high', $4::jsonb, 'failed', 5, now(), now()) RETURNING id::text`,
-      [`live:${orderId}`, orderId, cy.id, JSON.stringify({ kind: "shipped", orderId, carrier: "Post", trackingNumber: "TRK-L" })]);
-    expect((await admin.post(`/admin/mail/${failed!.id}/resend`, {})).status).toBe(303);
-    for (;;) {
-      const frame = await order.message();
-      if (frame.data.includes(`href="/admin/mail/${failed!.id}"`)) {
-        expect(frame.data).toContain('hx-target="#admin-order-messages"');
-        break;
-      }
+  const orderId = await shop.place(cy.id);
+  await shop.waitFor(orderId, ["SHIPPED"]);
+  const order = sseReader(await admin.get(`/admin/orders/${orderId}/stream`));
+  // a failed text about the order, sent again by an admin: the order's page hears it
+  const [failed] = await shop.sys.database.sql.query<{ id: string }>(
+    `INSERT INTO notify.messages (key, event_id, subject, user_id, channel, recipient, template, priority, data, status, attempts, created_at, next_at)
+     VALUES ($1, 'e-live', $2, $3, 'sms', '+41792222222', 'shipped', 'high', $4::jsonb, 'failed', 5, now(), now()) RETURNING id::text`,
+    [`live:${orderId}`, orderId, cy.id, JSON.stringify({ kind: "shipped", orderId, carrier: "Post", trackingNumber: "TRK-L" })]);
+  expect((await admin.post(`/admin/mail/${failed!.id}/resend`, {})).status).toBe(303);
+  for (;;) {
+    const frame = await order.message();
+    if (frame.data.includes(`href="/admin/mail/${failed!.id}"`)) {
+      expect(frame.data).toContain('hx-target="#admin-order-messages"');
+      break;
     }
-    await order.cancel();
-  }, 90_000);
+  }
+  await order.cancel();
+}
+
+describe.each(["embedded", "distributed"] as const)("live mail on %s", (engine) => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await startShop({}, undefined, engine);
+  }, 60_000);
+  afterAll(() => shop?.stop());
+
+  // distributed: the actors' announcements reach the edge's streams through NATS
+  test("an open /admin/mail list and the order's admin page hear a new message without a reload", () => followsLive(shop, `live-${engine}`), 90_000);
 });
