@@ -10,11 +10,10 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { Preferences } from "../../actors/accounts/preferences.ts";
-import type { SentMessage } from "../../actors/notify/history.ts";
+import type { NotificationPreferences, Preferences } from "../../actors/accounts/preferences.ts";
+import type { MessageHistory, SentMessage } from "../../actors/notify/history.ts";
 import { customerKinds } from "../../actors/notification.ts";
 import type { AuthEnv } from "../auth/auth.ts";
-import type { AccountNotificationDeps } from "../pages/account-notifications.tsx";
 import { blankIsAny } from "../http/query-fields.ts";
 import { jsonBody, query } from "../http/validate.ts";
 
@@ -37,7 +36,9 @@ const messageJson = (m: SentMessage) => ({
 });
 const signedOut = (c: Context) => c.json({ error: "authentication required" }, 401);
 
-export function accountApi(deps: AccountNotificationDeps): Hono<AuthEnv> {
+export type AccountApiDeps = { preferences: Pick<NotificationPreferences, "get" | "set">; messageHistory: Pick<MessageHistory, "ofCustomer"> };
+
+export function accountApi(deps: AccountApiDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
   app.get("/notification-preferences", async (c) => {
