@@ -30,8 +30,8 @@ export type KindHooks = {
   deadLettered(count: number): void;
   /** alerts on these orders opened or resolved (the admins' live alerts) */
   orderAlertsChanged(orderIds: string[]): void;
-  /** the notifier queued this many messages (wakes the delivery worker) */
-  messagesQueued(count: number): void;
+  /** the notifier queued messages about these orders, accounts or SKUs (wakes the delivery worker; live mail pages) */
+  messagesQueued(about: string[]): void;
 };
 
 /** The saga step a request starts, for the participants that answer it (step durations). */
@@ -80,7 +80,7 @@ export function participantKinds(hooks: KindHooks) {
 export function notificationKind(hooks: Pick<KindHooks, "messagesQueued">): Binding<OrderFacts, Envelope, Mailbag, unknown> {
   return {
     actor: notificationActor, store: actorStateStore("notification"), input: asEvent,
-    resources: { ...notificationResources, ids: recipientsOf }, afterResources: (keys) => hooks.messagesQueued(keys.length),
+    resources: { ...notificationResources, ids: recipientsOf }, afterResources: (about) => hooks.messagesQueued(about),
   };
 }
 

@@ -45,11 +45,29 @@ export type Template =
   | { kind: "refunded"; orderId: string; amount: number; currency: string }
   | { kind: "lowStock"; sku: string; name: string; available: number; threshold: number };
 
-/** Security and transactional email always goes; other email, and every SMS, obeys the recipient's choice. */
+/**
+ * Security mail and the email about the customer's own orders that they need (confirmation,
+ * receipt, shipment, cancellation, refund) always go. The welcome, the delivery
+ * confirmation and every text message are courtesies: each channel's can be turned off.
+ */
 export const ESSENTIAL: Record<Template["kind"], boolean> = {
   welcome: false, verifyEmail: true, passwordReset: true, passwordChanged: true, orderConfirmed: true,
   paymentReceipt: true, shipped: true, delivered: false, cancelled: true, refunded: true, lowStock: true,
 };
+
+/** The channels each message goes out on, to a recipient with an address there. */
+export const CHANNELS: Record<Template["kind"], Channel[]> = {
+  welcome: ["email"], verifyEmail: ["email"], passwordReset: ["email"], passwordChanged: ["email"], orderConfirmed: ["email"],
+  paymentReceipt: ["email"], shipped: ["email", "sms"], delivered: ["email", "sms"], cancelled: ["email"], refunded: ["email"], lowStock: ["email"],
+};
+
+/** Whether the recipient's choice decides if `kind` goes out on `channel` (the account page lists these). */
+export const optional = (kind: Template["kind"], channel: Channel): boolean => !(ESSENTIAL[kind] && channel === "email");
+
+const KINDS = Object.keys(ESSENTIAL) as Template["kind"][];
+/** The kinds a customer may get on `channel` whose sending is their choice (`isOptional`) or always go: low stock is the admins'. */
+export const customerKinds = (channel: Channel, isOptional: boolean): Exclude<Template["kind"], "lowStock">[] =>
+  KINDS.filter((k): k is Exclude<Template["kind"], "lowStock"> => k !== "lowStock" && CHANNELS[k].includes(channel) && optional(k, channel) === isOptional);
 
 /** How soon a message must be sent (the seed's SLAs): critical under a minute, high under five. */
 export const PRIORITY: Record<Template["kind"], "critical" | "high"> = {
@@ -85,30 +103,30 @@ export function recipientsOf(s: OrderFacts | null, e: Envelope): string[] {
   return s ? [s.customerId] : [];
 }
 
-/** The messages `template` makes for `who` on `channels`, leaving out what they muted. */
-function messages(e: Envelope, who: Contact, template: Template, channels: Channel[], subject = e.key): Outgoing[] {
-  return channels.flatMap((channel): Outgoing[] => {
-    if (!(ESSENTIAL[template.kind] && channel === "email") && who.muted.includes(channel)) return [];
+/** The messages `template` makes for `who` on its channels, leaving out what they muted. */
+function messages(e: Envelope, who: Contact, template: Template, subject = e.key): Outgoing[] {
+  return CHANNELS[template.kind].flatMap((channel): Outgoing[] => {
+    if (optional(template.kind, channel) && who.muted.includes(channel)) return [];
     const to = channel === "email" ? who.email : who.phone;
     if (!to) return [];
     return [{ key: `${e.eventId}:${who.userId}:${channel}`, eventId: e.eventId, subject, userId: who.userId, channel, to, template }];
   });
 }
 
-function templateFor(s: OrderFacts, e: Envelope): [Template, Channel[]] | null {
+function templateFor(s: OrderFacts, e: Envelope): Template | null {
   const orderId = e.key;
   switch (e.type) {
     case "payment.PaymentCaptured.v1":
       // the capture is when the money is taken; the authorization is only a hold, so one receipt
-      return [{ kind: "paymentReceipt", orderId, amount: e.payload.amount, currency: s.currency, paymentId: e.payload.paymentId }, ["email"]];
+      return { kind: "paymentReceipt", orderId, amount: e.payload.amount, currency: s.currency, paymentId: e.payload.paymentId };
     case "shipping.OrderShipped.v1":
-      return [{ kind: "shipped", orderId, carrier: e.payload.carrier, trackingNumber: e.payload.trackingNumber }, ["email", "sms"]];
+      return { kind: "shipped", orderId, carrier: e.payload.carrier, trackingNumber: e.payload.trackingNumber };
     case "order.StatusChanged.v1":
-      return e.payload.to === ("DELIVERED" satisfies OrderStatus) ? [{ kind: "delivered", orderId }, ["email"]] : null;
+      return e.payload.to === ("DELIVERED" satisfies OrderStatus) ? { kind: "delivered", orderId } : null;
     case "order.OrderCancelled.v1":
-      return [{ kind: "cancelled", orderId, reason: e.payload.reason, refund: e.payload.refund, total: s.total, currency: s.currency }, ["email"]];
+      return { kind: "cancelled", orderId, reason: e.payload.reason, refund: e.payload.refund, total: s.total, currency: s.currency };
     case "payment.PaymentRefunded.v1":
-      return [{ kind: "refunded", orderId, amount: e.payload.amount, currency: s.currency }, ["email"]];
+      return { kind: "refunded", orderId, amount: e.payload.amount, currency: s.currency };
     default:
       return null;
   }
@@ -137,7 +155,7 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
   decide(s, e, { res }) {
     if (e.type === "inventory.LowStock.v1") {
       const t: Template = { kind: "lowStock", ...e.payload };
-      return ok(s, [], { res: add(res, res.admins.flatMap((a) => messages(e, a, t, ["email"]))) });
+      return ok(s, [], { res: add(res, res.admins.flatMap((a) => messages(e, a, t))) });
     }
     const user = userTemplate(e);
     if (user) {
@@ -146,7 +164,7 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
       const email = "email" in e.payload ? e.payload.email : known?.email;
       if (!email) return ignore(`no address for user ${e.key}`);
       const who: Contact = { userId: e.key, email, firstName: user.firstName, phone: known?.phone ?? null, muted: known?.muted ?? [] };
-      return ok(s, [], { res: add(res, messages(e, who, user, ["email"])) });
+      return ok(s, [], { res: add(res, messages(e, who, user)) });
     }
     if (e.type === "order.OrderCreated.v1") {
       if (s) return ignore("order already known");
@@ -154,14 +172,13 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
       const facts: OrderFacts = { customerId, items, total, currency };
       const who = res.contacts[customerId];
       const t: Template = { kind: "orderConfirmed", orderId: e.key, items, total, currency };
-      return ok(facts, [], { res: who ? add(res, messages(e, who, t, ["email"])) : res });
+      return ok(facts, [], { res: who ? add(res, messages(e, who, t)) : res });
     }
     if (!s) return ignore(`${e.type} for an order this actor has not seen created`);
-    const found = templateFor(s, e);
-    if (!found) return ignore(`${e.type} needs no message`);
-    const [t, channels] = found;
+    const t = templateFor(s, e);
+    if (!t) return ignore(`${e.type} needs no message`);
     const next = t.kind === "shipped" ? { ...s, carrier: t.carrier, trackingNumber: t.trackingNumber } : s;
     const who = res.contacts[s.customerId];
-    return ok(next, [], { res: who ? add(res, messages(e, who, t, channels)) : res });
+    return ok(next, [], { res: who ? add(res, messages(e, who, t)) : res });
   },
 };

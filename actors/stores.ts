@@ -11,6 +11,7 @@ import type { OrderState } from "./order-state.ts";
 import { ADMINS, PRIORITY, type Contact, type Mailbag } from "./notification.ts";
 import type { OrderView } from "./projector.ts";
 import { changeOf, rowsOf, sumOf } from "./orders/figures.ts";
+import { smsNumber } from "./accounts/account-rules.ts";
 import { FIGURE_TABLES, figureWrites } from "./orders/figure-writes.ts";
 import { forUpdate, type Resources, type StateStore } from "./runtime/stores.ts";
 
@@ -142,6 +143,16 @@ export const orderAlertResources: Resources<OrderAlerts> & { ids(view: unknown, 
  * `ADMINS`), and the messages it decided, inserted into notify.messages in the same
  * transaction as its state; a key already there (a redelivery, a replay) is left alone.
  */
+/**
+ * The number texts go to, as E.164; none for a number without its country code (one typed
+ * at registration, before the account page asked for it that way): a text could reach the
+ * wrong country.
+ */
+function textable(phone: string | null): string | null {
+  const r = phone === null ? null : smsNumber(phone);
+  return r && "number" in r ? r.number : null;
+}
+
 export const notificationResources: Resources<Mailbag> = {
   tables: ["notify.messages"],
   async load(q, ids) {
@@ -152,7 +163,7 @@ export const notificationResources: Resources<Mailbag> = {
         WHERE disabled_at IS NULL AND (id = ANY($1::text[]) OR ($2 AND role = 'admin')) ORDER BY id`,
       [[...new Set(users)], ids.includes(ADMINS)]);
     const contact = (r: (typeof rows)[number]): Contact => ({
-      userId: r.id, email: r.email, firstName: r.first_name ?? r.name.split(" ")[0] ?? r.name, phone: r.phone, muted: JSON.parse(r.muted) as Contact["muted"],
+      userId: r.id, email: r.email, firstName: r.first_name ?? r.name.split(" ")[0] ?? r.name, phone: textable(r.phone), muted: JSON.parse(r.muted) as Contact["muted"],
     });
     return {
       contacts: Object.fromEntries(rows.filter((r) => users.includes(r.id)).map((r) => [r.id, contact(r)])),
@@ -164,7 +175,8 @@ export const notificationResources: Resources<Mailbag> = {
     const fresh = after.outgoing.slice(before.outgoing.length);
     if (fresh.length === 0) return { stmts: [], changed: [] };
     return {
-      changed: fresh.map((m) => m.key),
+      // what the messages are about: the delivery worker is woken, and those pages follow
+      changed: [...new Set(fresh.map((m) => m.subject))],
       stmts: [{
         text: `INSERT INTO notify.messages (key, event_id, subject, user_id, channel, recipient, template, priority, data, created_at, next_at)
           SELECT t.key, t."eventId", t.subject, t."userId", t.channel, t.to, t.template->>'kind', t.priority, t.template, $2::text::timestamptz, $2::text::timestamptz

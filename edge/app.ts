@@ -5,10 +5,12 @@ import { LoginLimiter } from "../actors/accounts/login-limiter.ts";
 import { LinkLimiter } from "../actors/accounts/link-limiter.ts";
 import type { System } from "../actors/system/system.ts";
 import { authApi, type AuthApiDeps } from "./api/auth.ts";
+import type { AccountNotificationDeps } from "./pages/account-notifications.tsx";
 import { adminApi } from "./api/admin.ts";
 import { adminCatalogApi } from "./api/admin-catalog.ts";
 import { customersAdminApi } from "./api/customers-admin.ts";
 import { cartApi } from "./api/cart.ts";
+import { accountApi } from "./api/account.ts";
 import { ordersApi } from "./api/orders.ts";
 import { productsApi } from "./api/products.ts";
 import { ratesAdminApi } from "./api/rates-admin.ts";
@@ -25,6 +27,7 @@ import { withCorrelation } from "../actors/runtime/log.ts";
 import { accountPages } from "./pages/account-pages.tsx";
 import { accountLinkPages } from "./pages/account-links.tsx";
 import { accountSettingsPages } from "./pages/account-settings.tsx";
+import { accountNotificationPages } from "./pages/account-notifications.tsx";
 import { cartPages } from "./pages/cart-pages.tsx";
 import { checkoutPages } from "./pages/checkout-pages.tsx";
 import { orderHistoryPages } from "./pages/order-history.tsx";
@@ -45,9 +48,10 @@ export type AppOptions = {
 
 /** The shop's HTTP app: every route behind the shared middleware; tokens signed with `secret`. */
 export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
-  const session: AuthApiDeps = {
+  const session: AuthApiDeps & AccountNotificationDeps = {
     accounts: sys.accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(sys.cache), customers: sys.customers,
     links: new LinkLimiter(sys.cache),
+    preferences: sys.preferences, messageHistory: sys.messageHistory,
     onSignIn: mergeCartOnSignIn(sys.carts), // the guest's cart joins the customer's
   };
   const app = new Hono<AuthEnv>();
@@ -82,6 +86,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/api/products", productsApi(sys.catalog, sys.search, sys.currencies));
   app.route("/api/orders", ordersApi(sys.orders));
   app.route("/api/cart", cartApi(sys));
+  app.route("/api/account", accountApi(session));
   app.route("/api/admin/customers", customersAdminApi(sys));
   app.route("/api/admin/rates", ratesAdminApi(sys));
   app.route("/api/admin", adminApi(sys));
@@ -91,6 +96,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", accountPages(session));
   app.route("/", accountLinkPages(session));
   app.route("/", accountSettingsPages(session));
+  app.route("/", accountNotificationPages(session));
   app.route("/", uploadedImages(sys.catalogAdmin));
   app.route("/", catalogPages({ catalog: sys.catalog, search: sys.search, currencies: sys.currencies, pubsub: sys.pubsub }));
   app.route("/", cartPages(sys));

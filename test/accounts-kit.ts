@@ -19,6 +19,11 @@ import { onError } from "../edge/http/http-errors.ts";
 import { accountPages } from "../edge/pages/account-pages.tsx";
 import { accountLinkPages } from "../edge/pages/account-links.tsx";
 import { accountSettingsPages } from "../edge/pages/account-settings.tsx";
+import { accountNotificationPages } from "../edge/pages/account-notifications.tsx";
+import { accountApi } from "../edge/api/account.ts";
+import { NotificationPreferences } from "../actors/accounts/preferences.ts";
+import { MessageHistory } from "../actors/notify/history.ts";
+import type { Sql } from "../db/sql.ts";
 import { AUTH_API, cookieRenewal } from "../edge/auth/session.ts";
 import { pageShell } from "../edge/http/shell.ts";
 import { freshPostgres, type Engine } from "./engines.ts";
@@ -27,11 +32,11 @@ import { freshPostgres, type Engine } from "./engines.ts";
 export const quickPasswords = argon2Passwords({ memoryCost: 1024, timeCost: 1 });
 
 /** A migrated database on `engine`; `close` also drops a Postgres database. */
-export async function openEngine(engine: Engine): Promise<{ db: Db; close(): Promise<void> }> {
+export async function openEngine(engine: Engine): Promise<{ db: Db; sql: Sql; close(): Promise<void> }> {
   if (engine === "embedded") return openPglite();
   const pg = await freshPostgres();
   const database = await openPostgres(pg.url);
-  return { db: database.db, close: async () => (await database.close(), await pg.drop()) };
+  return { db: database.db, sql: database.sql, close: async () => (await database.close(), await pg.drop()) };
 }
 
 export type KitOptions = AccountsOptions & {
@@ -39,7 +44,7 @@ export type KitOptions = AccountsOptions & {
   /** the limiter's and the session checks' cache; one of its own in memory by default */
   cache?: Cache;
   /** another edge's database and secret, for a second edge of the same shop */
-  shared?: { db: Db; secret: string };
+  shared?: { db: Db; sql: Sql; secret: string };
 };
 
 /**
@@ -47,7 +52,7 @@ export type KitOptions = AccountsOptions & {
  * the user; GET /stream too, in a Response it builds itself, as the SSE routes do.
  */
 export async function accountsEdge(opts: KitOptions = {}) {
-  const database = opts.shared ? { db: opts.shared.db, close: async () => {} } : await openPglite();
+  const database = opts.shared ? { ...opts.shared, close: async () => {} } : await openPglite();
   const cache = opts.cache ?? memoryCache();
   const accounts = new Accounts(database.db, { passwords: quickPasswords, ...opts, cache });
   const secret = opts.shared?.secret ?? crypto.randomUUID() + crypto.randomUUID();
@@ -55,6 +60,7 @@ export async function accountsEdge(opts: KitOptions = {}) {
   const deps = {
     accounts, secret, trustProxy: opts.trustProxy ?? false, limiter: new LoginLimiter(cache), links: new LinkLimiter(cache),
     onSignIn: async (_c: unknown, userId: string) => void signIns.push(userId),
+    preferences: new NotificationPreferences(database.db), messageHistory: new MessageHistory(database.sql, "http://localhost"),
   };
   const app = new Hono<AuthEnv>()
     .use(sameOrigin())
@@ -65,9 +71,11 @@ export async function accountsEdge(opts: KitOptions = {}) {
   app.route("/", accountPages(deps));
   app.route("/", accountLinkPages(deps));
   app.route("/", accountSettingsPages(deps));
+  app.route("/", accountNotificationPages(deps));
+  app.route("/api/account", accountApi(deps));
   app.get("/whoami", (c) => c.json({ user: c.get("user") }));
   app.get("/stream", (c) => new Response(JSON.stringify({ user: c.get("user") }), { headers: { "content-type": "text/event-stream" } }));
-  return { app, accounts, secret, signIns, db: database.db, close: () => database.close() };
+  return { app, accounts, secret, signIns, db: database.db, sql: database.sql, close: () => database.close() };
 }
 
 let signUps = 0;

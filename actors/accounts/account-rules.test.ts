@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { emailProblem, nameProblem, passwordProblem, registrationErrors } from "./account-rules.ts";
+import { emailProblem, nameProblem, passwordProblem, registrationErrors, smsNumber } from "./account-rules.ts";
 
 test.each([
   ["ada@example.com", null],
@@ -38,4 +38,20 @@ test.each([
 test("registrationErrors lists every broken rule in form order, naming each field", () => {
   expect(registrationErrors({ name: "", email: "nope", password: "short" }).map((e) => e.field)).toEqual(["name", "email", "password"]);
   expect(registrationErrors({ name: "Ada", email: "ada@example.com", password: "analytical1" })).toEqual([]);
+});
+
+test.each([
+  ["+44 20 7946 0000", "+442079460000"],
+  [" +1 (555) 010-0000 ", "+15550100000"],
+  ["+41.79.000.00.00", "+41790000000"],
+  ["020 7946 0000", null], // no country code: a text could go to the wrong country
+  ["+0 123 456 789", null],
+  ["+44 20 7946 0000 ext 1", null],
+  ["+1234567890123456", null], // 16 digits: longer than E.164 allows
+  ["+12345", null],
+  ["", null],
+])("text-message number %p", (input, number) => {
+  const r = smsNumber(input);
+  expect("number" in r ? r.number : null).toBe(number);
+  if (!("number" in r)) expect(r.problem).toContain("starting with + and the country code");
 });

@@ -61,6 +61,22 @@ export function phoneProblem(phone: string | null | undefined): string | null {
   return null;
 }
 
+// E.164: a + and the country code, then at most 15 digits in all
+const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+/**
+ * A number text messages can go to, as E.164 ("+44 20 7946 0000" -> "+442079460000"), or the
+ * rule it breaks. Spaces, dashes, dots and brackets are what people type between digits.
+ */
+export function smsNumber(input: string): { number: string } | { problem: string } {
+  const p = input.trim();
+  const digits = p.replace(/[ ().-]/g, "");
+  if (p.length > PHONE_MAX + 10 || !E164.test(digits)) {
+    return { problem: "Phone must be an international number starting with + and the country code, like +44 20 7946 0000" };
+  }
+  return { number: digits };
+}
+
 /** The profile a registration gives: one display name counts as the first name. */
 export function profileOf(input: { name: string } | Profile): Required<Profile> {
   if ("firstName" in input) {

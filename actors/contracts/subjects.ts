@@ -1,4 +1,4 @@
-/** The pub/sub subjects of live updates: an order's read model, every order's, a SKU's stock, any stock, the dead letters, the alerts. */
+/** The pub/sub subjects of live updates: an order's read model, every order's, a SKU's stock, any stock, the dead letters, the alerts, the mail. */
 export const subjects = {
   order: (orderId: string) => `orders.${orderId}`,
   allOrders: "orders.all",
@@ -12,4 +12,8 @@ export const subjects = {
   alerts: "ops.alerts",
   /** a product was created, edited, archived or restored (`{ sku, change }`, actors/catalog/catalog-admin.ts) */
   catalog: "catalog.products",
+  /** the notifier's messages changed: queued, sent, retried, failed or sent again (`{ changed: number }`) */
+  mail: "notify.messages",
+  /** the messages about one order (or account, or SKU) changed (`{ changed: number }`): its admin page */
+  mailAbout: (subject: string) => `notify.about.${subject}`,
 };

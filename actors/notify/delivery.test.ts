@@ -57,6 +57,17 @@ describe.each(ENGINES)("delivery on %s", (engine) => {
     expect(mail.map((m) => m.to)).toEqual(["ada@example.com"]);
   });
 
+  test("every status or attempt written is announced with what the message is about", async () => {
+    const database = await dbs.open(engine);
+    await database.db.insert(messages).values([row("e-3:u-1:email", "email", "ada@example.com"), row("e-3:u-2:sms", "sms", FAILING_SMS_NUMBER)]);
+    const heard: string[][] = [];
+    const cfg = { ...CFG, changed: (about: string[]) => void heard.push(about) };
+    await deliverDue(database.sql, { email: mailboxPort, sms: smsSimulator() }, cfg, T0);
+    expect(heard).toEqual([["o-1"], ["o-1"]]);
+    await deliverDue(database.sql, { email: mailboxPort, sms: smsSimulator() }, cfg, T0); // nothing due: nothing heard
+    expect(heard).toHaveLength(2);
+  });
+
   test("two workers at once send each message once: a claimed message is skipped by the other", async () => {
     const database = await dbs.open(engine);
     await database.db.insert(messages).values(Array.from({ length: 20 }, (_, i) => row(`e-1:u-${i}:email`, "email", `c${i}@example.com`)));

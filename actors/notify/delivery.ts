@@ -37,12 +37,16 @@ export function smsSimulator(): ChannelPort & { sent: Outbound[] } {
 /** The embedded default's mailbox: the row itself is the delivered mail /admin/mail shows. */
 export const mailboxPort: ChannelPort = { send: async () => {} };
 
-export type DeliveryConfig = { publicUrl: string; maxAttempts: number; firstBackoffMs: number; batch: number };
+export type DeliveryConfig = {
+  publicUrl: string; maxAttempts: number; firstBackoffMs: number; batch: number;
+  /** after a message's new status or attempt is written, with what it is about (live pages) */
+  changed?(about: string[]): void;
+};
 
 /** How long a claimed message is left to the worker that claimed it before another may take it. */
 export const CLAIM_LEASE_MS = 60_000;
 
-type Due = { id: string; key: string; channel: Channel; recipient: string; data: string; attempts: number };
+type Due = { id: string; key: string; subject: string; channel: Channel; recipient: string; data: string; attempts: number };
 
 /** Send what is due at `now`; returns how many were sent and how many failed this round. */
 export async function deliverDue(sql: Sql, ports: ChannelPorts, cfg: DeliveryConfig, now: Date): Promise<{ sent: number; failed: number }> {
@@ -52,7 +56,7 @@ export async function deliverDue(sql: Sql, ports: ChannelPorts, cfg: DeliveryCon
     `UPDATE notify.messages SET next_at = $3::text::timestamptz WHERE id IN (
        SELECT id FROM notify.messages WHERE status = 'pending' AND next_at <= $1::text::timestamptz
         ORDER BY next_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-     RETURNING id::text, key, channel, recipient, data::text, attempts`,
+     RETURNING id::text, key, subject, channel, recipient, data::text, attempts`,
     [now.toISOString(), cfg.batch, new Date(now.getTime() + CLAIM_LEASE_MS).toISOString()]);
   due.sort((a, b) => Number(a.id) - Number(b.id));
   let sent = 0;
@@ -72,6 +76,7 @@ export async function deliverDue(sql: Sql, ports: ChannelPorts, cfg: DeliveryCon
         WHERE id = $1::bigint AND status = 'pending'`, [m.id, last ? "failed" : "pending", attempts, next.toISOString(), String(err).slice(0, 500)]);
       if (last) failed++;
     }
+    cfg.changed?.([m.subject]);
   }
   return { sent, failed };
 }

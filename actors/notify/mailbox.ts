@@ -22,28 +22,31 @@ export type Message = {
 export type Rendered = Message & { title: string; html: string; text: string };
 export type SlaFigures = { priority: Priority; sent: number; p50Ms: number | null; p99Ms: number | null; missed: number };
 
-type Row = {
+/** A notify.messages row as COLUMNS reads it. */
+export type Row = {
   id: string; key: string; subject: string; user_id: string; channel: Channel; recipient: string; template: string; priority: Priority;
   status: MessageStatus; attempts: number; last_error: string; created_at: string; sent_at: string | null; data?: string;
 };
-const COLUMNS = `id::text, key, subject, user_id, channel, recipient, template, priority, status, attempts, last_error,
+/** The columns a Message is read from; `id` is text here, so a list orders by the table's (`m.id`). */
+export const COLUMNS = `id::text, key, subject, user_id, channel, recipient, template, priority, status, attempts, last_error,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
   to_char(sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS sent_at`;
-const messageOf = (r: Row): Message => ({
+/** A row as the shop shows it. */
+export const messageOf = (r: Row): Message => ({
   id: Number(r.id), key: r.key, subject: r.subject, userId: r.user_id, channel: r.channel, recipient: r.recipient, template: r.template,
   priority: r.priority, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: new Date(r.created_at),
   sentAt: r.sent_at ? new Date(r.sent_at) : null,
 });
 
 export class Mailbox {
-  constructor(private readonly sql: Sql, private readonly publicUrl: string) {}
+  constructor(private readonly sql: Sql, private readonly publicUrl: string, private readonly changed: (about: string[]) => void = () => {}) {}
 
   /** Newest first, `limit` a page; `next` is the cursor (`before`) of the next page, or null. */
   async page(q: { status?: MessageStatus; channel?: Channel; before?: number; limit: number }): Promise<{ messages: Message[]; next: number | null }> {
     const rows = await this.sql.query<Row>(
-      `SELECT ${COLUMNS} FROM notify.messages
+      `SELECT ${COLUMNS} FROM notify.messages m
         WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
-        ORDER BY id DESC LIMIT $4`,
+        ORDER BY m.id DESC LIMIT $4`,
       [q.status ?? null, q.channel ?? null, q.before === undefined ? null : String(q.before), q.limit + 1]);
     const messages = rows.slice(0, q.limit).map(messageOf);
     return { messages, next: rows.length > q.limit ? messages[messages.length - 1]!.id : null };
@@ -69,7 +72,10 @@ export class Mailbox {
     const [row] = await this.sql.query<Row>(
       `UPDATE notify.messages SET status = 'pending', attempts = 0, next_at = now(), last_error = ''
         WHERE id = $1::bigint AND status = 'failed' RETURNING ${COLUMNS}`, [String(id)]);
-    if (row) return messageOf(row);
+    if (row) {
+      this.changed([row.subject]);
+      return messageOf(row);
+    }
     const status = await this.statusOf(id);
     throw new MessageConflict("NOT_FAILED", `message ${id} is ${status}: only a failed message can be sent again`);
   }

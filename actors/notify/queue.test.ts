@@ -23,21 +23,23 @@ function delivered(e: Emit, key: string, offset: number): Delivered {
 }
 
 const ADDRESS = { name: "Ada", line1: "1 Loop Rd", city: "Bern", postalCode: "3000", country: "CH" };
-const created = (orderId: string): Emit => ({
+const created = (orderId: string, customerId = "u-ada"): Emit => ({
   type: "order.OrderCreated.v1",
-  payload: { orderId, customerId: "u-ada", items: [{ sku: "MUG", qty: 1, name: "Mug", unitPrice: 1200 }], total: 1200, currency: "EUR", shippingAddress: ADDRESS },
+  payload: { orderId, customerId, items: [{ sku: "MUG", qty: 1, name: "Mug", unitPrice: 1200 }], total: 1200, currency: "EUR", shippingAddress: ADDRESS },
 });
 const shipped = (orderId: string): Emit => ({ type: "shipping.OrderShipped.v1", payload: { orderId, trackingNumber: "TRK-1", carrier: "Post", attempt: 1 } });
 
-function group(database: Database, queued: number[]) {
+function group(database: Database, queued: string[][]) {
   const deps: RunnerDeps<never> = { sql: database.sql, call: async () => { throw new Error("no calls"); }, now: () => new Date(), maxAttempts: 3, onOutbox: () => {} };
-  return new ActorGroup([new Runner(notificationKind({ messagesQueued: (n) => void queued.push(n) }), deps)], deps);
+  return new ActorGroup([new Runner(notificationKind({ messagesQueued: (about) => void queued.push(about) }), deps)], deps);
 }
 
 async function seedUsers(database: Database) {
   await database.db.insert(users).values([
-    { id: "u-ada", email: "ada@example.com", name: "Ada Lovelace", firstName: "Ada", passwordHash: "x", role: "customer", phone: "+41790000000" },
+    { id: "u-ada", email: "ada@example.com", name: "Ada Lovelace", firstName: "Ada", passwordHash: "x", role: "customer", phone: "+41 79 000 00 00" },
     { id: "u-ops", email: "ops@example.com", name: "Olga Ops", passwordHash: "x", role: "admin" },
+    // typed at registration without a country code: no text can go to it
+    { id: "u-local", email: "local@example.com", name: "Local", passwordHash: "x", role: "customer", phone: "079 000 00 00" },
     { id: "u-quiet", email: "quiet@example.com", name: "Quiet", passwordHash: "x", role: "customer", mutedChannels: ["email", "sms"] },
   ]);
 }
@@ -48,7 +50,7 @@ describe.each(ENGINES)("notification kind on %s", (engine) => {
   test("one row per (event, recipient, channel) under redelivery, restart and replay", async () => {
     const database = await dbs.open(engine);
     await seedUsers(database);
-    const queued: number[] = [];
+    const queued: string[][] = [];
     const a = delivered(created("o-1"), "o-1", 0);
     const b = delivered(shipped("o-1"), "o-1", 1);
     await group(database, queued).handleBatch({ messages: [a, b] });
@@ -65,7 +67,17 @@ describe.each(ENGINES)("notification kind on %s", (engine) => {
       ["shipped", "sms", "+41790000000", "pending", "high"],
     ]);
     expect(got.every((r) => r.subject === "o-1" && r.userId === "u-ada")).toBe(true);
-    expect(queued[0]).toBe(3);
+    // told what the three messages are about: the order, once
+    expect(queued[0]).toEqual(["o-1"]);
+  });
+
+  test("a text goes to the number as E.164; a number without its country code gets none", async () => {
+    const database = await dbs.open(engine);
+    await seedUsers(database);
+    await group(database, []).handleBatch({ messages: [delivered(created("o-2", "u-local"), "o-2", 0), delivered(shipped("o-2"), "o-2", 1)] });
+    expect((await rows(database)).map((r) => [r.template, r.channel, r.recipient])).toEqual([
+      ["orderConfirmed", "email", "local@example.com"], ["shipped", "email", "local@example.com"],
+    ]);
   });
 
   test("low stock goes to every admin; a muted customer gets security mail but no welcome", async () => {

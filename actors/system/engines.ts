@@ -31,6 +31,7 @@ import type { Sql } from "../../db/sql.ts";
 import { mailboxPort, messagesUpkeep, smsSimulator } from "../notify/delivery.ts";
 import { smtpPort } from "../notify/smtp.ts";
 import { startDelivery, type DeliveryWorker } from "../notify/worker.ts";
+import { publishMailChanges } from "../notify/mail-live.ts";
 import { databaseName, type Config, type Role } from "./config.ts";
 
 /** sends of one message before it is marked failed (by default 5 s, 10 s, 20 s, 40 s apart) */
@@ -101,6 +102,8 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
       email: config.smtpUrl ? smtpPort({ url: config.smtpUrl, from: config.mailFrom }) : mailboxPort, sms: smsSimulator(),
     }, {
       publicUrl: config.publicUrl, maxAttempts: DELIVERY_ATTEMPTS, batch: 100, ...config.delivery,
+      // each status written goes out to the open /admin/mail lists and order pages (after its own commit)
+      changed: (about) => publishMailChanges(pubsub, about),
     })
     : null;
   if (delivery) {

@@ -18,6 +18,9 @@ import { AuditLog } from "../ops/audit.ts";
 import { DeadLetters } from "../ops/dead-letters.ts";
 import { Dashboard } from "../orders/dashboard.ts";
 import { Mailbox } from "../notify/mailbox.ts";
+import { MessageHistory } from "../notify/history.ts";
+import { publishMailChanges } from "../notify/mail-live.ts";
+import { NotificationPreferences } from "../accounts/preferences.ts";
 import { commandHealth } from "../ops/health.ts";
 import { log } from "../runtime/log.ts";
 import { startStep } from "../runtime/startup.ts";
@@ -48,6 +51,10 @@ export type Services = {
   health: ReturnType<typeof commandHealth>;
   /** the notifier's messages for the admins: list, preview, send again, SLA figures */
   mailbox: Mailbox;
+  /** a customer's messages, and an order's */
+  messageHistory: MessageHistory;
+  /** the channels a customer turned off, and their number for text messages */
+  preferences: NotificationPreferences;
 };
 
 /** The services over the engines; on an edge, search learns the catalog's words first. */
@@ -101,7 +108,10 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     audit: new AuditLog(db),
     dashboard: new Dashboard(db),
     health: commandHealth(e.database.sql, { maxOutboxAgeMs: config.maxOutboxAgeMs }),
-    mailbox: new Mailbox(e.database.sql, config.publicUrl),
+    // a message sent again is announced like one the worker changed
+    mailbox: new Mailbox(e.database.sql, config.publicUrl, (about) => publishMailChanges(e.pubsub, about)),
+    messageHistory: new MessageHistory(e.database.sql, config.publicUrl),
+    preferences: new NotificationPreferences(db),
   };
 }
 
@@ -132,8 +142,9 @@ export function kindHooks(e: Engines, s: Services): KindHooks {
     orderAlertsChanged(orderIds) {
       e.pubsub.publish(subjects.alerts, { changed: orderIds.length });
     },
-    messagesQueued() {
+    messagesQueued(about) {
       e.delivery?.wake();
+      publishMailChanges(e.pubsub, about);
     },
   };
 }

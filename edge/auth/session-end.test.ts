@@ -97,13 +97,13 @@ describe("on one edge", () => {
 
 describe("two edges of one shop", () => {
   test("sharing Redis: a sign-out on one edge is refused by the other at once", async () => {
-    const { db, close } = await openEngine("postgres");
+    const { db, sql, close } = await openEngine("postgres");
     const token = crypto.randomUUID();
     const bridge = startUpstashBridge({ port: 0, redisUrl: REDIS_URL, token });
     const redis = () => upstashCache(bridge.url, token, { prefix: `test:${token}:` }); // a client per edge
     const secret = crypto.randomUUID() + crypto.randomUUID();
     try {
-      const [one, two] = [await accountsEdge({ shared: { db, secret }, cache: redis() }), await accountsEdge({ shared: { db, secret }, cache: redis() })];
+      const [one, two] = [await accountsEdge({ shared: { db, sql, secret }, cache: redis() }), await accountsEdge({ shared: { db, sql, secret }, cache: redis() })];
       const s = await signUp(one.app);
       expect(await me(two.app, bearer(s.accessToken))).toBe(200); // edge two now holds the version in Redis
       expect((await apiSignOut(one.app, s.refreshToken)).status).toBe(204);
@@ -116,7 +116,7 @@ describe("two edges of one shop", () => {
   }, 30_000);
 
   test("each with a cache of its own: the other edge refuses within the check's TTL", async () => {
-    const other = await accountsEdge({ shared: { db: kit.db, secret: kit.secret }, sessionCheckSeconds: 1 });
+    const other = await accountsEdge({ shared: { db: kit.db, sql: kit.sql, secret: kit.secret }, sessionCheckSeconds: 1 });
     const s = await signUp(kit.app);
     expect(await me(other.app, bearer(s.accessToken))).toBe(200);
     const signedOutAt = Date.now();

@@ -26,6 +26,7 @@ export const NOTICES = {
   "password-reset": "Your password is changed and every session has ended. Sign in with the new password.",
   "password-changed": "Your password is changed. You stay signed in here; every other session has ended.",
   "email-change-sent": "We sent a link to the new address. The change applies when you follow it.",
+  "preferences-saved": "Your message preferences are saved.",
 } as const;
 export type NoticeKey = keyof typeof NOTICES;
 

@@ -1,7 +1,8 @@
 /**
  * The account page and its security forms (the same services and budgets as the JSON API):
  *
- *   GET  /account            the page; 303 to /login?next=/account for a guest
+ *   GET  /account            the page (with the notification preferences and history,
+ *                            edge/pages/account-notifications.tsx); 303 to /login?next=/account for a guest
  *   POST /account/password   {currentPassword, newPassword} 303 back with a notice, this browser
  *                            signed in again, every other session ended | 422 | 403 wrong current password
  *   POST /account/email      {email, password} 303 back with a notice, a link to the new address
@@ -14,13 +15,14 @@ import { emailProblem, passwordProblem } from "../../actors/accounts/account-rul
 import type { Account } from "../../actors/accounts/accounts.ts";
 import { AccountConflict } from "../../actors/contracts/errors.ts";
 import { retryText } from "../../views/account/account-forms.tsx";
-import { AccountPage, type AccountPageProps, type AccountView } from "../../views/account/account-settings.tsx";
+import { AccountPage, accountViewOf, type AccountPageProps } from "../../views/account/account-settings.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthApiDeps } from "../api/auth.ts";
 import type { AuthEnv } from "../auth/auth.ts";
 import { signIn } from "../auth/session.ts";
 import { formBody } from "../http/form.ts";
 import { setNotice } from "../http/shell.ts";
+import { notificationParts, type AccountNotificationDeps } from "./account-notifications.tsx";
 
 const text = z.string().catch("");
 const PasswordForm = z.object({ currentPassword: text, newPassword: text });
@@ -29,10 +31,8 @@ const EmailForm = z.object({ email: text, password: text });
 type Status = 200 | 403 | 409 | 422 | 429;
 const SIGN_IN = `/login?next=${encodeURIComponent("/account")}`;
 
-const viewOf = (a: Account): AccountView => ({ name: a.name, email: a.email, phone: a.phone, verified: a.emailVerifiedAt !== null });
-
 /** The account page; expects `authenticate` and `pageShell` to have run. */
-export function accountSettingsPages(deps: AuthApiDeps): Hono<AuthEnv> {
+export function accountSettingsPages(deps: AuthApiDeps & AccountNotificationDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
   /** The signed-in account, or null (a guest, or an account disabled meanwhile). */
@@ -40,8 +40,12 @@ export function accountSettingsPages(deps: AuthApiDeps): Hono<AuthEnv> {
     const user = c.get("user");
     return user ? deps.accounts.find(user.sub) : null;
   };
-  const show = async (c: Context<AuthEnv>, status: Status, account: Account, props: Partial<AccountPageProps> = {}) =>
-    page(c, status, <AccountPage shell={await c.get("shell")()} account={viewOf(account)} {...props} />);
+  const show = async (c: Context<AuthEnv>, status: Status, account: Account, props: Partial<AccountPageProps> = {}) => {
+    // the notification parts follow the security forms (a guest's account was found above)
+    const preferences = (await deps.preferences.get(account.id)) ?? { muted: [], phone: account.phone };
+    const parts = await notificationParts(deps, account.id, preferences);
+    return page(c, status, <AccountPage shell={await c.get("shell")()} account={accountViewOf(account)} {...props}>{parts}</AccountPage>);
+  };
 
   app.get("/account", async (c) => {
     const account = await accountOf(c);

@@ -53,6 +53,10 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/api/auth/reset-password", body: { kind: "json", fields: { token: "not-a-link-token-000000000000000000000000000", password: "analytical2" } }, who: "guest" },
   { method: "POST", route: "/api/auth/change-password", body: { kind: "json", fields: { currentPassword: "wrong-pass-1", newPassword: "analytical2" } }, who: "customer" },
   { method: "POST", route: "/api/auth/change-email", body: { kind: "json", fields: { password: "wrong-pass-1", email: "fuzz-moved@example.com" } }, who: "customer" },
+  // JSON API: the account's messages (the fuzz customer's preferences as they are: a good request changes nothing)
+  { method: "GET", route: "/api/account/notification-preferences", who: "customer" },
+  { method: "PUT", route: "/api/account/notification-preferences", body: { kind: "json", fields: { muted: [], phone: null } }, who: "customer" },
+  { method: "GET", route: "/api/account/notifications", query: { before: "999999", limit: "20" }, who: "customer" },
   // JSON API: catalog
   { method: "GET", route: "/api/products", query: { category: "Laptops", currency: "EUR", limit: "10", offset: "0" }, who: "guest" },
   { method: "GET", route: "/api/products/search", query: { ...LISTING, currency: "JPY" }, who: "guest" },
@@ -107,6 +111,9 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/account", who: "customer" },
   { method: "POST", route: "/account/password", body: { kind: "form", fields: { currentPassword: "wrong-pass-1", newPassword: "analytical2" } }, who: "customer" },
   { method: "POST", route: "/account/email", body: { kind: "form", fields: { email: "fuzz-moved@example.com", password: "wrong-pass-1" } }, who: "customer" },
+  // the preferences as they are: a good request changes nothing
+  { method: "POST", route: "/account/notifications", body: { kind: "form", fields: { email: "on", sms: "on", phone: "" } }, who: "customer" },
+  { method: "GET", route: "/account/messages", query: { before: "999999" }, who: "customer" },
   { method: "POST", route: "/logout", who: "customer" },
   // pages: cart, checkout, orders
   { method: "GET", route: "/cart", who: "customer" },
@@ -127,6 +134,7 @@ export const TEMPLATES: Template[] = [
   { method: "POST", route: "/admin/alerts/:id/acknowledge", params: { id: "999999" }, body: { kind: "form", fields: { reason: "seen", kind: "failed" } }, who: "admin" },
   // pages: admin mail (no such message, so a good request changes nothing either)
   { method: "GET", route: "/admin/mail", query: { status: "failed", channel: "email", before: "999999" }, who: "admin" },
+  { method: "GET", route: "/admin/mail/stream", query: { status: "failed", channel: "email", before: "999999" }, who: "admin", stream: true },
   { method: "GET", route: "/admin/mail/:id", params: { id: "999999" }, query: { resent: "1" }, who: "admin" },
   { method: "GET", route: "/admin/mail/:id/preview", params: { id: "999999" }, who: "admin" },
   { method: "POST", route: "/admin/mail/:id/resend", params: { id: "999999" }, body: { kind: "form", fields: {} }, who: "admin" },

@@ -4,11 +4,15 @@
  * Plain form posts; errors show in the form's summary and beside the field.
  */
 import type { ComponentChildren } from "preact";
+import type { Account } from "../../actors/accounts/accounts.ts";
 import { errorOf, errorTitle, ErrorSummary, Field, type Problem } from "../form-parts.tsx";
 import { Layout, type Shell } from "../layout.tsx";
 
 /** What the page shows of the account. */
 export type AccountView = { name: string; email: string; phone: string | null; verified: boolean };
+
+/** The account as the page shows it. */
+export const accountViewOf = (a: Account): AccountView => ({ name: a.name, email: a.email, phone: a.phone, verified: a.emailVerifiedAt !== null });
 
 /** Field ids are unique on the page: both forms ask for a password. */
 export type PasswordField = "current-password" | "new-password";
@@ -23,11 +27,13 @@ export type AccountPageProps = {
   newEmail?: string;
   /** further sections, after the security forms */
   children?: ComponentChildren;
+  /** a form among `children` was refused (the title says so) */
+  failed?: boolean;
 };
 
 /** "Your account". */
-export function AccountPage({ shell, account, passwordErrors = [], emailErrors = [], newEmail = "", children }: AccountPageProps) {
-  const failed = passwordErrors.length + emailErrors.length > 0;
+export function AccountPage({ shell, account, passwordErrors = [], emailErrors = [], newEmail = "", children, failed: childFailed = false }: AccountPageProps) {
+  const failed = childFailed || passwordErrors.length + emailErrors.length > 0;
   return (
     <Layout title={errorTitle("Your account", failed)} shell={shell}>
       <div class="account">

@@ -1,7 +1,9 @@
 /**
  * /admin/mail: the notifier's messages (in the embedded default, the mailbox itself), newest
  * first, filtered by status and channel, with the delivery SLA figures; one message with
- * its mail in a sandboxed frame, its text, and "Send again" when it failed.
+ * its mail in a sandboxed frame, its text, and "Send again" when it failed. The figures and
+ * the list are a live region: the stream sends them again, wrapped in <hx-partial>, when a
+ * message is queued or its status changes.
  */
 import type { ComponentChildren } from "preact";
 import type { Message, MessageStatus, Rendered, SlaFigures } from "../../actors/notify/mailbox.ts";
@@ -13,38 +15,60 @@ import { AdminLayout } from "./admin-layout.tsx";
 import { Choice } from "./choice.tsx";
 
 const STATUS_TONE: Record<MessageStatus, string> = { pending: "neutral", sent: "success", failed: "problem" };
+export const MAIL_REGION = "mail-list";
 const CHANNELS: Channel[] = ["email", "sms"];
 
-type ListProps = {
-  shell: Shell;
+/** The live region's content: the SLA figures, the page of messages, its pager. */
+export type MailList = {
   messages: Message[];
   sla: SlaFigures[];
-  status?: MessageStatus;
-  channel?: Channel;
   older: string | null;
   newest: string | null;
 };
+type ListProps = MailList & { shell: Shell; status?: MessageStatus; channel?: Channel; streamUrl: string };
 
-export function MailPage({ shell, messages, sla, status, channel, older, newest }: ListProps) {
+export function MailPage({ shell, status, channel, streamUrl, ...list }: ListProps) {
   return (
     <AdminLayout title="Mail" shell={shell} section="/admin/mail">
-      <section class="card" aria-labelledby="mail-title">
+      <section class="card" aria-labelledby="mail-title" {...{ "hx-sse:connect": streamUrl, "hx-swap": "none" }}>
         <h1 id="mail-title">Mail</h1>
-        <p class="muted">Every email and text message the shop sends, newest first. A failed message can be sent again from its page.</p>
-        <SlaTable sla={sla} />
+        <p class="muted">
+          Every email and text message the shop sends, newest first; new messages and changes of status show as they happen.
+          A failed message can be sent again from its page.
+        </p>
         <form method="get" action="/admin/mail" class="filters" role="search" aria-label="Filter the messages">
           <Choice label="Status" name="status" selected={status} options={MESSAGE_STATUSES.map((s) => [s, s])} />
           <Choice label="Channel" name="channel" selected={channel} options={CHANNELS.map((c) => [c, c === "sms" ? "SMS" : "email"])} />
           <button type="submit">Filter</button>
           <a href="/admin/mail">Clear</a>
         </form>
-        {messages.length === 0 ? <p>No messages match.</p> : <MessageTable messages={messages} />}
-        <nav aria-label="Pages" class="pager">
-          {newest && <a href={newest}>Newest</a>}
-          {older && <a href={older}>Older messages</a>}
-        </nav>
+        <MailListRegion {...list} />
       </section>
     </AdminLayout>
+  );
+}
+
+/** What the stream sends: the region, swapped in place. */
+export function MailListUpdate(props: MailList) {
+  return (
+    <hx-partial hx-target={`#${MAIL_REGION}`} hx-swap="outerMorph">
+      <MailListRegion {...props} />
+    </hx-partial>
+  );
+}
+
+/** The live region, as the page and the stream render it. */
+function MailListRegion({ messages, sla, older, newest }: MailList) {
+  return (
+    <div id={MAIL_REGION}>
+      <SlaTable sla={sla} />
+      <h2>Messages</h2>
+      {messages.length === 0 ? <p>No messages match.</p> : <MessageTable messages={messages} />}
+      <nav aria-label="Pages" class="pager">
+        {newest && <a href={newest}>Newest</a>}
+        {older && <a href={older}>Older messages</a>}
+      </nav>
+    </div>
   );
 }
 
@@ -76,7 +100,8 @@ function SlaTable({ sla }: { sla: SlaFigures[] }) {
   );
 }
 
-function MessageTable({ messages }: { messages: Message[] }) {
+/** Messages as a table: each linked to its page, with recipient, channel, status, times, attempts and last error. */
+export function MessageTable({ messages }: { messages: Message[] }) {
   return (
     <div class="table-scroll">
       <table class="admin-table">
@@ -88,7 +113,7 @@ function MessageTable({ messages }: { messages: Message[] }) {
         </thead>
         <tbody>
           {messages.map((m) => (
-            <tr>
+            <tr id={`message-${m.id}`}>
               <td><a href={`/admin/mail/${m.id}`}>{m.template}</a> <span class="muted">#{m.id}</span></td>
               <td>{m.recipient}</td>
               <td>{m.channel === "sms" ? "SMS" : "email"}</td>

@@ -1,8 +1,9 @@
 /**
  * One order as an admin sees it: who ordered what, where it goes, what the saga holds
  * (reservation, payment, shipment), the full history, and the saga tools its state allows.
- * The live regions (head, tools, facts, history) are rendered the same for the page and
- * for the SSE stream, which sends them again wrapped in <hx-partial> when the order moves.
+ * The live regions (head, tools, facts, messages, history) are rendered the same for the page
+ * and for the SSE stream, which sends them again wrapped in <hx-partial> when the order moves
+ * or one of its messages changes.
  */
 import type { AdminTool } from "../../actors/order-commands.ts";
 import type { OrderState, TimelineEntry } from "../../actors/order-state.ts";
@@ -12,6 +13,8 @@ import type { Shell } from "../layout.tsx";
 import { StatusBadge } from "../order/order-status.tsx";
 import { OrderSummary } from "../order/order-summary.tsx";
 import { AdminLayout } from "./admin-layout.tsx";
+import type { Message } from "../../actors/notify/mailbox.ts";
+import { MESSAGES_REGION, OrderMessagesRegion } from "./order-messages.tsx";
 
 export const HEAD_REGION = "admin-order-head";
 export const TOOLS_REGION = "admin-order-tools";
@@ -28,6 +31,8 @@ export type AdminOrder = {
   baseTotal: number | null;
   /** the durable timers the order waits on, soonest first */
   timers: PendingTimer[];
+  /** every message about the order, oldest first */
+  messages: Message[];
 };
 
 /** What each of the order's timers does when it fires, in words. */
@@ -73,6 +78,7 @@ export function AdminOrderPage({ shell, streamUrl, notice, refused, ...data }: P
           <BaseTotal {...data} />
         </section>
         <SagaRegion {...data} />
+        <OrderMessagesRegion messages={data.messages} />
         <HistoryRegion {...data} />
       </article>
     </AdminLayout>
@@ -86,6 +92,7 @@ export function AdminOrderUpdate(data: AdminOrder) {
       <hx-partial hx-target={`#${HEAD_REGION}`} hx-swap="outerMorph"><OrderHead {...data} /></hx-partial>
       <hx-partial hx-target={`#${TOOLS_REGION}`} hx-swap="outerMorph"><ToolsRegion {...data} /></hx-partial>
       <hx-partial hx-target={`#${SAGA_REGION}`} hx-swap="outerMorph"><SagaRegion {...data} /></hx-partial>
+      <hx-partial hx-target={`#${MESSAGES_REGION}`} hx-swap="outerMorph"><OrderMessagesRegion messages={data.messages} /></hx-partial>
       <hx-partial hx-target={`#${HISTORY_REGION}`} hx-swap="outerMorph"><HistoryRegion {...data} /></hx-partial>
     </>
   );

@@ -1,15 +1,20 @@
 /**
- *   GET  /admin/mail?status=&channel=&before=   the notifier's messages, 50 per page, with the SLA figures
+ *   GET  /admin/mail?status=&channel=&before=   the notifier's messages, 50 per page, with the SLA figures, live
+ *   GET  /admin/mail/stream?<the same>          SSE: the figures and the page again when a message is queued or changes status
  *   GET  /admin/mail/:id                        one message: facts, HTML preview (sandboxed), text
  *   GET  /admin/mail/:id/preview                its HTML alone, for the page's sandboxed frame, under a strict CSP
  *   POST /admin/mail/:id/resend                 a failed message due again (audited) -> 303 to its page
  */
 import { Hono, type Context } from "hono";
+import { render } from "preact-render-to-string";
 import { z } from "zod";
 import { InputError } from "../../../actors/contracts/errors.ts";
 import { MESSAGE_STATUSES, type Mailbox } from "../../../actors/notify/mailbox.ts";
 import type { AuditLog } from "../../../actors/ops/audit.ts";
-import { MailPage, MessagePage } from "../../../views/admin/mail-page.tsx";
+import { subjects } from "../../../actors/contracts/subjects.ts";
+import type { PubSub } from "../../../actors/runtime/pubsub.ts";
+import { refreshStream } from "../../http/refresh-stream.ts";
+import { MailListUpdate, MailPage, MessagePage, type MailList } from "../../../views/admin/mail-page.tsx";
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { blankIsAny } from "../../http/query-fields.ts";
@@ -24,24 +29,32 @@ const ListParams = z.object({
 });
 const PageParams = z.object({ resent: blankIsAny(z.enum(["1"])) });
 
-export function mailPages(deps: { mailbox: Mailbox; audit: AuditLog }): Hono<AuthEnv> {
+/** The live list follows a burst of messages at most this often. */
+const LIVE_EVERY_MS = 500;
+
+type Params = z.infer<typeof ListParams>;
+
+export function mailPages(deps: { mailbox: Mailbox; audit: AuditLog; pubsub: PubSub }): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const { mailbox } = deps;
 
+  /** The page of messages `p` asks for, its figures and pager. */
+  async function listOf(p: Params): Promise<MailList> {
+    const [{ messages, next }, sla] = await Promise.all([mailbox.page({ ...p, limit: PAGE_SIZE }), mailbox.sla()]);
+    return { messages, sla, older: next === null ? null : `/admin/mail${search(p, next)}`, newest: p.before === undefined ? null : `/admin/mail${search(p)}` };
+  }
+
   app.get("/admin/mail", async (c) => {
     const p = query(c, ListParams);
-    const [{ messages, next }, sla] = await Promise.all([mailbox.page({ ...p, limit: PAGE_SIZE }), mailbox.sla()]);
-    const search = (before?: number) => {
-      const q = new URLSearchParams();
-      if (p.status) q.set("status", p.status);
-      if (p.channel) q.set("channel", p.channel);
-      if (before !== undefined) q.set("before", String(before));
-      return `/admin/mail${q.size ? `?${q}` : ""}`;
-    };
     return c.html(renderDocument(
-      <MailPage shell={await c.get("shell")()} messages={messages} sla={sla} status={p.status} channel={p.channel}
-        older={next === null ? null : search(next)} newest={p.before === undefined ? null : search()} />,
+      <MailPage shell={await c.get("shell")()} status={p.status} channel={p.channel} streamUrl={`/admin/mail/stream${search(p, p.before)}`} {...await listOf(p)} />,
     ));
+  });
+
+  app.get("/admin/mail/stream", (c) => {
+    const p = query(c, ListParams);
+    // every change re-reads the page this admin is on (a burst: one read per period)
+    return refreshStream(c, deps.pubsub, subjects.mail, async () => render(<MailListUpdate {...await listOf(p)} />), { everyMs: LIVE_EVERY_MS });
   });
 
   app.get("/admin/mail/:id", async (c) => {
@@ -70,6 +83,15 @@ export function mailPages(deps: { mailbox: Mailbox; audit: AuditLog }): Hono<Aut
   });
 
   return app;
+}
+
+/** The filter (and cursor) as a query string, "" when empty. */
+function search(p: Params, before?: number): string {
+  const q = new URLSearchParams();
+  if (p.status) q.set("status", p.status);
+  if (p.channel) q.set("channel", p.channel);
+  if (before !== undefined) q.set("before", String(before));
+  return q.size ? `?${q}` : "";
 }
 
 /** The `:id` of a message's route: a positive integer, else a 400 naming it. */

@@ -1,6 +1,6 @@
 /**
- *   GET  /admin/orders/:id               one order: customer, delivery, items, saga, history, tools
- *   GET  /admin/orders/:id/stream        SSE: the live regions again whenever the order moves
+ *   GET  /admin/orders/:id               one order: customer, delivery, items, saga, messages, history, tools
+ *   GET  /admin/orders/:id/stream        SSE: the live regions again whenever the order moves or a message about it changes
  *   POST /admin/orders/:id/tools/:tool   reason (destructive tools: confirm=yes) -> 303 back;
  *                                        409 re-renders the page with the refusal
  */
@@ -15,6 +15,7 @@ import { BASE_CURRENCY, toBaseCents } from "../../../actors/money/currency.ts";
 import type { Currencies } from "../../../actors/money/rates.ts";
 import type { OrderState } from "../../../actors/order-state.ts";
 import type { PubSub } from "../../../actors/runtime/pubsub.ts";
+import type { MessageHistory } from "../../../actors/notify/history.ts";
 import { AdminOrderPage, AdminOrderUpdate, TOOL_TEXT, type AdminOrder } from "../../../views/admin/order-page.tsx";
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
@@ -25,7 +26,9 @@ import { refreshStream } from "../../http/refresh-stream.ts";
 const ToolForm = z.object({ reason: z.string().trim().min(1, "give a reason for the audit log").max(500), confirm: z.string().optional() });
 const isTool = (t: string): t is AdminTool => Object.hasOwn(ADMIN_TOOLS, t);
 
-export type AdminOrderPageDeps = AdminActionDeps & { accounts: Pick<Accounts, "find">; currencies: Pick<Currencies, "rate">; pubsub: PubSub };
+export type AdminOrderPageDeps = AdminActionDeps & {
+  accounts: Pick<Accounts, "find">; currencies: Pick<Currencies, "rate">; pubsub: PubSub; messageHistory: Pick<MessageHistory, "aboutOrder">;
+};
 
 export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -34,10 +37,10 @@ export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
   async function load(id: string): Promise<AdminOrder | null> {
     const order = await deps.orders.state(id);
     if (!order) return null;
-    const account = await deps.accounts.find(order.customerId);
+    const [account, timers, messages] = await Promise.all([deps.accounts.find(order.customerId), deps.orders.timers(id), deps.messageHistory.aboutOrder(id)]);
     return {
       order, tools: adminTools(order, new Date()), customer: account && { name: account.name, email: account.email },
-      baseTotal: await baseTotal(order), timers: await deps.orders.timers(id),
+      baseTotal: await baseTotal(order), timers, messages,
     };
   }
 
@@ -63,7 +66,8 @@ export function adminOrderPages(deps: AdminOrderPageDeps): Hono<AuthEnv> {
   app.get("/admin/orders/:id/stream", async (c) => {
     const id = c.req.param("id");
     if (!(await deps.orders.find(id))) throw new NotFound(`order ${id} not found`);
-    return refreshStream(c, deps.pubsub, subjects.order(id), async () => {
+    // the order moved, or a message about it was queued or changed status
+    return refreshStream(c, deps.pubsub, [subjects.order(id), subjects.mailAbout(id)], async () => {
       const data = await load(id);
       return data && render(<AdminOrderUpdate {...data} />);
     });
