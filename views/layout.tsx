@@ -64,6 +64,15 @@ export function Layout({ title, shell, children }: Props) {
   );
 }
 
+/** `path` with the page to come back to once signed in (none for the home page). */
+export const withNext = (path: string, next: string) => (next === "/" ? path : `${path}?next=${encodeURIComponent(next)}`);
+
+/** The account pages themselves lead nowhere to come back to; nor does a URL too long to carry. */
+const ACCOUNT_PAGES = /^\/(login|register|forgot-password|reset-password|verify-email)(\/|\?|$)/;
+
+/** Where signing in or registering from the header returns: the page the visitor was reading. */
+const comeBackTo = (here: string): string => (ACCOUNT_PAGES.test(here) || here.length > 2000 ? "/" : here);
+
 /** Search, cart, account and currency; plain links and forms, so it works without JavaScript. */
 function SiteNav({ shell }: { shell: Shell }) {
   const { user } = shell;
@@ -85,8 +94,8 @@ function SiteNav({ shell }: { shell: Shell }) {
           </>
         ) : (
           <>
-            <a href="/login">Sign in</a>
-            <a href="/register">Register</a>
+            <a href={withNext("/login", comeBackTo(shell.here))}>Sign in</a>
+            <a href={withNext("/register", comeBackTo(shell.here))}>Register</a>
           </>
         )}
         <CurrencyPicker shell={shell} />
