@@ -39,6 +39,8 @@ export type Template =
   | { kind: "passwordChanged"; firstName: string }
   | { kind: "orderConfirmed"; orderId: string; items: OrderItem[]; total: number; currency: string }
   | { kind: "paymentReceipt"; orderId: string; amount: number; currency: string; paymentId: string }
+  /** the card was declined: another card can pay from the order page until the items go back */
+  | { kind: "paymentDeclined"; orderId: string; total: number; currency: string; reservedUntil?: string }
   | { kind: "shipped"; orderId: string; carrier: string; trackingNumber: string }
   | { kind: "delivered"; orderId: string }
   | { kind: "cancelled"; orderId: string; reason: string; refund: boolean; total: number; currency: string }
@@ -48,13 +50,13 @@ export type Template =
 /** Security and transactional email always goes; other email, and every SMS, obeys the recipient's choice. */
 export const ESSENTIAL: Record<Template["kind"], boolean> = {
   welcome: false, verifyEmail: true, passwordReset: true, passwordChanged: true, orderConfirmed: true,
-  paymentReceipt: true, shipped: true, delivered: false, cancelled: true, refunded: true, lowStock: true,
+  paymentReceipt: true, paymentDeclined: true, shipped: true, delivered: false, cancelled: true, refunded: true, lowStock: true,
 };
 
 /** How soon a message must be sent (the seed's SLAs): critical under a minute, high under five. */
 export const PRIORITY: Record<Template["kind"], "critical" | "high"> = {
   welcome: "high", verifyEmail: "critical", passwordReset: "critical", passwordChanged: "critical", orderConfirmed: "critical",
-  paymentReceipt: "critical", shipped: "high", delivered: "high", cancelled: "critical", refunded: "critical", lowStock: "high",
+  paymentReceipt: "critical", paymentDeclined: "critical", shipped: "high", delivered: "high", cancelled: "critical", refunded: "critical", lowStock: "high",
 };
 
 /** One message to send: unique by `key`. */
@@ -104,7 +106,7 @@ function templateFor(s: OrderFacts, e: Envelope): [Template, Channel[]] | null {
     case "shipping.OrderShipped.v1":
       return [{ kind: "shipped", orderId, carrier: e.payload.carrier, trackingNumber: e.payload.trackingNumber }, ["email", "sms"]];
     case "order.StatusChanged.v1":
-      return e.payload.to === ("DELIVERED" satisfies OrderStatus) ? [{ kind: "delivered", orderId }, ["email"]] : null;
+      return statusTemplate(s, e.payload.to, e.payload.details, orderId);
     case "order.OrderCancelled.v1":
       return [{ kind: "cancelled", orderId, reason: e.payload.reason, refund: e.payload.refund, total: s.total, currency: s.currency }, ["email"]];
     case "payment.PaymentRefunded.v1":
@@ -112,6 +114,14 @@ function templateFor(s: OrderFacts, e: Envelope): [Template, Channel[]] | null {
     default:
       return null;
   }
+}
+
+/** The status changes a customer is told of: delivered, and a declined card (with until when another can pay). */
+function statusTemplate(s: OrderFacts, to: OrderStatus, details: Record<string, unknown>, orderId: string): [Template, Channel[]] | null {
+  if (to === "DELIVERED") return [{ kind: "delivered", orderId }, ["email"]];
+  if (to !== "PAYMENT_FAILED") return null;
+  const until = typeof details.reservedUntil === "string" ? { reservedUntil: details.reservedUntil } : {};
+  return [{ kind: "paymentDeclined", orderId, total: s.total, currency: s.currency, ...until }, ["email"]];
 }
 
 function userTemplate(e: Envelope): Extract<Template, { firstName: string }> | null {

@@ -11,7 +11,7 @@
  */
 import type { Envelope, OrderTimer } from "./contracts/index.ts";
 import { ignore, ok, unreachable, type Actor } from "./runtime/actor.ts";
-import { decideCommand, expiryTimer, handlingTimer, type OrderCommand } from "./order-commands.ts";
+import { decideCommand, expiryTimer, handlingTimer, reservedUntil, type OrderCommand } from "./order-commands.ts";
 import { stallFired, watchStall } from "./order-stall.ts";
 import { lines, move, traced, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
 
@@ -86,8 +86,9 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "payment.PaymentFailed.v1": {
       if (s.status !== "INVENTORY_RESERVED" || e.payload.attempt !== s.attempts.payment) return ignore("stale answer");
-      // The reservation is kept until it expires, so an admin can still retry the payment.
-      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload);
+      // The reservation is kept until it expires, so the customer (another card) or an admin can still pay.
+      const until = reservedUntil(s, cfg);
+      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload, until ? { reservedUntil: until.toISOString() } : {});
       return ok(m.state, [m.emit]);
     }
     case "payment.PaymentCaptured.v1":
