@@ -52,6 +52,7 @@ const CASES: Case[] = [
   ["another status change: none", FACTS, E.processing, ADA, []],
   ["cancelled", FACTS, E.cancelled, ADA, [["cancelled", "email", "ada@example.com"]]],
   ["refunded", FACTS, E.refunded, ADA, [["refunded", "email", "ada@example.com"]]],
+  ["refunded after a cancel that took no money (a late hold voided): none", { ...FACTS, cancelledUnpaid: true }, E.refunded, ADA, []],
   ["payment for an unknown order: none", null, E.captured, ADA, []],
   ["low stock: every admin", null, E.lowStock, ADA, [["lowStock", "email", "ops@example.com"]]],
   ["registered: welcome", null, E.registered, ADA, [["welcome", "email", "ada@example.com"]]],
@@ -72,6 +73,14 @@ describe("notification decide: who gets what on which channel", () => {
 
   test("the same event decided again makes the same keys (the database keeps the first)", () => {
     expect(out(FACTS, E.shipped).map((m) => m.key)).toEqual(out(FACTS, E.shipped).map((m) => m.key));
+  });
+
+  test("an unpaid cancel is remembered, so a hold voided later is not mailed as a refund", () => {
+    const unpaid = ev({ type: "order.OrderCancelled.v1", payload: { ...id, reason: "cancelled by customer", refund: false } });
+    const o = decide(FACTS, unpaid);
+    expect(o.kind === "ok" && o.state).toEqual({ ...FACTS, cancelledUnpaid: true });
+    const paid = decide(FACTS, E.cancelled);
+    expect(paid.kind === "ok" && paid.state).toEqual(FACTS);
   });
 
   test("the order's facts are kept from its creation, and the parcel once shipped", () => {

@@ -29,6 +29,8 @@ export type OrderFacts = {
   /** set once the order shipped */
   carrier?: string;
   trackingNumber?: string;
+  /** cancelled before it was paid: the customer was told no money was taken */
+  cancelledUnpaid?: boolean;
 };
 
 /** The templates (views/notify/messages.tsx renders each as HTML and text). */
@@ -170,7 +172,10 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
     const found = templateFor(s, e);
     if (!found) return ignore(`${e.type} needs no message`);
     const [t, channels] = found;
-    const next = t.kind === "shipped" ? { ...s, carrier: t.carrier, trackingNumber: t.trackingNumber } : s;
+    // a late authorization voided after an unpaid cancel: the hold goes, as the cancellation mail said; no refund mail
+    if (t.kind === "refunded" && s.cancelledUnpaid) return ignore("a voided hold of an order cancelled unpaid");
+    const next = t.kind === "shipped" ? { ...s, carrier: t.carrier, trackingNumber: t.trackingNumber }
+      : t.kind === "cancelled" && !t.refund ? { ...s, cancelledUnpaid: true } : s;
     const who = res.contacts[s.customerId];
     return ok(next, [], { res: who ? add(res, messages(e, who, t, channels)) : res });
   },
