@@ -44,14 +44,24 @@ const shop = launchRole("bench-enumeration-shop", "edge,actors,relay", {
 const base = `http://127.0.0.1:${port}/api/auth`;
 
 let clients = 0;
-/** POST `body` to the auth API from a client address of its own; the answer's status and time in ms. */
+let shed = 0;
+/**
+ * POST `body` to the auth API from a client address of its own; the answer's status and
+ * time in ms. A 503 (the shop shedding load on a busy machine) is retried after its
+ * Retry-After, as a client would, and counted, not timed.
+ */
 async function post(path: string, body: unknown): Promise<{ status: number; ms: number }> {
   const n = ++clients;
   const headers = { "content-type": "application/json", "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
-  const t = performance.now();
-  const res = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-  await res.arrayBuffer();
-  return { status: res.status, ms: performance.now() - t };
+  for (;;) {
+    const t = performance.now();
+    const res = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    await res.arrayBuffer();
+    const ms = performance.now() - t;
+    if (res.status !== 503) return { status: res.status, ms };
+    shed++;
+    await Bun.sleep(1000 * Math.max(1, Number(res.headers.get("retry-after")) || 1));
+  }
 }
 
 type Kind = { name: string; only: string; path: string; status: number; body(email: string): unknown };
@@ -97,6 +107,7 @@ try {
     console.log(`${kind.name.padEnd(26)}${f(pct(k, 50), 11)}${f(pct(u, 50), 13)}${f(pct(k, 50) - pct(u, 50), 10)}${f(pct(k, 90), 11)}${f(pct(u, 90), 13)}${f(mean(k), 12)}${f(mean(u), 14)}`);
   }
   console.log("times in ms, per request over HTTP on this machine; the known - unknown difference at p50 should be a few ms at most");
+  if (shed > 0) console.log(`${shed} requests were shed (503) and sent again after Retry-After; only the answers were timed`);
 } finally {
   shop.kill();
   await shop.exited;
