@@ -35,7 +35,9 @@ test("a guest's Sign in and Register come back to the page they were on, but nev
   const guest = (here: string) => renderDocument(<Layout title="t" shell={{ user: null, cartCount: 0, currency: "USD", currencies: ["USD"], here }}>x</Layout>);
   expect(guest("/p/LAP-002")).toContain('<a href="/register?next=%2Fp%2FLAP-002">Register</a>');
   expect(guest("/")).toContain('<a href="/login">Sign in</a><a href="/register">Register</a>');
-  for (const page of ["/login?next=%2Fcart", "/register", "/forgot-password", "/reset-password?token=x", "/verify-email?token=y"]) {
+  // an account page passes on where it was to return: the sign-in page checkout sent the guest to
+  expect(guest("/login?next=%2Fcheckout")).toContain('<a href="/register?next=%2Fcheckout">Register</a>');
+  for (const page of ["/login?next=%2F%2Fevil.example", "/login?next=%2Fregister", "/register", "/forgot-password", "/reset-password?token=x", "/verify-email?token=y"]) {
     expect(guest(page)).toContain('<a href="/login">Sign in</a><a href="/register">Register</a>');
   }
   expect(guest("/registered-trademarks")).toContain("next=%2Fregistered-trademarks");

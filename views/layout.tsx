@@ -67,11 +67,16 @@ export function Layout({ title, shell, children }: Props) {
 /** `path` with the page to come back to once signed in (none for the home page). */
 export const withNext = (path: string, next: string) => (next === "/" ? path : `${path}?next=${encodeURIComponent(next)}`);
 
-/** The account pages themselves lead nowhere to come back to; nor does a URL too long to carry. */
+/** The account pages themselves are nowhere to come back to: they pass on where they were to return. */
 const ACCOUNT_PAGES = /^\/(login|register|forgot-password|reset-password|verify-email)(\/|\?|$)/;
 
-/** Where signing in or registering from the header returns: the page the visitor was reading. */
-const comeBackTo = (here: string): string => (ACCOUNT_PAGES.test(here) || here.length > 2000 ? "/" : here);
+/** Where signing in or registering from the header returns: the page the visitor was reading (never a URL too long to carry). */
+function comeBackTo(here: string): string {
+  if (here.length > 2000) return "/";
+  if (!ACCOUNT_PAGES.test(here)) return here;
+  const next = new URLSearchParams(here.split("?")[1] ?? "").get("next");
+  return next && next.startsWith("/") && !next.startsWith("//") && !ACCOUNT_PAGES.test(next) ? next : "/";
+}
 
 /** Search, cart, account and currency; plain links and forms, so it works without JavaScript. */
 function SiteNav({ shell }: { shell: Shell }) {
