@@ -19,6 +19,7 @@ const E = {
   captured: ev({ type: "payment.PaymentCaptured.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }),
   shipped: ev({ type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-7", carrier: "Post", attempt: 1 } }),
   delivered: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "SHIPPED", to: "DELIVERED", reason: "delivered", details: {} } }),
+  declined: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "INVENTORY_RESERVED", to: "PAYMENT_FAILED", reason: "card declined", code: "CARD_DECLINED", details: { reservedUntil: "2030-01-01T12:15:00.000Z" } } }),
   processing: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "PAYMENT_AUTHORIZED", to: "PROCESSING", reason: "x", details: {} } }),
   cancelled: ev({ type: "order.OrderCancelled.v1", payload: { ...id, reason: "customer asked", refund: true } }),
   refunded: ev({ type: "payment.PaymentRefunded.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }),
@@ -47,9 +48,12 @@ const CASES: Case[] = [
   ["delivered: a confirmation by email and SMS", FACTS, E.delivered, ADA, [["delivered", "email", "ada@example.com"], ["delivered", "sms", "+41790000000"]]],
   ["delivered, SMS muted: the email only", FACTS, E.delivered, { ...ADA, muted: ["sms"] }, [["delivered", "email", "ada@example.com"]]],
   ["delivered, both muted: none", FACTS, E.delivered, MUTED, []],
+  ["payment declined: told, with a way to pay again", FACTS, E.declined, ADA, [["paymentDeclined", "email", "ada@example.com"]]],
+  ["payment declined, email muted: transactional mail still goes", FACTS, E.declined, MUTED, [["paymentDeclined", "email", "ada@example.com"]]],
   ["another status change: none", FACTS, E.processing, ADA, []],
   ["cancelled", FACTS, E.cancelled, ADA, [["cancelled", "email", "ada@example.com"]]],
   ["refunded", FACTS, E.refunded, ADA, [["refunded", "email", "ada@example.com"]]],
+  ["refunded after a cancel that took no money (a late hold voided): none", { ...FACTS, cancelledUnpaid: true }, E.refunded, ADA, []],
   ["payment for an unknown order: none", null, E.captured, ADA, []],
   ["low stock: every admin", null, E.lowStock, ADA, [["lowStock", "email", "ops@example.com"]]],
   ["registered: welcome", null, E.registered, ADA, [["welcome", "email", "ada@example.com"]]],
@@ -70,6 +74,14 @@ describe("notification decide: who gets what on which channel", () => {
 
   test("the same event decided again makes the same keys (the database keeps the first)", () => {
     expect(out(FACTS, E.shipped).map((m) => m.key)).toEqual(out(FACTS, E.shipped).map((m) => m.key));
+  });
+
+  test("an unpaid cancel is remembered, so a hold voided later is not mailed as a refund", () => {
+    const unpaid = ev({ type: "order.OrderCancelled.v1", payload: { ...id, reason: "cancelled by customer", refund: false } });
+    const o = decide(FACTS, unpaid);
+    expect(o.kind === "ok" && o.state).toEqual({ ...FACTS, cancelledUnpaid: true });
+    const paid = decide(FACTS, E.cancelled);
+    expect(paid.kind === "ok" && paid.state).toEqual(FACTS);
   });
 
   test("the order's facts are kept from its creation, and the parcel once shipped", () => {
@@ -97,6 +109,8 @@ describe("notification templates: HTML and text, the order's currency, links to 
   const T: T[] = [
     ["confirmation in yen", only(null, E.created), /Order order-1 received/, ["¥4,900", "https://shop.example.com/orders/order-1", "Mug"]],
     ["receipt in yen", only(FACTS, E.captured), /Receipt/, ["¥4,900", "pay-1"]],
+    ["payment declined", only(FACTS, E.declined), /Payment declined for order order-1/,
+      ["¥4,900", "No money was taken", "held for you until 1 Jan 2030", "https://shop.example.com/orders/order-1"]],
     ["shipment", only(FACTS, E.shipped), /has shipped/, ["Post", "TRK-7"]],
     ["delivery", only(FACTS, E.delivered), /delivered/, ["https://shop.example.com/orders/order-1"]],
     ["cancellation with refund", only(FACTS, E.cancelled), /cancelled/, ["customer asked", "¥4,900", "refunded to your card"]],

@@ -29,6 +29,8 @@ export type OrderFacts = {
   /** set once the order shipped */
   carrier?: string;
   trackingNumber?: string;
+  /** cancelled before it was paid: the customer was told no money was taken */
+  cancelledUnpaid?: boolean;
 };
 
 /** The templates (views/notify/messages.tsx renders each as HTML and text). */
@@ -39,6 +41,8 @@ export type Template =
   | { kind: "passwordChanged"; firstName: string }
   | { kind: "orderConfirmed"; orderId: string; items: OrderItem[]; total: number; currency: string }
   | { kind: "paymentReceipt"; orderId: string; amount: number; currency: string; paymentId: string }
+  /** the card was declined: another card can pay from the order page until the items go back */
+  | { kind: "paymentDeclined"; orderId: string; total: number; currency: string; reservedUntil?: string }
   | { kind: "shipped"; orderId: string; carrier: string; trackingNumber: string }
   | { kind: "delivered"; orderId: string }
   | { kind: "cancelled"; orderId: string; reason: string; refund: boolean; total: number; currency: string }
@@ -52,13 +56,13 @@ export type Template =
  */
 export const ESSENTIAL: Record<Template["kind"], boolean> = {
   welcome: false, verifyEmail: true, passwordReset: true, passwordChanged: true, orderConfirmed: true,
-  paymentReceipt: true, shipped: true, delivered: false, cancelled: true, refunded: true, lowStock: true,
+  paymentReceipt: true, paymentDeclined: true, shipped: true, delivered: false, cancelled: true, refunded: true, lowStock: true,
 };
 
 /** The channels each message goes out on, to a recipient with an address there. */
 export const CHANNELS: Record<Template["kind"], Channel[]> = {
   welcome: ["email"], verifyEmail: ["email"], passwordReset: ["email"], passwordChanged: ["email"], orderConfirmed: ["email"],
-  paymentReceipt: ["email"], shipped: ["email", "sms"], delivered: ["email", "sms"], cancelled: ["email"], refunded: ["email"], lowStock: ["email"],
+  paymentReceipt: ["email"], paymentDeclined: ["email"], shipped: ["email", "sms"], delivered: ["email", "sms"], cancelled: ["email"], refunded: ["email"], lowStock: ["email"],
 };
 
 /** Whether the recipient's choice decides if `kind` goes out on `channel` (the account page lists these). */
@@ -72,7 +76,7 @@ export const customerKinds = (channel: Channel, isOptional: boolean): Exclude<Te
 /** How soon a message must be sent (the seed's SLAs): critical under a minute, high under five. */
 export const PRIORITY: Record<Template["kind"], "critical" | "high"> = {
   welcome: "high", verifyEmail: "critical", passwordReset: "critical", passwordChanged: "critical", orderConfirmed: "critical",
-  paymentReceipt: "critical", shipped: "high", delivered: "high", cancelled: "critical", refunded: "critical", lowStock: "high",
+  paymentReceipt: "critical", paymentDeclined: "critical", shipped: "high", delivered: "high", cancelled: "critical", refunded: "critical", lowStock: "high",
 };
 
 /** One message to send: unique by `key`. */
@@ -122,7 +126,7 @@ function templateFor(s: OrderFacts, e: Envelope): Template | null {
     case "shipping.OrderShipped.v1":
       return { kind: "shipped", orderId, carrier: e.payload.carrier, trackingNumber: e.payload.trackingNumber };
     case "order.StatusChanged.v1":
-      return e.payload.to === ("DELIVERED" satisfies OrderStatus) ? { kind: "delivered", orderId } : null;
+      return statusTemplate(s, e.payload.to, e.payload.details, orderId);
     case "order.OrderCancelled.v1":
       return { kind: "cancelled", orderId, reason: e.payload.reason, refund: e.payload.refund, total: s.total, currency: s.currency };
     case "payment.PaymentRefunded.v1":
@@ -130,6 +134,14 @@ function templateFor(s: OrderFacts, e: Envelope): Template | null {
     default:
       return null;
   }
+}
+
+/** The status changes a customer is told of: delivered, and a declined card (with until when another can pay). */
+function statusTemplate(s: OrderFacts, to: OrderStatus, details: Record<string, unknown>, orderId: string): Template | null {
+  if (to === "DELIVERED") return { kind: "delivered", orderId };
+  if (to !== "PAYMENT_FAILED") return null;
+  const until = typeof details.reservedUntil === "string" ? { reservedUntil: details.reservedUntil } : {};
+  return { kind: "paymentDeclined", orderId, total: s.total, currency: s.currency, ...until };
 }
 
 function userTemplate(e: Envelope): Extract<Template, { firstName: string }> | null {
@@ -177,7 +189,10 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
     if (!s) return ignore(`${e.type} for an order this actor has not seen created`);
     const t = templateFor(s, e);
     if (!t) return ignore(`${e.type} needs no message`);
-    const next = t.kind === "shipped" ? { ...s, carrier: t.carrier, trackingNumber: t.trackingNumber } : s;
+    // a late authorization voided after an unpaid cancel: the hold goes, as the cancellation mail said; no refund mail
+    if (t.kind === "refunded" && s.cancelledUnpaid) return ignore("a voided hold of an order cancelled unpaid");
+    const next = t.kind === "shipped" ? { ...s, carrier: t.carrier, trackingNumber: t.trackingNumber }
+      : t.kind === "cancelled" && !t.refund ? { ...s, cancelledUnpaid: true } : s;
     const who = res.contacts[s.customerId];
     return ok(next, [], { res: who ? add(res, messages(e, who, t)) : res });
   },

@@ -139,8 +139,9 @@ function retry(s: OrderState, now: Date, cfg: OrderConfig): Out {
         payload: { orderId: id, step: "payment", attempt: a.payment + 1, amount: s.total, currency: s.currency, paymentToken: s.paymentToken },
       };
       // An admin retry keeps the reservation: its expiry starts again.
-      const m = move(next, "INVENTORY_RESERVED", now, "command.Retry", "payment retried by admin");
-      return ok(m.state, [request, m.emit], { timers: [expiryTimer(next, now, cfg)] });
+      const expiry = expiryTimer(next, now, cfg);
+      const m = move(next, "INVENTORY_RESERVED", now, "command.Retry", "payment retried by admin", { reservedUntil: expiry.at.toISOString() });
+      return ok(m.state, [request, m.emit], { timers: [expiry] });
     }
     case "SHIPPING_FAILED":
       next = { ...s, shipmentRequested: true, attempts: { ...a, shipping: a.shipping + 1 } };
@@ -230,8 +231,9 @@ function setStatus(s: OrderState, c: Extract<OrderCommand, { type: "SetStatus" }
     return ok(m.state, [m.emit], { cancelTimers: ["handlingElapsed"] });
   }
   if (c.status === "PAYMENT_AUTHORIZED" && s.status === "PROCESSING") {
-    const m = move(s, "PAYMENT_AUTHORIZED", now, by, "hold lifted by admin");
-    return ok(m.state, [m.emit], { timers: [handlingTimer(m.state, now, cfg)] });
+    const handling = handlingTimer(s, now, cfg);
+    const m = move(s, "PAYMENT_AUTHORIZED", now, by, "hold lifted by admin", { shipsAt: handling.at.toISOString() });
+    return ok(m.state, [m.emit], { timers: [handling] });
   }
   return reject(s.status, `an order in status ${s.status} cannot be set to ${c.status}`);
 }

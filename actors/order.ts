@@ -11,7 +11,7 @@
  */
 import type { Envelope, OrderTimer } from "./contracts/index.ts";
 import { ignore, ok, unreachable, type Actor } from "./runtime/actor.ts";
-import { decideCommand, expiryTimer, handlingTimer, type OrderCommand } from "./order-commands.ts";
+import { decideCommand, expiryTimer, handlingTimer, reservedUntil, type OrderCommand } from "./order-commands.ts";
 import { stallFired, watchStall } from "./order-stall.ts";
 import { lines, move, traced, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
 
@@ -49,11 +49,13 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
       }
       const attempt = s.attempts.payment + 1;
       const next = { ...s, reserved: true, attempts: { ...s.attempts, payment: attempt } };
-      const m = move(next, "INVENTORY_RESERVED", now, cause, "stock reserved", { lines: e.payload.lines });
+      const expiry = expiryTimer(next, now, cfg);
+      // the deadline travels with the move, so the order page can say it the moment it changes
+      const m = move(next, "INVENTORY_RESERVED", now, cause, "stock reserved", { lines: e.payload.lines, reservedUntil: expiry.at.toISOString() });
       return ok(m.state, [m.emit, {
         type: "order.PaymentRequested.v1",
         payload: { orderId: s.orderId, amount: s.total, currency: s.currency, paymentToken: s.paymentToken, attempt },
-      }], { timers: [expiryTimer(next, now, cfg)] });
+      }], { timers: [expiry] });
     }
     case "inventory.InventoryFailed.v1": {
       if (s.status !== "CREATED" || e.payload.attempt !== s.attempts.inventory) return ignore("stale answer");
@@ -65,9 +67,10 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     case "payment.PaymentAuthorized.v1": {
       const { paymentId, attempt } = e.payload;
       if (s.status === "INVENTORY_RESERVED" && attempt === s.attempts.payment) {
-        const m = move({ ...s, paymentId }, "PAYMENT_AUTHORIZED", now, cause, "payment authorized", { paymentId });
+        const handling = handlingTimer({ ...s, paymentId }, now, cfg);
+        const m = move({ ...s, paymentId }, "PAYMENT_AUTHORIZED", now, cause, "payment authorized", { paymentId, shipsAt: handling.at.toISOString() });
         return ok(m.state, [m.emit], {
-          timers: [handlingTimer(m.state, now, cfg)],
+          timers: [handling],
           cancelTimers: ["reservationExpiry"],
         });
       }
@@ -83,8 +86,9 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "payment.PaymentFailed.v1": {
       if (s.status !== "INVENTORY_RESERVED" || e.payload.attempt !== s.attempts.payment) return ignore("stale answer");
-      // The reservation is kept until it expires, so an admin can still retry the payment.
-      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload);
+      // The reservation is kept until it expires, so the customer (another card) or an admin can still pay.
+      const until = reservedUntil(s, cfg);
+      const m = move(s, "PAYMENT_FAILED", now, cause, e.payload, until ? { reservedUntil: until.toISOString() } : {});
       return ok(m.state, [m.emit]);
     }
     case "payment.PaymentCaptured.v1":

@@ -208,4 +208,25 @@ describe("distributed shop in separate processes", () => {
     expect(await Bun.file(`${ARTIFACTS}/actors2.log`).text()).toContain('"msg":"shutting down"');
     await waitUntil(async () => [...(await statuses(ids)).values()].filter((o) => o.status === "SHIPPED").length === ids.length, 120_000, "orders to ship");
   }, 200_000);
+
+  // last: it ships and captures, which the counts of the crash test above must not see
+  test("a declined order paid again with another card through the other edge ships: one authorization, one capture", async () => {
+    const id = await place(edges[0]!, "pay-again", { sku: "AUD-005", card: "tok_decline" });
+    await waitUntil(async () => (await statuses([id])).get(id)?.status === "PAYMENT_FAILED", 60_000, "payment to fail");
+    const pay = await fetch(`${edges[1]}/api/orders/${id}/pay`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await token("pay-again")}`, "content-type": "application/json" },
+      body: JSON.stringify({ card: "4242 4242 4242 4242" }),
+    });
+    expect(pay.status).toBe(202);
+    await waitUntil(async () => (await statuses([id])).get(id)?.status === "SHIPPED", 60_000, "the order to ship");
+    expect((await statuses([id])).get(id)!.timeline.map((t) => t.status)).toEqual([
+      "CREATED", "INVENTORY_RESERVED", "PAYMENT_FAILED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED",
+    ]);
+    const mine = async () => (await sim.payment.ledger()).filter((e) => e.orderId === id).map((e) => e.kind).sort();
+    await waitUntil(async () => (await mine()).includes("capture"), 60_000, "the capture");
+    await Bun.sleep(500); // a second capture would come now
+    expect(await mine()).toEqual(["authorize", "capture"]);
+    expect((await sim.shipping.shipments()).filter((s) => s.orderId === id)).toHaveLength(1);
+  }, 120_000);
 });

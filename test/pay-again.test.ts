@@ -1,5 +1,10 @@
-/** A declined order paid with another card, through the JSON API and the order page's form, on a real shop. */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+/**
+ * A declined order paid with another card, through the JSON API and the order page's form, on a real shop;
+ * and on Postgres and on the distributed engines (Kafka mock, NATS, Redis), where each paid order is captured once.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { paymentSimulator } from "../actors/providers/payment-sim.ts";
+import { shippingSimulator } from "../actors/providers/shipping-sim.ts";
 import { startShop, type Shop } from "./kit.ts";
 import { visitor } from "./visitor.ts";
 
@@ -73,4 +78,36 @@ test("after the reservation expired: 409 with a clear message", async () => {
   } finally {
     await short.stop();
   }
+});
+
+describe.each(["postgres", "distributed"] as const)("on %s", (engine) => {
+  test("declined orders paid with another card all ship: one authorization and one capture each, nothing refunded", async () => {
+    const payment = paymentSimulator();
+    const other = await startShop({}, { payment, shipping: shippingSimulator() }, engine);
+    try {
+      const customers = ["payer-d1", "payer-d2", "payer-d3", "payer-d4"];
+      const ids = await Promise.all(customers.map((c) => other.place(c, { card: "tok_decline" })));
+      await Promise.all(ids.map((id) => other.waitFor(id, ["PAYMENT_FAILED"], 60_000)));
+      for (const [i, id] of ids.entries()) {
+        const token = await other.token("customer", customers[i]);
+        expect((await other.call("POST", `/api/orders/${id}/pay`, { token, body: { card: VISA } })).status).toBe(202);
+      }
+      const shipped = await Promise.all(ids.map((id) => other.waitFor(id, ["SHIPPED"], 60_000)));
+      for (const [i, id] of ids.entries()) {
+        expect(shipped[i]!.timeline.map((e) => e.status)).toEqual([
+          "CREATED", "INVENTORY_RESERVED", "PAYMENT_FAILED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED",
+        ]);
+        // the capture follows the shipment: wait for it, then make sure nothing came twice
+        let kinds: string[] = [];
+        for (let n = 0; n < 600 && !kinds.includes("capture"); n++) {
+          kinds = (await payment.ledger()).filter((e) => e.orderId === id).map((e) => e.kind).sort();
+          if (!kinds.includes("capture")) await Bun.sleep(50);
+        }
+        expect(kinds).toEqual(["authorize", "capture"]);
+      }
+      expect((await payment.ledger()).filter((e) => e.kind === "refund")).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  }, 180_000);
 });

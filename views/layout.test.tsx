@@ -28,7 +28,19 @@ test("the header shows the signed-in customer, the cart count and the chosen cur
   expect(page).toContain('value="x&quot;y"');
   expect(page).not.toContain('href="/login"');
   const guest = renderDocument(<Layout title="t" shell={{ ...shell, user: null }}>x</Layout>);
-  expect(guest).toContain('href="/login"');
+  expect(guest).toContain('href="/login?next=%2Fsearch%3Fq%3Dx"');
+});
+
+test("a guest's Sign in and Register come back to the page they were on, but never to an account page", () => {
+  const guest = (here: string) => renderDocument(<Layout title="t" shell={{ user: null, cartCount: 0, currency: "USD", currencies: ["USD"], here }}>x</Layout>);
+  expect(guest("/p/LAP-002")).toContain('<a href="/register?next=%2Fp%2FLAP-002">Register</a>');
+  expect(guest("/")).toContain('<a href="/login">Sign in</a><a href="/register">Register</a>');
+  // an account page passes on where it was to return: the sign-in page checkout sent the guest to
+  expect(guest("/login?next=%2Fcheckout")).toContain('<a href="/register?next=%2Fcheckout">Register</a>');
+  for (const page of ["/login?next=%2F%2Fevil.example", "/login?next=%2Fregister", "/register", "/forgot-password", "/reset-password?token=x", "/verify-email?token=y"]) {
+    expect(guest(page)).toContain('<a href="/login">Sign in</a><a href="/register">Register</a>');
+  }
+  expect(guest("/registered-trademarks")).toContain("next=%2Fregistered-trademarks");
 });
 
 test("the header's Admin entry is there for admins only", () => {

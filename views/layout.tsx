@@ -64,6 +64,20 @@ export function Layout({ title, shell, children }: Props) {
   );
 }
 
+/** `path` with the page to come back to once signed in (none for the home page). */
+export const withNext = (path: string, next: string) => (next === "/" ? path : `${path}?next=${encodeURIComponent(next)}`);
+
+/** The account pages themselves are nowhere to come back to: they pass on where they were to return. */
+const ACCOUNT_PAGES = /^\/(login|register|forgot-password|reset-password|verify-email)(\/|\?|$)/;
+
+/** Where signing in or registering from the header returns: the page the visitor was reading (never a URL too long to carry). */
+function comeBackTo(here: string): string {
+  if (here.length > 2000) return "/";
+  if (!ACCOUNT_PAGES.test(here)) return here;
+  const next = new URLSearchParams(here.split("?")[1] ?? "").get("next");
+  return next && next.startsWith("/") && !next.startsWith("//") && !ACCOUNT_PAGES.test(next) ? next : "/";
+}
+
 /** Search, cart, account and currency; plain links and forms, so it works without JavaScript. */
 function SiteNav({ shell }: { shell: Shell }) {
   const { user } = shell;
@@ -85,8 +99,8 @@ function SiteNav({ shell }: { shell: Shell }) {
           </>
         ) : (
           <>
-            <a href="/login">Sign in</a>
-            <a href="/register">Register</a>
+            <a href={withNext("/login", comeBackTo(shell.here))}>Sign in</a>
+            <a href={withNext("/register", comeBackTo(shell.here))}>Register</a>
           </>
         )}
         <CurrencyPicker shell={shell} />

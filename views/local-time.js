@@ -14,15 +14,20 @@
   }
   function start() {
     localize(document);
-    // live regions are swapped in by htmx: localize what arrives
+    // live regions are swapped in by htmx, and a morph may change a <time> in place (its
+    // datetime, its text): localize around whatever changed
     new MutationObserver(function (changes) {
+      var seen = [];
       for (var i = 0; i < changes.length; i++) {
-        for (var j = 0; j < changes[i].addedNodes.length; j++) {
-          var node = changes[i].addedNodes[j];
-          if (node.nodeType === 1) localize(node.parentNode || node);
+        var target = changes[i].target;
+        var el = target.nodeType === 1 ? target : target.parentNode;
+        var root = el && (el.parentNode || el);
+        if (root && seen.indexOf(root) < 0) {
+          seen.push(root);
+          localize(root);
         }
       }
-    }).observe(document.body, { childList: true, subtree: true });
+    }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["datetime"] });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

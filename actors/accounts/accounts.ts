@@ -162,7 +162,9 @@ export class Accounts {
     }).catch((err) => {
       if (!(err instanceof TransactionRollbackError)) throw err;
     });
-    if (row) this.onOutbox();
+    // the relay starts after the answer has gone: in one process (the embedded default) its
+    // work would otherwise delay this answer, and only when the account exists
+    if (row) setTimeout(this.onOutbox, 0);
   }
 
   /** Whether a reset link still works (the form is shown only for one that does). */

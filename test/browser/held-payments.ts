@@ -46,6 +46,8 @@ export function heldPayments(inner: PaymentProvider, ops: HeldOp[] = ["authorize
     provider,
     /** Let the held calls of `orderId` (and any later ones) through. */
     release: (orderId: string) => gate(orderId).release(),
+    /** Hold the next calls of `orderId` again, until the next `release(orderId)` (a second card's authorization). */
+    holdAgain: (orderId: string) => void gates.delete(orderId),
     /** Let everything through: call before stopping, or a held call keeps the runner busy. */
     releaseAll: () => gates.forEach((g) => g.release()),
   };

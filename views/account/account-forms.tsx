@@ -4,7 +4,7 @@
  * never echoed back.
  */
 import { errorOf, errorTitle, ErrorSummary, Field, type Problem } from "../form-parts.tsx";
-import { Layout, type Shell } from "../layout.tsx";
+import { Layout, withNext, type Shell } from "../layout.tsx";
 
 /** A problem with one field, or with the whole form when `field` is absent. */
 export type FormError = Problem<"name" | "firstName" | "lastName" | "phone" | "email" | "password" | "current">;
@@ -66,4 +66,3 @@ export function retryText(seconds: number): string {
 }
 
 const titled = (title: string, errors: FormError[]) => errorTitle(title, errors.length > 0);
-const withNext = (path: string, next: string) => (next === "/" ? path : `${path}?next=${encodeURIComponent(next)}`);

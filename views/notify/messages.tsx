@@ -88,6 +88,16 @@ function partOf(t: Template, base: string): Part {
         text: [`We charged ${formatMoney(t.amount, t.currency)} to your card for order ${t.orderId}.`, `Payment reference: ${t.paymentId}`,
           `View your order: ${orderLink(t.orderId)}`],
       };
+    case "paymentDeclined": {
+      const until = t.reservedUntil ? ` Your items are held for you until ${formatTime(t.reservedUntil)}.` : "";
+      const say = `Your card was declined for order ${t.orderId} (${formatMoney(t.total, t.currency)}). No money was taken.${until}`;
+      return {
+        subject: `Payment declined for order ${t.orderId}`,
+        body: <><h1>Payment declined</h1><p>{say}</p><p>You can pay with another card on the order page.</p>
+          <Button href={orderLink(t.orderId)}>Pay with another card</Button></>,
+        text: [say, `Pay with another card: ${orderLink(t.orderId)}`],
+      };
+    }
     case "shipped":
       return {
         subject: `Order ${t.orderId} has shipped`,

@@ -37,51 +37,83 @@ export function ExactTime({ at }: { at: string }) {
   return <time dateTime={at} data-local="">{formatExactTime(at)}</time>;
 }
 
-/** Delivery address and parcels. */
-export function DeliveryFacts({ view, details }: { view: OrderView; details: OrderDetails }) {
-  const a = details.shippingAddress;
-  const parcels = parcelsOf(view);
+export const DEADLINE_REGION = "order-deadline";
+export const PARCELS_REGION = "order-parcels";
+
+/** Delivery address (when the page could read it) and parcels; the parcels are a live region (see order-live.tsx). */
+export function DeliveryFacts({ view, address: a }: { view: OrderView; address?: Address }) {
   return (
     <section class="card order-delivery" aria-labelledby="delivery-heading">
       <h2 id="delivery-heading">Delivery</h2>
       <dl class="facts">
-        <dt>Address</dt>
-        <dd>
-          <address>
-            {a.name}<br />{a.line1}<br />{a.postalCode} {a.city}<br />{a.country}
-          </address>
-        </dd>
-        <dt>{parcels.length > 1 ? "Parcels" : "Parcel"}</dt>
-        <dd>
-          {parcels.length === 0 ? (
-            <span class="muted">Not shipped yet: the carrier and tracking number show here once it is.</span>
-          ) : (
-            <ul class="parcels">
-              {parcels.map((p) => (
-                <li key={p.trackingNumber}>
-                  {p.carrier}, tracking number <strong class="tracking">{p.trackingNumber}</strong>
-                  <span class="muted"> (shipped <ExactTime at={p.at} />)</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </dd>
+        {a && (
+          <>
+            <dt>Address</dt>
+            <dd>
+              <address>
+                {a.name}<br />{a.line1}<br />{a.postalCode} {a.city}<br />{a.country}
+              </address>
+            </dd>
+          </>
+        )}
+        <dt>Parcels</dt>
+        <ParcelsRegion view={view} />
       </dl>
     </section>
   );
 }
 
-/** Until when the order can still be cancelled, or a declined payment retried; nothing once neither applies. */
-export function Deadlines({ view, details }: { view: OrderView; details: OrderDetails }) {
-  const holds = view.status === "PAYMENT_FAILED" || view.status === "INVENTORY_RESERVED";
-  const reserved = holds && details.reservedUntil;
-  const cancel = view.status === "PAYMENT_AUTHORIZED" && details.cancelUntil;
-  if (!reserved && !cancel) return null;
+/** The parcels on their way, each with its carrier and tracking number; a note until there is one. */
+export function ParcelsRegion({ view }: { view: OrderView }) {
+  const parcels = parcelsOf(view);
   return (
-    <p class="deadline">
-      {cancel && <>You can cancel until <ExactTime at={details.cancelUntil!} />, when it goes to the carrier.</>}
-      {reserved && <>Your items are held for you until <ExactTime at={details.reservedUntil!} />.</>}
-    </p>
+    <dd id={PARCELS_REGION}>
+      {parcels.length === 0 ? (
+        <span class="muted">Not shipped yet: the carrier and tracking number show here once it is.</span>
+      ) : (
+        <ul class="parcels">
+          {parcels.map((p) => (
+            <li key={p.trackingNumber}>
+              {p.carrier}, tracking number <strong class="tracking">{p.trackingNumber}</strong>
+              <span class="muted"> (shipped <ExactTime at={p.at} />)</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </dd>
+  );
+}
+
+/** A deadline the order recorded when it entered `status` (its last entry in that status), if any. */
+function recorded(view: OrderView, status: OrderStatus, key: string): string | undefined {
+  const value = view.timeline.findLast((e) => e.status === status)?.details[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The deadlines pending now, from what the order recorded with its moves (so the live
+ * stream can show them from the view alone); `timers` is the page's read of the order's
+ * timers, for an order whose moves recorded none.
+ */
+export function deadlinesOf(view: OrderView, timers: Partial<OrderDetails> = {}): { reservedUntil?: string; cancelUntil?: string } {
+  const holds = view.status === "PAYMENT_FAILED" || view.status === "INVENTORY_RESERVED";
+  const reservedUntil = holds ? recorded(view, "INVENTORY_RESERVED", "reservedUntil") ?? timers.reservedUntil : undefined;
+  const cancelUntil = view.status === "PAYMENT_AUTHORIZED" ? recorded(view, "PAYMENT_AUTHORIZED", "shipsAt") ?? timers.cancelUntil : undefined;
+  return { ...(reservedUntil ? { reservedUntil } : {}), ...(cancelUntil ? { cancelUntil } : {}) };
+}
+
+/** Until when the order can still be cancelled, or a declined payment retried; empty once neither applies. */
+export function DeadlineRegion({ view, details }: { view: OrderView; details?: Partial<OrderDetails> }) {
+  const { reservedUntil, cancelUntil } = deadlinesOf(view, details);
+  return (
+    <div id={DEADLINE_REGION}>
+      {(reservedUntil || cancelUntil) && (
+        <p class="deadline">
+          {cancelUntil && <>You can cancel until <ExactTime at={cancelUntil} />, when it goes to the carrier.</>}
+          {reservedUntil && <>Your items are held for you until <ExactTime at={reservedUntil} />.</>}
+        </p>
+      )}
+    </div>
   );
 }
 

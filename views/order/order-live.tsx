@@ -5,6 +5,7 @@
  */
 import { canCancel } from "../../actors/order-commands.ts";
 import type { OrderView } from "../../actors/contracts/order-view.ts";
+import { DEADLINE_REGION, DeadlineRegion, PARCELS_REGION, ParcelsRegion } from "./order-details.tsx";
 import { statusNote } from "./order-note.ts";
 import { StatusBadge } from "./order-status.tsx";
 import { Timeline } from "./timeline.tsx";
@@ -98,6 +99,12 @@ export function OrderUpdate({ view }: { view: OrderView }) {
       </hx-partial>
       <hx-partial hx-target={`#${CANCEL_REGION}`} hx-swap="outerMorph">
         <CancelRegion view={view} />
+      </hx-partial>
+      <hx-partial hx-target={`#${DEADLINE_REGION}`} hx-swap="outerMorph">
+        <DeadlineRegion view={view} />
+      </hx-partial>
+      <hx-partial hx-target={`#${PARCELS_REGION}`} hx-swap="outerMorph">
+        <ParcelsRegion view={view} />
       </hx-partial>
     </>
   );

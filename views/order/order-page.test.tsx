@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { render } from "preact-render-to-string";
 import { renderDocument } from "../layout.tsx";
 import { CancelRegion, eventIdOf, OrderUpdate, StatusRegion, TimelineRegion } from "./order-live.tsx";
+import { DeadlineRegion, ParcelsRegion } from "./order-details.tsx";
 import { OrderPage } from "./order-page.tsx";
 import { advanced, customerShell, placedOrder } from "../test-fixtures.ts";
 
@@ -32,13 +33,15 @@ test("the stream's partials carry exactly the regions the page renders (one comp
   const status = render(<StatusRegion view={view} />);
   const timeline = render(<TimelineRegion view={view} />);
   const cancel = render(<CancelRegion view={view} />);
-  expect(page).toContain(status);
-  expect(page).toContain(timeline);
-  expect(page).toContain(cancel);
+  const deadline = render(<DeadlineRegion view={view} />);
+  const parcels = render(<ParcelsRegion view={view} />);
+  for (const region of [status, timeline, cancel, deadline, parcels]) expect(page).toContain(region);
   expect(update).toBe(
     `<hx-partial hx-target="#order-status" hx-swap="outerMorph">${status}</hx-partial>` +
       `<hx-partial hx-target="#order-timeline" hx-swap="outerMorph">${timeline}</hx-partial>` +
-      `<hx-partial hx-target="#order-cancel" hx-swap="outerMorph">${cancel}</hx-partial>`,
+      `<hx-partial hx-target="#order-cancel" hx-swap="outerMorph">${cancel}</hx-partial>` +
+      `<hx-partial hx-target="#order-deadline" hx-swap="outerMorph">${deadline}</hx-partial>` +
+      `<hx-partial hx-target="#order-parcels" hx-swap="outerMorph">${parcels}</hx-partial>`,
   );
 });
 
@@ -69,6 +72,21 @@ test("a paid order says until when it can be cancelled; a shipped one names carr
   const sent = renderDocument(<OrderPage shell={customerShell} view={shipped} streamUrl="/s" details={{ shippingAddress: address }} />);
   expect(sent).toContain('sim-post, tracking number <strong class="tracking">TRK-42</strong>');
   expect(sent).not.toContain("You can cancel until");
+});
+
+test("the deadlines the order recorded with its moves show from the view alone, so the stream can send them", () => {
+  const reserved = { status: "INVENTORY_RESERVED" as const, at: "2026-03-12T14:03:01.000Z", reason: "stock reserved", details: { reservedUntil: "2026-03-12T14:18:01.000Z" } };
+  const declined = { ...view, timeline: [view.timeline[0]!, reserved, ...view.timeline.slice(1)] };
+  expect(render(<DeadlineRegion view={declined} />)).toContain('held for you until <time datetime="2026-03-12T14:18:01.000Z"');
+  const authorized = { status: "PAYMENT_AUTHORIZED" as const, at: "2026-03-12T14:05:00.000Z", reason: "payment authorized", details: { shipsAt: "2026-03-12T15:05:00.000Z" } };
+  const paid = { ...declined, status: "PAYMENT_AUTHORIZED" as const, timeline: [...declined.timeline, authorized] };
+  const update = render(<OrderUpdate view={paid} />);
+  expect(update).toContain('You can cancel until <time datetime="2026-03-12T15:05:00.000Z"');
+  expect(update).not.toContain("held for you");
+  // recorded beats the timers' read; the timers' read serves an order that recorded none
+  expect(render(<DeadlineRegion view={paid} details={{ cancelUntil: "2030-01-01T00:00:00.000Z" }} />)).toContain("2026-03-12T15:05:00.000Z");
+  expect(render(<DeadlineRegion view={view} details={{ reservedUntil: "2030-01-01T00:00:00.000Z" }} />)).toContain("2030-01-01T00:00:00.000Z");
+  expect(render(<DeadlineRegion view={{ ...paid, status: "SHIPPED" }} />)).toBe('<div id="order-deadline"></div>');
 });
 
 test("without JavaScript the page says the status may be out of date and refreshes itself until the order is final", () => {

@@ -2,7 +2,7 @@
 import type { OrderView } from "../../actors/contracts/order-view.ts";
 import { Layout, type Shell } from "../layout.tsx";
 import { CancelRegion, eventIdOf, StatusRegion, TimelineRegion } from "./order-live.tsx";
-import { Deadlines, ExactTime, DeliveryFacts, StaleNotice, type OrderDetails } from "./order-details.tsx";
+import { DeadlineRegion, ExactTime, DeliveryFacts, StaleNotice, type OrderDetails } from "./order-details.tsx";
 import { OrderSummary } from "./order-summary.tsx";
 
 /** `details` (address, deadlines) when the page could load them beside the read model. */
@@ -35,10 +35,10 @@ export function OrderPage({ shell, view, streamUrl, details }: Props) {
           </p>
           <StaleNotice view={view} href={`/orders/${encodeURIComponent(view.orderId)}`} />
           <StatusRegion view={view} />
-          {details && <Deadlines view={view} details={details} />}
+          <DeadlineRegion view={view} details={details} />
           <CancelRegion view={view} />
         </header>
-        {details && <DeliveryFacts view={view} details={details} />}
+        <DeliveryFacts view={view} address={details?.shippingAddress} />
         <section class="card" aria-labelledby="items-heading">
           <h2 id="items-heading">What you ordered</h2>
           <OrderSummary items={view.items} total={view.total} currency={view.currency} />
