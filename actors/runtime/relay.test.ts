@@ -28,8 +28,8 @@ async function fill(database: Database, keys: number, perKey: number) {
   }
 }
 
-async function drain(database: Database) {
-  for (let i = 0; i < 400; i++) {
+async function drain(database: Database, rounds = 400) {
+  for (let i = 0; i < rounds; i++) {
     if ((await database.db.$count(outbox)) === 0) return;
     await Bun.sleep(50);
   }
@@ -87,6 +87,24 @@ describe("outbox relay", () => {
     expect(published.some((p) => held.has(p.r.key))).toBe(false);
     release();
     await Promise.all([first.stop(), second.stop()]);
+  }, 60_000);
+
+  test("a relay whose publish hangs loses its slots with its session; another publishes them", async () => {
+    await database.db.delete(outbox);
+    const published: { relay: string; r: BusRecord }[] = [];
+    let hung = 0;
+    const hangingBus: Bus = { ...recordingBus([], "hung"), publish: () => (hung++, new Promise<void>(() => {})) };
+    await fill(database, 8, 2);
+    const first = startRelay(database.sql, hangingBus, { lingerMs: 0, shared: true });
+    first.wake();
+    for (let i = 0; i < 100 && hung === 0; i++) await Bun.sleep(20);
+    expect(hung).toBe(1);
+    const second = startRelay(database.sql, recordingBus(published, "second"), { lingerMs: 0, shared: true });
+    second.wake();
+    await drain(database, 1200); // after STALE_MS (10 s) idle in its transaction, the hung relay's session ends
+    await second.stop();
+    expect(published).toHaveLength(8 * 2);
+    void first.stop(); // its publish never returns: left behind with its dead session
   }, 60_000);
 });
 

@@ -38,13 +38,17 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
   const signal = new Signal();
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
+  /** the last publish, settled or not: a claim whose transaction ended under a publish still in flight waits for it */
+  let lastPublish: Promise<unknown> = Promise.resolve();
 
   /** Publish `claimed` in id order, then delete it (on `q`: the claim's transaction, if any). */
   async function publish(q: Sql, claimed: Claimed[]): Promise<number> {
     if (claimed.length === 0) return 0;
     claimed.sort((a, b) => Number(a.id) - Number(b.id));
     const started = performance.now();
-    await bus.publish(claimed.map((r) => ({ topic: parseTopic(r.topic), key: r.key, value: r.message })));
+    const sending = bus.publish(claimed.map((r) => ({ topic: parseTopic(r.topic), key: r.key, value: r.message })));
+    lastPublish = sending.catch(() => undefined);
+    await sending;
     const published = performance.now();
     await q.query("DELETE FROM runtime.outbox WHERE id = ANY($1::text[]::bigint[])", [claimed.map((r) => r.id)]);
     const m = opts.meters;
@@ -60,12 +64,12 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
   /** Lock the free slots with rows (until this transaction ends), then publish their oldest rows. */
   function publishHeldSlots() {
     return db.transaction(async (tx) => {
-      // A publish that hangs must not hold its slots for ever: the session ends, and with it the locks.
-      await tx.query(`SET LOCAL idle_in_transaction_session_timeout = ${STALE_MS}`);
       // Every slot with rows that no other relay holds: one claim publishes as much as it
       // can (fewer, larger produce requests), and a relay that finds every slot taken waits.
-      // Each slot is a short probe of its index that stops at the first row.
-      const held = (await tx.query<{ s: number }>(`SELECT s FROM (
+      // Each slot is a short probe of its index that stops at the first row. With slots held,
+      // a publish that hangs must not keep them for ever: past STALE_MS idle in this
+      // transaction the session ends, and with it the locks (set here: no round trip of its own).
+      const held = (await tx.query<{ s: number }>(`SELECT s, set_config('idle_in_transaction_session_timeout', '${STALE_MS}', true) FROM (
           SELECT s FROM generate_series(0, ${SLOTS - 1}) AS s
           WHERE EXISTS (SELECT 1 FROM runtime.outbox WHERE slot = s) OFFSET 0
         ) AS pending WHERE pg_try_advisory_xact_lock(${SLOT_LOCKS}, s)`)).map((r) => r.s);
@@ -77,6 +81,9 @@ export function startRelay(db: Sql, bus: Bus, opts: RelayOptions = { lingerMs: 0
   }
 
   const done = loopWithBackoff(() => stopping, async () => {
+    // A relay whose session died under a hung publish claims nothing more until it returns:
+    // its slots went to the others, and its records must not overtake theirs.
+    await lastPublish;
     const n = opts.shared ? await publishHeldSlots() : await publish(db, await db.query<Claimed>(`SELECT ${RETURNED} FROM runtime.outbox ORDER BY id LIMIT ${BATCH}`));
     if (n === 0) {
       for (const w of idleWaiters) w();
