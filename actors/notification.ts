@@ -134,6 +134,8 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
     "order.OrderCreated.v1", "payment.PaymentCaptured.v1", "shipping.OrderShipped.v1", "order.StatusChanged.v1",
     "order.OrderCancelled.v1", "payment.PaymentRefunded.v1", "inventory.LowStock.v1", ...USER_EVENTS,
   ],
+  // of the status changes, only delivery makes a message (see templateFor)
+  wants: (e) => e.type !== "order.StatusChanged.v1" || e.payload.to === ("DELIVERED" satisfies OrderStatus),
   decide(s, e, { res }) {
     if (e.type === "inventory.LowStock.v1") {
       const t: Template = { kind: "lowStock", ...e.payload };

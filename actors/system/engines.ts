@@ -103,7 +103,8 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   // statistics of what they write fresh (see upkeep.ts). What has served its purpose goes
   // after its retention (README: "Tables that stay bounded").
   const upkeep = [
-    ...(relay ? [startUpkeep(database.sql, outboxUpkeep)] : []),
+    // every 5 s: each claim's probes read the index entries the deletes left until a vacuum
+    ...(relay ? [startUpkeep(database.sql, outboxUpkeep, 5_000)] : []),
     ...(timers ? [
       startUpkeep(database.sql, timersUpkeep),
       startUpkeep(database.sql, statisticsUpkeep([...RUNTIME_TABLES, ...KIND_TABLES]), 10_000),
