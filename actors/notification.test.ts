@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Envelope } from "./contracts/index.ts";
+import { ORDER_STATUSES, type Envelope } from "./contracts/index.ts";
 import { notificationActor, recipientsOf, ADMINS, type Contact, type Mailbag, type OrderFacts, type Outgoing } from "./notification.ts";
 import { ADDRESS, ITEMS, NOW, ORDER, TOTAL, ev } from "./testing/test-kit.ts";
 import { renderMessage } from "../views/notify/messages.tsx";
@@ -142,5 +142,19 @@ describe("notification templates: HTML and text, the order's currency, links to 
     const r = renderMessage({ kind: "welcome", firstName: "<script>x</script>" }, "email", BASE);
     expect(r.html).not.toContain("<script>x");
     expect(r.html).toContain("&lt;script>");
+  });
+});
+
+describe("what the notifier wants of the messages it reads", () => {
+  const changedTo = (to: (typeof ORDER_STATUSES)[number]) =>
+    ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "SHIPPED", to, reason: "x", details: {} } });
+  test.each([...ORDER_STATUSES])("a change to %s: wanted only if decide makes a message of it (in any state)", (to) => {
+    const wanted = notificationActor.wants!(changedTo(to));
+    expect(wanted).toBe(to === "DELIVERED" || to === "PAYMENT_FAILED");
+    if (wanted) return;
+    for (const s of [null, FACTS, { ...FACTS, carrier: "Post", trackingNumber: "TRK-7" }]) expect(decide(s, changedTo(to)).kind).toBe("ignore");
+  });
+  test("every other type it reads is wanted", () => {
+    for (const e of Object.values(E).filter((e) => e.type !== "order.StatusChanged.v1")) expect(notificationActor.wants!(e)).toBe(true);
   });
 });

@@ -137,6 +137,8 @@ function templateFor(s: OrderFacts, e: Envelope): Template | null {
 }
 
 /** The status changes a customer is told of: delivered, and a declined card (with until when another can pay). */
+const TOLD: ReadonlySet<OrderStatus> = new Set(["DELIVERED", "PAYMENT_FAILED"]);
+
 function statusTemplate(s: OrderFacts, to: OrderStatus, details: Record<string, unknown>, orderId: string): Template | null {
   if (to === "DELIVERED") return { kind: "delivered", orderId };
   if (to !== "PAYMENT_FAILED") return null;
@@ -164,6 +166,8 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
     "order.OrderCreated.v1", "payment.PaymentCaptured.v1", "shipping.OrderShipped.v1", "order.StatusChanged.v1",
     "order.OrderCancelled.v1", "payment.PaymentRefunded.v1", "inventory.LowStock.v1", ...USER_EVENTS,
   ],
+  // of the status changes, only delivery and a declined card make a message (see statusTemplate)
+  wants: (e) => e.type !== "order.StatusChanged.v1" || TOLD.has(e.payload.to),
   decide(s, e, { res }) {
     if (e.type === "inventory.LowStock.v1") {
       const t: Template = { kind: "lowStock", ...e.payload };

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { ContractError, ORDER_STATUSES, parseEnvelope, type Envelope, type OrderStatus } from "./contracts/index.ts";
 import type { OrderCommand } from "./order-commands.ts";
 import type { OrderState } from "./order-state.ts";
+import { orderActor } from "./order.ts";
 import {
   CFG, COMP, NOW, ORDER, PLACE, SC, SITUATION_NAMES, SITUATIONS, TOTAL, decideOrder, drive, emitted, ev, expectMove,
   expectStill, expiryToken, handlingToken, stallTimer, msg, reach, run, sent, type Expect, type Situation,
@@ -455,4 +456,23 @@ test("each transition caused by a message records that message's ids; commands r
   expect(cancelled?.message).toBeUndefined();
   // a message that only changes state (no transition) adds no entry and marks none
   expect(drive([msg.released()], state).history).toEqual(state.history);
+});
+
+describe("no handling time", () => {
+  const instant = orderActor({ ...CFG, handlingMs: 0 });
+  const decide = (s: OrderState | null, env: Envelope) => instant.decide(s, { kind: "event", env }, { now: NOW, res: undefined });
+
+  test("an authorized payment asks for the shipment at once: no handling timer, no message for it to fire", () => {
+    const reserved = reach("INVENTORY_RESERVED");
+    const out = decide(reserved, msg.authorized(1) as Envelope);
+    if (out.kind !== "ok" || !out.state) throw new Error("not accepted");
+    expect(out.emit.map((e) => e.type)).toEqual([SC, "order.ShipmentRequested.v1"]);
+    expect(emitted(out.emit, "order.ShipmentRequested.v1")).toMatchObject({ orderId: ORDER, attempt: 1 });
+    expect(out.timers?.map((t) => t.name)).toEqual(["sagaStalled"]);
+    expect(out.cancelTimers).toEqual(["reservationExpiry"]);
+    // the same state the handling timer would have led to
+    const statuses = (o: OrderState) => ({ ...o, history: o.history.map((h) => h.status) });
+    expect(statuses(out.state)).toEqual(statuses(drive([msg.timer("handlingElapsed", handlingToken(1))], reach("PAYMENT_AUTHORIZED"))));
+    expect(decide(out.state, msg.timer("handlingElapsed", handlingToken(1)) as Envelope).kind).toBe("ignore");
+  });
 });

@@ -9,7 +9,7 @@
  * It is the only writer of the order aggregate: participants answer its requests, and it
  * alone decides whether an answer still matters (a late authorization after a cancel is voided).
  */
-import type { Envelope, OrderTimer } from "./contracts/index.ts";
+import type { Emit, Envelope, OrderTimer } from "./contracts/index.ts";
 import { ignore, ok, unreachable, type Actor } from "./runtime/actor.ts";
 import { decideCommand, expiryTimer, handlingTimer, reservedUntil, type OrderCommand } from "./order-commands.ts";
 import { stallFired, watchStall } from "./order-stall.ts";
@@ -69,6 +69,11 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
       if (s.status === "INVENTORY_RESERVED" && attempt === s.attempts.payment) {
         const handling = handlingTimer({ ...s, paymentId }, now, cfg);
         const m = move({ ...s, paymentId }, "PAYMENT_AUTHORIZED", now, cause, "payment authorized", { paymentId, shipsAt: handling.at.toISOString() });
+        // No handling time: the shipment is asked for at once, without a timer and the message it would fire.
+        if (cfg.handlingMs <= 0) {
+          const shipped = requestShipment(m.state);
+          return ok(shipped.state, [m.emit, shipped.emit], { cancelTimers: ["reservationExpiry"] });
+        }
         return ok(m.state, [m.emit], {
           timers: [handling],
           cancelTimers: ["reservationExpiry"],
@@ -132,6 +137,15 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
   }
 }
 
+/** The paid order goes to the carrier: the next shipping attempt. */
+function requestShipment(s: OrderState): { state: OrderState; emit: Emit } {
+  const attempt = s.attempts.shipping + 1;
+  return {
+    state: { ...s, shipmentRequested: true, attempts: { ...s.attempts, shipping: attempt } },
+    emit: { type: "order.ShipmentRequested.v1", payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt } },
+  };
+}
+
 function onTimer(s: OrderState, timer: OrderTimer, token: string, now: Date, cfg: OrderConfig): Out {
   switch (timer) {
     case "reservationExpiry": {
@@ -148,11 +162,8 @@ function onTimer(s: OrderState, timer: OrderTimer, token: string, now: Date, cfg
       if (s.status !== "PAYMENT_AUTHORIZED" || s.shipmentRequested || token !== handlingTimer(s, now, cfg).token) {
         return ignore("shipment not due");
       }
-      const attempt = s.attempts.shipping + 1;
-      return ok({ ...s, shipmentRequested: true, attempts: { ...s.attempts, shipping: attempt } }, [{
-        type: "order.ShipmentRequested.v1",
-        payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt },
-      }]);
+      const r = requestShipment(s);
+      return ok(r.state, [r.emit]);
     }
     case "sagaStalled":
       return stallFired(s, token, cfg);

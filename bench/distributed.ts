@@ -7,7 +7,7 @@
  *
  * Besides orders/s and latency it reports where the time goes: per-process CPU, commits and
  * row writes per order, the saga's steps (from each order's timeline), and the outbox relay
- * and consumer hops (from runtime.outbox and runtime.processed_events).
+ * and consumer hops (from the relay's /metrics and runtime.processed_events).
  *
  * Everything it starts is stopped, and the database dropped, on success, failure or Ctrl-C.
  */
@@ -150,7 +150,9 @@ async function bench(
     return c;
   };
   const t = performance.now();
-  const relay = spawn("relay", "relay");
+  const [relayOps] = await freePorts(1);
+  const relayBase = `http://127.0.0.1:${relayOps}`;
+  const relay = spawn("relay", "relay", { METRICS_PORT: String(relayOps) });
   await relay.started;
   say(`relay started (${((performance.now() - t) / 1000).toFixed(1)} s: migrations, catalog seed, topics)`);
   const actors = Array.from({ length: opts.actors }, (_, i) => spawn("actors", `actors-${i + 1}`));
@@ -215,6 +217,7 @@ async function bench(
   await Bun.sleep(3_000);
   const idle = cpuBetween(idle0, snapshot(groups));
   const before = await dbCounters(sql, dbName);
+  const relayBefore = await scrapeRelay(relayBase);
   const load = createLoad({
     bases, tokens, skus, rate: opts.rate, durationS: opts.durationS, orders: opts.orders, concurrency: opts.concurrency,
     keyPrefix: "bench-", drainMs: opts.drainS * 1000,
@@ -233,7 +236,7 @@ async function bench(
       const now = snapshot(groups);
       const c = cpuBetween(last, now);
       const p = load.progress();
-      const backlog = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM runtime.outbox WHERE status <> 'PUBLISHED'`
+      const backlog = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM runtime.outbox`
         .then((r) => r[0]?.n ?? NaN).catch(() => NaN);
       const line = `${((now.at - cpu0.at) / 1000).toFixed(0).padStart(4)}s ${String(p.placed).padStart(8)} ${((p.finished - lastDone) / ((now.at - last.at) / 1000)).toFixed(0).padStart(7)} ${String(p.inflight).padStart(10)} ${String(backlog).padStart(7)} ${c.machineBusy.toFixed(0).padStart(7)}% ${[...c.groups.values()].map((v) => v.toFixed(0).padStart(6)).join(" ")}`;
       console.log(line);
@@ -291,7 +294,7 @@ async function bench(
   // 6. Where the time goes, while the database is still there.
   await Bun.sleep(1_500); // backends flush their statistics when idle, at most once a second
   const after = await dbCounters(sql, dbName);
-  const hops = await hopStats(sql, startWall);
+  const hops = await hopStats(sql, startWall, relayBefore, await scrapeRelay(relayBase));
   const rss = new Map<string, number | null>([
     ...children.map((c) => [c.name, rssMiB(c.proc.pid)] as [string, number | null]),
     ["kafka-mock", mockPid ? rssMiB(mockPid) : null],
@@ -346,28 +349,49 @@ async function dbCounters(sql: postgres.Sql, dbName: string): Promise<Counters> 
 type Dist = { n: number; p50: number; p99: number; mean: number };
 type Hops = {
   relay: { rows: number; batches: number; wait: Dist; publish: Dist; size: Dist & { max: number } };
-  consumers: (Dist & { consumer: string })[];
+  consumers: { consumer: string; n: number }[];
 };
 
-async function hopStats(sql: postgres.Sql, since: Date): Promise<Hops> {
-  const dist = (col: string) => sql.unsafe(`count(${col})::int AS n,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col}) AS p50,
-    percentile_cont(0.99) WITHIN GROUP (ORDER BY ${col}) AS p99, avg(${col}) AS mean`);
-  const ms = (a: string, b: string) => `(extract(epoch FROM ${b} - ${a}) * 1000)`;
-  const num = (r: Record<string, unknown> | undefined, p = ""): Dist => ({
-    n: Number(r?.[`${p}n`] ?? 0), p50: Number(r?.[`${p}p50`]), p99: Number(r?.[`${p}p99`]), mean: Number(r?.[`${p}mean`]),
-  });
-  const [wait] = await sql`SELECT ${dist(ms("created_at", "claimed_at"))} FROM runtime.outbox WHERE created_at >= ${since} AND published_at IS NOT NULL`;
-  const [publish] = await sql`SELECT ${dist(ms("claimed_at", "published_at"))} FROM runtime.outbox WHERE created_at >= ${since} AND published_at IS NOT NULL`;
-  const [size] = await sql`SELECT ${dist("k")}, max(k)::int AS max FROM (
-    SELECT claimed_at, count(*)::int AS k FROM runtime.outbox WHERE created_at >= ${since} AND claimed_at IS NOT NULL GROUP BY claimed_at) b`;
-  const consumers = await sql`SELECT p.consumer, ${dist(ms("o.published_at", "p.at"))}
-    FROM runtime.outbox o JOIN runtime.processed_events p ON p.event_id = o.event_id
-    WHERE o.created_at >= ${since} AND o.published_at IS NOT NULL GROUP BY p.consumer ORDER BY p.consumer`;
-  return {
-    relay: { rows: num(wait).n, batches: num(size).n, wait: num(wait), publish: num(publish), size: { ...num(size), max: Number(size?.max ?? 0) } },
-    consumers: consumers.map((r) => ({ consumer: String(r.consumer), ...num(r) })),
-  };
+/** A histogram of the relay's /metrics: cumulative counts by upper bound, its sum and count. */
+type Scraped = Map<string, { le: number[]; counts: number[]; sum: number; count: number }>;
+
+/** The relay's histograms (the relay deletes what it published: its own figures are what is left of each claim). */
+async function scrapeRelay(base: string): Promise<Scraped> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const out: Scraped = new Map();
+  const at = (name: string) => out.get(name) ?? out.set(name, { le: [], counts: [], sum: 0, count: 0 }).get(name)!;
+  for (const line of text.split("\n")) {
+    const m = /^(saga_relay_\w+?)_(bucket|sum|count)(?:\{le="([^"]+)"\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const h = at(m[1]!);
+    if (m[2] === "bucket") {
+      h.le.push(m[3] === "+Inf" ? Infinity : Number(m[3]));
+      h.counts.push(Number(m[4]));
+    } else if (m[2] === "sum") h.sum = Number(m[4]);
+    else h.count = Number(m[4]);
+  }
+  return out;
+}
+
+/** The distribution between two scrapes: quantiles as the upper bound of their bucket (times `scale`). */
+function between(a: Scraped, b: Scraped, name: string, scale = 1): Dist & { max: number } {
+  const x = b.get(name);
+  const y = a.get(name);
+  if (!x) return { n: 0, p50: NaN, p99: NaN, mean: NaN, max: NaN };
+  const counts = x.counts.map((c, i) => c - (y?.counts[i] ?? 0));
+  const n = x.count - (y?.count ?? 0);
+  const q = (p: number) => scale * (x.le[counts.findIndex((c) => c >= p * n)] ?? NaN);
+  const top = counts.findIndex((c) => c >= n);
+  return { n, p50: q(0.5), p99: q(0.99), mean: (scale * (x.sum - (y?.sum ?? 0))) / Math.max(1, n), max: scale * (x.le[top] ?? NaN) };
+}
+
+async function hopStats(sql: postgres.Sql, since: Date, relayBefore: Scraped, relayAfter: Scraped): Promise<Hops> {
+  const wait = between(relayBefore, relayAfter, "saga_relay_wait_seconds", 1000);
+  const size = between(relayBefore, relayAfter, "saga_relay_claim_size");
+  const publish = between(relayBefore, relayAfter, "saga_relay_publish_seconds", 1000);
+  const consumers = await sql<{ consumer: string; n: number }[]>`SELECT consumer, count(*)::int AS n
+    FROM runtime.processed_events WHERE at >= ${since} GROUP BY consumer ORDER BY consumer`;
+  return { relay: { rows: wait.n, batches: size.n, wait, publish, size }, consumers: [...consumers] };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -512,12 +536,11 @@ function report(r: {
   }
 
   const h = hops.relay;
-  line("outbox relay", `${h.rows} messages in ${h.batches} claims: ${f1(h.size.mean)} per claim (p50 ${f0(h.size.p50)}, p99 ${f0(h.size.p99)}, max ${h.size.max}), ${f1(per(h.rows))} messages per order${perNote}`);
+  line("outbox relay", `${h.rows} messages in ${h.batches} claims: ${f1(h.size.mean)} per claim (p50 <= ${f0(h.size.p50)}, p99 <= ${f0(h.size.p99)}, max <= ${h.size.max}), ${f1(per(h.rows))} messages per order${perNote}`);
+  console.log(`    (quantiles are the upper bounds of the relay's histogram buckets; means are exact)`);
   console.log(`    ${f0(h.wait.p50).padStart(6)} ${f0(h.wait.p99).padStart(6)} ${f0(h.wait.mean).padStart(6)}  ms  written -> claimed by the relay (the writing transaction from its start, commit, NOTIFY, linger, the claim before it)`);
-  console.log(`    ${f0(h.publish.p50).padStart(6)} ${f0(h.publish.p99).padStart(6)} ${f0(h.publish.mean).padStart(6)}  ms  claimed -> published (Kafka produce acks=all, then the mark)`);
-  for (const c of hops.consumers) {
-    console.log(`    ${f0(c.p50).padStart(6)} ${f0(c.p99).padStart(6)} ${f0(c.mean).padStart(6)}  ms  published -> ${c.consumer} transaction began (fetch, queue behind its partition) x${f1(per(c.n))}/order`);
-  }
+  console.log(`    ${f0(h.publish.p50).padStart(6)} ${f0(h.publish.p99).padStart(6)} ${f0(h.publish.mean).padStart(6)}  ms  claimed -> published (Kafka produce acks=all; the delete follows)`);
+  console.log(`    processed marks per order, by consumer: ${hops.consumers.map((c) => `${c.consumer} ${f1(per(c.n))}`).join(", ")}`);
 
   // The ceiling CPU sets: what the shop's processes spent per finished order, over the whole run.
   const shop = [...r.cpuAll.groups].filter(([g]) => g !== "other" && g !== "bench");

@@ -37,7 +37,7 @@ const rate = Number(args.rate);
 const keepMs = Number(args.retention) * 60_000;
 const everyMs = Number(args.every) * 1000;
 const retention: Retention = {
-  dedupeMs: Math.max(60_000, keepMs), outboxMs: keepMs, deadLettersMs: keepMs, logMs: keepMs, providerKeysMs: keepMs, sessionsMs: keepMs, alertsMs: keepMs, signInsMs: keepMs, messagesMs: keepMs,
+  dedupeMs: Math.max(60_000, keepMs), deadLettersMs: keepMs, logMs: keepMs, providerKeysMs: keepMs, sessionsMs: keepMs, alertsMs: keepMs, signInsMs: keepMs, messagesMs: keepMs,
 };
 
 const dir = mkdtempSync(join(tmpdir(), "saga-soak-"));

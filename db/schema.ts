@@ -219,10 +219,8 @@ export const outbox = runtime.table("outbox", {
   key: text("key").notNull(),
   type: text("type").notNull(),
   message: text("message").notNull(),
-  status: text("status").notNull().default("PENDING"),
+  /** every row here is unpublished: the relay deletes what it has published */
   createdAt: ts("created_at").notNull().defaultNow(),
-  claimedAt: ts("claimed_at"),
-  publishedAt: ts("published_at"),
   /** a stable hash of the key: a relay publishes a slot only while it holds it */
   slot: integer("slot").generatedAlwaysAs(sql`abs(hashtext(key) % 16)`),
 });

@@ -69,7 +69,6 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   PROVIDERS_URL: "the card processor and carrier; unset runs the built-in simulators in each actors process",
   // retentions: the defaults are the documented guarantees (README, "Tables that stay bounded")
   DEDUPE_WINDOW_MS: "processed marks: 7 days, longer than any redelivery the log and the relay can make",
-  OUTBOX_RETENTION_MS: "published events kept an hour for inspection",
   DEAD_LETTER_RETENTION_MS: "replayed dead letters kept 30 days",
   LOG_RETENTION_MS: "the in-database log only; unused with Kafka",
   PROVIDER_KEY_RETENTION_MS: "the built-in simulators' books; unused with PROVIDERS_URL",

@@ -1,17 +1,15 @@
 /**
  * Whether the shop can take commands: the database answers and the log is keeping up
- * (the oldest unpublished outbox row - waiting, or claimed by a relay that cannot publish -
- * is recent). Checked at most once a second.
+ * (the oldest outbox row - every row there is unpublished: waiting, or in the hands of a
+ * relay that cannot publish - is recent). Checked at most once a second.
  */
 import type { Sql } from "../../db/sql.ts";
 
 export type Health = { ok: true } | { ok: false; reason: string };
 
-// Two short probes (the oldest waiting row by id; the few rows in flight) rather than min()
-// over every unpublished entry, which would also read the dead ones each publish leaves.
+// The oldest row by id (ids follow time): one short probe of the primary key.
 const OLDEST_UNPUBLISHED = `SELECT (extract(epoch FROM now() - min(created_at)) * 1000)::float8 AS age_ms FROM (
-  (SELECT created_at FROM runtime.outbox WHERE status = 'PENDING' ORDER BY id LIMIT 1)
-  UNION ALL (SELECT min(created_at) FROM runtime.outbox WHERE status = 'IN_PROGRESS')
+  SELECT created_at FROM runtime.outbox ORDER BY id LIMIT 1
 ) AS unpublished`;
 
 export function commandHealth(db: Sql, opts: { maxOutboxAgeMs: number; everyMs?: number }) {

@@ -262,3 +262,37 @@ describe("actor group with a slow provider", () => {
     expect(await outboxTypes(database.db)).toEqual(["payment.PaymentAuthorized.v1"]);
   });
 });
+
+describe("actor group: writes only what changed", () => {
+  /** Counts created orders; other messages leave its state as it was (or, `rebuilt`, an equal copy). */
+  const counter = (rebuilt: boolean): Actor<{ created: number }, Envelope> => ({
+    kind: "counter",
+    reads: ["order.OrderCreated.v1", "order.PaymentRequested.v1"],
+    wants: (e) => e.type !== "order.PaymentRequested.v1" || e.payload.attempt === 1,
+    decide: (s, e) => ok(e.type === "order.OrderCreated.v1" ? { created: (s?.created ?? 0) + 1 } : rebuilt && s ? { ...s } : s),
+  });
+  const rowVersion = async () => (await database.sql.query<{ v: string }>(
+    "SELECT xmin::text AS v FROM runtime.actor_state WHERE kind = 'counter' AND key = 'o-1'"))[0]?.v;
+
+  test.each([false, true])("a state handed back unchanged is not written again (an equal copy: %p); a change is", async (rebuilt) => {
+    database = await openPglite();
+    const deps: RunnerDeps = { sql: database.sql, call: async () => undefined, now: () => new Date(), maxAttempts: 3, onOutbox: () => {} };
+    const group = new ActorGroup([new Runner({ actor: counter(rebuilt), store: actorStateStore<{ created: number }>("counter"), input: (e: Envelope) => e }, deps)], deps);
+    await group.handleBatch(batch(delivered(created("o-1"), "o-1", 0)));
+    const first = await rowVersion();
+    expect(first).toBeDefined();
+    await group.handleBatch(batch(delivered(paymentRequest("o-1"), "o-1", 1)));
+    expect(await rowVersion()).toBe(first);
+    await group.handleBatch(batch(delivered(created("o-1"), "o-1", 2)));
+    expect(await rowVersion()).not.toBe(first);
+    expect((await loadStates(database.sql, actorStateStore<{ created: number }>("counter"), ["o-1"], false)).get("o-1")).toEqual({ created: 2 });
+  });
+
+  test("a message its kind does not want reaches no decide and leaves no processed mark", async () => {
+    database = await openPglite();
+    const deps: RunnerDeps = { sql: database.sql, call: async () => undefined, now: () => new Date(), maxAttempts: 3, onOutbox: () => {} };
+    const group = new ActorGroup([new Runner({ actor: counter(false), store: actorStateStore<{ created: number }>("counter"), input: (e: Envelope) => e }, deps)], deps);
+    await group.handleBatch(batch(delivered(created("o-1"), "o-1", 0), delivered(paymentRequest("o-1", 1), "o-1", 1), delivered(paymentRequest("o-1", 2), "o-1", 2)));
+    expect(await database.db.$count(processedEvents, eq(processedEvents.consumer, "counter"))).toBe(2);
+  });
+});

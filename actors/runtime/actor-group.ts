@@ -54,7 +54,7 @@ export class ActorGroup {
         for (const r of this.runners) if (r.topics.includes(d.topic)) poison.push({ kind: r.kind, d, error: err.message, attempts: 1, since: this.deps.now() });
       }
     }
-    const routed = this.runners.map((r) => [r, items.filter((i) => r.reads(i.env.type))] as const).filter(([, list]) => list.length > 0);
+    const routed = this.runners.map((r) => [r, items.filter((i) => r.reads(i.env))] as const).filter(([, list]) => list.length > 0);
     try {
       await this.commit(routed, poison);
     } catch (err) {

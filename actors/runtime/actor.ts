@@ -40,6 +40,12 @@ export interface Actor<S, M = Envelope, R = undefined, Res = unknown, T extends 
   kind: string;
   /** the event types decide acts on; the runner never hands it others (its topics follow from these) */
   reads: readonly EventType[];
+  /**
+   * Of the messages of types it reads, those decide acts on, told from the message alone
+   * (never from state, so a redelivery is told the same): the others never reach decide
+   * and cost no processed mark. Absent: every message of those types.
+   */
+  wants?(msg: Envelope): boolean;
   plan?(state: S | null, msg: M): C | null;
   decide(state: S | null, msg: M, ctx: Ctx<R, Res>): Outcome<S, R, T, J>;
 }

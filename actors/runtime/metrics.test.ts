@@ -199,7 +199,8 @@ describe("shop metrics", () => {
       saga_consumer_lag: "gauge", saga_outbox_backlog: "gauge", saga_mailbox_depth: "gauge",
       saga_step_duration_seconds: "histogram", saga_messages_total: "counter", saga_dead_letters_total: "counter",
       saga_batch_size: "histogram", http_requests_total: "counter", http_request_duration_seconds: "histogram",
-      http_commands_shed_total: "counter",
+      http_commands_shed_total: "counter", saga_relay_messages_total: "counter", saga_relay_claim_size: "histogram",
+      saga_relay_wait_seconds: "histogram", saga_relay_publish_seconds: "histogram",
     });
   });
 });

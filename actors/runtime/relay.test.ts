@@ -28,11 +28,9 @@ async function fill(database: Database, keys: number, perKey: number) {
   }
 }
 
-async function drain(database: Database) {
-  for (let i = 0; i < 400; i++) {
-    const left = await database.db.$count(outbox, undefined);
-    const done = await database.db.$count(outbox, (await import("drizzle-orm")).eq(outbox.status, "PUBLISHED"));
-    if (done === left) return;
+async function drain(database: Database, rounds = 400) {
+  for (let i = 0; i < rounds; i++) {
+    if ((await database.db.$count(outbox)) === 0) return;
     await Bun.sleep(50);
   }
   throw new Error("relays did not drain the outbox");
@@ -90,7 +88,54 @@ describe("outbox relay", () => {
     release();
     await Promise.all([first.stop(), second.stop()]);
   }, 60_000);
+
+  test("a relay whose publish hangs loses its slots with its session; another publishes them", async () => {
+    await database.db.delete(outbox);
+    const published: { relay: string; r: BusRecord }[] = [];
+    let hung = 0;
+    const hangingBus: Bus = { ...recordingBus([], "hung"), publish: () => (hung++, new Promise<void>(() => {})) };
+    await fill(database, 8, 2);
+    const first = startRelay(database.sql, hangingBus, { lingerMs: 0, shared: true });
+    first.wake();
+    for (let i = 0; i < 100 && hung === 0; i++) await Bun.sleep(20);
+    expect(hung).toBe(1);
+    const second = startRelay(database.sql, recordingBus(published, "second"), { lingerMs: 0, shared: true });
+    second.wake();
+    await drain(database, 1200); // after STALE_MS (10 s) idle in its transaction, the hung relay's session ends
+    await second.stop();
+    expect(published).toHaveLength(8 * 2);
+    void first.stop(); // its publish never returns: left behind with its dead session
+  }, 60_000);
 });
+
+/** A bus that fails its first `failures` publishes (after seeing them), then records. */
+function flakyBus(published: BusRecord[], failures: number): Bus {
+  let left = failures;
+  return { ...recordingBus([], "flaky"), async publish(records) {
+    if (left-- > 0) throw new Error("broker gone");
+    published.push(...records);
+  } };
+}
+
+test.each(["postgres", "pglite"] as const)("%s: a failed publish leaves its rows to go out again, in order; what went out is deleted", async (engine) => {
+  const pg = engine === "postgres" ? await freshPostgres() : null;
+  const database = pg ? await openPostgres(pg.url) : await openPglite();
+  try {
+    const published: BusRecord[] = [];
+    await fill(database, 6, 5);
+    const relay = startRelay(database.sql, flakyBus(published, 2), { lingerMs: 0, shared: pg !== null });
+    relay.wake();
+    await drain(database);
+    await relay.stop();
+    expect(published).toHaveLength(6 * 5);
+    for (let k = 0; k < 6; k++) {
+      expect(published.filter((r) => r.key === `key-${k}`).map((r) => r.value)).toEqual(Array.from({ length: 5 }, (_, n) => `key-${k}#${n}`));
+    }
+  } finally {
+    await database.close();
+    await pg?.drop();
+  }
+}, 60_000);
 
 test("the embedded relay publishes in id order too", async () => {
   const database = await openPglite();

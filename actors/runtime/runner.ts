@@ -7,7 +7,7 @@
  * their own.
  */
 import { together, type Sql, type Stmt } from "../../db/sql.ts";
-import { envelope, topicOf, type Emit, type Envelope, type EventType, type Topic } from "../contracts/index.ts";
+import { envelope, topicOf, type Emit, type Envelope, type Topic } from "../contracts/index.ts";
 import type { Actor, CallBase, Outcome, TimerSet } from "./actor.ts";
 import type { Delivered } from "./bus.ts";
 import type { ShopMetrics } from "./metrics.ts";
@@ -77,7 +77,7 @@ export interface KindRunner {
   readonly topics: readonly Topic[];
   /** Does this kind call providers before deciding? */
   readonly calls: boolean;
-  reads(type: EventType): boolean;
+  reads(env: Envelope): boolean;
   share(items: Item[]): Share;
 }
 
@@ -103,9 +103,9 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     return !!this.b.actor.plan;
   }
 
-  /** Does this kind act on messages of `type`? Others never reach decide, nor cost a write. */
-  reads(type: EventType): boolean {
-    return this.readTypes.has(type);
+  /** Does this kind act on `env` (its type, and what `wants` says)? Others never reach decide, nor cost a write. */
+  reads(env: Envelope): boolean {
+    return this.readTypes.has(env.type) && (this.b.actor.wants?.(env) ?? true);
   }
 
   /** Decide and commit a command from the edge for one key; returns the outcome (reject = 409). */
@@ -212,7 +212,9 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
         if (res && before !== undefined && current !== undefined) resourceWrites = res.saving(before, current, runner.deps.now());
       },
       saving() {
-        return [...(w.states.size > 0 ? [runner.b.store.saving([...w.states], runner.deps.now(), loadedStates)].flat() : []), ...resourceWrites.stmts];
+        // A state decide handed back as it was loaded (a message that changed nothing of it) is not written again.
+        const changed = [...w.states].filter(([key, s]) => !sameState(s, loadedStates.get(key)));
+        return [...(changed.length > 0 ? [runner.b.store.saving(changed, runner.deps.now(), loadedStates)].flat() : []), ...resourceWrites.stmts];
       },
       after() {
         runner.after(w, resourceWrites.changed);
@@ -281,6 +283,11 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     }));
     return results;
   }
+}
+
+/** Is `s` the state as loaded (the same object, or the same JSON: the store's key order, so a rebuilt object may differ and be written)? */
+function sameState<S>(s: S, loaded: S | undefined): boolean {
+  return loaded !== undefined && (s === loaded || JSON.stringify(s) === JSON.stringify(loaded));
 }
 
 /** Keeps the first of messages delivered twice in one batch. */

@@ -1,5 +1,5 @@
 /**
- * Queue tables churn: every claim, publish and fired timer leaves a dead row version and
+ * Queue tables churn: every published event and fired timer leaves a dead row version and
  * dead index entries behind, and a scan that meets them pays for each. Their consumers keep
  * them small themselves - every `everyMs` they purge what has served its time and vacuum -
  * rather than count on autovacuum, which may be off and by default waits until a fifth of
@@ -7,27 +7,11 @@
  */
 import type { Sql } from "../../db/sql.ts";
 import { log } from "./log.ts";
-import { agoSql } from "./retention.ts";
 
-const RANGE = 10_000;
-
-/** Published events stay `retentionMs` for inspection, then go, a range of ids at a time; then the outbox is vacuumed. */
-export function outboxUpkeep(retentionMs: number): (db: Sql) => Promise<void> {
-  return async (db) => {
-    const ago = [String(retentionMs)];
-    // From the oldest row up to the first one still within the retention (ids follow time).
-    const [bounds] = await db.query<{ first: string | null; end: string | null }>(`SELECT
-        (SELECT min(id) FROM runtime.outbox)::text AS first,
-        coalesce((SELECT id FROM runtime.outbox WHERE created_at >= ${agoSql(1)} ORDER BY id LIMIT 1),
-                 (SELECT max(id) + 1 FROM runtime.outbox))::text AS end`, ago);
-    if (bounds?.first == null || bounds.end == null) return;
-    for (let from = Number(bounds.first), end = Number(bounds.end); from < end; from += RANGE) {
-      await db.query(`DELETE FROM runtime.outbox WHERE id >= $2::text::bigint AND id < least($3::text::bigint, $4::text::bigint)
-        AND status = 'PUBLISHED' AND published_at < ${agoSql(1)}`, [...ago, String(from), String(from + RANGE), String(end)]);
-    }
-    // SKIP_LOCKED: when another relay is already vacuuming, leave it to that one
-    await db.query("VACUUM (SKIP_LOCKED) runtime.outbox");
-  };
+/** The relay deletes what it published; the upkeep vacuums what the deletes leave. */
+export async function outboxUpkeep(db: Sql): Promise<void> {
+  // SKIP_LOCKED: when another relay is already vacuuming, leave it to that one
+  await db.query("VACUUM (SKIP_LOCKED) runtime.outbox");
 }
 
 /** Fired and cancelled timers are deleted as they go; the sweeper only vacuums what they leave. */

@@ -219,8 +219,6 @@ export function processConfigFromEnv(env: Env = process.env, roles?: string): Pr
 export type Retention = {
   /** processed marks: a message redelivered within this window of its processing is recognised */
   dedupeMs: number;
-  /** published outbox rows, kept for inspection */
-  outboxMs: number;
   /** dead letters once replayed (unresolved ones stay) */
   deadLettersMs: number;
   /** embedded log records of partitions no consumer group reads (read ones go once every group is past them) */
@@ -240,7 +238,7 @@ export type Retention = {
 /** A fresh copy of the default retentions. */
 export function defaultRetention(): Retention {
   const DAY = 24 * 3600_000; // here: `defaults` above calls this before the module's constants exist
-  return { dedupeMs: 7 * DAY, outboxMs: 3600_000, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY, alertsMs: 30 * DAY, signInsMs: 90 * DAY, messagesMs: 30 * DAY };
+  return { dedupeMs: 7 * DAY, deadLettersMs: 30 * DAY, logMs: 7 * DAY, providerKeysMs: 7 * DAY, sessionsMs: DAY, alertsMs: 30 * DAY, signInsMs: 90 * DAY, messagesMs: 30 * DAY };
 }
 
 /** A dedupe window shorter than this would forget marks of messages still being redelivered. */
@@ -251,7 +249,6 @@ export function retentionFromEnv(env: Env): Retention {
   const d = defaultRetention();
   const r: Retention = {
     dedupeMs: num(env.DEDUPE_WINDOW_MS, d.dedupeMs),
-    outboxMs: num(env.OUTBOX_RETENTION_MS, d.outboxMs),
     deadLettersMs: num(env.DEAD_LETTER_RETENTION_MS, d.deadLettersMs),
     logMs: num(env.LOG_RETENTION_MS, d.logMs),
     providerKeysMs: num(env.PROVIDER_KEY_RETENTION_MS, d.providerKeysMs),

@@ -15,7 +15,7 @@ import { memoryCache, type Cache } from "../runtime/cache.ts";
 import { upstashCache } from "../runtime/adapters/upstash-cache.ts";
 import { log } from "../runtime/log.ts";
 import { memoryPubSub, type PubSub } from "../runtime/pubsub.ts";
-import { startRelay, type Relay } from "../runtime/relay.ts";
+import { startRelay, type Relay, type RelayMeters } from "../runtime/relay.ts";
 import { coalesced } from "../runtime/signal.ts";
 import { startTimers, type Timers } from "../runtime/timers.ts";
 import { startStep } from "../runtime/startup.ts";
@@ -60,7 +60,7 @@ export type Engines = {
 };
 
 /** Open the engines `config` names and start the loops of the roles it plays. */
-export async function openEngines(config: Config & { lanes: number; lingerMs: number }, hooks: DbHooks): Promise<Engines> {
+export async function openEngines(config: Config & { lanes: number; lingerMs: number }, hooks: DbHooks, meters?: RelayMeters): Promise<Engines> {
   const plays = (r: Role) => config.roles.includes(r);
   // A process may start before its database, broker or NATS, or while one restarts or drops
   // connections: each step waits for what it needs (startup.ts).
@@ -78,7 +78,7 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   const nats = config.natsUrl;
   const pubsub = nats ? await startStep("connecting to NATS", "nats", () => natsPubSub(nats)) : memoryPubSub();
   // On Postgres any number of relays may run: they take turns per slot of keys.
-  const relay = plays("relay") ? startRelay(database.sql, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres" }) : null;
+  const relay = plays("relay") ? startRelay(database.sql, bus, { lingerMs: config.lingerMs, shared: database.kind === "postgres", meters }) : null;
   // Relays in other processes hear of new outbox rows through a NOTIFY sent after the
   // commit, at most one per process every few milliseconds; a relay here is woken directly.
   const unlisten = relay && config.kafkaBrokers
@@ -114,7 +114,8 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   // statistics of what they write fresh (see upkeep.ts). What has served its purpose goes
   // after its retention (README: "Tables that stay bounded").
   const upkeep = [
-    ...(relay ? [startUpkeep(database.sql, outboxUpkeep(config.retention.outboxMs))] : []),
+    // every 5 s: each claim's probes read the index entries the deletes left until a vacuum
+    ...(relay ? [startUpkeep(database.sql, outboxUpkeep, 5_000)] : []),
     ...(timers ? [
       startUpkeep(database.sql, timersUpkeep),
       startUpkeep(database.sql, statisticsUpkeep([...RUNTIME_TABLES, ...KIND_TABLES]), 10_000),

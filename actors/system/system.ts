@@ -49,10 +49,10 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   if (!config.kafkaBrokers && ROLES.some((r: Role) => !config.roles.includes(r))) {
     throw new Error("the in-database log needs every role in one process: set KAFKA_BROKERS to split roles");
   }
-  const e = await openEngines(config, hooks);
-  const services = await openServices(config, e);
   const metrics = registry();
   const meters = shopMetrics(metrics);
+  const e = await openEngines(config, hooks, meters);
+  const services = await openServices(config, e);
   // Without real providers the simulators keep their books in the shop's database: like a
   // real processor's, they outlive a crash of the shop.
   const p = providers ?? (config.providersUrl ? httpProviders(config.providersUrl) : {
@@ -61,7 +61,7 @@ export async function startSystem(overrides: Partial<Config> = {}, providers?: P
   });
   const actors = await startActors(config, e, p, meters, kindHooks(e, services));
   const { db } = e.database;
-  meters.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox).where(eq(outbox.status, "PENDING")))[0]?.n ?? 0);
+  meters.outboxBacklog.collect(async () => (await db.select({ n: count() }).from(outbox))[0]?.n ?? 0);
   // the notifier's SLA (critical < 1 min, high < 5 min), over the messages queued in the last hour
   metrics.gauge("saga_notify_sent_seconds", "Queued-to-sent time of messages queued in the last hour, by priority and quantile", ["priority", "quantile"])
     .collect(async () => (await services.mailbox.sla()).flatMap((f) => [

@@ -37,8 +37,8 @@ export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Om
   const stockAfter = await sql<StockRow[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock`;
   const adjusted = await sql<{ sku: string; delta: number }[]>`
     SELECT sku, sum(delta_on_hand)::int AS delta FROM inventory.movements WHERE ref = 'admin' GROUP BY sku`;
-  const pending = await sql<{ key: string; type: string; status: string }[]>`
-    SELECT key, type, status FROM runtime.outbox WHERE status <> 'PUBLISHED' ORDER BY id`;
+  // every row in the outbox is unpublished (the relay deletes what it published)
+  const pending = await sql<{ key: string; type: string }[]>`SELECT key, type FROM runtime.outbox ORDER BY id`;
   const letters = await sql<{ id: string; consumer: string; key: string | null; error: string; first_seen_at: Date | null; at: Date }[]>`
     SELECT id, consumer, key, error, first_seen_at, at FROM runtime.dead_letters ORDER BY id`;
   return {
@@ -48,7 +48,7 @@ export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Om
     stockBefore,
     stockAfter: [...stockAfter],
     adjustments: Object.fromEntries(adjusted.map((r) => [r.sku, r.delta])),
-    outboxPending: { count: pending.length, examples: pending.slice(0, 5).map((r) => `${r.key} ${r.type} ${r.status}`) },
+    outboxPending: { count: pending.length, examples: pending.slice(0, 5).map((r) => `${r.key} ${r.type}`) },
     deadLetters: letters.map((d) => ({
       id: Number(d.id), consumer: d.consumer, key: d.key, error: d.error, firstSeenAt: (d.first_seen_at ?? d.at).getTime(), at: d.at.getTime(),
     })),

@@ -149,7 +149,7 @@ async function quiesce(shop: Shop, ms: number): Promise<string | null> {
   while (Date.now() < end) {
     const [row] = await shop.sql<{ busy: number; pending: number }[]>`
       SELECT (SELECT count(*)::int FROM ordering.orders WHERE status = ANY(${[...IN_FLIGHT]})) AS busy,
-             (SELECT count(*)::int FROM runtime.outbox WHERE status <> 'PUBLISHED') AS pending`;
+             (SELECT count(*)::int FROM runtime.outbox) AS pending`;
     const { busy, pending } = row ?? { busy: NaN, pending: NaN };
     const down = shop.missing();
     why = `${busy} orders in flight, ${pending} outbox rows unpublished${down.length ? `, ${down.join(", ")} down` : ""}`;
