@@ -14,6 +14,10 @@ export type OrderJson = {
   customerId: string;
   total: number;
   timeline: { status: OrderStatus; reason: string; code?: FailureCode; at: string }[];
+  /** which warehouse holds what, once reserved */
+  allocations?: { sku: string; warehouse: string; qty: number }[];
+  /** the parcels shipped, each from its warehouse */
+  parcels?: { warehouse: string; items: { sku: string; qty: number }[]; trackingNumber: string; carrier: string }[];
 };
 
 /**
@@ -49,13 +53,13 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
   }
 
   /** Place an order as `customer`; returns its id. */
-  async function place(customer: string, o: { sku?: string; qty?: number; card?: string; postalCode?: string; key?: string } = {}) {
+  async function place(customer: string, o: { sku?: string; qty?: number; card?: string; postalCode?: string; country?: string; key?: string } = {}) {
     const res = await call("POST", "/api/orders", {
       token: await token("customer", customer),
       headers: { "idempotency-key": o.key ?? crypto.randomUUID() },
       body: {
         items: [{ sku: o.sku ?? "AUD-001", qty: o.qty ?? 1 }],
-        shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode },
+        shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode, country: o.country ?? ADDRESS.country },
         paymentToken: o.card ?? "tok_visa",
       },
     });

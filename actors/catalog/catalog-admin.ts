@@ -7,11 +7,12 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Q } from "../../db/client.ts";
-import { categories, productImages, products, stock } from "../../db/schema.ts";
+import { categories, productImages, products, stock, stockTotals } from "../../db/schema.ts";
 import { CatalogConflict, InputError, NotFound } from "../contracts/errors.ts";
 import { envelope, topicOf, type Emit } from "../contracts/envelope.ts";
 import { subjects } from "../contracts/subjects.ts";
 import type { PubSub } from "../runtime/pubsub.ts";
+import { firstWarehouse } from "../warehouses/warehouses.ts";
 import { available } from "./stock-sql.ts";
 
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`)
@@ -105,9 +106,9 @@ export class CatalogAdmin {
       f.low ? sql`${available} < ${products.lowStockThreshold}` : undefined,
     );
     const [rows, [total]] = await Promise.all([
-      this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category))
+      this.db.select(columns).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category))
         .where(where).orderBy(desc(products.createdAt), asc(products.sku)).limit(f.limit).offset(f.offset),
-      this.db.select({ n: count() }).from(products).leftJoin(stock, eq(stock.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category)).where(where),
+      this.db.select({ n: count() }).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category)).where(where),
     ]);
     return { products: rows.map((r) => toProduct(r as Row)), total: Number(total?.n ?? 0) };
   }
@@ -119,7 +120,7 @@ export class CatalogAdmin {
   }
 
   async product(sku: string, q: Q = this.db): Promise<AdminProduct> {
-    const [row] = await q.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
+    const [row] = await q.select(columns).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku))
       .leftJoin(categories, eq(categories.name, products.category)).where(eq(products.sku, sku));
     if (!row) throw new NotFound(`product ${sku} not found`);
     return toProduct(row as Row);
@@ -134,7 +135,7 @@ export class CatalogAdmin {
         images: [generatedImage(p.sku)], lowStockThreshold: p.lowStockThreshold,
       }).onConflictDoNothing().returning({ sku: products.sku });
       if (!inserted) throw new CatalogConflict("SKU_TAKEN", `sku: ${p.sku} is already a product`);
-      await tx.insert(stock).values({ sku: p.sku, onHand: 0, reserved: 0 }).onConflictDoNothing();
+      await tx.insert(stock).values({ sku: p.sku, warehouse: await firstWarehouse(tx), onHand: 0, reserved: 0 }).onConflictDoNothing();
       await outbox(tx, p.sku, { type: "catalog.ProductCreated.v1", payload: eventOf({ ...p, category }) });
     });
     return this.after(p.sku, "created");

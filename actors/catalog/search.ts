@@ -7,7 +7,7 @@ import { and, asc, desc, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { rowsOf } from "../../db/rows.ts";
-import { categories, products, stock } from "../../db/schema.ts";
+import { categories, products, stockTotals } from "../../db/schema.ts";
 import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
 import { PAGE_SIZE, PRICE_BUCKETS, sortOf, type PriceBucketId, type SearchParams, type Sort } from "./search-filters.ts";
@@ -79,7 +79,7 @@ export class Search {
     const where = facetConditions(p);
     const [facets, items] = await Promise.all([
       this.facets(p, match, where),
-      this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
+      this.db.select(productColumns).from(products).leftJoin(stockTotals, stockJoin)
         .where(and(listed, match, where.category, where.brand, where.price, where.stock))
         .orderBy(...orderFor(sort, text)).limit(PAGE_SIZE).offset((p.page - 1) * PAGE_SIZE),
     ]);
@@ -102,7 +102,7 @@ export class Search {
         SELECT ${products.category} AS category, ${products.brand} AS brand, ${bucketOf} AS bucket,
           ${available} > 0 AS in_stock, ${flag(where.category)} AS c_ok, ${flag(where.brand)} AS b_ok,
           ${flag(where.price)} AS p_ok, ${flag(where.stock)} AS s_ok
-        FROM ${products} LEFT JOIN ${stock} ON ${stockJoin}
+        FROM ${products} LEFT JOIN ${stockTotals} ON ${stockJoin}
         WHERE ${flag(match)} AND ${listed}
       )
       SELECT 'category' AS facet, category AS value, count(*)::int AS n FROM m WHERE b_ok AND p_ok AND s_ok GROUP BY category
@@ -157,7 +157,7 @@ export class Search {
   /** The top-rated products in stock, for the home page. */
   featured(limit: number): Promise<Product[]> {
     return versioned(this.cache, `featured:${limit}`, async () => {
-      const rows = await this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
+      const rows = await this.db.select(productColumns).from(products).leftJoin(stockTotals, stockJoin)
         .where(and(listed, sql`${available} > 0`)).orderBy(...orderFor("rating", null)).limit(limit);
       return rows.map(asProduct);
     });

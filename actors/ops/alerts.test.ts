@@ -28,7 +28,7 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
       { sku: "A-1", name: "Lamp", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [] },
       { sku: "A-2", name: "Desk", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [] },
     ]);
-    await db.insert(stock).values([{ sku: "A-1", onHand: 12, reserved: 3 }, { sku: "A-2", onHand: 50, reserved: 0 }]);
+    await db.insert(stock).values([{ sku: "A-1", warehouse: "BER", onHand: 12, reserved: 3 }, { sku: "A-2", warehouse: "BER", onHand: 50, reserved: 0 }]);
     expect(await alerts.syncLowStock()).toBe(1);
     expect(await alerts.syncLowStock(["A-1", "A-2"])).toBe(0);
     const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
@@ -46,7 +46,7 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
       { sku: "T-1", name: "Rug", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [], lowStockThreshold: 3 },
       { sku: "T-2", name: "Vase", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [], lowStockThreshold: 40 },
     ]);
-    await db.insert(stock).values([{ sku: "T-1", onHand: 5, reserved: 0 }, { sku: "T-2", onHand: 30, reserved: 0 }]);
+    await db.insert(stock).values([{ sku: "T-1", warehouse: "BER", onHand: 5, reserved: 0 }, { sku: "T-2", warehouse: "BER", onHand: 30, reserved: 0 }]);
     expect(await alerts.syncLowStock(["T-1", "T-2"])).toBe(1);
     const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
     expect(low).toMatchObject({ subject: "T-2", details: { available: 30, threshold: 40 } });

@@ -30,7 +30,7 @@ const open = and(isNull(alerts.resolvedAt), isNull(alerts.acknowledgedAt))!;
 /** Open low-stock alerts for products under their own threshold (catalog.products.low_stock_threshold), resolve those back at or over it (`$1`: the SKUs, null for all). */
 const LOW_STOCK_SYNC = `WITH s AS (
     SELECT st.sku, st.on_hand - st.reserved AS available, p.name, p.low_stock_threshold AS threshold
-    FROM inventory.stock st JOIN catalog.products p ON p.sku = st.sku
+    FROM inventory.stock_totals st JOIN catalog.products p ON p.sku = st.sku
     WHERE $1::text[] IS NULL OR st.sku = ANY($1::text[])
   ), opened AS (
     INSERT INTO admin.alerts (kind, subject, summary, details)

@@ -14,7 +14,7 @@ import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { jsonBody, query } from "../http/validate.ts";
 import { DeadLetterFilterFields, DeadLetterId } from "../http/dead-letter-params.ts";
 import { orderJson } from "./orders.ts";
-import { MovementFilter } from "../../actors/catalog/stock-admin.ts";
+import { MovementFilter, WarehouseCode } from "../../actors/catalog/stock-admin.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
 import { mediaType } from "../http/readable.ts";
 import { auditedAdjust, auditedRestock } from "../http/stock-actions.ts";
@@ -36,6 +36,8 @@ const BulkBody = DeadLetterFilterFields.omit({ state: true }).extend({ reason: R
 /** `reason`: restock, return, damage, count or manual; any other text is kept as a manual adjustment's note. */
 const StockBody = z.object({
   delta: z.number().int().min(-100_000).max(100_000).refine((n) => n !== 0, "must not be 0"), reason: z.string().trim().min(1).max(200), note: z.string().trim().max(500).default(""),
+  /** required when the product is stocked in more than one warehouse */
+  warehouse: WarehouseCode.optional(),
 });
 /** JSON text holds no line breaks: the file's lines as an array, numbered from 1 as in the file. */
 const RestockBody = z.object({ lines: z.array(z.string().max(200)).min(1).max(5000), note: z.string().trim().max(500).default("") });
@@ -88,8 +90,8 @@ export function adminApi(deps: AdminDeps) {
 
   app.post("/products/:sku/stock", async (c) => {
     const sku = Sku.parse(c.req.param("sku"));
-    const { delta, reason, note } = await jsonBody(c, StockBody);
-    return c.json(await auditedAdjust(deps, c.get("user")!, sku, delta, reason, note));
+    const { delta, reason, note, warehouse } = await jsonBody(c, StockBody);
+    return c.json(await auditedAdjust(deps, c.get("user")!, sku, delta, reason, note, warehouse));
   });
 
   app.get("/products/:sku/movements", async (c) => {
