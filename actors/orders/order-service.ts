@@ -148,5 +148,6 @@ function viewOf(s: OrderState): OrderView {
     orderId: s.orderId, customerId: s.customerId, status: s.status, items: s.items, total: s.total,
     currency: s.currency, ...(s.fxRate ? { fxRate: s.fxRate } : {}), createdAt: s.createdAt, updatedAt: s.updatedAt,
     timeline: s.history.map(({ status, at, reason, code, details }) => ({ status, at, reason, ...(code ? { code } : {}), details })),
+    ...(s.allocations ? { allocations: s.allocations } : {}), ...(s.parcels ? { parcels: s.parcels } : {}),
   };
 }
