@@ -87,12 +87,23 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
     return (await call("GET", `/api/products/${sku}`)).json;
   }
 
+  /**
+   * Gather a product's unreserved units into one warehouse, as the single warehouse it had
+   * before there were more: for tests that count a product's units down in one adjustment.
+   */
+  async function oneWarehouse(sku: string, warehouse = "BER") {
+    await sys.database.sql.query(`WITH moved AS (
+        DELETE FROM inventory.stock WHERE sku = $1 AND warehouse <> $2 AND reserved = 0 RETURNING on_hand
+      ) INSERT INTO inventory.stock (sku, warehouse, on_hand, reserved) SELECT $1, $2, coalesce(sum(on_hand), 0)::int, 0 FROM moved
+      ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = inventory.stock.on_hand + excluded.on_hand`, [sku, warehouse]);
+  }
+
   async function stop() {
     await sys.stop();
     await servers?.stop();
   }
 
-  return { sys, app, token, call, place, waitFor, stockOf, stop };
+  return { sys, app, token, call, place, waitFor, stockOf, oneWarehouse, stop };
 }
 
 export type Shop = Awaited<ReturnType<typeof startShop>>;

@@ -97,7 +97,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const progress = setInterval(() => say(`sent ${outcomes.length}, customers done with ${done}, tries ${stats.tries} (retries: ${[...stats.retries].map(([k, v]) => `${k} ${v}`).join(", ") || "none"})`), 5_000);
     const restock = setInterval(() => {
       const n = restocks.sent++;
-      restocking.push(send(client, stats, n, `/api/admin/products/${scarce[n % scarce.length]}/stock`, "chaos-admin", `restock-${n}`, { delta: 10, reason: "chaos restock" }, Date.now() + 30_000)
+      restocking.push(send(client, stats, n, `/api/admin/products/${scarce[n % scarce.length]}/stock`, "chaos-admin", `restock-${n}`, { delta: 10, reason: "chaos restock", warehouse: "BER" }, Date.now() + 30_000)
         .then((a) => void (a?.status === 200 && restocks.answered++)));
     }, 10_000);
     for (const p of plans) {
