@@ -34,7 +34,7 @@ export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Om
       saga: `tries ${Object.entries(s.attempts).map(([k, v]) => `${k} ${v}`).join(", ")}${s.shipmentRequested ? "; shipment asked for" : ""}`,
     };
   });
-  const stockAfter = await sql<StockRow[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock`;
+  const stockAfter = await sql<StockRow[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock_totals`;
   const adjusted = await sql<{ sku: string; delta: number }[]>`
     SELECT sku, sum(delta_on_hand)::int AS delta FROM inventory.movements WHERE ref = 'admin' GROUP BY sku`;
   const pending = await sql<{ key: string; type: string; status: string }[]>`

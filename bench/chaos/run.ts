@@ -68,10 +68,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const { sql } = shop;
 
     // Plenty of everything but a few products, which run out (and an admin restocks now and then).
-    const catalog = (await sql<{ sku: string }[]>`SELECT sku FROM inventory.stock ORDER BY sku`).map((r) => r.sku);
+    const catalog = (await sql<{ sku: string }[]>`SELECT sku FROM inventory.stock_totals ORDER BY sku`).map((r) => r.sku);
     const scarce = catalog.slice(0, SCARCE);
-    await sql`UPDATE inventory.stock SET on_hand = CASE WHEN sku = ANY(${scarce}) THEN 40 ELSE 1000000 END, reserved = 0`;
-    const stockBefore = await sql<{ sku: string; onHand: number; reserved: number }[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock`;
+    // the scarce ones spread over their warehouses (Berlin holds the most), so orders split and run out
+    await sql`UPDATE inventory.stock SET on_hand = CASE WHEN sku = ANY(${scarce}) THEN (CASE warehouse WHEN 'BER' THEN 20 ELSE 10 END) ELSE 1000000 END, reserved = 0`;
+    const stockBefore = await sql<{ sku: string; onHand: number; reserved: number }[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock_totals`;
 
     const plans = Array.from({ length: o.orders }, (_, i) => planOrder(o, { skus: catalog.slice(SCARCE), scarce }, i));
     const tokens = new Map<string, string>();
