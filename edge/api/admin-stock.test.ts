@@ -34,7 +34,7 @@ describe("who may", () => {
     const before = await availableOf("AUD-002");
     const routes: [string, string, unknown?][] = [
       ["POST", "/api/admin/products/AUD-002/stock", { delta: 5, reason: "restock" }], ["GET", "/api/admin/products/AUD-002/movements"],
-      ["POST", "/api/admin/stock/restock", { lines: ["AUD-002,5"] }],
+      ["POST", "/api/admin/stock/restock", { lines: ["AUD-002,5"] }], ["GET", "/api/admin/warehouses"],
     ];
     for (const [method, path, body] of routes) {
       expect({ path, status: (await shop.call(method, path, { body })).status }).toEqual({ path, status: 401 });
@@ -93,6 +93,15 @@ describe("adjust with a reason", () => {
 
 describe("warehouses", () => {
   const levels = async (sku: string) => Object.fromEntries((await shop.sys.catalog.stock.byWarehouse([sku])).map((w) => [w.warehouse, w.onHand]));
+
+  test("the warehouses by priority, and a product's units in each", async () => {
+    const { warehouses } = (await as("GET", "/api/admin/warehouses")).json;
+    expect(warehouses.map((w: any) => [w.code, w.country, w.priority])).toEqual([["BER", "DE", 10], ["LYS", "FR", 20], ["NJ", "US", 30]]);
+    const { stock } = (await as("GET", "/api/admin/warehouses?sku=AUD-001")).json;
+    expect(stock.map((s: any) => s.warehouse)).toEqual(["BER", "LYS", "NJ"]);
+    expect(stock.reduce((n: number, s: any) => n + s.available, 0)).toBe(await availableOf("AUD-001"));
+    expect((await as("GET", "/api/admin/warehouses?sku=NOPE-404")).status).toBe(404);
+  });
 
   test("a product stocked in several needs the warehouse named; an unknown one is a 400; nothing changes", async () => {
     const before = await levels("AUD-007");

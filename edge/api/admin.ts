@@ -94,6 +94,15 @@ export function adminApi(deps: AdminDeps) {
     return c.json(await auditedAdjust(deps, c.get("user")!, sku, delta, reason, note, warehouse));
   });
 
+  /** The warehouses, the first by priority first; `stock`: the product's units in each (`?sku=`). */
+  app.get("/warehouses", async (c) => {
+    const sku = c.req.query("sku");
+    const warehouses = await catalog.stock.warehouses();
+    if (sku === undefined) return c.json({ warehouses });
+    const row = await catalog.stock.row(Sku.parse(sku));
+    return c.json({ warehouses, stock: await catalog.stock.byWarehouse([row.sku]) });
+  });
+
   app.get("/products/:sku/movements", async (c) => {
     const sku = Sku.parse(c.req.param("sku"));
     return c.json(await catalog.stock.movements(sku, query(c, MovementFilter)));

@@ -84,6 +84,7 @@ export const TEMPLATES: Template[] = [
   { method: "GET", route: "/admin", who: "admin" },
   { method: "GET", route: "/admin/stream", who: "admin", stream: true },
   { method: "GET", route: "/api/admin/alerts", query: { kind: "stalled", limit: "10", before: "999999" }, who: "admin" },
+  { method: "GET", route: "/api/admin/warehouses", query: { sku: "AUD-001" }, who: "admin" },
   { method: "POST", route: "/api/admin/alerts/:id/acknowledge", params: { id: "999999" }, body: { kind: "json", fields: { reason: "seen" } }, who: "admin" },
   // pages: catalog
   { method: "GET", route: "/", who: "guest" },
