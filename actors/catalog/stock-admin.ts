@@ -6,13 +6,13 @@
  * Every adjustment writes `inventory.StockAdjusted.v1` to the outbox in its transaction, and
  * `inventory.LowStock.v1` when it takes the product from at or over its threshold to under it.
  */
-import { and, asc, count, desc, eq, ilike, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Q } from "../../db/client.ts";
-import { movements, products, stock } from "../../db/schema.ts";
+import { movements, products, stock, users } from "../../db/schema.ts";
 import { InputError, NotFound, StockConflict } from "../contracts/errors.ts";
 import { outbox } from "./catalog-admin.ts";
-import { available } from "./stock-sql.ts";
+import { available, everStocked, isLow } from "./stock-sql.ts";
 
 /** Why an admin moved stock; `count` is a count correction. */
 export const STOCK_REASONS = ["restock", "return", "damage", "count", "manual"] as const;
@@ -31,17 +31,46 @@ export const StockFilter = z.object({
 });
 export type StockFilter = z.infer<typeof StockFilter>;
 
+const Day = z.union([z.literal(""), z.iso.date("must be a date like 2026-01-31")]).default("");
+
 export const MovementFilter = z.object({
   reason: z.enum(["", ...STOCK_REASONS, SAGA_REASON]).default(""),
+  /** the first and last day shown (UTC), both included */
+  from: Day,
+  to: Day,
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type MovementFilter = z.infer<typeof MovementFilter>;
 
-export type StockRow = { sku: string; name: string; onHand: number; reserved: number; available: number; threshold: number };
+/** `low`: under its threshold and ever stocked (stock-sql.ts); `stocked`: it ever received units. */
+export type StockRow = {
+  sku: string; name: string; onHand: number; reserved: number; available: number; threshold: number; low: boolean; stocked: boolean; archived: boolean;
+};
+/** What a row's figures say at a glance, worst first. */
+export type StockState = "archived" | "unstocked" | "out" | "low" | "ok";
+export function stockState(r: StockRow): StockState {
+  if (r.archived) return "archived";
+  if (!r.stocked) return "unstocked";
+  if (r.available <= 0) return "out";
+  return r.low ? "low" : "ok";
+}
+
+/** What a movement was, in the console's words: an admin's reason, or what the saga did with orders' units. */
+export function movementKind(m: Pick<Movement, "reason" | "deltaOnHand" | "deltaReserved">): string {
+  if (m.reason in STOCK_REASON_LABELS) return STOCK_REASON_LABELS[m.reason as StockReason];
+  if (m.reason === "initial stock") return "Opening stock";
+  if (m.reason !== SAGA_REASON) return m.reason;
+  if (m.deltaOnHand < 0 && m.deltaReserved < 0) return "Shipped";
+  if (m.deltaOnHand === 0 && m.deltaReserved > 0) return "Reserved for an order";
+  if (m.deltaOnHand === 0 && m.deltaReserved < 0) return "Released (order cancelled or failed)";
+  return "Orders";
+}
+
+/** `actor` the admin's id and `actorName` their name when the account exists; both null for the saga's movements. */
 export type Movement = {
   id: number; sku: string; deltaOnHand: number; deltaReserved: number; reason: string; note: string | null;
-  orderId: string | null; actor: string | null; at: string;
+  orderId: string | null; actor: string | null; actorName: string | null; at: string;
 };
 
 /** One adjustment: `reason` a category, `note` the admin's words (may be empty). */
@@ -85,7 +114,18 @@ export function parseRestockCsv(text: string): { sku: string; quantity: number; 
 const rowColumns = {
   sku: products.sku, name: products.name, onHand: sql<number>`coalesce(${stock.onHand}, 0)`.mapWith(Number),
   reserved: sql<number>`coalesce(${stock.reserved}, 0)`.mapWith(Number), available, threshold: products.lowStockThreshold,
+  low: sql<boolean>`coalesce(${isLow}, false)`.mapWith(Boolean), stocked: everStocked.mapWith(Boolean), archived: sql<boolean>`${products.archivedAt} IS NOT NULL`.mapWith(Boolean),
 };
+
+/** The movements of one product the filter selects (before the keyset cursor). */
+function movementWhere(sku: string, f: MovementFilter) {
+  const dayAfter = (day: string) => new Date(Date.parse(day) + 24 * 3600_000);
+  return and(
+    eq(movements.sku, sku), f.reason ? eq(movements.reason, f.reason) : undefined,
+    f.from ? gte(movements.at, new Date(Date.parse(f.from))) : undefined, f.to ? lt(movements.at, dayAfter(f.to)) : undefined,
+    f.before ? lt(movements.id, f.before) : undefined,
+  );
+}
 
 export class StockAdmin {
   constructor(private db: Db) {}
@@ -95,7 +135,7 @@ export class StockAdmin {
     const like = f.q ? `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
     const where = and(
       like ? or(ilike(products.sku, like), ilike(products.name, like)) : undefined,
-      f.low ? lt(available, products.lowStockThreshold) : undefined,
+      f.low ? isLow : undefined,
     );
     const [rows, [total]] = await Promise.all([
       this.db.select(rowColumns).from(products).leftJoin(stock, eq(stock.sku, products.sku)).where(where).orderBy(asc(products.sku)).limit(f.limit).offset(f.offset),
@@ -113,12 +153,11 @@ export class StockAdmin {
   /** One product's movements, newest first; `next` is the `before` of the following page. */
   async movements(sku: string, f: MovementFilter): Promise<{ movements: Movement[]; next: number | null }> {
     await this.row(sku);
-    const rows = await this.db.select().from(movements)
-      .where(and(eq(movements.sku, sku), f.reason ? eq(movements.reason, f.reason) : undefined, f.before ? lt(movements.id, f.before) : undefined))
-      .orderBy(desc(movements.id)).limit(f.limit + 1);
-    const page = rows.slice(0, f.limit).map((m) => ({
+    const rows = await this.db.select({ m: movements, actorName: users.name }).from(movements).leftJoin(users, eq(users.id, movements.actor))
+      .where(movementWhere(sku, f)).orderBy(desc(movements.id)).limit(f.limit + 1);
+    const page = rows.slice(0, f.limit).map(({ m, actorName }) => ({
       id: m.id, sku: m.sku, deltaOnHand: m.deltaOnHand, deltaReserved: m.deltaReserved, reason: m.reason, note: m.note,
-      orderId: m.ref && m.ref !== "admin" && m.ref !== "seed" ? m.ref : null, actor: m.actor, at: m.at.toISOString(),
+      orderId: m.ref && m.ref !== "admin" && m.ref !== "seed" ? m.ref : null, actor: m.actor, actorName, at: m.at.toISOString(),
     }));
     return { movements: page, next: rows.length > f.limit ? (page.at(-1)?.id ?? null) : null };
   }
