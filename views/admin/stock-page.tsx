@@ -3,7 +3,8 @@
  * available to sell, against its low-stock threshold (live: a reservation, a release or another
  * admin's adjustment shows without a reload), and the bulk restock from a CSV file.
  */
-import { stockState, type StockFilter, type StockRow, type StockState } from "../../actors/catalog/stock-admin.ts";
+import type { StockFilter } from "../../actors/catalog/stock-admin.ts";
+import { stockState, type StockRow, type StockState } from "../../actors/catalog/stock-rules.ts";
 import type { Shell } from "../layout.tsx";
 import { FieldError } from "./admin-field.tsx";
 import { AdminLayout } from "./admin-layout.tsx";

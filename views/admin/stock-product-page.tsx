@@ -2,7 +2,8 @@
  * One product's stock: its figures (live), the adjust form (a plain post, or htmx swapping the
  * form and the figures in place) and its movement log, filtered by reason and date, in pages.
  */
-import { movementKind, SAGA_REASON, STOCK_REASON_LABELS, STOCK_REASONS, type Movement, type MovementFilter, type StockRow } from "../../actors/catalog/stock-admin.ts";
+import type { MovementFilter } from "../../actors/catalog/stock-admin.ts";
+import { movementKind, SAGA_REASON, STOCK_REASON_LABELS, STOCK_REASONS, type Movement, type StockRow } from "../../actors/catalog/stock-rules.ts";
 import { ErrorSummary, errorOf, type Problem } from "../form-parts.tsx";
 import { formatTime } from "../format.ts";
 import type { Shell } from "../layout.tsx";
