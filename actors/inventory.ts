@@ -6,7 +6,10 @@
 import type { Envelope, Line } from "./contracts/index.ts";
 import { ignore, ok, type Actor, type Outcome } from "./runtime/actor.ts";
 
-export type StockLevel = { onHand: number; reserved: number };
+/** One order's change to a SKU's units within a batch: the movement log names the order (stores.ts writes a row per move). */
+export type StockMove = { orderId: string; onHand: number; reserved: number };
+/** `moves`: what changed it in this batch, for the log; a level as loaded has none. */
+export type StockLevel = { onHand: number; reserved: number; moves?: StockMove[] };
 export type Stock = Record<string, StockLevel>;
 /** `answered`: the latest reservation attempt answered (absent in states from before it was kept). */
 export type InventoryState = { held: Line[] | null; sold: boolean; cancelled: boolean; answered?: number };
@@ -37,7 +40,7 @@ export const inventoryActor: Actor<InventoryState, Envelope, Stock> = {
           : ignore("not an inventory compensation");
       case "shipping.OrderShipped.v1": {
         if (!s.held) return ignore("nothing held");
-        const next = apply(stock, s.held, (l, q) => ({ onHand: l.onHand - q, reserved: l.reserved - q }));
+        const next = apply(stock, e.payload.orderId, s.held, (l, q) => ({ onHand: l.onHand - q, reserved: l.reserved - q }));
         return ok({ ...s, held: null, sold: true },
           [{ type: "inventory.StockCommitted.v1", payload: { orderId: e.payload.orderId, lines: s.held } }],
           { res: next });
@@ -76,7 +79,7 @@ function reserve(s: InventoryState, orderId: string, wanted: Line[], attempt: nu
     const reason = `insufficient stock for ${shortages.map((x) => x.sku).join(", ")}`;
     return ok({ ...s, answered: attempt }, [{ type: "inventory.InventoryFailed.v1", payload: { orderId, code: "OUT_OF_STOCK", reason, shortages, attempt } }]);
   }
-  const next = apply(stock, need, (l, q) => ({ ...l, reserved: l.reserved + q }));
+  const next = apply(stock, orderId, need, (l, q) => ({ onHand: l.onHand, reserved: l.reserved + q }));
   return ok({ ...s, held: need, answered: attempt }, [
     { type: "inventory.InventoryReserved.v1", payload: { orderId, lines: need, attempt } },
   ], { res: next });
@@ -84,7 +87,7 @@ function reserve(s: InventoryState, orderId: string, wanted: Line[], attempt: nu
 
 function release(s: InventoryState, orderId: string, reason: string, stock: Stock): Out {
   if (!s.held) return ok(s);
-  const next = apply(stock, s.held, (l, q) => ({ ...l, reserved: l.reserved - q }));
+  const next = apply(stock, orderId, s.held, (l, q) => ({ onHand: l.onHand, reserved: l.reserved - q }));
   return ok({ ...s, held: null }, [
     { type: "inventory.InventoryReleased.v1", payload: { orderId, lines: s.held, reason } },
   ], { res: next });
@@ -96,12 +99,14 @@ function merge(ls: Line[]): Line[] {
   return [...m].map(([sku, qty]) => ({ sku, qty }));
 }
 
-function apply(stock: Stock, ls: Line[], f: (l: StockLevel, qty: number) => StockLevel): Stock {
+/** `ls` applied to the levels by `f`, each change kept as `orderId`'s move. */
+function apply(stock: Stock, orderId: string, ls: Line[], f: (l: StockLevel, qty: number) => { onHand: number; reserved: number }): Stock {
   const next = { ...stock };
   for (const { sku, qty } of ls) {
     const cur = next[sku];
     if (!cur) throw new Error(`stock row for ${sku} was not loaded`);
-    next[sku] = f(cur, qty);
+    const { onHand, reserved } = f(cur, qty);
+    next[sku] = { onHand, reserved, moves: [...(cur.moves ?? []), { orderId, onHand: onHand - cur.onHand, reserved: reserved - cur.reserved }] };
   }
   return next;
 }

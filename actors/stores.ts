@@ -53,7 +53,7 @@ export const viewStore: StateStore<OrderView> = {
   }, ...figureWrites(rowsOf(sumOf(rows.map(([id, view]) => changeOf(before.get(id) ?? null, view)))))],
 };
 
-/** Stock levels, locked in SKU order (no deadlocks), written back as a movement log. */
+/** Stock levels, locked in SKU order (no deadlocks), written back with a movement per order in the log. */
 export const stockResources: Resources<Stock> = {
   tables: ["inventory.stock"], // movements are only appended
   async load(q, skus) {
@@ -70,6 +70,10 @@ export const stockResources: Resources<Stock> = {
     if (changed.length === 0) return { stmts: [], changed: [] };
     const skus = changed.map(([sku]) => sku);
     const was = (sku: string) => before[sku] ?? { onHand: 0, reserved: 0 };
+    // one movement per order that moved the SKU (its id is the movement's ref), else one for the batch
+    const moves = changed.flatMap(([sku, l]): { sku: string; orderId: string | null; onHand: number; reserved: number }[] => (l.moves?.length
+      ? l.moves.map((m) => ({ sku, ...m }))
+      : [{ sku, orderId: null, onHand: l.onHand - was(sku).onHand, reserved: l.reserved - was(sku).reserved }]));
     return {
       changed: skus,
       stmts: [{
@@ -78,9 +82,10 @@ export const stockResources: Resources<Stock> = {
           ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
         params: [skus, changed.map(([, l]) => l.onHand), changed.map(([, l]) => l.reserved)],
       }, {
-        text: `INSERT INTO inventory.movements (sku, delta_on_hand, delta_reserved, reason, at)
-          SELECT t.sku, t.d_on_hand, t.d_reserved, 'saga', $4::text::timestamptz FROM unnest($1::text[], $2::int[], $3::int[]) AS t(sku, d_on_hand, d_reserved)`,
-        params: [skus, changed.map(([sku, l]) => l.onHand - was(sku).onHand), changed.map(([sku, l]) => l.reserved - was(sku).reserved), now.toISOString()],
+        text: `INSERT INTO inventory.movements (sku, delta_on_hand, delta_reserved, reason, ref, at)
+          SELECT t.sku, t.d_on_hand, t.d_reserved, 'saga', t.ref, $5::text::timestamptz
+          FROM unnest($1::text[], $2::int[], $3::int[], $4::text[]) AS t(sku, d_on_hand, d_reserved, ref)`,
+        params: [moves.map((m) => m.sku), moves.map((m) => m.onHand), moves.map((m) => m.reserved), moves.map((m) => m.orderId), now.toISOString()],
       }],
     };
   },
