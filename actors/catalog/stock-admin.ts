@@ -94,18 +94,17 @@ function movementWhere(sku: string, f: MovementFilter) {
 export class StockAdmin {
   constructor(private db: Db) {}
 
-  /** A page of products by SKU with their stock; `low`: only those under their threshold. */
-  async list(f: StockFilter): Promise<{ rows: StockRow[]; total: number }> {
+  /** A page of products by SKU with their stock; `low`: only those under their threshold. `lowTotal`: how many the search finds low. */
+  async list(f: StockFilter): Promise<{ rows: StockRow[]; total: number; lowTotal: number }> {
     const like = f.q ? `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
-    const where = and(
-      like ? or(ilike(products.sku, like), ilike(products.name, like)) : undefined,
-      f.low ? isLow : undefined,
-    );
+    const search = like ? or(ilike(products.sku, like), ilike(products.name, like)) : undefined;
+    const where = and(search, f.low ? isLow : undefined);
     const [rows, [total]] = await Promise.all([
       this.db.select(rowColumns).from(products).leftJoin(stock, eq(stock.sku, products.sku)).where(where).orderBy(asc(products.sku)).limit(f.limit).offset(f.offset),
-      this.db.select({ n: count() }).from(products).leftJoin(stock, eq(stock.sku, products.sku)).where(where),
+      this.db.select({ n: count(), low: sql<number>`count(*) FILTER (WHERE ${isLow})`.mapWith(Number) })
+        .from(products).leftJoin(stock, eq(stock.sku, products.sku)).where(where),
     ]);
-    return { rows, total: Number(total?.n ?? 0) };
+    return { rows, total: Number(total?.n ?? 0), lowTotal: total?.low ?? 0 };
   }
 
   async row(sku: string): Promise<StockRow> {

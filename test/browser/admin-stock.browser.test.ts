@@ -47,7 +47,7 @@ describeBrowser("the stock console in Chromium", () => {
     const product = await openLive(b, ada, `/admin/stock/${SKU}`, `/admin/stock/${SKU}/stream`);
     const productDocs = product.documents.length;
     await product.page.getByLabel("Change in units on hand").fill(String(4 - available));
-    await product.page.getByLabel("Reason").selectOption("damage");
+    await product.page.locator("#stock-adjust").getByLabel("Reason").selectOption("damage");
     await product.page.getByLabel("Note (optional)").fill("water damage in aisle 3");
     await product.page.getByRole("button", { name: "Adjust stock" }).click();
     await product.page.getByText("Took away").waitFor({ timeout: LIVE_MS });

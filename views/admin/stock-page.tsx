@@ -11,7 +11,11 @@ import { AdminLayout } from "./admin-layout.tsx";
 
 export const STOCK_LIST = "stock-list";
 
-type ListProps = { rows: StockRow[]; total: number; filter: StockFilter; pages: { previous: string | null; next: string | null } };
+type ListProps = {
+  rows: StockRow[]; total: number; lowTotal: number; filter: StockFilter; pages: { previous: string | null; next: string | null };
+  /** the list with "low stock only" set */
+  lowOnly: string;
+};
 type PageProps = ListProps & { shell: Shell; streamUrl: string; notice?: string; restockError?: string; restockNote?: string };
 
 /** Each state's badge: its words and tone; the words say what to do about it. */
@@ -35,7 +39,10 @@ export function StockPage({ shell, streamUrl, notice, restockError, restockNote,
   return (
     <AdminLayout title={restockError ? "Error: Stock" : "Stock"} shell={shell} section="/admin/stock">
       <section class="card" aria-labelledby="stock-title" {...{ "hx-sse:connect": streamUrl, "hx-swap": "none" }}>
-        <h1 id="stock-title">Stock</h1>
+        <div class="title-row">
+          <h1 id="stock-title">Stock</h1>
+          <a href="#restock">Bulk restock from a CSV file</a>
+        </div>
         <p class="muted">
           <strong>On hand</strong>: units in the warehouse. <strong>Reserved</strong>: held for orders not shipped yet.{" "}
           <strong>Available</strong>: what shoppers can still buy. Below a product's threshold the admins get a low-stock alert.
@@ -69,11 +76,13 @@ export function StockListUpdate(props: ListProps) {
   );
 }
 
-export function StockList({ rows, total, filter, pages }: ListProps) {
-  const what = filter.low ? "under their threshold" : "";
+export function StockList({ rows, total, lowTotal, filter, pages, lowOnly }: ListProps) {
   return (
     <div id={STOCK_LIST}>
-      <p class="muted" role="status">{total} {total === 1 ? "product" : "products"} {what}</p>
+      <p class="muted" role="status">
+        {total} {total === 1 ? "product" : "products"}
+        {filter.low ? " low on stock" : <> · {lowTotal > 0 ? <a href={lowOnly}>{lowTotal} low on stock</a> : "none low on stock"}</>}
+      </p>
       {rows.length === 0 ? <p>{filter.low ? "No product is low on stock." : "No products match."}</p> : (
         <div class="table-scroll">
           <table class="admin-table stock-table">
@@ -90,11 +99,11 @@ export function StockList({ rows, total, filter, pages }: ListProps) {
                     <a href={stockPath(r.sku)}>{r.name}</a>
                     <span class="muted detail"><code>{r.sku}</code> · <a href={stockPath(r.sku)} aria-label={`Adjust ${r.name}`}>adjust, history</a></span>
                   </td>
-                  <td class="num" data-figure="onHand">{r.onHand}</td>
-                  <td class="num" data-figure="reserved">{r.reserved}</td>
-                  <td class="num" data-figure="available"><strong>{r.available}</strong></td>
-                  <td class="num">{r.threshold}</td>
-                  <td><StateBadge row={r} /></td>
+                  <td class="num" data-label="On hand" data-figure="onHand">{r.onHand}</td>
+                  <td class="num" data-label="Reserved" data-figure="reserved">{r.reserved}</td>
+                  <td class="num" data-label="Available" data-figure="available"><strong>{r.available}</strong></td>
+                  <td class="num" data-label="Alert under">{r.threshold}</td>
+                  <td data-label="State"><StateBadge row={r} /></td>
                 </tr>
               ))}
             </tbody>

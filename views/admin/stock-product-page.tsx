@@ -87,7 +87,7 @@ function AdjustCard({ row, form, errors, notice }: AdjustProps) {
       <ErrorSummary errors={errors} idOf={(f) => `adjust-${f}`} />
       <form method="post" action={action} hx-post={action} hx-target={`#${ADJUST}`} hx-swap="outerHTML" class="admin-form adjust-form" novalidate>
         <AdminTextField id="adjust-change" name="change" label="Change in units on hand" value={form.change} error={errorOf(errors, "change")} max={8} mode="numeric"
-          hint={`A number to add, like 12, or to take away, like -3. Now ${row.onHand} on hand, ${row.reserved} of them reserved.`} />
+          hint="A number to add, like 12, or to take away, like -3. Reserved units cannot be taken away." />
         <div class={reasonError ? "field field-invalid" : "field"}>
           <label for="adjust-reason">Reason</label>
           <FieldError id="adjust-reason" error={reasonError} />
@@ -101,6 +101,14 @@ function AdjustCard({ row, form, errors, notice }: AdjustProps) {
       </form>
     </section>
   );
+}
+
+/** Who moved the units: the order (its short id, linked), the admin, or the shop itself (the opening stock). */
+function Who({ m }: { m: Movement }) {
+  if (m.orderId) {
+    return <a href={`/admin/orders/${encodeURIComponent(m.orderId)}`} title={m.orderId}>order {m.orderId.slice(0, 8)}<span class="visually-hidden">{m.orderId.slice(8)}</span></a>;
+  }
+  return <>{m.actor ? (m.actorName ?? m.actor) : "the shop"}</>;
 }
 
 const REASON_CHOICES: [string, string][] = [...STOCK_REASONS.map((r): [string, string] => [r, STOCK_REASON_LABELS[r]]), [SAGA_REASON, "Orders (reserved, released, shipped)"]];
@@ -147,9 +155,9 @@ export function MovementLog({ row, movements, filter, older, newest }: LogProps)
                     {movementKind(m)}
                     {m.note && <span class="muted detail">{m.note}</span>}
                   </td>
-                  <td class="num">{m.deltaOnHand === 0 ? "" : signed(m.deltaOnHand)}</td>
-                  <td class="num">{m.deltaReserved === 0 ? "" : signed(m.deltaReserved)}</td>
-                  <td>{m.orderId ? <a href={`/admin/orders/${encodeURIComponent(m.orderId)}`}>order {m.orderId}</a> : m.actor ? (m.actorName ?? m.actor) : "the shop"}</td>
+                  <td class="num" data-label="On hand">{m.deltaOnHand === 0 ? "" : signed(m.deltaOnHand)}</td>
+                  <td class="num" data-label="Reserved">{m.deltaReserved === 0 ? "" : signed(m.deltaReserved)}</td>
+                  <td data-label="Who"><Who m={m} /></td>
                 </tr>
               ))}
             </tbody>

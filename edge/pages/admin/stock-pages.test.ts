@@ -72,7 +72,7 @@ describe("adjusting", () => {
     expect(await availableOf("AUD-002")).toBe(before + 7);
     const html = await (await page.get("/admin/stock/AUD-002?done=adjusted")).text();
     expect(html).toContain("Stock adjusted.");
-    expect(html).toMatch(/Return<span class="muted detail">RMA 12<\/span><\/td><td class="num">\+7<\/td><td class="num"><\/td><td>sp-ada</); // a token's admin with no account row: its id
+    expect(html).toMatch(/Return<span class="muted detail">RMA 12<\/span><\/td><td class="num" data-label="On hand">\+7<\/td><td class="num" data-label="Reserved"><\/td><td data-label="Who">sp-ada</); // a token's admin with no account row: its id
     const audit = await shop.sys.database.db.select().from(auditLog).where(and(eq(auditLog.objectId, "AUD-002"), eq(auditLog.action, "stock.adjust")));
     expect(audit.map((a) => [a.adminId, a.reason, a.outcome])).toEqual([["sp-ada", "return: RMA 12", "done"]]);
   });

@@ -54,10 +54,10 @@ export function adminStockPages(deps: StockPageDeps): Hono<AuthEnv> {
   const { catalog } = deps;
 
   async function listOf(f: StockFilter) {
-    const { rows, total } = await catalog.stock.list(f);
+    const { rows, total, lowTotal } = await catalog.stock.list(f);
     const at = (offset: number) => withQuery("/admin/stock", listQuery({ ...f, offset }));
     const pages = { previous: f.offset > 0 ? at(Math.max(0, f.offset - f.limit)) : null, next: f.offset + rows.length < total ? at(f.offset + f.limit) : null };
-    return { rows, total, filter: f, pages };
+    return { rows, total, lowTotal, filter: f, pages, lowOnly: withQuery("/admin/stock", listQuery({ ...f, low: "1", offset: 0 })) };
   }
 
   const listPage = async (c: Context<AuthEnv>, f: StockFilter, restock?: { error: string; note: string }, status: 200 | 400 = 200) => {
