@@ -35,7 +35,7 @@ describe.each(ENGINES)("carts on %s", (engine) => {
     expect(await service.add(me, "LAP-001", 1)).toMatchObject({ cartId: first.cartId, qty: 3, count: 3 });
     await service.add(me, "PHN-001", 1);
     expect(await service.lines(me)).toEqual([
-      { sku: "LAP-001", name: "Altair Air 13", qty: 3, snapshot: 99900, price: 99900, available: 42 },
+      { sku: "LAP-001", name: "Altair Air 13", qty: 3, snapshot: 99900, price: 99900, available: 42, sold: true },
       expect.objectContaining({ sku: "PHN-001", qty: 1 }),
     ]);
     expect(await service.count(me)).toBe(4);
