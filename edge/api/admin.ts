@@ -75,8 +75,7 @@ export function adminApi(deps: AdminDeps) {
 
   app.post("/products/:sku/stock", async (c) => {
     const sku = Sku.parse(c.req.param("sku"));
-    const { delta, reason, note } = await jsonBody(c, StockBody);
-    return c.json(await auditedAdjust(deps, c.get("user")!, sku, delta, reason, note));
+    return c.json(await auditedAdjust(deps, c.get("user")!, { sku, ...await jsonBody(c, StockBody) }));
   });
 
   app.get("/products/:sku/movements", async (c) => {

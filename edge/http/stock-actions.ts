@@ -26,11 +26,14 @@ export function restockText(bytes: Uint8Array, field: string): string {
   }
 }
 
+/** What an admin asks to change: a product, by how many units, why (a category or free text) and a note. */
+export type AdjustRequest = { sku: string; delta: number; reason: string; note: string };
+
 /**
  * One product's adjustment (an archived product's too: its stock is still counted); `reason`
  * a category (or the API's older free text, kept as a manual note). Returns the stock after.
  */
-export async function auditedAdjust(d: StockActionDeps, admin: Admin, sku: string, delta: number, reason: string, note: string): Promise<StockRow> {
+export async function auditedAdjust(d: StockActionDeps, admin: Admin, { sku, delta, reason, note }: AdjustRequest): Promise<StockRow> {
   const r = reasonOf(reason, note);
   const before = await d.catalog.stock.row(sku);
   return d.audit.record(admin, {

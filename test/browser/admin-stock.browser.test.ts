@@ -46,6 +46,11 @@ describeBrowser("the stock console in Chromium", () => {
     const ada = await signedIn(b, "stock-ada", "admin");
     const product = await openLive(b, ada, `/admin/stock/${SKU}`, `/admin/stock/${SKU}/stream`);
     const productDocs = product.documents.length;
+    // a change that is not a number is named beside its field, in place
+    await product.page.getByLabel("Change in units on hand").fill("lots");
+    await product.page.getByRole("button", { name: "Adjust stock" }).click();
+    await product.page.locator("#adjust-change-error").waitFor({ timeout: LIVE_MS });
+    expect(await product.page.locator(".error-summary").textContent()).toContain("Change: enter a whole number");
     await product.page.getByLabel("Change in units on hand").fill(String(4 - available));
     await product.page.locator("#stock-adjust").getByLabel("Reason").selectOption("damage");
     await product.page.getByLabel("Note (optional)").fill("water damage in aisle 3");
@@ -97,7 +102,11 @@ describeBrowser("the stock console in Chromium", () => {
     await expectSameDocument(dashboard, dashDocs);
     await expectSameDocument(list, listDocs);
     await expectSameDocument(product, productDocs);
-    for (const w of [dashboard, list, product, restock]) expectClean(w);
+    for (const w of [dashboard, list, restock]) expectClean(w);
+    // the refused change was the product page's one failed request (the browser logs its 400 too)
+    expect(product.problems.requests).toEqual([expect.stringMatching(/^POST .*\/admin\/stock\/HOM-003\/adjust: 400$/)]);
+    expect(product.problems.console).toEqual([expect.stringMatching(/status of 400 .*\/admin\/stock\/HOM-003\/adjust\)$/)]);
+    expect({ ...product.problems, requests: [], console: [] }).toEqual({ console: [], pageErrors: [], csp: [], requests: [] });
     const audit = await b.shop.sys.audit.list({ action: "stock.restock", limit: 5 });
     expect(audit.entries[0]).toMatchObject({ adminId: "stock-ada", objectId: SKU, reason: "delivery 4711" });
     await Promise.all([bo.close(), ada.close()]);

@@ -130,7 +130,7 @@ export function adminStockPages(deps: StockPageDeps): Hono<AuthEnv> {
     if (!value) return answer(errors, 400);
     let after: StockRow;
     try {
-      after = await auditedAdjust(deps, c.get("user")!, sku, value.delta, value.reason, value.note);
+      after = await auditedAdjust(deps, c.get("user")!, { sku, ...value });
     } catch (err) {
       const refused = refusal(err);
       if (!refused || refused.status === 404) throw err;
