@@ -23,7 +23,14 @@ const shipped = (orderId = ORDER) =>
 const stock = (levels: Record<string, [number, number]>): Stock =>
   Object.fromEntries(Object.entries(levels).map(([sku, [onHand, reserved]]) => [sku, [{ ...BER, onHand, reserved }]]));
 const BER = { warehouse: "BER", country: "DE", priority: 10 };
-const decide = (s: InventoryState | null, e: Envelope, res: Stock) => inventoryActor.decide(s, e, { now: NOW, res });
+/** Decide, with the levels it returns as `stock` writes them (the moves each order made are checked on their own). */
+const decide = (s: InventoryState | null, e: Envelope, res: Stock) => {
+  const out = inventoryActor.decide(s, e, { now: NOW, res });
+  return out.kind === "ok" && out.res ? { ...out, res: levelsOf(out.res), moves: movesOf(out.res) } : { ...out, moves: [] };
+};
+const levelsOf = (res: Stock): Stock =>
+  Object.fromEntries(Object.entries(res).map(([sku, bins]) => [sku, bins.map(({ moves: _, ...b }) => b)]));
+const movesOf = (res: Stock) => Object.entries(res).flatMap(([sku, bins]) => bins.flatMap((b) => (b.moves ?? []).map((m) => ({ sku, warehouse: b.warehouse, ...m }))));
 /** Decide and insist on an ok outcome. */
 function accepted(s: InventoryState | null, e: Envelope, res: Stock) {
   const out = decide(s, e, res);
@@ -130,6 +137,19 @@ describe("inventory release and commit", () => {
     expect(out.state).toEqual({ held: null, sold: true, cancelled: false });
     expect(out.res).toEqual(stock({ MUG: [3, 0], TEE: [0, 0] }));
     expect(emitted(out.emit, "inventory.StockCommitted.v1")).toEqual({ orderId: ORDER, lines: HELD_LINES, allocations: HELD_AT });
+  });
+
+  test("each change is kept as its order's move, so the movement log names the order: reserved, released, shipped", () => {
+    const one = inventoryActor.decide(null, created([{ sku: "MUG", qty: 2 }], "order-1"), { now: NOW, res: stock({ MUG: [5, 0] }) });
+    if (one.kind !== "ok" || !one.res) throw new Error("not reserved");
+    // a second order in the same batch: the levels carry the first one's move along
+    const two = inventoryActor.decide(null, created([{ sku: "MUG", qty: 1 }], "order-2"), { now: NOW, res: one.res });
+    if (two.kind !== "ok" || !two.res) throw new Error("not reserved");
+    expect(two.res.MUG).toEqual([{ ...BER, onHand: 5, reserved: 3, moves: [{ orderId: "order-1", onHand: 0, reserved: 2 }, { orderId: "order-2", onHand: 0, reserved: 1 }] }]);
+    expect(accepted(HELD, shipped(), levels).moves).toEqual([
+      { sku: "MUG", warehouse: "BER", orderId: ORDER, onHand: -2, reserved: -2 }, { sku: "TEE", warehouse: "BER", orderId: ORDER, onHand: -1, reserved: -1 },
+    ]);
+    expect(accepted(HELD, cancelled(), levels).moves.map((m) => [m.sku, m.onHand, m.reserved])).toEqual([["MUG", 0, -2], ["TEE", 0, -1]]);
   });
 
   test("a reservation request answered before, delivered again after its stock was released, reserves nothing", () => {

@@ -11,8 +11,12 @@ import { ignore, ok, type Actor, type Outcome } from "./runtime/actor.ts";
 import { allocate, type Bin, type Bins } from "./warehouses/allocate.ts";
 
 export type StockLevel = { onHand: number; reserved: number };
+/** One order's change to a SKU's units in a warehouse within a batch: the movement log names the order (stores.ts writes a row per move). */
+export type StockMove = { orderId: string; onHand: number; reserved: number };
+/** One SKU's stock in one warehouse; `moves`: what changed it in this batch, for the log (a level as loaded has none). */
+export type StockBin = Bin & { moves?: StockMove[] };
 /** Each loaded SKU's stock per warehouse. */
-export type Stock = Bins;
+export type Stock = Record<string, StockBin[]>;
 /**
  * `held`: the reserved units per SKU; `alloc`: where they are held (absent on holds from
  * before warehouses, which the 0031 migration left in LEGACY_WAREHOUSE). `answered`: the
@@ -50,7 +54,7 @@ export const inventoryActor: Actor<InventoryState, Envelope, Stock> = {
       case "shipping.OrderShipped.v1": {
         if (!s.held) return ignore("nothing held");
         const allocations = heldAt(s);
-        const next = apply(stock, allocations, (l, q) => ({ onHand: l.onHand - q, reserved: l.reserved - q }));
+        const next = apply(stock, e.payload.orderId, allocations, (l, q) => ({ onHand: l.onHand - q, reserved: l.reserved - q }));
         return ok({ ...s, held: null, alloc: undefined, sold: true },
           [{ type: "inventory.StockCommitted.v1", payload: { orderId: e.payload.orderId, lines: s.held, allocations } }],
           { res: next });
@@ -89,7 +93,7 @@ function reserve(s: InventoryState, orderId: string, wanted: Line[], attempt: nu
     return ok({ ...s, answered: attempt }, [{ type: "inventory.InventoryFailed.v1", payload: { orderId, code: "OUT_OF_STOCK", reason, shortages, attempt } }]);
   }
   const { allocations } = picked;
-  const next = apply(stock, allocations, (l, q) => ({ ...l, reserved: l.reserved + q }));
+  const next = apply(stock, orderId, allocations, (l, q) => ({ onHand: l.onHand, reserved: l.reserved + q }));
   return ok({ ...s, held: need, alloc: allocations, answered: attempt }, [
     { type: "inventory.InventoryReserved.v1", payload: { orderId, lines: need, attempt, allocations } },
   ], { res: next });
@@ -98,7 +102,7 @@ function reserve(s: InventoryState, orderId: string, wanted: Line[], attempt: nu
 function release(s: InventoryState, orderId: string, reason: string, stock: Stock): Out {
   if (!s.held) return ok(s);
   const allocations = heldAt(s);
-  const next = apply(stock, allocations, (l, q) => ({ ...l, reserved: l.reserved - q }));
+  const next = apply(stock, orderId, allocations, (l, q) => ({ onHand: l.onHand, reserved: l.reserved - q }));
   return ok({ ...s, held: null, alloc: undefined }, [
     { type: "inventory.InventoryReleased.v1", payload: { orderId, lines: s.held, reason, allocations } },
   ], { res: next });
@@ -110,13 +114,18 @@ function merge(ls: Line[]): Line[] {
   return [...m].map(([sku, qty]) => ({ sku, qty }));
 }
 
-function apply(stock: Stock, ls: Allocation[], f: (l: StockLevel, qty: number) => StockLevel): Stock {
+/** `ls` applied to each warehouse's levels by `f`, each change kept as `orderId`'s move. */
+function apply(stock: Stock, orderId: string, ls: Allocation[], f: (l: StockLevel, qty: number) => StockLevel): Stock {
   const next = { ...stock };
   for (const { sku, warehouse, qty } of ls) {
     const bins = next[sku] ?? [];
     const i = bins.findIndex((b) => b.warehouse === warehouse);
     if (i < 0) throw new Error(`stock row for ${sku} in ${warehouse} was not loaded`);
-    next[sku] = bins.map((b, j): Bin => (j === i ? { ...b, ...f(b, qty) } : b));
+    next[sku] = bins.map((b, j): StockBin => {
+      if (j !== i) return b;
+      const { onHand, reserved } = f(b, qty);
+      return { ...b, onHand, reserved, moves: [...(b.moves ?? []), { orderId, onHand: onHand - b.onHand, reserved: reserved - b.reserved }] };
+    });
   }
   return next;
 }

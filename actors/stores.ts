@@ -56,7 +56,7 @@ export const viewStore: StateStore<OrderView> = {
 /**
  * Stock levels per SKU and warehouse, with each warehouse's country and priority, locked in
  * (SKU, warehouse) order - every writer of stock rows locks in that order, so none deadlocks -
- * and written back with a movement per changed row.
+ * and written back with a movement per order (its id the movement's ref) and warehouse.
  */
 export const stockResources: Resources<Stock> = {
   tables: ["inventory.stock"], // movements are only appended
@@ -76,10 +76,19 @@ export const stockResources: Resources<Stock> = {
     const old = (sku: string, warehouse: string) => before[sku]?.find((b) => b.warehouse === warehouse) ?? { onHand: 0, reserved: 0 };
     const changed = Object.entries(after).flatMap(([sku, bins]) => bins.flatMap((b) => {
       const o = old(sku, b.warehouse);
-      return o.onHand !== b.onHand || o.reserved !== b.reserved ? [{ sku, warehouse: b.warehouse, onHand: b.onHand, reserved: b.reserved, dOnHand: b.onHand - o.onHand, dReserved: b.reserved - o.reserved }] : [];
+      return o.onHand !== b.onHand || o.reserved !== b.reserved ? [{ sku, warehouse: b.warehouse, onHand: b.onHand, reserved: b.reserved }] : [];
     }));
     if (changed.length === 0) return { stmts: [], changed: [] };
     const col = <K extends keyof (typeof changed)[number]>(k: K) => changed.map((c) => c[k]);
+    // one movement per order that moved the row (its id is the movement's ref), else one for the batch
+    type Move = { sku: string; warehouse: string; orderId: string | null; onHand: number; reserved: number };
+    const moves = Object.entries(after).flatMap(([sku, bins]) => bins.flatMap((b): Move[] => {
+      if (!changed.some((c) => c.sku === sku && c.warehouse === b.warehouse)) return [];
+      if (b.moves?.length) return b.moves.map((m) => ({ sku, warehouse: b.warehouse, ...m }));
+      const o = old(sku, b.warehouse);
+      return [{ sku, warehouse: b.warehouse, orderId: null, onHand: b.onHand - o.onHand, reserved: b.reserved - o.reserved }];
+    }));
+    const of = <K extends keyof Move>(k: K) => moves.map((m) => m[k]);
     return {
       changed: [...new Set(col("sku"))],
       stmts: [{
@@ -88,10 +97,10 @@ export const stockResources: Resources<Stock> = {
           ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
         params: [col("sku"), col("warehouse"), col("onHand"), col("reserved")],
       }, {
-        text: `INSERT INTO inventory.movements (sku, warehouse, delta_on_hand, delta_reserved, reason, at)
-          SELECT t.sku, t.warehouse, t.d_on_hand, t.d_reserved, 'saga', $5::text::timestamptz
-          FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS t(sku, warehouse, d_on_hand, d_reserved)`,
-        params: [col("sku"), col("warehouse"), col("dOnHand"), col("dReserved"), now.toISOString()],
+        text: `INSERT INTO inventory.movements (sku, warehouse, delta_on_hand, delta_reserved, reason, ref, at)
+          SELECT t.sku, t.warehouse, t.d_on_hand, t.d_reserved, 'saga', t.ref, $6::text::timestamptz
+          FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS t(sku, warehouse, d_on_hand, d_reserved, ref)`,
+        params: [of("sku"), of("warehouse"), of("onHand"), of("reserved"), of("orderId"), now.toISOString()],
       }],
     };
   },

@@ -185,6 +185,7 @@ async function productOf(q: Q, sku: string): Promise<{ name: string; price: numb
 function linesOf(q: Q, cartId: string): Promise<CartLine[]> {
   return q.select({
     sku: cartItems.sku, name: products.name, qty: cartItems.qty, snapshot: cartItems.unitPrice, price: products.price, available,
+    sold: sql<boolean>`${products.archivedAt} IS NULL`.mapWith(Boolean),
   }).from(cartItems).innerJoin(products, eq(products.sku, cartItems.sku)).leftJoin(stockTotals, eq(stockTotals.sku, cartItems.sku))
     .where(eq(cartItems.cartId, cartId)).orderBy(asc(cartItems.addedAt), asc(cartItems.sku));
 }

@@ -111,6 +111,9 @@ export class Search {
       UNION ALL SELECT 'stock', 'in', count(*)::int FROM m WHERE c_ok AND b_ok AND p_ok AND in_stock
       UNION ALL SELECT 'total', '', count(*)::int FROM m WHERE c_ok AND b_ok AND p_ok AND s_ok`));
     const counts = rows.map((r) => FacetRow.parse(r));
+    // categories in the admins' order (catalog.categories), as the home page lists them
+    const place = new Map((await this.categories()).map((c, i) => [c.name, i]));
+    const byPlace = (a: FacetValue, b: FacetValue) => (place.get(a.value) ?? place.size) - (place.get(b.value) ?? place.size) || a.value.localeCompare(b.value);
     const of = (facet: string) => new Map(counts.filter((r) => r.facet === facet).map((r) => [r.value, r.n]));
     const valuesOf = (facet: string, chosen: string[]): FacetValue[] => {
       const found = of(facet);
@@ -122,7 +125,7 @@ export class Search {
     return {
       total: of("total").get("") ?? 0,
       facets: {
-        category: valuesOf("category", p.categories),
+        category: valuesOf("category", p.categories).sort(byPlace),
         brand: valuesOf("brand", p.brands),
         price: PRICE_BUCKETS.filter((b) => prices.has(b.id) || p.prices.includes(b.id))
           .map((b) => ({ value: b.id, count: prices.get(b.id) ?? 0, selected: p.prices.includes(b.id) })),
@@ -161,6 +164,11 @@ export class Search {
         .where(and(listed, sql`${available} > 0`)).orderBy(...orderFor("rating", null)).limit(limit);
       return rows.map(asProduct);
     });
+  }
+
+  /** A category's address in the storefront, by its name: its slug in catalog.categories (a rename keeps it). */
+  async categorySlug(name: string): Promise<string> {
+    return (await this.categories()).find((c) => c.name === name)?.slug ?? slugOf(name);
   }
 
   /**

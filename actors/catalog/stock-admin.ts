@@ -8,23 +8,17 @@
  * Every adjustment writes `inventory.StockAdjusted.v1` to the outbox in its transaction, and
  * `inventory.LowStock.v1` when it takes the product from at or over its threshold to under it.
  */
-import { and, asc, count, desc, eq, ilike, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Q } from "../../db/client.ts";
-import { movements, products, stock, stockTotals, warehouses } from "../../db/schema.ts";
+import { movements, products, stock, stockTotals, users, warehouses } from "../../db/schema.ts";
 import { InputError, NotFound, StockConflict } from "../contracts/errors.ts";
-import { outbox } from "./catalog-admin.ts";
 import { listWarehouses } from "../warehouses/warehouses.ts";
-import { available } from "./stock-sql.ts";
+import { outbox } from "./catalog-admin.ts";
+import { available, everStocked, isLow } from "./stock-sql.ts";
+import { SAGA_REASON, STOCK_REASONS, WarehouseCode, type Movement, type StockReason, type StockRow } from "./stock-rules.ts";
 
-/** Why an admin moved stock; `count` is a count correction. */
-export const STOCK_REASONS = ["restock", "return", "damage", "count", "manual"] as const;
-export type StockReason = (typeof STOCK_REASONS)[number];
-export const STOCK_REASON_LABELS: Record<StockReason, string> = {
-  restock: "Restock", return: "Return", damage: "Damage", count: "Count correction", manual: "Manual",
-};
-/** What the saga's own movements say (reservations, releases, shipments). */
-export const SAGA_REASON = "saga";
+export { movementKind, SAGA_REASON, STOCK_REASON_LABELS, STOCK_REASONS, stockState, WarehouseCode, type Movement, type StockReason, type StockRow, type StockState } from "./stock-rules.ts";
 
 export const StockFilter = z.object({
   q: z.string().trim().max(100).default(""),
@@ -34,24 +28,21 @@ export const StockFilter = z.object({
 });
 export type StockFilter = z.infer<typeof StockFilter>;
 
-/** A warehouse's code as requests carry it. */
-export const WarehouseCode = z.string().trim().regex(/^[A-Z0-9]{2,8}$/, "a warehouse code (2-8 capital letters or digits)");
+const Day = z.union([z.literal(""), z.iso.date("must be a date like 2026-01-31")]).default("");
 
 export const MovementFilter = z.object({
   reason: z.enum(["", ...STOCK_REASONS, SAGA_REASON]).default(""),
   warehouse: z.union([z.literal(""), WarehouseCode]).default(""),
+  /** the first and last day shown (UTC), both included */
+  from: Day,
+  to: Day,
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type MovementFilter = z.infer<typeof MovementFilter>;
 
-export type StockRow = { sku: string; name: string; onHand: number; reserved: number; available: number; threshold: number };
 /** One SKU's stock in one warehouse. */
 export type WarehouseStock = { sku: string; warehouse: string; onHand: number; reserved: number; available: number };
-export type Movement = {
-  id: number; sku: string; warehouse: string; deltaOnHand: number; deltaReserved: number; reason: string; note: string | null;
-  orderId: string | null; actor: string | null; at: string;
-};
 
 /**
  * One adjustment: `reason` a category, `note` the admin's words (may be empty). `warehouse`:
@@ -109,23 +100,33 @@ export function parseRestockCsv(text: string): RestockLine[] {
 const rowColumns = {
   sku: products.sku, name: products.name, onHand: sql<number>`coalesce(${stockTotals.onHand}, 0)`.mapWith(Number),
   reserved: sql<number>`coalesce(${stockTotals.reserved}, 0)`.mapWith(Number), available, threshold: products.lowStockThreshold,
+  low: sql<boolean>`coalesce(${isLow}, false)`.mapWith(Boolean), stocked: everStocked.mapWith(Boolean), archived: sql<boolean>`${products.archivedAt} IS NOT NULL`.mapWith(Boolean),
 };
+
+/** The movements of one product the filter selects (before the keyset cursor). */
+function movementWhere(sku: string, f: MovementFilter) {
+  const dayAfter = (day: string) => new Date(Date.parse(day) + 24 * 3600_000);
+  return and(
+    eq(movements.sku, sku), f.reason ? eq(movements.reason, f.reason) : undefined, f.warehouse ? eq(movements.warehouse, f.warehouse) : undefined,
+    f.from ? gte(movements.at, new Date(Date.parse(f.from))) : undefined, f.to ? lt(movements.at, dayAfter(f.to)) : undefined,
+    f.before ? lt(movements.id, f.before) : undefined,
+  );
+}
 
 export class StockAdmin {
   constructor(private db: Db) {}
 
-  /** A page of products by SKU with their stock; `low`: only those under their threshold. */
-  async list(f: StockFilter): Promise<{ rows: StockRow[]; total: number }> {
+  /** A page of products by SKU with their stock; `low`: only those under their threshold. `lowTotal`: how many the search finds low. */
+  async list(f: StockFilter): Promise<{ rows: StockRow[]; total: number; lowTotal: number }> {
     const like = f.q ? `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
-    const where = and(
-      like ? or(ilike(products.sku, like), ilike(products.name, like)) : undefined,
-      f.low ? lt(available, products.lowStockThreshold) : undefined,
-    );
+    const search = like ? or(ilike(products.sku, like), ilike(products.name, like)) : undefined;
+    const where = and(search, f.low ? isLow : undefined);
     const [rows, [total]] = await Promise.all([
       this.db.select(rowColumns).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).where(where).orderBy(asc(products.sku)).limit(f.limit).offset(f.offset),
-      this.db.select({ n: count() }).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).where(where),
+      this.db.select({ n: count(), low: sql<number>`count(*) FILTER (WHERE ${isLow})`.mapWith(Number) })
+        .from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).where(where),
     ]);
-    return { rows, total: Number(total?.n ?? 0) };
+    return { rows, total: Number(total?.n ?? 0), lowTotal: total?.low ?? 0 };
   }
 
   async row(sku: string): Promise<StockRow> {
@@ -137,13 +138,11 @@ export class StockAdmin {
   /** One product's movements, newest first; `next` is the `before` of the following page. */
   async movements(sku: string, f: MovementFilter): Promise<{ movements: Movement[]; next: number | null }> {
     await this.row(sku);
-    const rows = await this.db.select().from(movements)
-      .where(and(eq(movements.sku, sku), f.reason ? eq(movements.reason, f.reason) : undefined, f.warehouse ? eq(movements.warehouse, f.warehouse) : undefined,
-        f.before ? lt(movements.id, f.before) : undefined))
-      .orderBy(desc(movements.id)).limit(f.limit + 1);
-    const page = rows.slice(0, f.limit).map((m) => ({
+    const rows = await this.db.select({ m: movements, actorName: users.name }).from(movements).leftJoin(users, eq(users.id, movements.actor))
+      .where(movementWhere(sku, f)).orderBy(desc(movements.id)).limit(f.limit + 1);
+    const page = rows.slice(0, f.limit).map(({ m, actorName }) => ({
       id: m.id, sku: m.sku, warehouse: m.warehouse, deltaOnHand: m.deltaOnHand, deltaReserved: m.deltaReserved, reason: m.reason, note: m.note,
-      orderId: m.ref && m.ref !== "admin" && m.ref !== "seed" ? m.ref : null, actor: m.actor, at: m.at.toISOString(),
+      orderId: m.ref && m.ref !== "admin" && m.ref !== "seed" ? m.ref : null, actor: m.actor, actorName, at: m.at.toISOString(),
     }));
     return { movements: page, next: rows.length > f.limit ? (page.at(-1)?.id ?? null) : null };
   }

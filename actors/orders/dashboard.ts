@@ -3,13 +3,14 @@
  * and a few small reads (products under their low-stock threshold, live sessions, the month's sign-ups): a
  * handful of rows whatever the number of orders. Days and hours are UTC.
  */
-import { and, asc, count, countDistinct, desc, eq, gt, gte, isNull, lt, sql, sum } from "drizzle-orm";
+import { and, asc, count, countDistinct, desc, eq, gt, gte, isNull, sql, sum } from "drizzle-orm";
 import type { Db } from "../../db/handles.ts";
 import {
   figuresByDay, figuresByHour, figuresByProduct, figuresByStatus, products, refreshTokens, stockTotals, users,
 } from "../../db/schema.ts";
 import { ORDER_STATUSES, type OrderStatus } from "../contracts/index.ts";
 import { STATUS_GROUP } from "./figures.ts";
+import { isLow } from "../catalog/stock-sql.ts";
 
 /** The days of the revenue chart and the month's figures, today included. */
 export const MONTH_DAYS = 30;
@@ -63,7 +64,7 @@ export class Dashboard {
         .orderBy(desc(sum(figuresByProduct.units)), desc(sum(figuresByProduct.revenueCents)), asc(figuresByProduct.sku)).limit(5),
       this.db.select({ sku: stockTotals.sku, name: products.name, available: sql<number>`${stockTotals.onHand} - ${stockTotals.reserved}`.mapWith(Number), threshold: products.lowStockThreshold })
         .from(stockTotals).innerJoin(products, eq(products.sku, stockTotals.sku))
-        .where(lt(sql`${stockTotals.onHand} - ${stockTotals.reserved}`, products.lowStockThreshold))
+        .where(isLow)
         .orderBy(asc(sql`${stockTotals.onHand} - ${stockTotals.reserved}`), asc(stockTotals.sku)),
       this.db.select({ n: countDistinct(refreshTokens.family) }).from(refreshTokens)
         .innerJoin(users, eq(users.id, refreshTokens.userId))

@@ -17,7 +17,7 @@ import { orderJson } from "./orders.ts";
 import { MovementFilter, WarehouseCode } from "../../actors/catalog/stock-admin.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
 import { mediaType } from "../http/readable.ts";
-import { auditedAdjust, auditedRestock } from "../http/stock-actions.ts";
+import { auditedAdjust, auditedRestock, restockText } from "../http/stock-actions.ts";
 
 const Reason = z.string().trim().max(500);
 const ReasonBody = z.object({ reason: Reason.default("") });
@@ -43,19 +43,6 @@ const StockBody = z.object({
 const RestockBody = z.object({ lines: z.array(z.string().max(200)).min(1).max(5000), note: z.string().trim().max(500).default("") });
 
 export type AdminDeps = AdminActionDeps & { catalog: Catalog };
-
-/** A CSV body as UTF-8 text, or a 400. */
-async function csvText(c: Context): Promise<string> {
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > 500_000) throw new InputError("body", "body: a restock file is at most 500000 bytes");
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError("body", "unreadable request: the CSV body is not UTF-8");
-  }
-  return text;
-}
 
 /** A body is optional where it only carries the reason: none means no reason given. */
 async function reasonOf(c: Context): Promise<string> {
@@ -90,8 +77,7 @@ export function adminApi(deps: AdminDeps) {
 
   app.post("/products/:sku/stock", async (c) => {
     const sku = Sku.parse(c.req.param("sku"));
-    const { delta, reason, note, warehouse } = await jsonBody(c, StockBody);
-    return c.json(await auditedAdjust(deps, c.get("user")!, sku, delta, reason, note, warehouse));
+    return c.json(await auditedAdjust(deps, c.get("user")!, { sku, ...await jsonBody(c, StockBody) }));
   });
 
   /** The warehouses, the first by priority first; `stock`: the product's units in each (`?sku=`). */
@@ -112,7 +98,7 @@ export function adminApi(deps: AdminDeps) {
   app.post("/stock/restock", async (c) => {
     const { type, utf8 } = mediaType(c.req.header("content-type"));
     if (type === "text/csv" && !utf8) throw new InputError("content-type", "content-type: a restock file is read as UTF-8 only");
-    const body = type === "text/csv" ? { csv: await csvText(c), note: "" } : await jsonBody(c, RestockBody).then((b) => ({ csv: b.lines.join("\n"), note: b.note }));
+    const body = type === "text/csv" ? { csv: restockText(new Uint8Array(await c.req.arrayBuffer()), "body"), note: "" } : await jsonBody(c, RestockBody).then((b) => ({ csv: b.lines.join("\n"), note: b.note }));
     return c.json(await auditedRestock(deps, c.get("user")!, body.csv, body.note));
   });
 

@@ -66,7 +66,7 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
           <Tile label="Dead letters" value={count(parked)} tone={parked > 0 ? "problem" : undefined}
             note={<a href="/admin/dead-letters?state=waiting">{parked === 1 ? "message" : "messages"} waiting for a replay or a discard</a>} />
           <Tile label="Low on stock" value={count(f.lowStock.length)} tone={f.lowStock.length > 0 ? "warn" : undefined}
-            note={`${f.lowStock.length === 1 ? "product" : "products"} under their low-stock threshold`} />
+            note={<a href="/admin/stock?low=1">{f.lowStock.length === 1 ? "product" : "products"} under their low-stock threshold</a>} />
           <Tile label="Customers signed in" value={count(f.sessions)} note={`${plural(streams, "live stream", "live streams")} open on this server`} />
         </div>
         <div class="charts">

@@ -86,7 +86,7 @@ export function ProductList({ products, total, more }: ListProps) {
                   <td class="num">{formatMoney(p.price, "USD")}</td>
                   <td class="num">
                     {p.available}
-                    {p.available < p.lowStockThreshold && <span class="badge badge-problem">low</span>}
+                    {p.low && <span class="badge badge-problem">low</span>}
                     <span class="muted detail">alert under {p.lowStockThreshold}</span>
                   </td>
                   <td>{p.archived ? <span class="badge badge-neutral">archived</span> : <span class="badge badge-success">on sale</span>}</td>
