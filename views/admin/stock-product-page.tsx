@@ -2,7 +2,7 @@
  * One product's stock: its figures (live), the adjust form (a plain post, or htmx swapping the
  * form and the figures in place) and its movement log, filtered by reason and date, in pages.
  */
-import type { MovementFilter } from "../../actors/catalog/stock-admin.ts";
+import type { MovementFilter, WarehouseStock } from "../../actors/catalog/stock-admin.ts";
 import { movementKind, SAGA_REASON, STOCK_REASON_LABELS, STOCK_REASONS, type Movement, type StockRow } from "../../actors/catalog/stock-rules.ts";
 import { ErrorSummary, errorOf, type Problem } from "../form-parts.tsx";
 import { formatTime } from "../format.ts";
@@ -15,13 +15,15 @@ export const FIGURES = "stock-figures";
 export const ADJUST = "stock-adjust";
 export const MOVEMENTS = "stock-movements";
 
-/** The adjust form as typed: shown again with its problems when refused. */
-export type AdjustForm = { change: string; reason: string; note: string };
+/** The adjust form as typed: shown again with its problems when refused; `warehouse` empty: the product's default. */
+export type AdjustForm = { change: string; reason: string; note: string; warehouse: string };
 export type AdjustField = keyof AdjustForm;
-export const EMPTY_ADJUST: AdjustForm = { change: "", reason: "restock", note: "" };
+export const EMPTY_ADJUST: AdjustForm = { change: "", reason: "restock", note: "", warehouse: "" };
 
-type LogProps = { row: StockRow; movements: Movement[]; filter: MovementFilter; older: string | null; newest: string | null };
-type AdjustProps = { row: StockRow; form: AdjustForm; errors: Problem<AdjustField>[]; notice?: string };
+/** The product's units per warehouse (`levels`) and every warehouse's code, the first by priority first. */
+type Stocked = { row: StockRow; levels: WarehouseStock[]; warehouses: string[] };
+type LogProps = Stocked & { movements: Movement[]; filter: MovementFilter; older: string | null; newest: string | null };
+type AdjustProps = Stocked & { form: AdjustForm; errors: Problem<AdjustField>[]; notice?: string };
 type PageProps = LogProps & AdjustProps & { shell: Shell; streamUrl: string };
 
 export function StockProductPage({ shell, streamUrl, row, form, errors, notice, ...log }: PageProps) {
@@ -34,9 +36,9 @@ export function StockProductPage({ shell, streamUrl, row, form, errors, notice, 
             <h1 id="stock-product-title">{row.name}</h1>
             <a href={`/admin/products/${encodeURIComponent(row.sku)}`}>Edit product</a>
           </div>
-          <StockFigures row={row} />
+          <StockFigures row={row} levels={log.levels} />
         </section>
-        <AdjustCard row={row} form={form} errors={errors} notice={notice} />
+        <AdjustCard row={row} levels={log.levels} warehouses={log.warehouses} form={form} errors={errors} notice={notice} />
         <MovementLog row={row} {...log} />
       </div>
     </AdminLayout>
@@ -47,7 +49,7 @@ export function StockProductPage({ shell, streamUrl, row, form, errors, notice, 
 export function StockProductUpdate(props: LogProps) {
   return (
     <>
-      <hx-partial hx-target={`#${FIGURES}`} hx-swap="outerMorph"><StockFigures row={props.row} /></hx-partial>
+      <hx-partial hx-target={`#${FIGURES}`} hx-swap="outerMorph"><StockFigures row={props.row} levels={props.levels} /></hx-partial>
       {!props.newest && <hx-partial hx-target={`#${MOVEMENTS}`} hx-swap="outerMorph"><MovementLog {...props} /></hx-partial>}
     </>
   );
@@ -58,12 +60,13 @@ export function AdjustAnswer(props: AdjustProps) {
   return (
     <>
       <AdjustCard {...props} />
-      <StockFigures row={props.row} oob />
+      <StockFigures row={props.row} levels={props.levels} oob />
     </>
   );
 }
 
-export function StockFigures({ row, oob }: { row: StockRow; oob?: boolean }) {
+/** The product's figures summed over its warehouses, then each warehouse's. */
+export function StockFigures({ row, levels, oob }: { row: StockRow; levels: WarehouseStock[]; oob?: boolean }) {
   return (
     <div id={FIGURES} {...(oob ? { "hx-swap-oob": "true" } : {})}>
       <p class="muted"><code>{row.sku}</code> · <StateBadge row={row} /></p>
@@ -73,19 +76,48 @@ export function StockFigures({ row, oob }: { row: StockRow; oob?: boolean }) {
         <div><dt>Available</dt><dd data-figure="available">{row.available}</dd></div>
         <div><dt>Alert under</dt><dd data-figure="threshold">{row.threshold}</dd></div>
       </dl>
+      {levels.length > 0 && (
+        <div class="table-scroll">
+          <table class="admin-table warehouse-table">
+            <caption>By warehouse</caption>
+            <thead>
+              <tr><th scope="col">Warehouse</th><th scope="col" class="num">On hand</th><th scope="col" class="num">Reserved</th><th scope="col" class="num">Available</th></tr>
+            </thead>
+            <tbody>
+              {levels.map((l) => (
+                <tr data-warehouse={l.warehouse}>
+                  <th scope="row">{l.warehouse}</th>
+                  <td class="num" data-label="On hand">{l.onHand}</td><td class="num" data-label="Reserved">{l.reserved}</td>
+                  <td class="num" data-label="Available">{l.available}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }
 
-function AdjustCard({ row, form, errors, notice }: AdjustProps) {
+function AdjustCard({ row, levels, warehouses, form, errors, notice }: AdjustProps) {
   const action = `${stockPath(row.sku)}/adjust`;
   const reasonError = errorOf(errors, "reason");
+  const warehouseError = errorOf(errors, "warehouse");
+  // the one asked for, else where the product is stocked first (by priority), else the first warehouse
+  const chosen = form.warehouse || levels[0]?.warehouse || warehouses[0] || "";
   return (
     <section class="card" aria-labelledby="adjust-title" id={ADJUST}>
       <h2 id="adjust-title">Adjust stock</h2>
       {notice && <p class="notice" role="status">{notice}</p>}
       <ErrorSummary errors={errors} idOf={(f) => `adjust-${f}`} />
       <form method="post" action={action} hx-post={action} hx-target={`#${ADJUST}`} hx-swap="outerHTML" class="admin-form adjust-form" novalidate>
+        <div class={warehouseError ? "field field-invalid" : "field"}>
+          <label for="adjust-warehouse">Warehouse</label>
+          <FieldError id="adjust-warehouse" error={warehouseError} />
+          <select id="adjust-warehouse" name="warehouse" aria-invalid={warehouseError ? "true" : undefined}>
+            {warehouses.map((w) => <option value={w} selected={w === chosen}>{w}</option>)}
+          </select>
+        </div>
         <AdminTextField id="adjust-change" name="change" label="Change in units on hand" value={form.change} error={errorOf(errors, "change")} max={8} mode="numeric"
           hint="A number to add, like 12, or to take away, like -3. Reserved units cannot be taken away." />
         <div class={reasonError ? "field field-invalid" : "field"}>
@@ -114,7 +146,7 @@ function Who({ m }: { m: Movement }) {
 const REASON_CHOICES: [string, string][] = [...STOCK_REASONS.map((r): [string, string] => [r, STOCK_REASON_LABELS[r]]), [SAGA_REASON, "Orders (reserved, released, shipped)"]];
 const signed = (n: number) => (n > 0 ? `+${n}` : n === 0 ? "0" : `−${-n}`);
 
-export function MovementLog({ row, movements, filter, older, newest }: LogProps) {
+export function MovementLog({ row, warehouses, movements, filter, older, newest }: LogProps) {
   const base = stockPath(row.sku);
   return (
     <section class="card" aria-labelledby="movements-title" id={MOVEMENTS}>
@@ -125,6 +157,13 @@ export function MovementLog({ row, movements, filter, older, newest }: LogProps)
           <select name="reason">
             <option value="">Any</option>
             {REASON_CHOICES.map(([v, t]) => <option value={v} selected={v === filter.reason}>{t}</option>)}
+          </select>
+        </label>
+        <label>
+          Warehouse
+          <select name="warehouse">
+            <option value="">Any</option>
+            {warehouses.map((w) => <option value={w} selected={w === filter.warehouse}>{w}</option>)}
           </select>
         </label>
         <label>
@@ -143,7 +182,7 @@ export function MovementLog({ row, movements, filter, older, newest }: LogProps)
           <table class="admin-table movement-table">
             <thead>
               <tr>
-                <th scope="col">When</th><th scope="col">Why</th><th scope="col" class="num">On hand</th><th scope="col" class="num">Reserved</th>
+                <th scope="col">When</th><th scope="col">Warehouse</th><th scope="col">Why</th><th scope="col" class="num">On hand</th><th scope="col" class="num">Reserved</th>
                 <th scope="col">Who</th>
               </tr>
             </thead>
@@ -151,6 +190,7 @@ export function MovementLog({ row, movements, filter, older, newest }: LogProps)
               {movements.map((m) => (
                 <tr id={`movement-${m.id}`}>
                   <td><time dateTime={m.at}>{formatTime(m.at)}</time></td>
+                  <td data-label="Warehouse">{m.warehouse}</td>
                   <td class="reason">
                     {movementKind(m)}
                     {m.note && <span class="muted detail">{m.note}</span>}

@@ -2,16 +2,16 @@
  *   GET  /admin/stock?q=&low=&offset=              every product's stock, live; the bulk restock form
  *   GET  /admin/stock/stream?<the same filter>     SSE: the list again whenever stock or a product changes
  *   POST /admin/stock/restock                      multipart `file` (CSV) and `note` -> 303 back (refused: 400, the line named)
- *   GET  /admin/stock/:sku?reason=&from=&to=&before=   one product: figures, adjust form, movement log
+ *   GET  /admin/stock/:sku?reason=&warehouse=&from=&to=&before=   one product: figures (per warehouse too), adjust form, movement log
  *   GET  /admin/stock/:sku/stream?<the same filter>    SSE: its figures and newest movements on every change
- *   POST /admin/stock/:sku/adjust                  change, reason, note -> 303 back, or with htmx the form and figures
+ *   POST /admin/stock/:sku/adjust                  warehouse, change, reason, note -> 303 back, or with htmx the form and figures
  *
  * Every change goes through the audited stock actions the JSON API uses (stock-actions.ts).
  */
 import { Hono, type Context } from "hono";
 import { render } from "preact-render-to-string";
 import { z } from "zod";
-import { MovementFilter, STOCK_REASONS, StockFilter, type StockRow } from "../../../actors/catalog/stock-admin.ts";
+import { MovementFilter, STOCK_REASONS, StockFilter, WarehouseCode, type StockRow } from "../../../actors/catalog/stock-admin.ts";
 import { InputError } from "../../../actors/contracts/errors.ts";
 import { subjects } from "../../../actors/contracts/subjects.ts";
 import type { PubSub } from "../../../actors/runtime/pubsub.ts";
@@ -37,7 +37,7 @@ const Done = z.object({
 });
 
 /** The adjust form's text as an adjustment, each problem named by its field. */
-function adjustmentOf(form: AdjustForm): { value: { delta: number; reason: string; note: string } | null; errors: Problem<AdjustField>[] } {
+function adjustmentOf(form: AdjustForm): { value: { delta: number; reason: string; note: string; warehouse?: string } | null; errors: Problem<AdjustField>[] } {
   const errors: Problem<AdjustField>[] = [];
   const text = form.change.trim().replace(/^−/, "-");
   const delta = /^[+-]?\d{1,6}$/.test(text) ? Number(text) : NaN;
@@ -46,7 +46,10 @@ function adjustmentOf(form: AdjustForm): { value: { delta: number; reason: strin
   }
   if (!(STOCK_REASONS as readonly string[]).includes(form.reason)) errors.push({ field: "reason", message: `Reason: choose one of ${STOCK_REASONS.join(", ")}` });
   if (form.note.trim().length > 500) errors.push({ field: "note", message: "Note: at most 500 characters" });
-  return { value: errors.length === 0 ? { delta, reason: form.reason, note: form.note.trim() } : null, errors };
+  const warehouse = form.warehouse.trim();
+  if (warehouse && !WarehouseCode.safeParse(warehouse).success) errors.push({ field: "warehouse", message: "Warehouse: choose one of the list" });
+  const value = { delta, reason: form.reason, note: form.note.trim(), ...(warehouse ? { warehouse } : {}) };
+  return { value: errors.length === 0 ? value : null, errors };
 }
 
 export function adminStockPages(deps: StockPageDeps): Hono<AuthEnv> {
@@ -93,12 +96,18 @@ export function adminStockPages(deps: StockPageDeps): Hono<AuthEnv> {
     }
   });
 
+  /** The product's units per warehouse, and the warehouses to choose from. */
+  async function stockedIn(row: StockRow) {
+    const [levels, warehouses] = await Promise.all([catalog.stock.byWarehouse([row.sku]), catalog.stock.warehouses()]);
+    return { levels, warehouses: warehouses.map((w) => w.code) };
+  }
+
   async function logOf(row: StockRow, f: MovementFilter) {
     const { movements, next } = await catalog.stock.movements(row.sku, f);
     const base = stockPath(row.sku);
     const older = next === null ? null : `${withQuery(base, logQuery({ ...f, before: next }))}#movements-title`;
     const newest = f.before ? `${withQuery(base, logQuery({ ...f, before: undefined }))}#movements-title` : null;
-    return { row, movements, filter: f, older, newest };
+    return { row, movements, filter: f, older, newest, ...await stockedIn(row) };
   }
 
   async function productPage(c: Context<AuthEnv>, sku: string, form: AdjustForm, errors: Problem<AdjustField>[], status: 200 | 400 | 409 = 200) {
@@ -122,10 +131,14 @@ export function adminStockPages(deps: StockPageDeps): Hono<AuthEnv> {
   app.post("/admin/stock/:sku/adjust", async (c) => {
     const sku = skuParam(c.req.param("sku"));
     const body = await formBody(c);
-    const form = { change: body.change ?? "", reason: body.reason ?? "", note: body.note ?? "" };
-    const answer = async (errors: Problem<AdjustField>[], status: 200 | 400 | 409, notice?: string) => isHtmx(c)
-      ? c.html(render(<AdjustAnswer row={await catalog.stock.row(sku)} form={status === 200 ? EMPTY_ADJUST : form} errors={errors} notice={notice} />), status)
-      : productPage(c, sku, form, errors, status);
+    const form = { change: body.change ?? "", reason: body.reason ?? "", note: body.note ?? "", warehouse: body.warehouse ?? "" };
+    const answer = async (errors: Problem<AdjustField>[], status: 200 | 400 | 409, notice?: string) => {
+      const row = await catalog.stock.row(sku);
+      const kept = status === 200 ? { ...EMPTY_ADJUST, warehouse: form.warehouse } : form;
+      return isHtmx(c)
+        ? c.html(render(<AdjustAnswer row={row} {...await stockedIn(row)} form={kept} errors={errors} notice={notice} />), status)
+        : productPage(c, sku, form, errors, status);
+    };
     const { value, errors } = adjustmentOf(form);
     if (!value) return answer(errors, 400);
     let after: StockRow;
@@ -134,7 +147,7 @@ export function adminStockPages(deps: StockPageDeps): Hono<AuthEnv> {
     } catch (err) {
       const refused = refusal(err);
       if (!refused || refused.status === 404) throw err;
-      return answer([{ field: "change", message: refused.message }], refused.status);
+      return answer([{ field: err instanceof InputError && err.field === "warehouse" ? "warehouse" : "change", message: refused.message }], refused.status);
     }
     if (!isHtmx(c)) return c.redirect(`${stockPath(sku)}?done=adjusted`, 303);
     const moved = value.delta > 0 ? `Added ${value.delta}` : `Took away ${-value.delta}`;
@@ -156,7 +169,7 @@ function listQuery(f: StockFilter): string {
 
 function logQuery(f: MovementFilter): string {
   const q = new URLSearchParams();
-  for (const key of ["reason", "from", "to"] as const) if (f[key]) q.set(key, f[key]);
+  for (const key of ["reason", "warehouse", "from", "to"] as const) if (f[key]) q.set(key, f[key]);
   if (f.before) q.set("before", String(f.before));
   return q.toString();
 }
