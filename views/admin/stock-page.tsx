@@ -126,7 +126,7 @@ function RestockCard({ error, note }: { error?: string; note: string }) {
     <section class="card" aria-labelledby="restock-title" id="restock">
       <h2 id="restock-title">Bulk restock from a CSV file</h2>
       <p class="muted" id="restock-file-hint">
-        One product and warehouse per line: <code>sku,warehouse,quantity</code>, for example <code>AUD-001,BER,24</code>; a first line
+        One product and warehouse per line: <code>sku,warehouse,quantity</code>, for example <code>AUD-001,BER,24</code>; a first line{" "}
         <code>sku,warehouse,quantity</code> is allowed. Each quantity is added to the units on hand in that warehouse. The whole file is
         applied or none of it: a bad line or an unknown warehouse is named and nothing changes.
       </p>

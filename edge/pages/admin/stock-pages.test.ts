@@ -54,8 +54,9 @@ describe("the list", () => {
     expect(html).toContain('id="stock-AUD-001"');
     expect(html).not.toContain('id="stock-LAP-001"');
     expect(html).toContain('href="/admin/stock"');
+    await shop.oneWarehouse("TOY-003");
     const left = await availableOf("TOY-003");
-    await page.post("/admin/stock/TOY-003/adjust", { change: String(-(left - 2)), reason: "damage", note: "water" });
+    await page.post("/admin/stock/TOY-003/adjust", { warehouse: "BER", change: String(-(left - 2)), reason: "damage", note: "water" });
     const low = await (await page.get("/admin/stock?low=1")).text();
     expect(low).toMatch(/id="stock-TOY-003"[\s\S]*?data-figure="available"><strong>2<\/strong>[\s\S]*?badge-problem">low</);
     expect(low).not.toContain('id="stock-AUD-001"');
@@ -67,7 +68,7 @@ describe("adjusting", () => {
   test("without JavaScript: a post and a redirect; the movement log names the admin, the reason and the note; audited", async () => {
     const page = await admin();
     const before = await availableOf("AUD-002");
-    const res = await page.post("/admin/stock/AUD-002/adjust", { change: "+7", reason: "return", note: "RMA 12" });
+    const res = await page.post("/admin/stock/AUD-002/adjust", { warehouse: "BER", change: "+7", reason: "return", note: "RMA 12" });
     expect([res.status, res.headers.get("location")]).toEqual([303, "/admin/stock/AUD-002?done=adjusted"]);
     expect(await availableOf("AUD-002")).toBe(before + 7);
     const html = await (await page.get("/admin/stock/AUD-002?done=adjusted")).text();
@@ -80,7 +81,7 @@ describe("adjusting", () => {
   test("with htmx: the form comes back empty with a notice, and the figures out of band", async () => {
     const page = await admin();
     const before = await availableOf("AUD-003");
-    const res = await page.post("/admin/stock/AUD-003/adjust", { change: "-2", reason: "damage", note: "" }, { htmx: true });
+    const res = await page.post("/admin/stock/AUD-003/adjust", { warehouse: "BER", change: "-2", reason: "damage", note: "" }, { htmx: true });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain(`Took away 2 units: ${before - 2} available now.`);
@@ -92,14 +93,16 @@ describe("adjusting", () => {
     const page = await admin();
     const before = await availableOf("AUD-004");
     for (const [form, field] of [[{ change: "0", reason: "restock" }, "change"], [{ change: "2.5", reason: "restock" }, "change"], [{ change: "", reason: "restock" }, "change"],
-      [{ change: "3", reason: "stolen" }, "reason"], [{ change: "3", reason: "restock", note: "x".repeat(501) }, "note"]] as const) {
+      [{ change: "3", reason: "stolen" }, "reason"], [{ change: "3", reason: "restock", note: "x".repeat(501) }, "note"],
+      [{ change: "3", reason: "restock", warehouse: "" }, "warehouse"], [{ change: "3", reason: "restock", warehouse: "MAD" }, "warehouse"],
+      [{ change: "3", reason: "restock", warehouse: "no such" }, "warehouse"]] as const) {
       for (const htmx of [false, true]) {
-        const res = await page.post("/admin/stock/AUD-004/adjust", { note: "", ...form }, { htmx });
+        const res = await page.post("/admin/stock/AUD-004/adjust", { note: "", warehouse: "BER", ...form }, { htmx });
         const html = await res.text();
         expect({ form, htmx, status: res.status, named: html.includes(`id="adjust-${field}-error"`) }).toEqual({ form, htmx, status: 400, named: true });
       }
     }
-    const refused = await page.post("/admin/stock/AUD-004/adjust", { change: "-100000", reason: "count", note: "" });
+    const refused = await page.post("/admin/stock/AUD-004/adjust", { warehouse: "BER", change: "-100000", reason: "count", note: "" });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain("cannot remove 100000 units of AUD-004");
     expect((await page.post("/admin/stock/NOPE-1/adjust", { change: "1", reason: "restock" })).status).toBe(404);
@@ -108,10 +111,28 @@ describe("adjusting", () => {
   });
 });
 
+describe("warehouses", () => {
+  test("the page shows each warehouse's units; the form picks one; the log names it and filters by it", async () => {
+    const page = await admin();
+    const html = await (await page.get("/admin/stock/AUD-006")).text();
+    expect(html).toMatch(/<caption>By warehouse<\/caption>[\s\S]*<tr data-warehouse="BER"><th scope="row">BER<\/th>[\s\S]*<tr data-warehouse="LYS">[\s\S]*<tr data-warehouse="NJ">/);
+    expect(html).toContain('<select id="adjust-warehouse" name="warehouse"><option value="BER" selected>BER</option><option value="LYS">LYS</option><option value="NJ">NJ</option></select>');
+    const before = Object.fromEntries((await shop.sys.catalog.stock.byWarehouse(["AUD-006"])).map((l) => [l.warehouse, l.onHand]));
+    const res = await page.post("/admin/stock/AUD-006/adjust", { warehouse: "NJ", change: "5", reason: "restock", note: "to New Jersey" });
+    expect(res.status).toBe(303);
+    const after = Object.fromEntries((await shop.sys.catalog.stock.byWarehouse(["AUD-006"])).map((l) => [l.warehouse, l.onHand]));
+    expect(after).toEqual({ ...before, NJ: before.NJ! + 5 });
+    const nj = await (await page.get("/admin/stock/AUD-006?warehouse=NJ")).text();
+    expect(nj).toMatch(/<td data-label="Warehouse">NJ<\/td><td class="reason">Restock<span class="muted detail">to New Jersey<\/span>/);
+    expect(nj).not.toContain('<td data-label="Warehouse">BER</td>');
+    expect((await page.get("/admin/stock/AUD-006?warehouse=nope")).status).toBe(400);
+  });
+});
+
 describe("the movement log", () => {
   test("filtered by reason and date, in pages; a bad filter is a 400 naming it", async () => {
     const page = await admin();
-    for (let i = 1; i <= 3; i++) await page.post("/admin/stock/AUD-005/adjust", { change: String(i), reason: "count", note: `count ${i}` });
+    for (let i = 1; i <= 3; i++) await page.post("/admin/stock/AUD-005/adjust", { warehouse: "BER", change: String(i), reason: "count", note: `count ${i}` });
     const counts = await (await page.get("/admin/stock/AUD-005?reason=count")).text();
     expect([...counts.matchAll(/count (\d)<\/span>/g)].map((m) => m[1])).toEqual(["3", "2", "1"]);
     expect(counts).not.toContain("Opening stock");
@@ -134,7 +155,7 @@ describe("the movement log", () => {
 describe("the restock file", () => {
   test("applied as one batch: a notice, the units added, audited", async () => {
     const [a, b] = [await availableOf("LAP-001"), await availableOf("LAP-002")];
-    const res = await restock("sku,quantity\nLAP-001,4\nLAP-002,6\n", "delivery 4711");
+    const res = await restock("sku,warehouse,quantity\nLAP-001,BER,4\nLAP-002,NJ,6\n", "delivery 4711");
     expect([res.status, res.headers.get("location")]).toEqual([303, "/admin/stock?done=restocked&products=2&units=10"]);
     expect([await availableOf("LAP-001"), await availableOf("LAP-002")]).toEqual([a + 4, b + 6]);
     expect(await (await (await admin()).get(res.headers.get("location")!)).text()).toContain("Restock applied: 10 units added to 2 products.");
@@ -143,16 +164,17 @@ describe("the restock file", () => {
   test("a bad line rejects the whole file and the page names the line; so does an unknown product; nothing changes", async () => {
     const before = await availableOf("LAP-003");
     for (const [csv, words] of [
-      ["LAP-003,5\nLAP-004,five\n", "line 2: quantity must be a whole number"],
-      ["LAP-003,5\n\nNOPE-9,1\n", "line 3: product NOPE-9 not found"],
+      ["LAP-003,BER,5\nLAP-004,BER,five\n", "line 2: quantity must be a whole number"],
+      ["LAP-003,BER,5\n\nNOPE-9,BER,1\n", "line 3: product NOPE-9 not found"],
+      ["LAP-003,BER,5\nLAP-004,MAD,1\n", "line 2: warehouse: unknown warehouse MAD"],
       [null, "Restock file: choose a CSV file"],
-      ["LAP-003,5\n\xff", "line 2"],
+      ["LAP-003,BER,5\n\xff", "line 2"],
     ] as const) {
       const res = await restock(csv, "kept");
       const html = await res.text();
       expect({ csv, status: res.status, named: html.includes(words), kept: html.includes('value="kept"') }).toEqual({ csv, status: 400, named: true, kept: true });
     }
-    const bytes = await restock("LAP-003,5\n" + "x".repeat(600_000));
+    const bytes = await restock("LAP-003,BER,5\n" + "x".repeat(600_000));
     expect(bytes.status).toBe(400);
     expect(await availableOf("LAP-003")).toBe(before);
   });
