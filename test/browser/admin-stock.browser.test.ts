@@ -33,6 +33,7 @@ describeBrowser("the stock console in Chromium", () => {
   afterAll(() => b?.stop(), 60_000);
 
   test("an adjustment under the threshold alerts another admin live and moves the dashboard's count; a restock clears both", async () => {
+    await b.shop.oneWarehouse(SKU); // all its units in Berlin, so one adjustment can take them down to 4
     const { available } = await b.shop.stockOf(SKU);
     expect(available).toBeGreaterThan(10);
     const bo = await signedIn(b, "stock-bo", "admin");
@@ -51,6 +52,7 @@ describeBrowser("the stock console in Chromium", () => {
     await product.page.getByRole("button", { name: "Adjust stock" }).click();
     await product.page.locator("#adjust-change-error").waitFor({ timeout: LIVE_MS });
     expect(await product.page.locator(".error-summary").textContent()).toContain("Change: enter a whole number");
+    await product.page.locator("#adjust-warehouse").selectOption("BER");
     await product.page.getByLabel("Change in units on hand").fill(String(4 - available));
     await product.page.locator("#stock-adjust").getByLabel("Reason").selectOption("damage");
     await product.page.getByLabel("Note (optional)").fill("water damage in aisle 3");
@@ -83,7 +85,7 @@ describeBrowser("the stock console in Chromium", () => {
     // Ada's restock file: applied as one batch, the alert resolves and the count goes back
     const restock = await b.newPage(ada);
     await restock.page.goto("/admin/stock?low=1");
-    await restock.page.getByLabel("Restock file (CSV)").setInputFiles({ name: "delivery.csv", mimeType: "text/csv", buffer: Buffer.from(`sku,quantity\n${SKU},40\n`) });
+    await restock.page.getByLabel("Restock file (CSV)").setInputFiles({ name: "delivery.csv", mimeType: "text/csv", buffer: Buffer.from(`sku,warehouse,quantity\n${SKU},LYS,40\n`) });
     await restock.page.getByLabel(/^Note/).fill("delivery 4711");
     await restock.page.getByRole("button", { name: "Apply restock" }).click();
     await restock.page.getByText("Restock applied: 40 units added to 1 products.").waitFor();
@@ -117,7 +119,7 @@ describeBrowser("the stock console in Chromium", () => {
     const ada = await signedIn(b, "stock-ada", "admin");
     const w = await b.newPage(ada);
     await w.page.goto("/admin/stock");
-    await w.page.getByLabel("Restock file (CSV)").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("HOM-004,5\nHOM-005,lots\n") });
+    await w.page.getByLabel("Restock file (CSV)").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("HOM-004,BER,5\nHOM-005,BER,lots\n") });
     await w.page.getByRole("button", { name: "Apply restock" }).click();
     await w.page.getByRole("alert").filter({ hasText: "line 2: quantity must be a whole number" }).waitFor();
     expect(await w.page.title()).toStartWith("Error: Stock");
