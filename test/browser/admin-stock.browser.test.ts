@@ -110,7 +110,7 @@ describeBrowser("the stock console in Chromium", () => {
     expect(product.problems.console).toEqual([expect.stringMatching(/status of 400 .*\/admin\/stock\/HOM-003\/adjust\)$/)]);
     expect({ ...product.problems, requests: [], console: [] }).toEqual({ console: [], pageErrors: [], csp: [], requests: [] });
     const audit = await b.shop.sys.audit.list({ action: "stock.restock", limit: 5 });
-    expect(audit.entries[0]).toMatchObject({ adminId: "stock-ada", objectId: SKU, reason: "delivery 4711" });
+    expect(audit.entries[0]).toMatchObject({ adminId: "stock-ada", objectId: `${SKU}@LYS`, reason: "delivery 4711" });
     await Promise.all([bo.close(), ada.close()]);
   });
 
