@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { waitUntil } from "../kit.ts";
-import { auditPage, auditWidth } from "./a11y.ts";
+import { auditFocus, auditPage, auditWidth } from "./a11y.ts";
 import { describeBrowser, openLive, screenshot, signedIn, startBrowserShop, type BrowserShop } from "./kit.ts";
 import { expectClean, expectSameDocument, LIVE_MS } from "./storefront-steps.ts";
 
@@ -77,6 +77,11 @@ describeBrowser("the stock console in Chromium", () => {
     expect(await product.page.locator('#stock-figures [data-figure="available"]').textContent()).toBe("3");
 
     expect(await auditPage(product.page)).toEqual([]);
+    // Tab order from the top of a fresh load (the form's swap leaves the browser's focus start point in the page)
+    const fresh = await b.newPage(ada);
+    await fresh.page.goto(`/admin/stock/${SKU}`);
+    expect((await auditFocus(fresh.page)).problems).toEqual([]);
+    await fresh.page.close();
     await shoot(product.page, "admin-stock-product");
     await product.page.setViewportSize({ width: 390, height: 844 });
     expect(await auditWidth(product.page)).toEqual([]);
@@ -96,6 +101,7 @@ describeBrowser("the stock console in Chromium", () => {
 
     await restock.page.goto("/admin/stock");
     expect(await auditPage(restock.page)).toEqual([]);
+    expect((await auditFocus(restock.page)).problems).toEqual([]);
     await shoot(restock.page, "admin-stock-list");
     await restock.page.setViewportSize({ width: 390, height: 844 });
     expect(await auditWidth(restock.page)).toEqual([]);

@@ -133,7 +133,12 @@ export function ProductEditPage({ shell, product, form, errors, categories, noti
           {title} {product?.archived && <span class="badge badge-neutral">archived</span>}
         </h1>
         {notice && <p class="notice" role="status">{notice}</p>}
-        {product && <p class="muted"><code>{product.sku}</code> · {product.available} available · <a href={`/p/${encodeURIComponent(product.sku)}`}>storefront page</a></p>}
+        {product && (
+          <p class="muted">
+            <code>{product.sku}</code> · {product.available} available (<a href={`/admin/stock/${encodeURIComponent(product.sku)}`}>stock and movements</a>) ·{" "}
+            <a href={`/p/${encodeURIComponent(product.sku)}`}>storefront page</a>
+          </p>
+        )}
         <ErrorSummary errors={formErrors} idOf={(f) => `product-${f}`} />
         <form method="post" action={action} class="admin-form" novalidate>
           {product

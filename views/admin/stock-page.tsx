@@ -38,6 +38,8 @@ export function StockPage({ shell, streamUrl, notice, restockError, restockNote,
   const f = list.filter;
   return (
     <AdminLayout title={restockError ? "Error: Stock" : "Stock"} shell={shell} section="/admin/stock">
+      {/* a refused file is what the admin came back for: it comes first */}
+      {restockError && <RestockCard error={restockError} note={restockNote ?? ""} />}
       <section class="card" aria-labelledby="stock-title" {...{ "hx-sse:connect": streamUrl, "hx-swap": "none" }}>
         <div class="title-row">
           <h1 id="stock-title">Stock</h1>
@@ -62,7 +64,7 @@ export function StockPage({ shell, streamUrl, notice, restockError, restockNote,
         </form>
         <StockList {...list} />
       </section>
-      <RestockCard error={restockError} note={restockNote ?? ""} />
+      {!restockError && <RestockCard note={restockNote ?? ""} />}
     </AdminLayout>
   );
 }

@@ -129,7 +129,7 @@ function AdjustCard({ row, levels, warehouses, form, errors, notice }: AdjustPro
         </div>
         <AdminTextField id="adjust-note" name="note" label="Note (optional)" value={form.note} error={errorOf(errors, "note")} max={500}
           hint="Kept with the movement and in the audit log, e.g. a delivery number." />
-        <button type="submit">Adjust stock</button>
+        <button type="submit" id="adjust-submit">Adjust stock</button>
       </form>
     </section>
   );
