@@ -11,8 +11,8 @@ import { orderActor, type OrderInput } from "./order.ts";
 import type { OrderConfig, OrderRejection, OrderState } from "./order-state.ts";
 import { paymentActor, type PaymentState } from "./payment.ts";
 import { projectorActor, type OrderView } from "./projector.ts";
-import type { PaymentCall, PaymentResult, ShippingCall, ShippingResult } from "./providers/ports.ts";
-import { shippingActor, type ShippingState } from "./shipping.ts";
+import type { PaymentCall, PaymentResult, ShippingResult } from "./providers/ports.ts";
+import { shippingActor, type ShippingCalls, type ShippingState } from "./shipping.ts";
 import type { Binding } from "./runtime/runner.ts";
 import { actorStateStore } from "./runtime/stores.ts";
 import type { DueTimer } from "./runtime/timers.ts";
@@ -67,7 +67,7 @@ export function participantKinds(hooks: KindHooks) {
     resources: { ...stockResources, ids: skusOf }, afterResources: (skus) => hooks.stockChanged(skus),
   };
   const payment: Binding<PaymentState, Envelope, undefined, PaymentResult, never, PaymentCall> = { actor: paymentActor, store: actorStateStore("payment"), input: asEvent, stepOf };
-  const shipping: Binding<ShippingState, Envelope, undefined, ShippingResult, never, ShippingCall> = { actor: shippingActor, store: actorStateStore("shipping"), input: asEvent, stepOf };
+  const shipping: Binding<ShippingState, Envelope, undefined, ShippingResult, never, ShippingCalls> = { actor: shippingActor, store: actorStateStore("shipping"), input: asEvent, stepOf };
   const projector: Binding<OrderView, Envelope, OrderAlerts, unknown> = {
     actor: projectorActor, store: viewStore, input: asEvent,
     resources: orderAlertResources, afterResources: (orderIds) => hooks.orderAlertsChanged(orderIds),

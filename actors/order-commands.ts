@@ -1,6 +1,6 @@
 import type { Address, Emit, OrderItem, OrderStatus, OrderTimer } from "./contracts/index.ts";
 import { ok, reject, unreachable, type TimerSet } from "./runtime/actor.ts";
-import { lines, move, type OrderConfig, type OrderOutcome, type OrderState } from "./order-state.ts";
+import { lines, move, parcelsOf, type OrderConfig, type OrderOutcome, type OrderState } from "./order-state.ts";
 
 /** Commands the edge sends to the order aggregate; answered synchronously (202 or 409). */
 export type OrderCommand =
@@ -130,7 +130,10 @@ function retry(s: OrderState, now: Date, cfg: OrderConfig): Out {
   switch (s.status) {
     case "INVENTORY_FAILED":
       next = { ...s, attempts: { ...a, inventory: a.inventory + 1 } };
-      request = { type: "ops.RetryRequested.v1", payload: { orderId: id, step: "inventory", attempt: a.inventory + 1, lines: lines(s) } };
+      request = {
+        type: "ops.RetryRequested.v1",
+        payload: { orderId: id, step: "inventory", attempt: a.inventory + 1, lines: lines(s), country: s.shippingAddress.country },
+      };
       return done(move(next, "CREATED", now, "command.Retry", "inventory retried by admin"), request);
     case "PAYMENT_FAILED": {
       next = { ...s, attempts: { ...a, payment: a.payment + 1 } };
@@ -147,7 +150,7 @@ function retry(s: OrderState, now: Date, cfg: OrderConfig): Out {
       next = { ...s, shipmentRequested: true, attempts: { ...a, shipping: a.shipping + 1 } };
       request = {
         type: "ops.RetryRequested.v1",
-        payload: { orderId: id, step: "shipping", attempt: a.shipping + 1, shippingAddress: s.shippingAddress, items: lines(s) },
+        payload: { orderId: id, step: "shipping", attempt: a.shipping + 1, shippingAddress: s.shippingAddress, items: lines(s), ...parcelsOf(s) },
       };
       return done(move(next, "PAYMENT_AUTHORIZED", now, "command.Retry", "shipping retried by admin"), request);
     case "REFUND_FAILED":

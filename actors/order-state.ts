@@ -1,4 +1,5 @@
-import type { Address, Emit, Failure, FailureCode, OrderItem, OrderStatus, OrderTimer } from "./contracts/index.ts";
+import type { Address, Allocation, Emit, Failure, FailureCode, OrderItem, OrderStatus, OrderTimer, Parcel, ShippedParcel } from "./contracts/index.ts";
+import { parcelsOf as grouped } from "./warehouses/allocate.ts";
 import type { Outcome } from "./runtime/actor.ts";
 
 /** One entry of an order's timeline. */
@@ -33,6 +34,10 @@ export type OrderState = {
   attempts: { inventory: number; payment: number; shipping: number; refund: number };
   /** inventory holds stock for this order */
   reserved: boolean;
+  /** which warehouse holds what, as the last reservation said (absent before warehouses) */
+  allocations?: Allocation[];
+  /** the parcels the carrier booked, each with its warehouse (absent before warehouses) */
+  parcels?: ShippedParcel[];
   paymentId: string | null;
   captured: boolean;
   /** the shipment has been handed to the shipping provider */
@@ -103,3 +108,6 @@ export function traced(before: OrderState, out: OrderOutcome, e: { eventId: stri
 }
 
 export const lines = (s: OrderState) => s.items.map(({ sku, qty }) => ({ sku, qty }));
+
+/** A shipment request's parcels, one per warehouse the reservation holds stock in; nothing for an order reserved before warehouses. */
+export const parcelsOf = (s: OrderState): { parcels?: Parcel[] } => (s.allocations ? { parcels: grouped(s.allocations) } : {});

@@ -13,7 +13,7 @@ import type { Emit, Envelope, OrderTimer } from "./contracts/index.ts";
 import { ignore, ok, unreachable, type Actor } from "./runtime/actor.ts";
 import { decideCommand, expiryTimer, handlingTimer, reservedUntil, type OrderCommand } from "./order-commands.ts";
 import { stallFired, watchStall } from "./order-stall.ts";
-import { lines, move, traced, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
+import { lines, move, parcelsOf, traced, type OrderConfig, type OrderOutcome, type OrderRejection, type OrderState } from "./order-state.ts";
 
 export type OrderInput = { kind: "event"; env: Envelope } | { kind: "command"; command: OrderCommand };
 type Out = OrderOutcome;
@@ -48,10 +48,13 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
         return s.reserved ? ignore("already reserved") : ok({ ...s, reserved: true });
       }
       const attempt = s.attempts.payment + 1;
-      const next = { ...s, reserved: true, attempts: { ...s.attempts, payment: attempt } };
+      const { allocations } = e.payload;
+      const next = { ...s, reserved: true, attempts: { ...s.attempts, payment: attempt }, ...(allocations ? { allocations } : {}) };
       const expiry = expiryTimer(next, now, cfg);
       // the deadline travels with the move, so the order page can say it the moment it changes
-      const m = move(next, "INVENTORY_RESERVED", now, cause, "stock reserved", { lines: e.payload.lines, reservedUntil: expiry.at.toISOString() });
+      const m = move(next, "INVENTORY_RESERVED", now, cause, "stock reserved", {
+        lines: e.payload.lines, reservedUntil: expiry.at.toISOString(), ...(allocations ? { allocations } : {}),
+      });
       return ok(m.state, [m.emit, {
         type: "order.PaymentRequested.v1",
         payload: { orderId: s.orderId, amount: s.total, currency: s.currency, paymentToken: s.paymentToken, attempt },
@@ -118,8 +121,9 @@ function onEvent(s: OrderState, e: Envelope, now: Date, cfg: OrderConfig): Out {
     }
     case "shipping.OrderShipped.v1": {
       if (s.status !== "PAYMENT_AUTHORIZED" || e.payload.attempt !== s.attempts.shipping) return ignore("stale answer");
-      const { trackingNumber, carrier } = e.payload;
-      const m = move({ ...s, trackingNumber, reserved: false }, "SHIPPED", now, cause, "order shipped", { trackingNumber, carrier });
+      const { trackingNumber, carrier, parcels } = e.payload;
+      const shipped = parcels ? { parcels } : {};
+      const m = move({ ...s, trackingNumber, reserved: false, ...shipped }, "SHIPPED", now, cause, "order shipped", { trackingNumber, carrier, ...shipped });
       return ok(m.state, [m.emit, {
         type: "order.PaymentCaptureRequested.v1",
         payload: { orderId: s.orderId, amount: s.total },
@@ -142,7 +146,7 @@ function requestShipment(s: OrderState): { state: OrderState; emit: Emit } {
   const attempt = s.attempts.shipping + 1;
   return {
     state: { ...s, shipmentRequested: true, attempts: { ...s.attempts, shipping: attempt } },
-    emit: { type: "order.ShipmentRequested.v1", payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt } },
+    emit: { type: "order.ShipmentRequested.v1", payload: { orderId: s.orderId, shippingAddress: s.shippingAddress, items: lines(s), attempt, ...parcelsOf(s) } },
   };
 }
 

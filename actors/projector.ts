@@ -5,7 +5,7 @@
  * failure waiting for an admin (actors/ops/alert-rules.ts).
  */
 import type { Envelope } from "./contracts/index.ts";
-import type { OrderView } from "./contracts/order-view.ts";
+import { WarehouseDetails, type OrderView } from "./contracts/order-view.ts";
 import { alertsAfterChange, alertsAfterStall, type OrderAlerts } from "./ops/alert-rules.ts";
 import { ignore, ok, type Actor } from "./runtime/actor.ts";
 
@@ -36,8 +36,11 @@ export const projectorActor: Actor<OrderView, Envelope, OrderAlerts> = {
         // left: one from elsewhere is a change seen before, delivered again after its
         // processed mark was purged - it must not append to the timeline twice.
         if (from !== v.status) return ignore(`a change from ${from}, but the view is ${v.status}: seen before`);
+        // where the stock is held and what shipped from where, when the change says (parsed: details are free-form)
+        const held = WarehouseDetails.safeParse(details);
+        const { allocations, parcels } = held.success ? held.data : {};
         return ok({
-          ...v, status: to, updatedAt: e.timestamp,
+          ...v, ...(allocations ? { allocations } : {}), ...(parcels ? { parcels } : {}), status: to, updatedAt: e.timestamp,
           timeline: [...v.timeline, { status: to, at: e.timestamp, reason, ...(code ? { code } : {}), details }],
         }, [], { res: alertsAfterChange(alerts, e.payload, e.timestamp) });
       }

@@ -78,3 +78,44 @@ describe("shipping decide", () => {
     expect(decide(SHIPPED, e, OK).kind).toBe("ignore");
   });
 });
+
+describe("one parcel per warehouse", () => {
+  const parcels = [{ warehouse: "BER", items: [{ sku: "MUG", qty: 2 }] }, { warehouse: "LYS", items: [{ sku: "MUG", qty: 1 }, { sku: "TEE", qty: 1 }] }];
+  const split = (attempt: number) =>
+    ev({ type: "order.ShipmentRequested.v1", payload: { ...id, shippingAddress: ADDRESS, items: LINES, attempt, parcels } });
+
+  test("a shipment from two warehouses books each parcel under its own key; a retry looks up each parcel's earlier keys", () => {
+    expect(plan(null, split(1))).toEqual({
+      provider: "shipping", op: "shipParcels", idempotencyKey: `ship:${ORDER}:1`,
+      parcels: parcels.map((p) => ({
+        provider: "shipping", op: "ship", idempotencyKey: `ship:${ORDER}:1:${p.warehouse}`, earlier: [],
+        input: { address: ADDRESS, items: p.items, attempt: 1, warehouse: p.warehouse },
+      })),
+    });
+    const retried = plan(null, ev({ type: "ops.RetryRequested.v1", payload: { ...id, step: "shipping", attempt: 3, shippingAddress: ADDRESS, items: LINES, parcels } }));
+    expect(retried?.op === "shipParcels" && retried.parcels.map((p) => [p.idempotencyKey, p.earlier])).toEqual([
+      [`ship:${ORDER}:3:BER`, [`ship:${ORDER}:1:BER`, `ship:${ORDER}:2:BER`]],
+      [`ship:${ORDER}:3:LYS`, [`ship:${ORDER}:1:LYS`, `ship:${ORDER}:2:LYS`]],
+    ]);
+  });
+
+  test("one warehouse keeps the attempt's own key and names the warehouse", () => {
+    const one = ev({ type: "order.ShipmentRequested.v1", payload: { ...id, shippingAddress: ADDRESS, items: LINES, attempt: 1, parcels: [{ warehouse: "NJ", items: LINES }] } });
+    expect(plan(null, one)).toEqual({
+      provider: "shipping", op: "ship", idempotencyKey: `ship:${ORDER}:1`, earlier: [], input: { address: ADDRESS, items: LINES, attempt: 1, warehouse: "NJ" },
+    });
+    const out = decide(null, one, OK);
+    expect(out.kind === "ok" && out.state).toEqual({ ...OK_STATE, parcels: [{ warehouse: "NJ", items: LINES, trackingNumber: "TRK-9", carrier: "Post" }] });
+  });
+
+  test("the parcels booked are the state and the OrderShipped event; a refusal of one fails the shipment", () => {
+    const booked = parcels.map((p, i) => ({ ...p, trackingNumber: `TRK-${i}`, carrier: "Post" }));
+    const out = decide(null, split(1), { ok: true, trackingNumber: "TRK-0", carrier: "Post", parcels: booked });
+    if (out.kind !== "ok") throw new Error(out.reason);
+    expect(out.state).toEqual({ trackingNumber: "TRK-0", carrier: "Post", parcels: booked });
+    expect(out.emit).toEqual([{ type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-0", carrier: "Post", parcels: booked, attempt: 1 } }]);
+    const refused = decide(null, split(1), { ok: false, code: "UNDELIVERABLE", reason: "address is undeliverable" });
+    expect(refused.kind === "ok" && sent(refused.emit)).toEqual(["shipping.ShippingFailed.v1"]);
+  });
+});
+const OK_STATE = { trackingNumber: "TRK-9", carrier: "Post" };

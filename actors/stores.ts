@@ -54,34 +54,54 @@ export const viewStore: StateStore<OrderView> = {
   }, ...figureWrites(rowsOf(sumOf(rows.map(([id, view]) => changeOf(before.get(id) ?? null, view)))))],
 };
 
-/** Stock levels, locked in SKU order (no deadlocks), written back as a movement log. */
+/**
+ * Stock levels per SKU and warehouse, with each warehouse's country and priority, locked in
+ * (SKU, warehouse) order - every writer of stock rows locks in that order, so none deadlocks -
+ * and written back with a movement per order (its id the movement's ref) and warehouse.
+ */
 export const stockResources: Resources<Stock> = {
   tables: ["inventory.stock"], // movements are only appended
   async load(q, skus) {
     if (skus.length === 0) return {};
-    const rows = await q.query<{ sku: string; on_hand: number; reserved: number }>(
-      "SELECT sku, on_hand, reserved FROM inventory.stock WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE", [[...new Set(skus)]]);
-    return Object.fromEntries(rows.map((r) => [r.sku, { onHand: r.on_hand, reserved: r.reserved }]));
+    const rows = await q.query<{ sku: string; warehouse: string; country: string; priority: number; on_hand: number; reserved: number }>(
+      `SELECT s.sku, s.warehouse, w.country, w.priority, s.on_hand, s.reserved
+        FROM inventory.stock s JOIN inventory.warehouses w ON w.code = s.warehouse
+        WHERE s.sku = ANY($1::text[]) ORDER BY s.sku, s.warehouse FOR UPDATE OF s`, [[...new Set(skus)]]);
+    const stock: Stock = {};
+    for (const r of rows) {
+      (stock[r.sku] ??= []).push({ warehouse: r.warehouse, country: r.country, priority: r.priority, onHand: r.on_hand, reserved: r.reserved });
+    }
+    return stock;
   },
   saving(before, after, now) {
-    const changed = Object.entries(after).filter(([sku, l]) => {
-      const b = before[sku];
-      return !b || b.onHand !== l.onHand || b.reserved !== l.reserved;
-    });
+    const old = (sku: string, warehouse: string) => before[sku]?.find((b) => b.warehouse === warehouse) ?? { onHand: 0, reserved: 0 };
+    const changed = Object.entries(after).flatMap(([sku, bins]) => bins.flatMap((b) => {
+      const o = old(sku, b.warehouse);
+      return o.onHand !== b.onHand || o.reserved !== b.reserved ? [{ sku, warehouse: b.warehouse, onHand: b.onHand, reserved: b.reserved }] : [];
+    }));
     if (changed.length === 0) return { stmts: [], changed: [] };
-    const skus = changed.map(([sku]) => sku);
-    const was = (sku: string) => before[sku] ?? { onHand: 0, reserved: 0 };
+    const col = <K extends keyof (typeof changed)[number]>(k: K) => changed.map((c) => c[k]);
+    // one movement per order that moved the row (its id is the movement's ref), else one for the batch
+    type Move = { sku: string; warehouse: string; orderId: string | null; onHand: number; reserved: number };
+    const moves = Object.entries(after).flatMap(([sku, bins]) => bins.flatMap((b): Move[] => {
+      if (!changed.some((c) => c.sku === sku && c.warehouse === b.warehouse)) return [];
+      if (b.moves?.length) return b.moves.map((m) => ({ sku, warehouse: b.warehouse, ...m }));
+      const o = old(sku, b.warehouse);
+      return [{ sku, warehouse: b.warehouse, orderId: null, onHand: b.onHand - o.onHand, reserved: b.reserved - o.reserved }];
+    }));
+    const of = <K extends keyof Move>(k: K) => moves.map((m) => m[k]);
     return {
-      changed: skus,
+      changed: [...new Set(col("sku"))],
       stmts: [{
-        text: `INSERT INTO inventory.stock (sku, on_hand, reserved)
-          SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
-          ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
-        params: [skus, changed.map(([, l]) => l.onHand), changed.map(([, l]) => l.reserved)],
+        text: `INSERT INTO inventory.stock (sku, warehouse, on_hand, reserved)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[])
+          ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = excluded.on_hand, reserved = excluded.reserved`,
+        params: [col("sku"), col("warehouse"), col("onHand"), col("reserved")],
       }, {
-        text: `INSERT INTO inventory.movements (sku, delta_on_hand, delta_reserved, reason, at)
-          SELECT t.sku, t.d_on_hand, t.d_reserved, 'saga', $4::text::timestamptz FROM unnest($1::text[], $2::int[], $3::int[]) AS t(sku, d_on_hand, d_reserved)`,
-        params: [skus, changed.map(([sku, l]) => l.onHand - was(sku).onHand), changed.map(([sku, l]) => l.reserved - was(sku).reserved), now.toISOString()],
+        text: `INSERT INTO inventory.movements (sku, warehouse, delta_on_hand, delta_reserved, reason, ref, at)
+          SELECT t.sku, t.warehouse, t.d_on_hand, t.d_reserved, 'saga', t.ref, $6::text::timestamptz
+          FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS t(sku, warehouse, d_on_hand, d_reserved, ref)`,
+        params: [of("sku"), of("warehouse"), of("onHand"), of("reserved"), of("orderId"), now.toISOString()],
       }],
     };
   },

@@ -142,14 +142,33 @@ export const cartItems = shopping.table("cart_items", {
 }, (t) => [primaryKey({ columns: [t.cartId, t.sku] })]);
 
 export const inventory = pgSchema("inventory");
+/** Where stock is kept (0031): reservations prefer the customer's country, then the lower priority, then the code. */
+export const warehouses = inventory.table("warehouses", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+  country: text("country").notNull(),
+  priority: integer("priority").notNull().default(100),
+});
+/** Stock per SKU and warehouse (0031). */
 export const stock = inventory.table("stock", {
-  sku: text("sku").primaryKey(),
+  sku: text("sku").notNull(),
+  warehouse: text("warehouse").notNull(),
   onHand: integer("on_hand").notNull(),
   reserved: integer("reserved").notNull(),
-});
+}, (t) => [primaryKey({ columns: [t.sku, t.warehouse] })]);
+/** A SKU's stock summed over its warehouses (a view, 0031): what every reader of available units joins. */
+export const stockTotals = inventory.view("stock_totals", {
+  sku: text("sku").notNull(),
+  onHand: integer("on_hand").notNull(),
+  reserved: integer("reserved").notNull(),
+  /** how many warehouses hold a row for the SKU */
+  warehouses: integer("warehouses").notNull(),
+}).existing();
 export const movements = inventory.table("movements", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   sku: text("sku").notNull(),
+  /** the warehouse whose stock moved (0031) */
+  warehouse: text("warehouse").notNull(),
   deltaOnHand: integer("delta_on_hand").notNull(),
   deltaReserved: integer("delta_reserved").notNull(),
   reason: text("reason").notNull(),

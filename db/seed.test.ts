@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { asc, eq } from "drizzle-orm";
 import { CATALOG, CATEGORIES } from "./catalog-data.ts";
 import { openPglite, type Database } from "./client.ts";
-import { movements, products, stock } from "./schema.ts";
-import { seedCatalog } from "./seed.ts";
+import { movements, products, stock, stockTotals } from "./schema.ts";
+import { seedCatalog, spread } from "./seed.ts";
 
 describe("catalog data", () => {
   test("has at least 60 products with unique SKUs in every category", () => {
@@ -38,14 +38,21 @@ describe("seedCatalog", () => {
   beforeEach(async () => { database = await openPglite(); });
   afterEach(async () => { await database.close(); });
 
-  test("fills an empty catalog with products, stock and one opening movement each", async () => {
+  test("spreads opening stock over the warehouses, Berlin keeping the rest", () => {
+    expect(spread(42)).toEqual([["BER", 14], ["LYS", 14], ["NJ", 14]]);
+    expect(spread(5)).toEqual([["BER", 3], ["LYS", 1], ["NJ", 1]]);
+    expect(spread(2)).toEqual([["BER", 2]]);
+    expect(spread(0)).toEqual([["BER", 0]]);
+  });
+
+  test("fills an empty catalog with products, stock per warehouse and one opening movement per row", async () => {
     const { db } = database;
     const { inserted } = await seedCatalog(db);
     expect(inserted).toBe(CATALOG.length);
     expect(inserted).toBeGreaterThanOrEqual(50);
 
-    const rows = await db.select({ sku: products.sku, category: products.category, images: products.images, onHand: stock.onHand, reserved: stock.reserved })
-      .from(products).leftJoin(stock, eq(stock.sku, products.sku)).orderBy(asc(products.sku));
+    const rows = await db.select({ sku: products.sku, category: products.category, images: products.images, onHand: stockTotals.onHand, reserved: stockTotals.reserved })
+      .from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).orderBy(asc(products.sku));
     expect(rows.length).toBe(inserted);
     expect(new Set(rows.map((r) => r.category)).size).toBeGreaterThanOrEqual(6);
     const initial = new Map(CATALOG.map((p) => [p.sku, p.initialStock]));
@@ -56,11 +63,12 @@ describe("seedCatalog", () => {
     }
 
     const opening = await db.select().from(movements);
-    expect(opening.length).toBe(inserted);
+    const bins = await db.select().from(stock);
+    expect(opening.length).toBe(bins.length);
     expect(new Set(opening.map((m) => m.sku)).size).toBe(inserted);
     for (const m of opening) {
       expect(m.reason).toBe("initial stock");
-      expect(m.deltaOnHand).toBe(initial.get(m.sku)!);
+      expect(m.deltaOnHand).toBe(bins.find((b) => b.sku === m.sku && b.warehouse === m.warehouse)!.onHand);
       expect(m.deltaReserved).toBe(0);
     }
   });
@@ -68,10 +76,11 @@ describe("seedCatalog", () => {
   test("a second call inserts nothing and changes nothing", async () => {
     const { db } = database;
     await seedCatalog(db);
+    const rows = await db.$count(stock);
     await db.update(stock).set({ onHand: 1 }).where(eq(stock.sku, "LAP-001"));
     expect(await seedCatalog(db)).toEqual({ inserted: 0 });
     const counts = { products: await db.$count(products), stock: await db.$count(stock), movements: await db.$count(movements) };
-    expect(counts).toEqual({ products: CATALOG.length, stock: CATALOG.length, movements: CATALOG.length });
+    expect(counts).toEqual({ products: CATALOG.length, stock: rows, movements: rows });
     const [lap] = await db.select({ onHand: stock.onHand }).from(stock).where(eq(stock.sku, "LAP-001"));
     expect(lap?.onHand).toBe(1);
   });

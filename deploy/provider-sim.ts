@@ -50,7 +50,7 @@ const PaymentRefSchema = z.object({ paymentId: z.string().min(1), amount: Money 
 const PaymentOpSchema = z.enum(["authorize", "capture", "refund"]) satisfies z.ZodType<PaymentOp>;
 const LookupSchema = <O extends z.ZodTypeAny>(op: O) => z.object({ op, idempotencyKey: z.string().min(1) });
 const LostSchema = z.object({ loseAnswers: z.array(z.enum([...PaymentOpSchema.options, "ship"])) });
-const ShipInputSchema = z.object({ address: Address, items: z.array(Line), attempt: Attempt }) satisfies z.ZodType<ShipInput>;
+const ShipInputSchema = z.object({ address: Address, items: z.array(Line), attempt: Attempt, warehouse: z.string().max(16).optional() }) satisfies z.ZodType<ShipInput>;
 
 /** Starts the service; `port: 0` picks a free port (see `url`). */
 export function startProviderSim(opts: { port: number; latencyMs?: number; loseAnswers?: Fault[]; faults?: ProviderFaults }): ProviderSim {

@@ -109,8 +109,9 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
   describe("low stock", () => {
     test("opens when a product's available units fall under 10 and closes when it is restocked", async () => {
       const sku = "HOM-004";
+      await shop.oneWarehouse(sku);
       const { available } = await shop.stockOf(sku);
-      const adjust = (delta: number) => shop.call("POST", `/api/admin/products/${sku}/stock`, { token: admin, body: { delta, reason: "count" } });
+      const adjust = (delta: number) => shop.call("POST", `/api/admin/products/${sku}/stock`, { token: admin, body: { delta, reason: "count", warehouse: "BER" } });
       expect((await adjust(5 - available)).status).toBe(200);
       const low = (await openAlerts("lowStock")).find((a) => a.subject === sku);
       expect(low?.summary).toContain("5 left");

@@ -175,7 +175,7 @@ describe.each(ENGINES)("%s", (engine) => {
     test("an adjustment moves the stock and logs the movement with its reason and the admin who made it", async () => {
       const admin = await shop.token("admin", "stock-sam");
       const before = (await shop.stockOf("BOK-004")).available;
-      const res = await shop.call("POST", "/api/admin/products/BOK-004/stock", { token: admin, body: { delta: 5, reason: "restock" } });
+      const res = await shop.call("POST", "/api/admin/products/BOK-004/stock", { token: admin, body: { delta: 5, reason: "restock", warehouse: "BER" } });
       expect(res.status).toBe(200);
       expect(res.json.available).toBe(before + 5);
       const [moved] = await shop.sys.database.db.select().from(movements).where(and(eq(movements.sku, "BOK-004"), eq(movements.ref, "admin")));
@@ -185,7 +185,7 @@ describe.each(ENGINES)("%s", (engine) => {
     test("removing more stock than is free is a 409 with its code, and changes nothing", async () => {
       const admin = await shop.token("admin");
       const before = await shop.call("GET", "/api/products/BOK-003");
-      const res = await shop.call("POST", "/api/admin/products/BOK-003/stock", { token: admin, body: { delta: -100_000, reason: "count" } });
+      const res = await shop.call("POST", "/api/admin/products/BOK-003/stock", { token: admin, body: { delta: -100_000, reason: "count", warehouse: "BER" } });
       expect(res.status).toBe(409);
       expect(res.json).toEqual({ error: expect.stringContaining("cannot remove 100000 units of BOK-003"), code: "RESERVED" });
       expect((await shop.call("GET", "/api/products/BOK-003")).json).toEqual(before.json);

@@ -14,6 +14,10 @@ export type OrderJson = {
   customerId: string;
   total: number;
   timeline: { status: OrderStatus; reason: string; code?: FailureCode; at: string }[];
+  /** which warehouse holds what, once reserved */
+  allocations?: { sku: string; warehouse: string; qty: number }[];
+  /** the parcels shipped, each from its warehouse */
+  parcels?: { warehouse: string; items: { sku: string; qty: number }[]; trackingNumber: string; carrier: string }[];
 };
 
 /**
@@ -49,13 +53,13 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
   }
 
   /** Place an order as `customer`; returns its id. */
-  async function place(customer: string, o: { sku?: string; qty?: number; card?: string; postalCode?: string; key?: string } = {}) {
+  async function place(customer: string, o: { sku?: string; qty?: number; card?: string; postalCode?: string; country?: string; key?: string } = {}) {
     const res = await call("POST", "/api/orders", {
       token: await token("customer", customer),
       headers: { "idempotency-key": o.key ?? crypto.randomUUID() },
       body: {
         items: [{ sku: o.sku ?? "AUD-001", qty: o.qty ?? 1 }],
-        shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode },
+        shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode, country: o.country ?? ADDRESS.country },
         paymentToken: o.card ?? "tok_visa",
       },
     });
@@ -83,12 +87,23 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
     return (await call("GET", `/api/products/${sku}`)).json;
   }
 
+  /**
+   * Gather a product's unreserved units into one warehouse, as the single warehouse it had
+   * before there were more: for tests that count a product's units down in one adjustment.
+   */
+  async function oneWarehouse(sku: string, warehouse = "BER") {
+    await sys.database.sql.query(`WITH moved AS (
+        DELETE FROM inventory.stock WHERE sku = $1 AND warehouse <> $2 AND reserved = 0 RETURNING on_hand
+      ) INSERT INTO inventory.stock (sku, warehouse, on_hand, reserved) SELECT $1, $2, coalesce(sum(on_hand), 0)::int, 0 FROM moved
+      ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = inventory.stock.on_hand + excluded.on_hand`, [sku, warehouse]);
+  }
+
   async function stop() {
     await sys.stop();
     await servers?.stop();
   }
 
-  return { sys, app, token, call, place, waitFor, stockOf, stop };
+  return { sys, app, token, call, place, waitFor, stockOf, oneWarehouse, stop };
 }
 
 export type Shop = Awaited<ReturnType<typeof startShop>>;

@@ -128,7 +128,7 @@ describe("distributed shop in separate processes", () => {
   test("1,000 mixed orders survive kill -9 of an actors process: same outcomes, nothing twice, nothing oversold", async () => {
     // Enough stock for everyone: each order's outcome then depends only on its card and address.
     await sql`UPDATE inventory.stock SET on_hand = on_hand + 10000`;
-    const before = await sql<{ sku: string; on_hand: number; reserved: number }[]>`SELECT sku, on_hand, reserved FROM inventory.stock`;
+    const before = await sql<{ sku: string; on_hand: number; reserved: number }[]>`SELECT sku, on_hand, reserved FROM inventory.stock_totals`;
     const kinds = [
       { card: "tok_visa", expect: "SHIPPED" },
       { card: "tok_mastercard", expect: "SHIPPED" },
@@ -180,7 +180,7 @@ describe("distributed shop in separate processes", () => {
     expect(shipments.length).toBe(shippedIds.size);
     expect(new Set(shipments.map((s) => s.orderId))).toEqual(shippedIds);
     // Stock: sold units left on_hand exactly once; failed orders still hold their reservation.
-    const after = new Map((await sql<{ sku: string; on_hand: number; reserved: number }[]>`SELECT sku, on_hand, reserved FROM inventory.stock`).map((r) => [r.sku, r]));
+    const after = new Map((await sql<{ sku: string; on_hand: number; reserved: number }[]>`SELECT sku, on_hand, reserved FROM inventory.stock_totals`).map((r) => [r.sku, r]));
     for (const b of before.filter((x) => skus.includes(x.sku))) {
       const a = after.get(b.sku)!;
       const mine = placed.filter((p) => p.sku === b.sku);

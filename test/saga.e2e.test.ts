@@ -35,7 +35,7 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       expect(failed.timeline.at(-1)?.reason).toContain("BOK-008");
       expect(failed.timeline.at(-1)?.code).toBe("OUT_OF_STOCK");
       expect((await shop.stockOf("BOK-008")).available).toBe(4);
-      expect((await post("/api/admin/products/BOK-008/stock", { delta: 10, reason: "delivery" })).status).toBe(200);
+      expect((await post("/api/admin/products/BOK-008/stock", { delta: 10, reason: "delivery", warehouse: "BER" })).status).toBe(200);
       expect((await post(`/api/admin/orders/${id}/retry`)).status).toBe(202);
       const shipped = await shop.waitFor(id, ["SHIPPED"]);
       expect(path(shipped)).toEqual(["CREATED", "INVENTORY_FAILED", "CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
@@ -87,6 +87,47 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       await waitUntil(async () => (await payment.ledger()).some((e) => e.orderId === id && e.kind === "capture"), 10_000, "the capture");
       expect((await payment.ledger()).filter((e) => e.orderId === id).map((e) => e.kind)).toEqual(["authorize", "capture"]);
       expect((await shipping.shipmentsFor(id)).map((s) => s.key)).toEqual([`ship:${id}:1`]);
+    });
+  });
+
+  describe("warehouses", () => {
+    /** Put exactly these units of `sku` in these warehouses, none reserved. */
+    async function stockAt(sku: string, at: Record<string, number>) {
+      const sql = shop.sys.database.sql;
+      await sql.query("DELETE FROM inventory.stock WHERE sku = $1", [sku]);
+      await sql.query(`INSERT INTO inventory.stock (sku, warehouse, on_hand, reserved) SELECT $1, w, n, 0 FROM unnest($2::text[], $3::int[]) AS t(w, n)`,
+        [sku, Object.keys(at), Object.values(at)]);
+    }
+    const levels = async (sku: string) => Object.fromEntries((await shop.sys.database.sql.query<{ warehouse: string; on_hand: number; reserved: number }>(
+      "SELECT warehouse, on_hand, reserved FROM inventory.stock WHERE sku = $1 ORDER BY warehouse", [sku])).map((r) => [r.warehouse, [r.on_hand, r.reserved]]));
+
+    test("a line more than one warehouse holds is split, reserved in both and shipped as two parcels", async () => {
+      await stockAt("SPT-006", { BER: 2, LYS: 3, NJ: 9 });
+      const id = await shop.place("wanda", { sku: "SPT-006", qty: 4, country: "DE" });
+      const shipped = await shop.waitFor(id, ["SHIPPED", "INVENTORY_FAILED", "PAYMENT_FAILED", "SHIPPING_FAILED"]);
+      expect(path(shipped)).toEqual(["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "SHIPPED"]);
+      // Germany first (BER), then by priority (LYS before NJ)
+      expect(shipped.allocations).toEqual([{ sku: "SPT-006", warehouse: "BER", qty: 2 }, { sku: "SPT-006", warehouse: "LYS", qty: 2 }]);
+      expect(shipped.parcels?.map((p) => [p.warehouse, p.items])).toEqual([["BER", [{ sku: "SPT-006", qty: 2 }]], ["LYS", [{ sku: "SPT-006", qty: 2 }]]]);
+      const shipping = shippingSimulator({ books: sqlBooks(shop.sys.database.sql, "shipping") });
+      const booked = await shipping.shipmentsFor(id);
+      expect(booked.map((b) => [b.key, b.warehouse, b.items])).toEqual([
+        [`ship:${id}:1:BER`, "BER", [{ sku: "SPT-006", qty: 2 }]], [`ship:${id}:1:LYS`, "LYS", [{ sku: "SPT-006", qty: 2 }]],
+      ]);
+      expect(shipped.parcels?.map((p) => p.trackingNumber)).toEqual(booked.map((b) => b.trackingNumber));
+      // each warehouse gave exactly what it shipped
+      await waitUntil(async () => JSON.stringify(await levels("SPT-006")) === JSON.stringify({ BER: [0, 0], LYS: [1, 0], NJ: [9, 0] }), 10_000, "the shipment's stock");
+    });
+
+    test("the customer's country comes first; a release after a failed payment gives each warehouse its units back", async () => {
+      await stockAt("SPT-007", { BER: 5, LYS: 1, NJ: 2 });
+      const id = await shop.place("wanda", { sku: "SPT-007", qty: 3, country: "US", card: "tok_decline" });
+      const failed = await shop.waitFor(id, ["PAYMENT_FAILED"]);
+      expect(failed.allocations).toEqual([{ sku: "SPT-007", warehouse: "NJ", qty: 2 }, { sku: "SPT-007", warehouse: "BER", qty: 1 }]);
+      expect(await levels("SPT-007")).toEqual({ BER: [5, 1], LYS: [1, 0], NJ: [2, 2] });
+      expect((await post(`/api/admin/orders/${id}/compensate`, { action: "releaseInventory" })).status).toBe(202);
+      await shop.waitFor(id, ["INVENTORY_RELEASED"]);
+      await waitUntil(async () => JSON.stringify(await levels("SPT-007")) === JSON.stringify({ BER: [5, 0], LYS: [1, 0], NJ: [2, 0] }), 10_000, "the release");
     });
   });
 

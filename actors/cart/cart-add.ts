@@ -7,7 +7,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { rowsOf } from "../../db/rows.ts";
-import { cartItems, carts, products, stock } from "../../db/schema.ts";
+import { cartItems, carts, products, stockTotals } from "../../db/schema.ts";
 import { available, availableOf } from "../catalog/stock-sql.ts";
 import { MAX_PER_PRODUCT } from "./cart-rules.ts";
 import { whose, type CartOwner } from "./cart-owner.ts";
@@ -36,7 +36,7 @@ export async function peek(db: Db, owner: CartOwner, sku: string): Promise<Seen 
     cartId: cart.id, cartUpdatedAt: cart.updatedAt,
     had: sql<number>`coalesce(${cartItems.qty}, 0)`.mapWith(Number),
   }).from(products)
-    .leftJoin(stock, eq(stock.sku, products.sku))
+    .leftJoin(stockTotals, eq(stockTotals.sku, products.sku))
     .leftJoin(cart, sql`true`)
     .leftJoin(cartItems, and(eq(cartItems.cartId, cart.id), eq(cartItems.sku, products.sku)))
     .where(and(eq(products.sku, sku), isNull(products.archivedAt))); // an archived product cannot be added

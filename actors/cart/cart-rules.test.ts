@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { CART_TTL_MS, checkLineQty, expired, mergedQty, orderLines, priceCart, type CartLine } from "./cart-rules.ts";
 
 const line = (over: Partial<CartLine> = {}): CartLine => ({
-  sku: "LAP-001", name: "Altair Air 13", qty: 2, snapshot: 99900, price: 99900, available: 42, ...over,
+  sku: "LAP-001", name: "Altair Air 13", qty: 2, snapshot: 99900, price: 99900, available: 42, sold: true, ...over,
 });
 const EUR = { code: "EUR", minorUnits: 2, rate: "0.92000000" };
 const JPY = { code: "JPY", minorUnits: 0, rate: "151.20000000" };
@@ -65,6 +65,17 @@ describe("orderLines", () => {
     expect(() => orderLines([])).toThrow("Your cart is empty");
     expect(() => orderLines([line({ qty: 3, available: 1 }), line({ sku: "B", name: "Mug", available: 0 })]))
       .toThrow("Stock changed: only 1 of Altair Air 13 left; Mug is sold out. Please update your cart.");
+  });
+
+  test("an archived product in the cart is named with its SKU, before any stock problem; it is not 'short', whatever its stock", () => {
+    const refused = () => orderLines([line({ qty: 3, available: 1 }), line({ sku: "MUG-1", name: "Mug", sold: false })]);
+    expect(refused).toThrow("Mug (MUG-1) is no longer sold: remove it from your cart to check out.");
+    try {
+      refused();
+    } catch (err) {
+      expect((err as { code?: string }).code).toBe("NOT_SOLD");
+    }
+    expect(priceCart([line({ sold: false, available: 0 })], USD).lines[0]!.short).toBe(false);
   });
 });
 

@@ -22,6 +22,8 @@ export type CartLine = {
   price: number;
   /** units on hand and not reserved */
   available: number;
+  /** false once the product is archived: it stays in the cart, named, but cannot be ordered */
+  sold: boolean;
 };
 
 /** A line in the visitor's currency. `was` is the price when added, set only when it changed. */
@@ -75,15 +77,20 @@ export function priceCart(lines: CartLine[], rate: Rate): PricedCart {
   const priced = lines.map((l) => {
     const unitPrice = convert(l.price, rate);
     const was = l.snapshot === l.price ? null : convert(l.snapshot, rate);
-    return { ...l, unitPrice, lineTotal: unitPrice * l.qty, was, short: l.qty > l.available };
+    return { ...l, unitPrice, lineTotal: unitPrice * l.qty, was, short: l.sold && l.qty > l.available };
   });
   const subtotal = priced.reduce((sum, l) => sum + l.lineTotal, 0);
   return { currency: rate.code, lines: priced, subtotal, count: countOf(lines) };
 }
 
-/** The order lines for a cart; refuses an empty cart and a line the stock no longer covers. */
+/** The order lines for a cart; refuses an empty cart, a product no longer sold, and a line the stock no longer covers. */
 export function orderLines(lines: CartLine[]): Line[] {
   if (lines.length === 0) throw new CartConflict("EMPTY", "Your cart is empty: add something before checking out.");
+  const gone = lines.filter((l) => !l.sold);
+  if (gone.length > 0) {
+    const what = gone.map((l) => `${l.name} (${l.sku})`).join(", ");
+    throw new CartConflict("NOT_SOLD", `${what} ${gone.length === 1 ? "is" : "are"} no longer sold: remove ${gone.length === 1 ? "it" : "them"} from your cart to check out.`);
+  }
   const short = lines.filter((l) => l.qty > l.available);
   if (short.length > 0) {
     const what = short.map((l) => (l.available > 0 ? `only ${l.available} of ${l.name} left` : `${l.name} is sold out`));

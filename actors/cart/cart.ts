@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
 import type { Db, Q, Tx } from "../../db/client.ts";
-import { cartItems, carts, products, stock } from "../../db/schema.ts";
+import { cartItems, carts, products, stockTotals } from "../../db/schema.ts";
 import type { Line } from "../contracts/index.ts";
 import {
   checkLineQty, checkRequestedQty, countOf, expired, expiryCutoff, mergedQty, type CartLine,
@@ -177,7 +177,7 @@ const lineOf = async (q: Q, cartId: string, sku: string) =>
 
 async function productOf(q: Q, sku: string): Promise<{ name: string; price: number; available: number }> {
   const [p] = await q.select({ name: products.name, price: products.price, available })
-    .from(products).leftJoin(stock, eq(stock.sku, products.sku)).where(eq(products.sku, sku));
+    .from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).where(eq(products.sku, sku));
   if (!p) throw new NotFound(`There is no product ${sku}.`);
   return p;
 }
@@ -185,6 +185,7 @@ async function productOf(q: Q, sku: string): Promise<{ name: string; price: numb
 function linesOf(q: Q, cartId: string): Promise<CartLine[]> {
   return q.select({
     sku: cartItems.sku, name: products.name, qty: cartItems.qty, snapshot: cartItems.unitPrice, price: products.price, available,
-  }).from(cartItems).innerJoin(products, eq(products.sku, cartItems.sku)).leftJoin(stock, eq(stock.sku, cartItems.sku))
+    sold: sql<boolean>`${products.archivedAt} IS NULL`.mapWith(Boolean),
+  }).from(cartItems).innerJoin(products, eq(products.sku, cartItems.sku)).leftJoin(stockTotals, eq(stockTotals.sku, cartItems.sku))
     .where(eq(cartItems.cartId, cartId)).orderBy(asc(cartItems.addedAt), asc(cartItems.sku));
 }

@@ -7,12 +7,13 @@
 import { and, asc, count, desc, eq, ilike, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Q } from "../../db/client.ts";
-import { categories, productImages, products, stock } from "../../db/schema.ts";
+import { categories, productImages, products, stock, stockTotals } from "../../db/schema.ts";
 import { CatalogConflict, InputError, NotFound } from "../contracts/errors.ts";
 import { envelope, topicOf, type Emit } from "../contracts/envelope.ts";
 import { subjects } from "../contracts/subjects.ts";
 import type { PubSub } from "../runtime/pubsub.ts";
-import { available } from "./stock-sql.ts";
+import { firstWarehouse } from "../warehouses/warehouses.ts";
+import { available, isLow } from "./stock-sql.ts";
 
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`)
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not hold control characters");
@@ -46,6 +47,8 @@ export type CategoryInput = z.infer<typeof CategoryFields>;
 export type AdminProduct = {
   sku: string; name: string; description: string; brand: string; category: string; categorySlug: string | null;
   price: number; lowStockThreshold: number; images: string[]; available: number; archived: boolean; createdAt: string;
+  /** low on stock by the one rule (stock-sql.ts `isLow`) */
+  low: boolean;
 };
 export type AdminCategory = { slug: string; name: string; parent: string | null; position: number; products: number; children: number };
 
@@ -70,14 +73,14 @@ export const generatedImage = (sku: string) => `/images/${sku}-1.svg`;
 const columns = {
   sku: products.sku, name: products.name, description: products.description, brand: products.brand, category: products.category,
   categorySlug: categories.slug, price: products.price, lowStockThreshold: products.lowStockThreshold, images: products.images,
-  available, archivedAt: products.archivedAt, createdAt: products.createdAt,
+  available, archivedAt: products.archivedAt, createdAt: products.createdAt, low: sql<boolean>`coalesce(${isLow}, false)`,
 };
 type Row = { [K in keyof typeof columns]: unknown } & { archivedAt: Date | null; createdAt: Date; images: string[] };
 const toProduct = (r: Row): AdminProduct => ({
   sku: r.sku as string, name: r.name as string, description: r.description as string, brand: r.brand as string,
   category: r.category as string, categorySlug: (r.categorySlug as string | null) ?? null, price: r.price as number,
   lowStockThreshold: r.lowStockThreshold as number, images: r.images, available: Number(r.available), archived: r.archivedAt !== null,
-  createdAt: r.createdAt.toISOString(),
+  createdAt: r.createdAt.toISOString(), low: r.low === true,
 });
 
 export type CatalogAdminDeps = {
@@ -102,12 +105,12 @@ export class CatalogAdmin {
       f.category ? eq(categories.slug, f.category) : undefined,
       f.brand ? eq(products.brand, f.brand) : undefined,
       f.state === "active" ? isNull(products.archivedAt) : f.state === "archived" ? isNotNull(products.archivedAt) : undefined,
-      f.low ? sql`${available} < ${products.lowStockThreshold}` : undefined,
+      f.low ? isLow : undefined,
     );
     const [rows, [total]] = await Promise.all([
-      this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category))
+      this.db.select(columns).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category))
         .where(where).orderBy(desc(products.createdAt), asc(products.sku)).limit(f.limit).offset(f.offset),
-      this.db.select({ n: count() }).from(products).leftJoin(stock, eq(stock.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category)).where(where),
+      this.db.select({ n: count() }).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku)).leftJoin(categories, eq(categories.name, products.category)).where(where),
     ]);
     return { products: rows.map((r) => toProduct(r as Row)), total: Number(total?.n ?? 0) };
   }
@@ -119,7 +122,7 @@ export class CatalogAdmin {
   }
 
   async product(sku: string, q: Q = this.db): Promise<AdminProduct> {
-    const [row] = await q.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
+    const [row] = await q.select(columns).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku))
       .leftJoin(categories, eq(categories.name, products.category)).where(eq(products.sku, sku));
     if (!row) throw new NotFound(`product ${sku} not found`);
     return toProduct(row as Row);
@@ -134,7 +137,7 @@ export class CatalogAdmin {
         images: [generatedImage(p.sku)], lowStockThreshold: p.lowStockThreshold,
       }).onConflictDoNothing().returning({ sku: products.sku });
       if (!inserted) throw new CatalogConflict("SKU_TAKEN", `sku: ${p.sku} is already a product`);
-      await tx.insert(stock).values({ sku: p.sku, onHand: 0, reserved: 0 }).onConflictDoNothing();
+      await tx.insert(stock).values({ sku: p.sku, warehouse: await firstWarehouse(tx), onHand: 0, reserved: 0 }).onConflictDoNothing();
       await outbox(tx, p.sku, { type: "catalog.ProductCreated.v1", payload: eventOf({ ...p, category }) });
     });
     return this.after(p.sku, "created");

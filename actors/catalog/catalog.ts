@@ -1,7 +1,7 @@
 /** Catalog queries (products with available stock) and admin stock adjustments. */
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { products, stock } from "../../db/schema.ts";
+import { products, stockTotals } from "../../db/schema.ts";
 import { NotFound } from "../contracts/errors.ts";
 import type { Cache } from "../runtime/cache.ts";
 import { available } from "./stock-sql.ts";
@@ -69,7 +69,7 @@ export class Catalog {
   }
 
   private async query(f: { category?: string; limit: number; offset: number }): Promise<Product[]> {
-    const rows = await this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
+    const rows = await this.db.select(columns).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku))
       .where(and(isNull(products.archivedAt), f.category ? eq(products.category, f.category) : undefined))
       .orderBy(asc(products.category), asc(products.name)).limit(f.limit).offset(f.offset);
     return rows.map((r) => ({ ...r, currency: "USD" as const }));
@@ -92,16 +92,16 @@ export class Catalog {
   }
 
   private async load(sku: string): Promise<Product> {
-    const [row] = await this.db.select(columns).from(products).leftJoin(stock, eq(stock.sku, products.sku))
+    const [row] = await this.db.select(columns).from(products).leftJoin(stockTotals, eq(stockTotals.sku, products.sku))
       .where(and(eq(products.sku, sku), isNull(products.archivedAt))); // archived: off the storefront
     if (!row) throw new NotFound(`product ${sku} not found`);
     return { ...row, currency: "USD" };
   }
 
-  /** Add (or remove) units on hand; never below what is reserved. Logged as a movement. */
+  /** Add (or remove) units on hand in a warehouse (see Adjustment); never below what is reserved there. Logged as a movement. */
   /** `actor`: the admin's id, kept on the movement; `reason` a category or (older callers) free text, see `reasonOf`. */
-  async adjustStock(sku: string, delta: number, reason: string, actor?: string, note = ""): Promise<Product> {
-    await this.applyStock([{ sku, delta, ...reasonOf(reason, note), actor: actor ?? null }]);
+  async adjustStock(sku: string, delta: number, reason: string, actor?: string, note = "", warehouse?: string): Promise<Product> {
+    await this.applyStock([{ sku, delta, ...reasonOf(reason, note), actor: actor ?? null, ...(warehouse ? { warehouse } : {}) }]);
     return this.get(sku);
   }
 

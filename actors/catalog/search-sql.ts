@@ -3,7 +3,7 @@
  * buckets, the full-text query and the order of results.
  */
 import { and, asc, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import { products, stock } from "../../db/schema.ts";
+import { products, stockTotals } from "../../db/schema.ts";
 import { PRICE_BUCKETS, type PriceBucket, type SearchParams, type Sort } from "./search-filters.ts";
 import { available } from "./stock-sql.ts";
 
@@ -65,4 +65,4 @@ const exhaustive = (x: never): never => {
 };
 
 /** The join every catalog read uses. */
-export const stockJoin = eq(stock.sku, products.sku);
+export const stockJoin = eq(stockTotals.sku, products.sku);

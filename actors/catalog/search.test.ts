@@ -33,7 +33,7 @@ const FIXED: Row[] = [
 
 async function insert(db: Db, rows: Row[]) {
   await db.insert(products).values(rows.map(({ onHand: _, reserved: __, ...p }) => ({ ...p, images: [`/images/${p.sku}-1.svg`] })));
-  await db.insert(stock).values(rows.map((r) => ({ sku: r.sku, onHand: r.onHand, reserved: r.reserved ?? 0 })));
+  await db.insert(stock).values(rows.map((r) => ({ sku: r.sku, warehouse: "BER", onHand: r.onHand, reserved: r.reserved ?? 0 })));
 }
 
 const skus = (r: { items: { sku: string }[] }) => r.items.map((i) => i.sku);

@@ -7,7 +7,7 @@ import { and, asc, desc, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { rowsOf } from "../../db/rows.ts";
-import { categories, products, stock } from "../../db/schema.ts";
+import { categories, products, stockTotals } from "../../db/schema.ts";
 import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
 import { PAGE_SIZE, PRICE_BUCKETS, sortOf, type PriceBucketId, type SearchParams, type Sort } from "./search-filters.ts";
@@ -79,7 +79,7 @@ export class Search {
     const where = facetConditions(p);
     const [facets, items] = await Promise.all([
       this.facets(p, match, where),
-      this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
+      this.db.select(productColumns).from(products).leftJoin(stockTotals, stockJoin)
         .where(and(listed, match, where.category, where.brand, where.price, where.stock))
         .orderBy(...orderFor(sort, text)).limit(PAGE_SIZE).offset((p.page - 1) * PAGE_SIZE),
     ]);
@@ -102,7 +102,7 @@ export class Search {
         SELECT ${products.category} AS category, ${products.brand} AS brand, ${bucketOf} AS bucket,
           ${available} > 0 AS in_stock, ${flag(where.category)} AS c_ok, ${flag(where.brand)} AS b_ok,
           ${flag(where.price)} AS p_ok, ${flag(where.stock)} AS s_ok
-        FROM ${products} LEFT JOIN ${stock} ON ${stockJoin}
+        FROM ${products} LEFT JOIN ${stockTotals} ON ${stockJoin}
         WHERE ${flag(match)} AND ${listed}
       )
       SELECT 'category' AS facet, category AS value, count(*)::int AS n FROM m WHERE b_ok AND p_ok AND s_ok GROUP BY category
@@ -111,6 +111,9 @@ export class Search {
       UNION ALL SELECT 'stock', 'in', count(*)::int FROM m WHERE c_ok AND b_ok AND p_ok AND in_stock
       UNION ALL SELECT 'total', '', count(*)::int FROM m WHERE c_ok AND b_ok AND p_ok AND s_ok`));
     const counts = rows.map((r) => FacetRow.parse(r));
+    // categories in the admins' order (catalog.categories), as the home page lists them
+    const place = new Map((await this.categories()).map((c, i) => [c.name, i]));
+    const byPlace = (a: FacetValue, b: FacetValue) => (place.get(a.value) ?? place.size) - (place.get(b.value) ?? place.size) || a.value.localeCompare(b.value);
     const of = (facet: string) => new Map(counts.filter((r) => r.facet === facet).map((r) => [r.value, r.n]));
     const valuesOf = (facet: string, chosen: string[]): FacetValue[] => {
       const found = of(facet);
@@ -122,7 +125,7 @@ export class Search {
     return {
       total: of("total").get("") ?? 0,
       facets: {
-        category: valuesOf("category", p.categories),
+        category: valuesOf("category", p.categories).sort(byPlace),
         brand: valuesOf("brand", p.brands),
         price: PRICE_BUCKETS.filter((b) => prices.has(b.id) || p.prices.includes(b.id))
           .map((b) => ({ value: b.id, count: prices.get(b.id) ?? 0, selected: p.prices.includes(b.id) })),
@@ -157,10 +160,15 @@ export class Search {
   /** The top-rated products in stock, for the home page. */
   featured(limit: number): Promise<Product[]> {
     return versioned(this.cache, `featured:${limit}`, async () => {
-      const rows = await this.db.select(productColumns).from(products).leftJoin(stock, stockJoin)
+      const rows = await this.db.select(productColumns).from(products).leftJoin(stockTotals, stockJoin)
         .where(and(listed, sql`${available} > 0`)).orderBy(...orderFor("rating", null)).limit(limit);
       return rows.map(asProduct);
     });
+  }
+
+  /** A category's address in the storefront, by its name: its slug in catalog.categories (a rename keeps it). */
+  async categorySlug(name: string): Promise<string> {
+    return (await this.categories()).find((c) => c.name === name)?.slug ?? slugOf(name);
   }
 
   /**

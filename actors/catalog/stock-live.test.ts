@@ -1,6 +1,6 @@
 /** How stock reads to shoppers, and the after-commit fan-out of available units. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { openPglite, type Database } from "../../db/client.ts";
 import { stock } from "../../db/schema.ts";
 import { seedCatalog } from "../../db/seed.ts";
@@ -26,13 +26,14 @@ describe("publishStock", () => {
   afterAll(() => database.close());
 
   test("publishes each SKU's available units (on hand minus reserved) on its own subject", async () => {
-    await database.db.update(stock).set({ reserved: 40 }).where(eq(stock.sku, "LAP-001")); // 42 on hand
+    // 42 on hand, 14 in each warehouse: the units published are the sum over them
+    await database.db.update(stock).set({ reserved: sql`on_hand - 1` }).where(and(eq(stock.sku, "LAP-001"), ne(stock.warehouse, "NJ")));
     const pubsub = memoryPubSub();
     const seen: unknown[] = [];
     for (const sku of ["LAP-001", "PHN-003", "TOY-001"]) pubsub.subscribe(subjects.stock(sku), (m) => seen.push(m));
     await publishStock(database.db, pubsub, ["LAP-001", "PHN-003", "UNKNOWN"]);
     expect(seen.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
-      { sku: "LAP-001", available: 2 }, { sku: "PHN-003", available: 3 },
+      { sku: "LAP-001", available: 16 }, { sku: "PHN-003", available: 3 },
     ]);
     await publishStock(database.db, pubsub, []);
     expect(seen).toHaveLength(2);

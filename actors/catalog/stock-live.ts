@@ -6,7 +6,7 @@
 import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Q } from "../../db/client.ts";
-import { stock } from "../../db/schema.ts";
+import { stockTotals } from "../../db/schema.ts";
 import type { PubSub } from "../runtime/pubsub.ts";
 import { subjects } from "../contracts/subjects.ts";
 import { available } from "./stock-sql.ts";
@@ -36,7 +36,7 @@ export type StockUpdate = z.infer<typeof StockUpdate>;
  */
 export async function publishStock(q: Q, pubsub: PubSub, skus: string[]): Promise<void> {
   if (skus.length === 0) return;
-  const rows = await q.select({ sku: stock.sku, available }).from(stock).where(inArray(stock.sku, skus));
+  const rows = await q.select({ sku: stockTotals.sku, available }).from(stockTotals).where(inArray(stockTotals.sku, skus));
   for (const row of rows) pubsub.publish(subjects.stock(row.sku), { sku: row.sku, available: row.available } satisfies StockUpdate);
   pubsub.publish(subjects.stockLevels, { skus });
 }

@@ -25,7 +25,7 @@ export abstract class CodedConflict<C extends string> extends Conflict {
   }
 }
 /** The cart refuses: the per-product limit, more than is in stock, or checking out nothing. */
-export class CartConflict extends CodedConflict<"LIMIT" | "OUT_OF_STOCK" | "EMPTY"> {}
+export class CartConflict extends CodedConflict<"LIMIT" | "OUT_OF_STOCK" | "EMPTY" | "NOT_SOLD"> {}
 /** The email address already belongs to an account. */
 export class AccountConflict extends CodedConflict<"EMAIL_TAKEN" | "LAST_ADMIN"> {}
 /** A parked message that still breaks its contract cannot be replayed. */

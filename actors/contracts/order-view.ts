@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { FailureCode } from "./failures.ts";
-import { Money, OrderItem, OrderStatus } from "./payloads.ts";
+import { Allocation, Money, OrderItem, OrderStatus, ShippedParcel } from "./payloads.ts";
 
 /** One entry of the order's timeline as customers and admins see it; `code` names what failed, when something did. */
 export const ViewEntry = z.object({
@@ -22,5 +22,12 @@ export const OrderView = z.object({
   fxRate: z.string().optional(),
   createdAt: z.string(), updatedAt: z.string(),
   timeline: z.array(ViewEntry),
+  /** which warehouse holds what, once reserved (absent before warehouses) */
+  allocations: z.array(Allocation).optional(),
+  /** the parcels shipped, each with its warehouse and tracking number */
+  parcels: z.array(ShippedParcel).optional(),
 });
+
+/** What a status change's details say about warehouses: the reservation's allocations, the shipment's parcels. */
+export const WarehouseDetails = z.object({ allocations: z.array(Allocation).optional(), parcels: z.array(ShippedParcel).optional() });
 export type OrderView = z.infer<typeof OrderView>;

@@ -10,6 +10,12 @@ export const Line = z.object({ sku: Sku, qty: z.number().int().positive() });
 export const CatalogProduct = z.object({
   sku: Sku, name: z.string(), category: z.string(), brand: z.string(), price: Money, lowStockThreshold: z.number().int().nonnegative(),
 });
+/** Units of one SKU held in (or shipped from) one warehouse: a reservation is a list of these. */
+export const Allocation = Line.extend({ warehouse: z.string().min(1).max(16) });
+/** What one warehouse ships for an order: one parcel. */
+export const Parcel = z.object({ warehouse: z.string().min(1).max(16), items: z.array(Line).min(1) });
+/** A parcel the carrier booked. */
+export const ShippedParcel = Parcel.extend({ trackingNumber: z.string(), carrier: z.string() });
 export const OrderItem = Line.extend({ name: z.string(), unitPrice: Money });
 export const Address = z.object({
   name: z.string().trim().min(1).max(120),
@@ -29,6 +35,9 @@ export const ORDER_STATUSES = [
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 export type Line = z.infer<typeof Line>;
+export type Allocation = z.infer<typeof Allocation>;
+export type Parcel = z.infer<typeof Parcel>;
+export type ShippedParcel = z.infer<typeof ShippedParcel>;
 export type OrderItem = z.infer<typeof OrderItem>;
 export type Address = z.infer<typeof Address>;
 export type Step = z.infer<typeof Step>;
@@ -53,6 +62,8 @@ export const PAYLOADS = {
   }),
   "order.ShipmentRequested.v1": z.object({
     ...id, shippingAddress: Address, items: z.array(Line), attempt: Attempt,
+    /** one per warehouse the reservation holds stock in; absent on requests from before warehouses (one parcel) */
+    parcels: z.array(Parcel).optional(),
   }),
   "order.PaymentCaptureRequested.v1": z.object({ ...id, amount: Money }),
   "order.OrderCancelled.v1": z.object({ ...id, reason: z.string(), refund: z.boolean() }),
@@ -66,13 +77,17 @@ export const PAYLOADS = {
   "order.TimerFired.v1": z.object({ ...id, timer: OrderTimer, token: z.string() }),
   /** the order stayed in `status` (entered at `since`) longer than `afterMs` (actors/order-stall.ts) */
   "order.SagaStalled.v1": z.object({ ...id, status: OrderStatus, since: z.string(), afterMs: z.number().int().nonnegative() }),
-  "inventory.InventoryReserved.v1": z.object({ ...id, lines: z.array(Line), attempt: Attempt }),
+  "inventory.InventoryReserved.v1": z.object({
+    ...id, lines: z.array(Line), attempt: Attempt,
+    /** which warehouse holds what; absent on reservations from before warehouses */
+    allocations: z.array(Allocation).optional(),
+  }),
   "inventory.InventoryFailed.v1": z.object({
     ...id, code: StockFailureCode, reason: z.string(), attempt: Attempt,
     shortages: z.array(z.object({ sku: Sku, requested: z.number().int(), available: z.number().int() })),
   }),
-  "inventory.InventoryReleased.v1": z.object({ ...id, lines: z.array(Line), reason: z.string() }),
-  "inventory.StockCommitted.v1": z.object({ ...id, lines: z.array(Line) }),
+  "inventory.InventoryReleased.v1": z.object({ ...id, lines: z.array(Line), reason: z.string(), allocations: z.array(Allocation).optional() }),
+  "inventory.StockCommitted.v1": z.object({ ...id, lines: z.array(Line), allocations: z.array(Allocation).optional() }),
   "payment.PaymentAuthorized.v1": z.object({ ...id, paymentId: z.string(), amount: Money, attempt: Attempt }),
   "payment.PaymentFailed.v1": z.object({ ...id, code: PaymentFailureCode, reason: z.string(), attempt: Attempt }),
   "payment.PaymentCaptured.v1": z.object({ ...id, paymentId: z.string(), amount: Money }),
@@ -80,16 +95,23 @@ export const PAYLOADS = {
   "payment.RefundFailed.v1": z.object({ ...id, code: PaymentFailureCode, reason: z.string() }),
   "shipping.OrderShipped.v1": z.object({
     ...id, trackingNumber: z.string(), carrier: z.string(), attempt: Attempt,
+    /** every parcel with its warehouse (the first one's tracking number is `trackingNumber`); absent before warehouses */
+    parcels: z.array(ShippedParcel).optional(),
   }),
   "shipping.ShippingFailed.v1": z.object({ ...id, code: ShippingFailureCode, reason: z.string(), attempt: Attempt }),
   "ops.RetryRequested.v1": z.discriminatedUnion("step", [
-    z.object({ ...id, step: z.literal("inventory"), attempt: Attempt, lines: z.array(Line) }),
+    z.object({
+      ...id, step: z.literal("inventory"), attempt: Attempt, lines: z.array(Line),
+      /** the shipping country, which warehouses are preferred for (absent on retries from before warehouses) */
+      country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    }),
     z.object({
       ...id, step: z.literal("payment"), attempt: Attempt, amount: Money,
       currency: z.string().length(3), paymentToken: z.string(),
     }),
     z.object({
       ...id, step: z.literal("shipping"), attempt: Attempt, shippingAddress: Address, items: z.array(Line),
+      parcels: z.array(Parcel).optional(),
     }),
     z.object({ ...id, step: z.literal("refund"), attempt: Attempt, amount: Money }),
   ]),
@@ -103,6 +125,8 @@ export const PAYLOADS = {
   "inventory.StockAdjusted.v1": z.object({
     sku: Sku, delta: z.number().int(), reason: z.string(), note: z.string(), onHand: z.number().int(), reserved: z.number().int(),
     available: z.number().int(), actor: z.string().nullable(),
+    /** the warehouse adjusted (absent before warehouses); onHand, reserved and available are the SKU's totals */
+    warehouse: z.string().optional(),
   }),
   "catalog.ProductCreated.v1": CatalogProduct,
   "catalog.ProductUpdated.v1": CatalogProduct.extend({ changed: z.array(z.string()) }),

@@ -39,7 +39,7 @@ describe("the order's alerts", () => {
   test("links and states", () => {
     expect(alertLink("stalled", "o 1")).toBe("/admin/orders/o%201");
     expect(alertLink("deadLetter", "12")).toBe("/admin/dead-letters/12");
-    expect(alertLink("lowStock", "LAP-001")).toBe("/p/LAP-001");
+    expect(alertLink("lowStock", "LAP-001")).toBe("/admin/stock/LAP-001");
     expect(alertStateOf({ acknowledgedAt: null, resolvedAt: null })).toBe("open");
     expect(alertStateOf({ acknowledgedAt: NOW, resolvedAt: null })).toBe("acknowledged");
     expect(alertStateOf({ acknowledgedAt: NOW, resolvedAt: NOW })).toBe("resolved");

@@ -21,13 +21,13 @@ export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   stalled: "Stalled saga", failed: "Failed saga", deadLetter: "Dead letter", lowStock: "Low stock",
 };
 
-/** Where an alert's subject is looked after in the console (a product: its page in the shop). */
+/** Where an alert's subject is looked after in the console (a product: its stock, to restock it). */
 export function alertLink(kind: AlertKind, subject: string): string {
   const id = encodeURIComponent(subject);
   switch (kind) {
     case "stalled": case "failed": return `/admin/orders/${id}`;
     case "deadLetter": return `/admin/dead-letters/${id}`;
-    case "lowStock": return `/p/${id}`;
+    case "lowStock": return `/admin/stock/${id}`;
   }
 }
 

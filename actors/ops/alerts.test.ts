@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { databases, ENGINES } from "../../test/engines.ts";
 import { waitUntil } from "../../test/kit.ts";
 import { migrate } from "../../db/migrate.ts";
-import { products, stock } from "../../db/schema.ts";
+import { movements, products, stock } from "../../db/schema.ts";
 import { AlertConflict } from "../contracts/errors.ts";
 import { together } from "../../db/sql.ts";
 import { orderAlertResources } from "../stores.ts";
@@ -22,13 +22,19 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
     return { db, sql, alerts: new Alerts(db, sql, (n) => changes.push(n)), changes };
   }
 
+  /** Stock rows received as the seed receives its opening stock: with a movement of the units on hand. */
+  async function received(db: Awaited<ReturnType<typeof open>>["db"], rows: { sku: string; onHand: number; reserved: number }[]) {
+    await db.insert(stock).values(rows.map((r) => ({ ...r, warehouse: "BER" })));
+    await db.insert(movements).values(rows.map((r) => ({ sku: r.sku, warehouse: "BER", deltaOnHand: r.onHand, deltaReserved: 0, reason: "initial stock", ref: "seed" })));
+  }
+
   test("low stock opens under 10 available, once, and resolves at 10 or more", async () => {
     const { db, alerts, changes } = await open();
     await db.insert(products).values([
       { sku: "A-1", name: "Lamp", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [] },
       { sku: "A-2", name: "Desk", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [] },
     ]);
-    await db.insert(stock).values([{ sku: "A-1", onHand: 12, reserved: 3 }, { sku: "A-2", onHand: 50, reserved: 0 }]);
+    await received(db, [{ sku: "A-1", onHand: 12, reserved: 3 }, { sku: "A-2", onHand: 50, reserved: 0 }]);
     expect(await alerts.syncLowStock()).toBe(1);
     expect(await alerts.syncLowStock(["A-1", "A-2"])).toBe(0);
     const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
@@ -46,13 +52,31 @@ describe.each(ENGINES)("alerts on %s", (engine) => {
       { sku: "T-1", name: "Rug", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [], lowStockThreshold: 3 },
       { sku: "T-2", name: "Vase", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [], lowStockThreshold: 40 },
     ]);
-    await db.insert(stock).values([{ sku: "T-1", onHand: 5, reserved: 0 }, { sku: "T-2", onHand: 30, reserved: 0 }]);
+    await received(db, [{ sku: "T-1", onHand: 5, reserved: 0 }, { sku: "T-2", onHand: 30, reserved: 0 }]);
     expect(await alerts.syncLowStock(["T-1", "T-2"])).toBe(1);
     const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
     expect(low).toMatchObject({ subject: "T-2", details: { available: 30, threshold: 40 } });
     await db.update(products).set({ lowStockThreshold: 6 });
     expect(await alerts.syncLowStock(["T-1", "T-2"])).toBe(2);
     expect((await alerts.page({ kind: "lowStock", limit: 10 })).alerts.map((a) => a.subject)).toEqual(["T-1"]);
+  });
+
+  test("a product never stocked is not low (created at 0: nothing fell); once it received units it is; archived it is not", async () => {
+    const { db, alerts } = await open();
+    await db.insert(products).values([{ sku: "N-1", name: "New", category: "Home", brand: "B", description: "", price: 100, rating: 4, images: [] }]);
+    await db.insert(stock).values([{ sku: "N-1", warehouse: "BER", onHand: 0, reserved: 0 }]);
+    expect(await alerts.syncLowStock(["N-1"])).toBe(0);
+    expect(await alerts.syncLowStock()).toBe(0);
+    // a first delivery of 3 (under the threshold of 10): received, and low
+    await db.update(stock).set({ onHand: 3 });
+    await db.insert(movements).values({ sku: "N-1", warehouse: "BER", deltaOnHand: 3, deltaReserved: 0, reason: "restock", ref: "admin" });
+    expect(await alerts.syncLowStock(["N-1"])).toBe(1);
+    const [low] = (await alerts.page({ kind: "lowStock", limit: 10 })).alerts;
+    expect(low).toMatchObject({ subject: "N-1", summary: "New (N-1): 3 left" });
+    // off the storefront, its stock is nobody's worry: the alert resolves
+    await db.update(products).set({ archivedAt: new Date() });
+    expect(await alerts.syncLowStock(["N-1"])).toBe(1);
+    expect((await alerts.get(low!.id)).resolvedAt).not.toBeNull();
   });
 
   test("a waiting dead letter has one alert until it is replayed or discarded", async () => {

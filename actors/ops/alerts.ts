@@ -27,19 +27,25 @@ export type AlertCounts = { total: number; byKind: Partial<Record<AlertKind, num
 
 const open = and(isNull(alerts.resolvedAt), isNull(alerts.acknowledgedAt))!;
 
-/** Open low-stock alerts for products under their own threshold (catalog.products.low_stock_threshold), resolve those back at or over it (`$1`: the SKUs, null for all). */
+/**
+ * Open low-stock alerts for products that are low, resolve those that are not (`$1`: the SKUs,
+ * null for all). Low is the rule of actors/catalog/stock-sql.ts (`isLow`): on sale, under its own
+ * threshold, and ever stocked - a product created at 0 is not stocked yet, nothing fell.
+ */
 const LOW_STOCK_SYNC = `WITH s AS (
-    SELECT st.sku, st.on_hand - st.reserved AS available, p.name, p.low_stock_threshold AS threshold
-    FROM inventory.stock st JOIN catalog.products p ON p.sku = st.sku
+    SELECT st.sku, st.on_hand - st.reserved AS available, p.name, p.low_stock_threshold AS threshold,
+      (p.archived_at IS NULL AND st.on_hand - st.reserved < p.low_stock_threshold
+        AND EXISTS (SELECT 1 FROM inventory.movements m WHERE m.sku = st.sku AND m.delta_on_hand > 0)) AS low
+    FROM inventory.stock_totals st JOIN catalog.products p ON p.sku = st.sku
     WHERE $1::text[] IS NULL OR st.sku = ANY($1::text[])
   ), opened AS (
     INSERT INTO admin.alerts (kind, subject, summary, details)
     SELECT 'lowStock', s.sku, s.name || ' (' || s.sku || '): ' || s.available || ' left', jsonb_build_object('available', s.available, 'threshold', s.threshold)
-    FROM s WHERE s.available < s.threshold
+    FROM s WHERE s.low
     ON CONFLICT (subject, kind) WHERE resolved_at IS NULL DO NOTHING RETURNING 1
   ), resolved AS (
     UPDATE admin.alerts AS a SET resolved_at = now() FROM s
-    WHERE a.kind = 'lowStock' AND a.subject = s.sku AND a.resolved_at IS NULL AND s.available >= s.threshold RETURNING 1
+    WHERE a.kind = 'lowStock' AND a.subject = s.sku AND a.resolved_at IS NULL AND NOT s.low RETURNING 1
   ) SELECT ((SELECT count(*) FROM opened) + (SELECT count(*) FROM resolved))::int AS n`;
 
 /** Open an alert for every waiting dead letter that has none; resolve those whose letter was replayed, discarded or purged. */

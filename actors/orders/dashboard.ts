@@ -3,13 +3,14 @@
  * and a few small reads (products under their low-stock threshold, live sessions, the month's sign-ups): a
  * handful of rows whatever the number of orders. Days and hours are UTC.
  */
-import { and, asc, count, countDistinct, desc, eq, gt, gte, isNull, lt, sql, sum } from "drizzle-orm";
+import { and, asc, count, countDistinct, desc, eq, gt, gte, isNull, sql, sum } from "drizzle-orm";
 import type { Db } from "../../db/handles.ts";
 import {
-  figuresByDay, figuresByHour, figuresByProduct, figuresByStatus, products, refreshTokens, stock, users,
+  figuresByDay, figuresByHour, figuresByProduct, figuresByStatus, products, refreshTokens, stockTotals, users,
 } from "../../db/schema.ts";
 import { ORDER_STATUSES, type OrderStatus } from "../contracts/index.ts";
 import { STATUS_GROUP } from "./figures.ts";
+import { isLow } from "../catalog/stock-sql.ts";
 
 /** The days of the revenue chart and the month's figures, today included. */
 export const MONTH_DAYS = 30;
@@ -61,10 +62,10 @@ export class Dashboard {
         .where(gte(figuresByProduct.day, weekStart)).groupBy(figuresByProduct.sku)
         .having(gt(sum(figuresByProduct.units), 0))
         .orderBy(desc(sum(figuresByProduct.units)), desc(sum(figuresByProduct.revenueCents)), asc(figuresByProduct.sku)).limit(5),
-      this.db.select({ sku: stock.sku, name: products.name, available: sql<number>`${stock.onHand} - ${stock.reserved}`.mapWith(Number), threshold: products.lowStockThreshold })
-        .from(stock).innerJoin(products, eq(products.sku, stock.sku))
-        .where(lt(sql`${stock.onHand} - ${stock.reserved}`, products.lowStockThreshold))
-        .orderBy(asc(sql`${stock.onHand} - ${stock.reserved}`), asc(stock.sku)),
+      this.db.select({ sku: stockTotals.sku, name: products.name, available: sql<number>`${stockTotals.onHand} - ${stockTotals.reserved}`.mapWith(Number), threshold: products.lowStockThreshold })
+        .from(stockTotals).innerJoin(products, eq(products.sku, stockTotals.sku))
+        .where(isLow)
+        .orderBy(asc(sql`${stockTotals.onHand} - ${stockTotals.reserved}`), asc(stockTotals.sku)),
       this.db.select({ n: countDistinct(refreshTokens.family) }).from(refreshTokens)
         .innerJoin(users, eq(users.id, refreshTokens.userId))
         .where(and(eq(users.role, "customer"), isNull(refreshTokens.revokedAt), isNull(refreshTokens.usedAt), gt(refreshTokens.expiresAt, now))),

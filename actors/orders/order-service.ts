@@ -9,7 +9,7 @@ import { orderViews } from "../../db/schema.ts";
 import type { Address, Line, OrderTimer } from "../contracts/index.ts";
 import { BASE_CURRENCY, convert } from "../money/currency.ts";
 import type { Currencies } from "../money/rates.ts";
-import { InputError, NotFound, OrderConflict } from "../contracts/errors.ts";
+import { CatalogConflict, InputError, NotFound, OrderConflict } from "../contracts/errors.ts";
 import type { OrderCommand } from "../order-commands.ts";
 import type { OrderRejection, OrderState } from "../order-state.ts";
 import type { OrderInput } from "../order.ts";
@@ -57,9 +57,16 @@ export class OrderService {
     const rate = await this.currencies.rate(p.currency ?? BASE_CURRENCY);
     const skus = [...new Set(p.items.map((i) => i.sku))];
     // prices come from the catalog, never the client (a fixed statement: this runs per order)
-    const found = await this.sql.query<{ sku: string; name: string; price: number }>(
-      "SELECT sku, name, price FROM catalog.products WHERE sku = ANY($1::text[])", [skus]);
+    const found = await this.sql.query<{ sku: string; name: string; price: number; archived: boolean }>(
+      "SELECT sku, name, price, archived_at IS NOT NULL AS archived FROM catalog.products WHERE sku = ANY($1::text[])", [skus]);
     const bySku = new Map(found.map((r) => [r.sku, r]));
+    const gone = p.items.findIndex((line) => bySku.get(line.sku)?.archived);
+    if (gone >= 0) {
+      // the same key again after the product was archived is the order it placed, not a refusal
+      const placed = await this.find(orderId);
+      if (placed?.customerId === p.customerId) return { view: placed, created: false };
+      throw new CatalogConflict("ARCHIVED", `items[${gone}].sku: ${p.items[gone]!.sku} is no longer sold`);
+    }
     const items = p.items.map((line, i) => {
       const product = bySku.get(line.sku);
       if (!product) throw new InputError(`items[${i}].sku`, `items[${i}].sku: unknown product ${line.sku}`);
@@ -148,5 +155,6 @@ function viewOf(s: OrderState): OrderView {
     orderId: s.orderId, customerId: s.customerId, status: s.status, items: s.items, total: s.total,
     currency: s.currency, ...(s.fxRate ? { fxRate: s.fxRate } : {}), createdAt: s.createdAt, updatedAt: s.updatedAt,
     timeline: s.history.map(({ status, at, reason, code, details }) => ({ status, at, reason, ...(code ? { code } : {}), details })),
+    ...(s.allocations ? { allocations: s.allocations } : {}), ...(s.parcels ? { parcels: s.parcels } : {}),
   };
 }

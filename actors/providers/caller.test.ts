@@ -126,3 +126,37 @@ describe("reconciling an answer that was lost", () => {
     expect(p.keys).toEqual([]);
   });
 });
+
+describe("a shipment from several warehouses", () => {
+  const address = { name: "Ada", line1: "1 Main St", city: "Berlin", postalCode: "10115", country: "DE" };
+  const parcel = (warehouse: string, attempt: number, postalCode = "10115"): ProviderCall & { op: "ship" } => ({
+    provider: "shipping", op: "ship", idempotencyKey: `ship:o-9:${attempt}:${warehouse}`,
+    earlier: Array.from({ length: attempt - 1 }, (_, i) => `ship:o-9:${i + 1}:${warehouse}`),
+    input: { address: { ...address, postalCode }, items: [{ sku: "MUG", qty: 1 }], attempt, warehouse } satisfies ShipInput,
+  });
+  const parcels = (attempt: number, ...calls: (ProviderCall & { op: "ship" })[]): ProviderCall => ({
+    provider: "shipping", op: "shipParcels", idempotencyKey: `ship:o-9:${attempt}`, parcels: calls,
+  });
+
+  test("books each parcel under its own key and answers with every parcel", async () => {
+    const shipping = shippingSimulator();
+    const call = providerCaller({ payment: paymentSimulator(), shipping }, 1_000, pauses());
+    const r = await call(parcels(1, parcel("BER", 1), parcel("LYS", 1)));
+    const booked = await shipping.shipmentsFor("o-9");
+    expect(booked.map((b) => [b.key, b.warehouse])).toEqual([["ship:o-9:1:BER", "BER"], ["ship:o-9:1:LYS", "LYS"]]);
+    expect(r).toEqual({
+      ok: true, trackingNumber: booked[0]!.trackingNumber, carrier: "SimPost",
+      parcels: booked.map((b) => ({ warehouse: b.warehouse ?? "?", items: b.items, trackingNumber: b.trackingNumber, carrier: "SimPost" })),
+    });
+  });
+
+  test("a refused parcel fails the shipment; the retry adopts the parcel booked before and books the other once", async () => {
+    const shipping = shippingSimulator();
+    const call = providerCaller({ payment: paymentSimulator(), shipping }, 1_000, pauses());
+    const first = await call(parcels(1, parcel("BER", 1), parcel("LYS", 1, "00001")));
+    expect(first).toMatchObject({ ok: false, code: "CARRIER_REJECTED" });
+    const second = await call(parcels(2, parcel("BER", 2), parcel("LYS", 2, "00001")));
+    expect(second.ok).toBe(true);
+    expect((await shipping.shipmentsFor("o-9")).map((b) => b.key)).toEqual(["ship:o-9:1:BER", "ship:o-9:2:LYS"]);
+  });
+});

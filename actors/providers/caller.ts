@@ -9,13 +9,17 @@
  * carrying `earlier` keys (an admin retry) looks them up first. A refusal (a decline, an
  * undeliverable address) is an answer: never retried.
  */
-import type { PaymentFailureCode, ShippingFailureCode } from "../contracts/index.ts";
+import { ShippingFailureCode, type PaymentFailureCode } from "../contracts/index.ts";
 import { unreachable } from "../runtime/actor.ts";
 import { afterTimeout, beforeRetry, OutcomeUnknown, UNREACHABLE, type Looked } from "./reconcile.ts";
-import { ProviderUnavailable, type PaymentProvider, type PaymentResult, type ProviderCall, type ShippingProvider, type ShippingResult } from "./ports.ts";
+import {
+  ProviderUnavailable, type ParcelsCall, type PaymentProvider, type PaymentResult, type ProviderCall, type ShippingProvider, type ShippingResult,
+} from "./ports.ts";
 
 type Providers = { payment: PaymentProvider; shipping: ShippingProvider };
 type Answer = PaymentResult | ShippingResult;
+/** A call of one operation under one key. */
+type OneCall = Exclude<ProviderCall, ParcelsCall>;
 
 /** The code of a call the provider did not answer in time; total, so a new operation must name its own. */
 const TIMEOUT: Record<ProviderCall["op"], PaymentFailureCode | ShippingFailureCode> = {
@@ -23,6 +27,7 @@ const TIMEOUT: Record<ProviderCall["op"], PaymentFailureCode | ShippingFailureCo
   capture: "CAPTURE_TIMEOUT",
   refund: "REFUND_TIMEOUT",
   ship: "SHIPPING_TIMEOUT",
+  shipParcels: "SHIPPING_TIMEOUT",
 };
 
 export type RetryOptions = {
@@ -41,15 +46,15 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 /** A function that performs any provider call, trying a transient failure again (see above). */
 export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOptions = {}) {
   const { retries = 2, firstPauseMs = 100, maxPauseMs = 2_000, sleep = wait, random = Math.random } = retry;
-  const lookup = async (call: ProviderCall, key: string): Promise<Looked<Answer>> => {
+  const lookup = async (call: OneCall, key: string): Promise<Looked<Answer>> => {
     const ask = (): Promise<Answer | null> => (call.provider === "payment" ? p.payment.lookup(call.op, key) : p.shipping.lookup(call.op, key));
     const found = await once(call, timeoutMs, ask);
     return typeof found === "string" ? UNREACHABLE : found;
   };
-  const unknown = (call: ProviderCall, keys: string[]) =>
+  const unknown = (call: OneCall, keys: string[]) =>
     new OutcomeUnknown(`${call.provider} provider could not be asked what became of ${keys.join(", ")}; the step stays pending`);
 
-  return async (call: ProviderCall): Promise<Answer> => {
+  const one = async (call: OneCall): Promise<Answer> => {
     if (call.earlier?.length) {
       const before = beforeRetry(await Promise.all(call.earlier.map((key) => lookup(call, key))));
       if (before === UNREACHABLE) throw unknown(call, call.earlier);
@@ -68,10 +73,25 @@ export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOpti
       await sleep(Math.round(pause / 2 + random() * (pause / 2)));
     }
   };
+  /** Each parcel in turn, as its own call; the first refusal answers for the shipment. */
+  const parcels = async (call: ParcelsCall): Promise<ShippingResult> => {
+    const booked = [];
+    for (const parcel of call.parcels) {
+      const answer = await one(parcel);
+      // a shipping call's refusal carries a shipping code; parsed, since the union cannot say so
+      if (!answer.ok) return { ok: false, code: ShippingFailureCode.parse(answer.code), reason: answer.reason };
+      if (!("trackingNumber" in answer)) throw new Error(`the carrier answered ${parcel.idempotencyKey} without a tracking number`);
+      booked.push({ warehouse: parcel.input.warehouse ?? "", items: parcel.input.items, trackingNumber: answer.trackingNumber, carrier: answer.carrier });
+    }
+    const [first] = booked;
+    if (!first) throw new Error(`shipment ${call.idempotencyKey} has no parcel`);
+    return { ok: true, trackingNumber: first.trackingNumber, carrier: first.carrier, parcels: booked };
+  };
+  return (call: ProviderCall): Promise<Answer> => (call.op === "shipParcels" ? parcels(call) : one(call));
 }
 
 /** One try of `ask`: the provider's answer, or why there is none (a transient failure). Other errors throw. */
-async function once<A>(call: ProviderCall, timeoutMs: number, ask: () => Promise<A>): Promise<A | string> {
+async function once<A>(call: OneCall, timeoutMs: number, ask: () => Promise<A>): Promise<A | string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`${call.provider} provider did not answer within ${timeoutMs} ms`), timeoutMs);
@@ -86,7 +106,7 @@ async function once<A>(call: ProviderCall, timeoutMs: number, ask: () => Promise
   }
 }
 
-function send(p: Providers, call: ProviderCall): Promise<Answer> {
+function send(p: Providers, call: OneCall): Promise<Answer> {
   const key = call.idempotencyKey;
   switch (call.op) {
     case "authorize": return p.payment.authorize(key, call.input);

@@ -10,8 +10,10 @@ import { answerOnce, orderIdOf, stableId } from "./sim-shared.ts";
 
 export const SIM_CARRIER = "SimPost";
 
-/** One booked parcel. `orderId` is known when the key names the order. */
-export type Shipment = { key: string; orderId?: string; trackingNumber: string; carrier: string; address: Address; items: Line[]; attempt: number };
+/** One booked parcel. `orderId` is known when the key names the order; `warehouse` when the request said where it leaves from. */
+export type Shipment = {
+  key: string; orderId?: string; trackingNumber: string; carrier: string; address: Address; items: Line[]; attempt: number; warehouse?: string;
+};
 
 export type ShippingSimulator = ShippingProvider & {
   /** Every parcel booked so far, oldest first. */
@@ -49,6 +51,7 @@ export function shippingSimulator(opts: { latencyMs?: number; books?: Books; los
       const orderId = orderIdOf(key);
       await l.append<Shipment>({
         key, ...(orderId ? { orderId } : {}), trackingNumber, carrier: SIM_CARRIER, address: input.address, items: input.items, attempt: input.attempt,
+        ...(input.warehouse ? { warehouse: input.warehouse } : {}),
       });
       return { ok: true, trackingNumber, carrier: SIM_CARRIER };
     }, sim.loseAnswers || input.address.postalCode.trim() === ANSWER_LOST),

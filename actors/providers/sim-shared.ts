@@ -25,10 +25,11 @@ export function stableId(key: string, length = 16): string {
 }
 
 /**
- * The order id inside a key shaped `<op>:<orderId>` or `<op>:<orderId>:<attempt>`, the shape
- * the payment and shipping actors use; undefined for keys of any other shape.
+ * The order id inside a key shaped `<op>:<orderId>`, `<op>:<orderId>:<attempt>` or (a parcel)
+ * `<op>:<orderId>:<attempt>:<warehouse>`, the shapes the payment and shipping actors use;
+ * undefined for keys of any other shape.
  */
 export function orderIdOf(key: string): string | undefined {
-  const m = /^[a-z]+:(.+?)(?::\d+)?$/.exec(key);
+  const m = /^[a-z]+:(.+?)(?::\d+(?::[A-Z0-9]{2,8})?)?$/.exec(key);
   return m?.[1];
 }

@@ -48,6 +48,13 @@ test("a dead letter of an order whose provider answers were lost is explained at
   expect(failing(w)).toEqual([]);
 });
 
+test("an order shipped from two warehouses, one parcel each, is a healthy shipment", () => {
+  const w = healthy();
+  w.orders[0]!.parcels = ["SP1", "SP2"];
+  w.parcels = [{ orderId: "o1", trackingNumber: "SP1", warehouse: "BER" }, { orderId: "o1", trackingNumber: "SP2", warehouse: "LYS" }];
+  expect(checkInvariants(w).filter((c) => !c.ok)).toEqual([]);
+});
+
 test("a healthy run passes every check, and each check looked at something", () => {
   const checks = checkInvariants(healthy());
   expect(checks.filter((c) => !c.ok)).toEqual([]);
@@ -76,6 +83,14 @@ describe("each broken world fails its check, and only that one, naming the offen
       w.stockAfter[0]!.onHand = 13;
     }, "each shipment once and only for a shipped order", "o1 SHIPPING_FAILED but a parcel was booked (SP1)"],
     ["two parcels", (w) => w.parcels.push({ orderId: "o1", trackingNumber: "SP2" }), "each shipment once and only for a shipped order", "o1 has 2 parcels"],
+    ["two parcels from one warehouse", (w) => {
+      w.orders[0]!.parcels = ["SP1", "SP2"];
+      w.parcels = [{ orderId: "o1", trackingNumber: "SP1", warehouse: "BER" }, { orderId: "o1", trackingNumber: "SP2", warehouse: "BER" }];
+    }, "each shipment once and only for a shipped order", "o1 has 2 parcels from BER, BER"],
+    ["a parcel the order does not track", (w) => {
+      w.orders[0]!.parcels = ["SP1"];
+      w.parcels = [{ orderId: "o1", trackingNumber: "SP1", warehouse: "BER" }, { orderId: "o1", trackingNumber: "SP2", warehouse: "LYS" }];
+    }, "each shipment once and only for a shipped order", "o1 tracks SP1, the carrier booked SP1, SP2"],
     ["an outbox not drained", (w) => void (w.outboxPending = { count: 2, examples: ["o1 order.StatusChanged.v1"] }), "outbox drained", "o1 order.StatusChanged.v1"],
     ["a dead letter no fault explains", (w) => void (w.faults = []), "dead letters only where a fault explains them", "#1 actors o2: connection terminated"],
     ["a dead letter long after its fault", (w) => void (w.faults[0]!.at = T - 5_000), "dead letters only where a fault explains them", "#1 actors o2"],

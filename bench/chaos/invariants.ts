@@ -14,6 +14,8 @@ export type OrderRow = {
   /** inventory holds stock for this order (the order actor's view of it) */
   reserved: boolean;
   trackingNumber: string | null;
+  /** the tracking number of each parcel the order recorded (one per warehouse), when it recorded them */
+  parcels?: string[];
   createdAt: number;
   /** when the order reached its current status (epoch ms) */
   settledAt: number;
@@ -23,7 +25,7 @@ export type OrderRow = {
 /** One idempotency key a customer sent: the order id it must name, and every id answered for it. */
 export type SentKey = { key: string; orderId: string; answered: string[] };
 export type LedgerRow = { kind: "authorize" | "capture" | "refund"; paymentId: string; orderId?: string };
-export type ParcelRow = { orderId?: string; trackingNumber: string };
+export type ParcelRow = { orderId?: string; trackingNumber: string; warehouse?: string };
 export type StockRow = { sku: string; onHand: number; reserved: number };
 export type DeadLetterRow = { id: number; consumer: string; key: string | null; error: string; firstSeenAt: number; at: number };
 export type FaultEvent = { at: number; kind: string; detail: string };
@@ -98,10 +100,13 @@ export function checkInvariants(w: World): Check[] {
     stock(w),
     check("each shipment once and only for a shipped order", w.orders, (o) => {
       const ps = parcels.get(o.id) ?? [];
-      if (ps.length > 1) return `${o.id} has ${ps.length} parcels`;
-      if (ps.length === 1 && !SHIPPED.has(o.status)) return `${o.id} ${o.status} but a parcel was booked (${ps[0]!.trackingNumber})`;
+      // one parcel per warehouse: two from the same one (or two with none named) is a shipment booked twice
+      if (new Set(ps.map((p) => p.warehouse ?? "")).size < ps.length) return `${o.id} has ${ps.length} parcels from ${ps.map((p) => p.warehouse ?? "?").join(", ")}`;
+      if (ps.length > 0 && !SHIPPED.has(o.status)) return `${o.id} ${o.status} but a parcel was booked (${ps[0]!.trackingNumber})`;
       if (ps.length === 0 && SHIPPED.has(o.status)) return `${o.id} ${o.status} with no parcel booked`;
-      if (ps.length === 1 && ps[0]!.trackingNumber !== o.trackingNumber) return `${o.id} tracks ${o.trackingNumber}, the carrier booked ${ps[0]!.trackingNumber}`;
+      const tracked = [...(o.parcels ?? (o.trackingNumber ? [o.trackingNumber] : []))].sort().join(", ");
+      const booked = ps.map((p) => p.trackingNumber).sort().join(", ");
+      if (ps.length > 0 && tracked !== booked) return `${o.id} tracks ${tracked || "nothing"}, the carrier booked ${booked}`;
       return null;
     }),
     { name: "outbox drained", ok: w.outboxPending.count === 0, checked: 1, failed: w.outboxPending.count, examples: w.outboxPending.examples.slice(0, EXAMPLES) },

@@ -13,12 +13,13 @@ const OrderState = z.object({
   items: z.array(Line),
   reserved: z.boolean(),
   trackingNumber: z.string().nullable(),
+  parcels: z.array(z.object({ trackingNumber: z.string() })).optional(),
   attempts: z.record(z.string(), z.number()),
   shipmentRequested: z.boolean(),
   history: z.array(z.object({ at: z.string() })),
 });
 const LedgerEntry = z.object({ kind: z.enum(["authorize", "capture", "refund"]), paymentId: z.string(), orderId: z.string().optional() }) satisfies z.ZodType<LedgerRow>;
-const Parcel = z.object({ orderId: z.string().optional(), trackingNumber: z.string() }) satisfies z.ZodType<ParcelRow>;
+const Parcel = z.object({ orderId: z.string().optional(), trackingNumber: z.string(), warehouse: z.string().optional() }) satisfies z.ZodType<ParcelRow>;
 
 /** Everything but what the run itself knows (keys and requests sent, faults made, deaths, what the provider spoiled). */
 export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Omit<World, "sent" | "faults" | "deaths" | "explainMs" | "faultedOrders" | "requests">> {
@@ -30,11 +31,12 @@ export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Om
     const last = s.history.at(-1)?.at;
     return {
       id: r.id, status: r.status, items: s.items, reserved: s.reserved, trackingNumber: s.trackingNumber,
+      ...(s.parcels ? { parcels: s.parcels.map((p) => p.trackingNumber) } : {}),
       createdAt: r.created_at.getTime(), settledAt: last ? Date.parse(last) : r.created_at.getTime(),
       saga: `tries ${Object.entries(s.attempts).map(([k, v]) => `${k} ${v}`).join(", ")}${s.shipmentRequested ? "; shipment asked for" : ""}`,
     };
   });
-  const stockAfter = await sql<StockRow[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock`;
+  const stockAfter = await sql<StockRow[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock_totals`;
   const adjusted = await sql<{ sku: string; delta: number }[]>`
     SELECT sku, sum(delta_on_hand)::int AS delta FROM inventory.movements WHERE ref = 'admin' GROUP BY sku`;
   // every row in the outbox is unpublished (the relay deletes what it published)

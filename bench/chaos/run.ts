@@ -68,10 +68,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const { sql } = shop;
 
     // Plenty of everything but a few products, which run out (and an admin restocks now and then).
-    const catalog = (await sql<{ sku: string }[]>`SELECT sku FROM inventory.stock ORDER BY sku`).map((r) => r.sku);
+    const catalog = (await sql<{ sku: string }[]>`SELECT sku FROM inventory.stock_totals ORDER BY sku`).map((r) => r.sku);
     const scarce = catalog.slice(0, SCARCE);
-    await sql`UPDATE inventory.stock SET on_hand = CASE WHEN sku = ANY(${scarce}) THEN 40 ELSE 1000000 END, reserved = 0`;
-    const stockBefore = await sql<{ sku: string; onHand: number; reserved: number }[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock`;
+    // the scarce ones spread over their warehouses (Berlin holds the most), so orders split and run out
+    await sql`UPDATE inventory.stock SET on_hand = CASE WHEN sku = ANY(${scarce}) THEN (CASE warehouse WHEN 'BER' THEN 20 ELSE 10 END) ELSE 1000000 END, reserved = 0`;
+    const stockBefore = await sql<{ sku: string; onHand: number; reserved: number }[]>`SELECT sku, on_hand AS "onHand", reserved FROM inventory.stock_totals`;
 
     const plans = Array.from({ length: o.orders }, (_, i) => planOrder(o, { skus: catalog.slice(SCARCE), scarce }, i));
     const tokens = new Map<string, string>();
@@ -97,7 +98,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const progress = setInterval(() => say(`sent ${outcomes.length}, customers done with ${done}, tries ${stats.tries} (retries: ${[...stats.retries].map(([k, v]) => `${k} ${v}`).join(", ") || "none"})`), 5_000);
     const restock = setInterval(() => {
       const n = restocks.sent++;
-      restocking.push(send(client, stats, n, `/api/admin/products/${scarce[n % scarce.length]}/stock`, "chaos-admin", `restock-${n}`, { delta: 10, reason: "chaos restock" }, Date.now() + 30_000)
+      restocking.push(send(client, stats, n, `/api/admin/products/${scarce[n % scarce.length]}/stock`, "chaos-admin", `restock-${n}`, { delta: 10, reason: "chaos restock", warehouse: "BER" }, Date.now() + 30_000)
         .then((a) => void (a?.status === 200 && restocks.answered++)));
     }, 10_000);
     for (const p of plans) {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
 import sharp from "sharp";
 import { auditLog, log, outbox, productImages } from "../../db/schema.ts";
-import { startShop, waitUntil, type Shop } from "../../test/kit.ts";
+import { ADDRESS, startShop, waitUntil, type Shop } from "../../test/kit.ts";
+import { visitor } from "../../test/visitor.ts";
 
 let shop: Shop;
 let admin: string;
@@ -97,6 +98,9 @@ describe("products", () => {
     const skus = async (q: string) => (await as("GET", `/api/admin/products?${q}`)).json.products.map((p: { sku: string }) => p.sku).sort();
     expect(await skus("q=filterable")).toEqual(["FLT-1", "FLT-2"]);
     expect(await skus("q=filterable&category=phones")).toEqual(["FLT-1"]);
+    expect(await skus("brand=Filtco&low=1")).toEqual([]); // created at 0: not stocked yet, not low
+    await restock("FLT-1", 10);
+    await restock("FLT-2", 10);
     expect(await skus("brand=Filtco&low=1")).toEqual(["FLT-1"]);
     await as("POST", "/api/admin/products/FLT-2/archive");
     expect(await skus("brand=Filtco")).toEqual(["FLT-1"]);
@@ -127,6 +131,46 @@ describe("products", () => {
     expect(audit.map((a) => [a.action, a.outcome])).toEqual([
       ["product.create", "done"], ["stock.adjust", "done"], ["product.archive", "done"], ["product.archive", "refused"], ["product.restore", "done"],
     ]);
+  });
+
+  test("an archived product in a cart: the cart says it is no longer sold, checkout and the order API refuse naming its SKU", async () => {
+    await create("ARC-2", { name: "Retired Widget" });
+    await restock("ARC-2");
+    const shopper = await visitor(shop).signIn("arc-buyer");
+    const customer = await shop.token("customer", "arc-buyer");
+    expect((await shop.call("POST", "/api/cart/items", { token: customer, body: { sku: "ARC-2", qty: 1 } })).status).toBe(200);
+    expect((await shop.call("POST", "/api/cart/items", { token: customer, body: { sku: "AUD-001", qty: 1 } })).status).toBe(200);
+    await as("POST", "/api/admin/products/ARC-2/archive", { reason: "recalled" });
+
+    const cart = await shop.call("GET", "/api/cart", { token: customer });
+    expect(cart.json.lines.map((l: { sku: string; sold: boolean; short: boolean }) => [l.sku, l.sold, l.short])).toEqual([["ARC-2", false, false], ["AUD-001", true, false]]);
+    expect(await (await shopper.get("/cart")).text()).toContain("No longer sold: remove it to check out.");
+    const page = await shopper.post("/checkout", { ...ADDRESS, card: "4242 4242 4242 4242", idempotencyKey: crypto.randomUUID() });
+    expect(page.status).toBe(409);
+    expect(await page.text()).toContain("Retired Widget (ARC-2) is no longer sold: remove it from your cart to check out.");
+    const api = await shop.call("POST", "/api/orders", {
+      token: customer, headers: { "idempotency-key": crypto.randomUUID() },
+      body: { items: [{ sku: "AUD-001", qty: 1 }, { sku: "ARC-2", qty: 1 }], shippingAddress: ADDRESS, paymentToken: "tok_visa" },
+    });
+    expect([api.status, api.json]).toEqual([409, { error: "items[1].sku: ARC-2 is no longer sold", code: "ARCHIVED" }]);
+    expect((await shop.call("GET", "/api/orders", { token: customer })).json.orders).toEqual([]);
+
+    // removed from the cart, the rest checks out
+    expect((await shopper.post("/cart/items/ARC-2/remove")).status).toBe(303);
+    const placed = await shopper.post("/checkout", { ...ADDRESS, card: "4242 4242 4242 4242", idempotencyKey: crypto.randomUUID() });
+    expect([placed.status, placed.headers.get("location")?.startsWith("/orders/")]).toEqual([303, true]);
+  });
+
+  test("a product created at 0 raises no low-stock alert (nothing fell); its first delivery under the threshold does, a restock over it clears it", async () => {
+    await create("ZERO-1", { lowStockThreshold: 5 });
+    const lowAlerts = async () => (await shop.sys.alerts.page({ kind: "lowStock", limit: 200 })).alerts.filter((a) => a.subject === "ZERO-1");
+    expect(await lowAlerts()).toEqual([]);
+    expect((await as("GET", "/api/admin/products?q=ZERO-1&low=1")).json.products).toEqual([]);
+    await restock("ZERO-1", 3);
+    await waitUntil(async () => (await lowAlerts()).length === 1, 10_000, "the low-stock alert");
+    expect((await lowAlerts())[0]!.summary).toContain("3 left");
+    await restock("ZERO-1", 10);
+    await waitUntil(async () => (await lowAlerts()).length === 0, 10_000, "the alert to resolve");
   });
 
   test("a price change alters neither a placed order nor a cart's snapshot, which shows the change", async () => {

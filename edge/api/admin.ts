@@ -14,10 +14,10 @@ import { requireUser, type AuthEnv } from "../auth/auth.ts";
 import { jsonBody, query } from "../http/validate.ts";
 import { DeadLetterFilterFields, DeadLetterId } from "../http/dead-letter-params.ts";
 import { orderJson } from "./orders.ts";
-import { MovementFilter } from "../../actors/catalog/stock-admin.ts";
+import { MovementFilter, WarehouseCode } from "../../actors/catalog/stock-admin.ts";
 import { InputError } from "../../actors/contracts/errors.ts";
 import { mediaType } from "../http/readable.ts";
-import { auditedAdjust, auditedRestock } from "../http/stock-actions.ts";
+import { auditedAdjust, auditedRestock, restockText } from "../http/stock-actions.ts";
 
 const Reason = z.string().trim().max(500);
 const ReasonBody = z.object({ reason: Reason.default("") });
@@ -36,24 +36,13 @@ const BulkBody = DeadLetterFilterFields.omit({ state: true }).extend({ reason: R
 /** `reason`: restock, return, damage, count or manual; any other text is kept as a manual adjustment's note. */
 const StockBody = z.object({
   delta: z.number().int().min(-100_000).max(100_000).refine((n) => n !== 0, "must not be 0"), reason: z.string().trim().min(1).max(200), note: z.string().trim().max(500).default(""),
+  /** required when the product is stocked in more than one warehouse */
+  warehouse: WarehouseCode.optional(),
 });
 /** JSON text holds no line breaks: the file's lines as an array, numbered from 1 as in the file. */
 const RestockBody = z.object({ lines: z.array(z.string().max(200)).min(1).max(5000), note: z.string().trim().max(500).default("") });
 
 export type AdminDeps = AdminActionDeps & { catalog: Catalog };
-
-/** A CSV body as UTF-8 text, or a 400. */
-async function csvText(c: Context): Promise<string> {
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > 500_000) throw new InputError("body", "body: a restock file is at most 500000 bytes");
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError("body", "unreadable request: the CSV body is not UTF-8");
-  }
-  return text;
-}
 
 /** A body is optional where it only carries the reason: none means no reason given. */
 async function reasonOf(c: Context): Promise<string> {
@@ -88,8 +77,16 @@ export function adminApi(deps: AdminDeps) {
 
   app.post("/products/:sku/stock", async (c) => {
     const sku = Sku.parse(c.req.param("sku"));
-    const { delta, reason, note } = await jsonBody(c, StockBody);
-    return c.json(await auditedAdjust(deps, c.get("user")!, sku, delta, reason, note));
+    return c.json(await auditedAdjust(deps, c.get("user")!, { sku, ...await jsonBody(c, StockBody) }));
+  });
+
+  /** The warehouses, the first by priority first; `stock`: the product's units in each (`?sku=`). */
+  app.get("/warehouses", async (c) => {
+    const sku = c.req.query("sku");
+    const warehouses = await catalog.stock.warehouses();
+    if (sku === undefined) return c.json({ warehouses });
+    const row = await catalog.stock.row(Sku.parse(sku));
+    return c.json({ warehouses, stock: await catalog.stock.byWarehouse([row.sku]) });
   });
 
   app.get("/products/:sku/movements", async (c) => {
@@ -101,7 +98,7 @@ export function adminApi(deps: AdminDeps) {
   app.post("/stock/restock", async (c) => {
     const { type, utf8 } = mediaType(c.req.header("content-type"));
     if (type === "text/csv" && !utf8) throw new InputError("content-type", "content-type: a restock file is read as UTF-8 only");
-    const body = type === "text/csv" ? { csv: await csvText(c), note: "" } : await jsonBody(c, RestockBody).then((b) => ({ csv: b.lines.join("\n"), note: b.note }));
+    const body = type === "text/csv" ? { csv: restockText(new Uint8Array(await c.req.arrayBuffer()), "body"), note: "" } : await jsonBody(c, RestockBody).then((b) => ({ csv: b.lines.join("\n"), note: b.note }));
     return c.json(await auditedRestock(deps, c.get("user")!, body.csv, body.note));
   });
 

@@ -31,7 +31,7 @@ export const cartJson = (cart: PricedCart) => ({
   subtotal: cart.subtotal,
   lines: cart.lines.map((l) => ({
     sku: l.sku, name: l.name, qty: l.qty, unitPrice: l.unitPrice, lineTotal: l.lineTotal,
-    priceChanged: l.was !== null, previousUnitPrice: l.was, available: l.available, short: l.short,
+    priceChanged: l.was !== null, previousUnitPrice: l.was, available: l.available, short: l.short, sold: l.sold,
   })),
   links: { self: "/api/cart", checkout: "/checkout" },
 });

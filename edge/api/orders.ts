@@ -33,6 +33,9 @@ export const orderJson = (v: OrderView) => ({
   createdAt: v.createdAt,
   updatedAt: v.updatedAt,
   timeline: v.timeline,
+  /** which warehouse holds what, once reserved; the parcels, once shipped (empty before) */
+  allocations: v.allocations ?? [],
+  parcels: v.parcels ?? [],
   links: { self: `/api/orders/${v.orderId}`, page: `/orders/${v.orderId}`, cancel: `/api/orders/${v.orderId}/cancel`, pay: `/api/orders/${v.orderId}/pay` },
 });
 

@@ -123,3 +123,28 @@ describe("prices in the visitor's currency", () => {
     expect((await get("/p/LAP-001", "XYZ")).html).toContain('<span class="price">$999.00</span>');
   });
 });
+
+describe("the storefront reads catalog.categories", () => {
+  test("a category's page and its products' links keep its address through a rename; search facets list categories in the admins' order", async () => {
+    const admin = await shop.token("admin", "cat-pages-ada");
+    const as = (method: string, path: string, body?: unknown) => shop.call(method, path, { token: admin, body });
+    expect((await as("POST", "/api/admin/categories", { name: "Zeta Things", slug: "zeta-things", position: 1 })).status).toBe(201);
+    expect((await as("POST", "/api/admin/categories", { name: "Alpha Things", slug: "alpha-things", position: 2 })).status).toBe(201);
+    for (const [sku, name, category] of [["QSR-1", "Quasar One", "zeta-things"], ["QSR-2", "Quasar Two", "alpha-things"]]) {
+      const made = await as("POST", "/api/admin/products", { sku, name, description: "Made by a test.", brand: "Quasarco", category, price: 1000, lowStockThreshold: 1 });
+      expect(made.status).toBe(201);
+    }
+    expect((await as("PATCH", "/api/admin/categories/zeta-things", { name: "Zeta Gizmos" })).status).toBe(200);
+
+    const page = await get("/c/zeta-things");
+    expect(page.res.status).toBe(200);
+    expect(page.html).toContain("<h1>Zeta Gizmos</h1>");
+    expect(page.html).toContain('href="/p/QSR-1"');
+    expect((await get("/p/QSR-1")).html).toContain('<a href="/c/zeta-things">Zeta Gizmos</a>');
+    const home = (await get("/")).html;
+    expect(home.indexOf('href="/c/zeta-things"')).toBeLessThan(home.indexOf('href="/c/alpha-things"'));
+    const search = (await get("/search?q=quasar")).html;
+    expect(search).toContain('name="category" value="Zeta Gizmos"');
+    expect(search.indexOf('value="Zeta Gizmos"')).toBeLessThan(search.indexOf('value="Alpha Things"')); // the admins' order, not the alphabet
+  });
+});

@@ -20,7 +20,7 @@ import type { Catalog } from "../../actors/catalog/catalog.ts";
 import type { Currencies } from "../../actors/money/rates.ts";
 import { NotFound } from "../../actors/contracts/errors.ts";
 import type { PubSub } from "../../actors/runtime/pubsub.ts";
-import { slugOf, type Search } from "../../actors/catalog/search.ts";
+import type { Search } from "../../actors/catalog/search.ts";
 import { canBuy, stockLevel } from "../../actors/catalog/stock-live.ts";
 import { CategoryPage } from "../../views/catalog/category-page.tsx";
 import { categoryHref, HomePage } from "../../views/catalog/home-page.tsx";
@@ -92,7 +92,7 @@ export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
     const buyable = canBuy(product.available);
     return sendPage(c, (
       <ProductPage shell={await c.get("shell")()} product={product} rate={rate}
-        category={{ name: product.category, slug: slugOf(product.category) }}
+        category={{ name: product.category, slug: await deps.search.categorySlug(product.category) }}
         level={stockLevel(product.available)} canBuy={buyable}
         streamUrl={stockStreamUrl(productHref(product.sku), buyable)} />
     ));

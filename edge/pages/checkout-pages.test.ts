@@ -1,6 +1,6 @@
 /** Checkout against a real shop: sign-in, validation, idempotent submits, the order's currency. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { orderIdFor } from "../../actors/orders/order-service.ts";
 import { orders, stock } from "../../db/schema.ts";
 import { startShop, type Shop } from "../../test/kit.ts";
@@ -118,7 +118,9 @@ describe("POST /checkout refusals", () => {
   test("stock that changed since the cart was filled is a 409 naming what is left; nothing is ordered", async () => {
     const { me, key } = await ready("co-stock", [["LAP-005", 5]]);
     const db = shop.sys.database.db;
-    await db.update(stock).set({ reserved: 4 }).where(eq(stock.sku, "LAP-005"));
+    // 7 on hand over three warehouses (3 + 2 + 2): 4 reserved leaves 3
+    await db.update(stock).set({ reserved: 3 }).where(and(eq(stock.sku, "LAP-005"), eq(stock.warehouse, "BER")));
+    await db.update(stock).set({ reserved: 1 }).where(and(eq(stock.sku, "LAP-005"), eq(stock.warehouse, "LYS")));
     try {
       const res = await me.post("/checkout", { ...ADDRESS, card: "4242424242424242", idempotencyKey: key });
       expect(res.status).toBe(409);

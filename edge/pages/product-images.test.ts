@@ -13,7 +13,7 @@ beforeAll(async () => {
     sku: "XSS-001", name: EVIL, category: "Toys", brand: `"Quote" & <b>Co</b>`, description: `Try ${EVIL} & 'quotes'`,
     price: 1234, rating: 1.5, images: ["/images/XSS-001-1.svg", "/images/XSS-001-2.svg"],
   });
-  await db.insert(stock).values({ sku: "XSS-001", onHand: 3, reserved: 0 });
+  await db.insert(stock).values({ sku: "XSS-001", warehouse: "BER", onHand: 3, reserved: 0 });
   await shop.sys.search.refreshTerms();
 }, 30_000);
 afterAll(() => shop.stop());

@@ -61,8 +61,9 @@ describe("GET /p/:sku/stream", () => {
   test("an admin's stock adjustment reaches the open page too", async () => {
     const { sse } = await connect(shop.app, "PHN-001");
     expect((await sse.message()).data).toContain(">In stock</p>");
+    await shop.oneWarehouse("PHN-001");
     const onHand = (await shop.sys.catalog.get("PHN-001")).available;
-    await shop.sys.catalog.adjustStock("PHN-001", -(onHand - 3), "damaged in the warehouse");
+    await shop.sys.catalog.adjustStock("PHN-001", -(onHand - 3), "damaged in the warehouse", undefined, "", "BER");
     expect(badge((await sse.message()).data)).toBe("Only 3 left!");
   }, 20_000);
 

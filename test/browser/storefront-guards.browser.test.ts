@@ -35,7 +35,7 @@ describeBrowser("guards in Chromium", () => {
       sku: "XSS-001", name: EVIL, category: "Toys", brand: "Quotebrand", description: `Try ${EVIL} & <b>bold</b>`,
       price: 1234, rating: 1.5, images: ["/images/XSS-001-1.svg"],
     });
-    await db.insert(stock).values({ sku: "XSS-001", onHand: 5, reserved: 0 });
+    await db.insert(stock).values({ sku: "XSS-001", warehouse: "BER", onHand: 5, reserved: 0 });
     await b.shop.sys.search.refreshTerms();
   }, 60_000);
   afterAll(() => b?.stop(), 60_000);

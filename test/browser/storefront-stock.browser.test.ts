@@ -23,11 +23,12 @@ describeBrowser("live stock in Chromium", () => {
 
   /** An admin's stock adjustment through the JSON API. */
   async function adjust(delta: number, reason: string) {
-    const res = await b.shop.call("POST", `/api/admin/products/${SKU}/stock`, { token: await b.shop.token("admin"), body: { delta, reason } });
+    const res = await b.shop.call("POST", `/api/admin/products/${SKU}/stock`, { token: await b.shop.token("admin"), body: { delta, reason, warehouse: "BER" } });
     expect(res.status).toBe(200);
   }
 
   test("'Only X left!', 'Out of stock' and the add-to-cart form follow reservations, adjustments and releases with no reload", async () => {
+    await b.shop.oneWarehouse(SKU);
     await adjust(11 - (await b.shop.stockOf(SKU)).available, "count before the test");
     const w = await b.newPage();
     const { page } = w;

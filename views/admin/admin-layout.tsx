@@ -14,6 +14,7 @@ export const ADMIN_SECTIONS = [
   { href: "/admin/dead-letters", label: "Dead letters" },
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/products", label: "Products" },
+  { href: "/admin/stock", label: "Stock" },
   { href: "/admin/categories", label: "Categories" },
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/mail", label: "Mail" },

@@ -24,7 +24,7 @@ type ListProps = {
 type PageProps = ListProps & { shell: Shell; streamUrl: string; acknowledged?: number };
 
 const LINK_TEXT: Record<AlertKind, string> = {
-  stalled: "Open the order", failed: "Open the order", deadLetter: "Review the letter", lowStock: "See the product",
+  stalled: "Open the order", failed: "Open the order", deadLetter: "Review the letter", lowStock: "Restock it",
 };
 
 export function AlertsPage({ shell, streamUrl, acknowledged, ...list }: PageProps) {

@@ -6,7 +6,9 @@
  * or one of its messages changes.
  */
 import type { AdminTool } from "../../actors/order-commands.ts";
-import type { OrderState, TimelineEntry } from "../../actors/order-state.ts";
+import { parcelsOf, type OrderState, type TimelineEntry } from "../../actors/order-state.ts";
+import { parcelKey } from "../../actors/providers/ports.ts";
+import { contentsOf } from "../order/order-details.tsx";
 import type { PendingTimer } from "../../actors/orders/order-service.ts";
 import { formatMoney, formatTime } from "../format.ts";
 import type { Shell } from "../layout.tsx";
@@ -168,13 +170,27 @@ function SagaRegion({ order, timers }: AdminOrder) {
       <h2 id="saga-title">Saga</h2>
       <dl class="facts">
         <dt>Reservation</dt>
-        <dd>{order.reserved ? <>stock held for this order{expiry && <>, until <Time iso={expiry.at} /></>}</> : "none held"}</dd>
+        <dd>
+          {order.reserved ? <>stock held for this order{expiry && <>, until <Time iso={expiry.at} /></>}</> : "none held"}
+          {order.reserved && order.allocations && (
+            <ul class="plain">{(parcelsOf(order).parcels ?? []).map((p) => <li>in <strong>{p.warehouse}</strong>: {contentsOf(p.items)}</li>)}</ul>
+          )}
+        </dd>
         <dt>Payment</dt>
         <dd><PaymentFacts order={order} /></dd>
         <dt>Provider keys</dt>
         <dd>{providerKeys(order).map((k) => <code class="key">{k}</code>)}</dd>
         <dt>Shipment</dt>
-        <dd>{order.trackingNumber ? <>{carrierOf(order) ?? "carrier"}, tracking <span class="order-id">{order.trackingNumber}</span></> : order.shipmentRequested ? "requested from the carrier" : "not requested"}</dd>
+        <dd>
+          {order.parcels?.length ? (
+            <ul class="plain">
+              {order.parcels.map((p) => (
+                <li>from <strong>{p.warehouse}</strong> ({contentsOf(p.items)}): {p.carrier}, tracking <span class="order-id">{p.trackingNumber}</span></li>
+              ))}
+            </ul>
+          ) : order.trackingNumber ? <>{carrierOf(order) ?? "carrier"}, tracking <span class="order-id">{order.trackingNumber}</span></>
+            : order.shipmentRequested ? "requested from the carrier" : "not requested"}
+        </dd>
         <dt>Holds</dt><dd>{order.holds}</dd>
         <dt>Tries</dt>
         <dd>inventory {order.attempts.inventory}, payment {order.attempts.payment}, shipping {order.attempts.shipping}, refund {order.attempts.refund}</dd>
@@ -271,8 +287,16 @@ function providerKeys(o: OrderState): string[] {
     o.attempts.payment > 0 && `authorize:${id}:${o.attempts.payment}`,
     o.captured && `capture:${id}`,
     o.attempts.refund > 0 && `refund:${id}:${o.attempts.refund}`,
-    o.attempts.shipping > 0 && `ship:${id}:${o.attempts.shipping}`,
+    ...shipKeys(o),
   ].filter((k): k is string => typeof k === "string");
+}
+
+/** The carrier's keys of the last shipping attempt: one per parcel when the order ships from several warehouses. */
+function shipKeys(o: OrderState): string[] {
+  if (o.attempts.shipping === 0) return [];
+  const key = `ship:${o.orderId}:${o.attempts.shipping}`;
+  const parcels = parcelsOf(o).parcels ?? [];
+  return parcels.length > 1 ? parcels.map((p) => parcelKey(key, p.warehouse)) : [key];
 }
 
 const Time = ({ iso }: { iso: string }) => <time dateTime={iso}>{formatTime(iso)}</time>;

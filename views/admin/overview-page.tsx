@@ -66,7 +66,7 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
           <Tile label="Dead letters" value={count(parked)} tone={parked > 0 ? "problem" : undefined}
             note={<a href="/admin/dead-letters?state=waiting">{parked === 1 ? "message" : "messages"} waiting for a replay or a discard</a>} />
           <Tile label="Low on stock" value={count(f.lowStock.length)} tone={f.lowStock.length > 0 ? "warn" : undefined}
-            note={`${f.lowStock.length === 1 ? "product" : "products"} under their low-stock threshold`} />
+            note={<a href="/admin/stock?low=1">{f.lowStock.length === 1 ? "product" : "products"} under their low-stock threshold</a>} />
           <Tile label="Customers signed in" value={count(f.sessions)} note={`${plural(streams, "live stream", "live streams")} open on this server`} />
         </div>
         <div class="charts">
@@ -77,7 +77,7 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
             <h2 id="low-title">Low on stock</h2>
             {f.lowStock.length === 0 ? <p class="muted">Every product is at or over its low-stock threshold.</p> : (
               <ul class="plain">
-                {f.lowStock.slice(0, 8).map((p) => <li>{p.name} <span class="muted">({p.sku})</span>: <strong>{plural(p.available, "unit", "units")}</strong> available <span class="muted">(threshold {p.threshold})</span></li>)}
+                {f.lowStock.slice(0, 8).map((p) => <li><a href={`/admin/stock/${encodeURIComponent(p.sku)}`}>{p.name}</a> <span class="muted">({p.sku})</span>: <strong>{plural(p.available, "unit", "units")}</strong> available <span class="muted">(threshold {p.threshold})</span></li>)}
                 {f.lowStock.length > 8 && <li class="muted">and {plural(f.lowStock.length - 8, "more product", "more products")}</li>}
               </ul>
             )}

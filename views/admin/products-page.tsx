@@ -86,7 +86,7 @@ export function ProductList({ products, total, more }: ListProps) {
                   <td class="num">{formatMoney(p.price, "USD")}</td>
                   <td class="num">
                     {p.available}
-                    {p.available < p.lowStockThreshold && <span class="badge badge-problem">low</span>}
+                    {p.low && <span class="badge badge-problem">low</span>}
                     <span class="muted detail">alert under {p.lowStockThreshold}</span>
                   </td>
                   <td>{p.archived ? <span class="badge badge-neutral">archived</span> : <span class="badge badge-success">on sale</span>}</td>
@@ -133,7 +133,12 @@ export function ProductEditPage({ shell, product, form, errors, categories, noti
           {title} {product?.archived && <span class="badge badge-neutral">archived</span>}
         </h1>
         {notice && <p class="notice" role="status">{notice}</p>}
-        {product && <p class="muted"><code>{product.sku}</code> · {product.available} available · <a href={`/p/${encodeURIComponent(product.sku)}`}>storefront page</a></p>}
+        {product && (
+          <p class="muted">
+            <code>{product.sku}</code> · {product.available} available (<a href={`/admin/stock/${encodeURIComponent(product.sku)}`}>stock and movements</a>) ·{" "}
+            <a href={`/p/${encodeURIComponent(product.sku)}`}>storefront page</a>
+          </p>
+        )}
         <ErrorSummary errors={formErrors} idOf={(f) => `product-${f}`} />
         <form method="post" action={action} class="admin-form" novalidate>
           {product

@@ -73,6 +73,7 @@ function CartRow({ line, index, currency }: { line: PricedLine; index: number; c
             Price changed from {formatMoney(line.was, currency)} to {formatMoney(line.unitPrice, currency)}
           </span>
         )}
+        {!line.sold && <span class="stock-short">No longer sold: remove it to check out.</span>}
         {line.short && (
           <span class="stock-short">
             {line.available > 0 ? `Only ${line.available} left: lower the quantity to check out.` : "Sold out: remove it to check out."}

@@ -4,7 +4,7 @@
  * carry data-local, so views/local-time.js shows them in the reader's zone.
  */
 import type { Address, OrderStatus } from "../../actors/contracts/index.ts";
-import type { OrderView } from "../../actors/contracts/order-view.ts";
+import { WarehouseDetails, type OrderView } from "../../actors/contracts/order-view.ts";
 import { formatExactTime } from "../format.ts";
 
 /** What the page knows beyond the read model: the order's address and its pending deadlines (ISO). */
@@ -16,21 +16,30 @@ export type OrderDetails = {
   reservedUntil?: string;
 };
 
-/** A parcel handed to a carrier, as the SHIPPED entries of the timeline record it. */
-export type Parcel = { carrier: string; trackingNumber: string; at: string };
+/** A parcel handed to a carrier, as the SHIPPED entries of the timeline record it; `warehouse` and `items` once orders ship per warehouse. */
+export type Parcel = { carrier: string; trackingNumber: string; at: string; warehouse?: string; items?: { sku: string; qty: number }[] };
 
 /** Statuses after which nothing changes any more: the page stops asking to be refreshed. */
 const FINAL: ReadonlySet<OrderStatus> = new Set(["DELIVERED", "CANCELLED", "REFUNDED", "INVENTORY_RELEASED", "INVENTORY_FAILED"]);
 export const isFinal = (status: OrderStatus): boolean => FINAL.has(status);
 
-/** Every parcel of the order, oldest first (one per SHIPPED entry that names a tracking number). */
+/** Every parcel of the order, oldest first: each warehouse's parcel of a SHIPPED entry, or the one tracking number it names. */
 export function parcelsOf(view: OrderView): Parcel[] {
-  return view.timeline.flatMap((entry) => {
+  return view.timeline.flatMap((entry): Parcel[] => {
     const { carrier, trackingNumber } = entry.details;
     if (entry.status !== "SHIPPED" || typeof trackingNumber !== "string") return [];
+    const held = WarehouseDetails.safeParse(entry.details);
+    const parcels = held.success ? held.data.parcels : undefined;
+    if (parcels?.length) return parcels.map((p) => ({ ...p, at: entry.at }));
     return [{ carrier: typeof carrier === "string" ? carrier : "the carrier", trackingNumber, at: entry.at }];
   });
 }
+
+/** The warehouses an order's stock is held in, in the order it ships from them. */
+export const warehousesOf = (view: OrderView): string[] => [...new Set((view.allocations ?? []).map((a) => a.warehouse))];
+
+/** A parcel's contents: `2 × SKU, 1 × SKU`. */
+export const contentsOf = (items: { sku: string; qty: number }[]) => items.map((i) => `${i.qty} × ${i.sku}`).join(", ");
 
 /** A time to the second, zone named; the script localizes it when JavaScript runs. */
 export function ExactTime({ at }: { at: string }) {
@@ -66,14 +75,19 @@ export function DeliveryFacts({ view, address: a }: { view: OrderView; address?:
 /** The parcels on their way, each with its carrier and tracking number; a note until there is one. */
 export function ParcelsRegion({ view }: { view: OrderView }) {
   const parcels = parcelsOf(view);
+  const from = warehousesOf(view);
   return (
     <dd id={PARCELS_REGION}>
       {parcels.length === 0 ? (
-        <span class="muted">Not shipped yet: the carrier and tracking number show here once it is.</span>
+        <span class="muted">
+          Not shipped yet{from.length > 1 ? <>: it leaves in {from.length} parcels, from warehouses {from.join(" and ")}</> : ""}. The carrier and
+          tracking number show here once it is.
+        </span>
       ) : (
         <ul class="parcels">
           {parcels.map((p) => (
             <li key={p.trackingNumber}>
+              {p.warehouse && <>From warehouse <strong>{p.warehouse}</strong>{p.items && <> ({contentsOf(p.items)})</>}: </>}
               {p.carrier}, tracking number <strong class="tracking">{p.trackingNumber}</strong>
               <span class="muted"> (shipped <ExactTime at={p.at} />)</span>
             </li>

@@ -89,6 +89,23 @@ test("the deadlines the order recorded with its moves show from the view alone, 
   expect(render(<DeadlineRegion view={{ ...paid, status: "SHIPPED" }} />)).toBe('<div id="order-deadline"></div>');
 });
 
+test("an order held in two warehouses says it leaves in two parcels, then shows each parcel with its warehouse", () => {
+  const allocations = [{ sku: "TEA-1", warehouse: "BER", qty: 2 }, { sku: "TEA-1", warehouse: "LYS", qty: 1 }];
+  const paid = { ...advanced(placedOrder("o-3", "c-1"), "PAYMENT_AUTHORIZED", "payment authorized"), allocations };
+  const waiting = renderDocument(<OrderPage shell={customerShell} view={paid} streamUrl="/s" details={{ shippingAddress: address }} />);
+  expect(waiting).toContain("it leaves in 2 parcels, from warehouses BER and LYS");
+  const parcels = [
+    { warehouse: "BER", items: [{ sku: "TEA-1", qty: 2 }], carrier: "SimPost", trackingNumber: "SP-1" },
+    { warehouse: "LYS", items: [{ sku: "TEA-1", qty: 1 }], carrier: "SimPost", trackingNumber: "SP-2" },
+  ];
+  const last = { status: "SHIPPED" as const, at: "2026-03-12T15:00:02.000Z", reason: "order shipped", details: { carrier: "SimPost", trackingNumber: "SP-1", parcels } };
+  const shipped = { ...paid, status: "SHIPPED" as const, parcels, timeline: [...paid.timeline, last] };
+  const sent = renderDocument(<OrderPage shell={customerShell} view={shipped} streamUrl="/s" details={{ shippingAddress: address }} />);
+  expect(sent).toContain("<dt>Parcels</dt>");
+  expect(sent).toContain('From warehouse <strong>BER</strong> (2 × TEA-1): SimPost, tracking number <strong class="tracking">SP-1</strong>');
+  expect(sent).toContain('From warehouse <strong>LYS</strong> (1 × TEA-1): SimPost, tracking number <strong class="tracking">SP-2</strong>');
+});
+
 test("without JavaScript the page says the status may be out of date and refreshes itself until the order is final", () => {
   expect(page).toContain('<noscript><meta http-equiv="refresh" content="30"/>');
   expect(page).toContain('the status may be out of date');

@@ -78,7 +78,7 @@ describe("the audit log page", () => {
     const token = await shop.token("admin", "adm-ada");
     const compensate = await shop.call("POST", `/api/admin/orders/${id}/compensate`, { token, body: { action: "releaseInventory", reason: "<script>alert(1)</script> card gone" } });
     expect(compensate.status).toBe(202);
-    await shop.call("POST", "/api/admin/products/AUD-005/stock", { token: await shop.token("admin", "adm-bob"), body: { delta: 3, reason: "found in the back" } });
+    await shop.call("POST", "/api/admin/products/AUD-005/stock", { token: await shop.token("admin", "adm-bob"), body: { delta: 3, reason: "found in the back", warehouse: "BER" } });
     const admin = await visitor(shop).signIn("adm-ada", "admin");
     const all = await (await admin.get("/admin/audit")).text();
     expect(all.indexOf("found in the back")).toBeLessThan(all.indexOf("card gone"));

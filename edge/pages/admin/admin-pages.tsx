@@ -8,6 +8,7 @@
  *   /admin/orders        every order: filters, keyset pages, live rows, CSV (orders-pages.tsx)
  *   /admin/orders/:id    one order with its saga tools, live (order-pages.tsx)
  *   /admin/products      the catalog: list (live), create, edit, pictures, archive (product-pages.tsx)
+ *   /admin/stock         every product's stock (live), adjust with a reason, the movement log, bulk restock by CSV (stock-pages.tsx)
  *   /admin/categories    the storefront's categories: nest, reorder, rename, delete (category-pages.tsx)
  *   /admin/mail          the notifier's messages: list, preview, send a failed one again, SLA figures (mail-pages.tsx)
  *   /admin/customers     accounts: search, orders, sign-ins; disable, enable, promote, demote (customer-pages.tsx)
@@ -28,13 +29,14 @@ import { adminOrdersPages } from "./orders-pages.tsx";
 import { adminOnly } from "./guard.ts";
 import { adminProductPages, type ProductPageDeps } from "./product-pages.tsx";
 import { adminCategoryPages } from "./category-pages.tsx";
+import { adminStockPages, type StockPageDeps } from "./stock-pages.tsx";
 import { mailPages } from "./mail-pages.tsx";
 import type { Mailbox } from "../../../actors/notify/mailbox.ts";
 import { adminCustomerPages } from "./customer-pages.tsx";
 import { adminRatePages, type RatePageDeps } from "./rate-pages.tsx";
 import type { CustomerActionDeps } from "../../http/customer-actions.ts";
 
-export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps & CustomerActionDeps & RatePageDeps & { mailbox: Mailbox };
+export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardPageDeps & ProductPageDeps & StockPageDeps & CustomerActionDeps & RatePageDeps & { mailbox: Mailbox };
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
@@ -49,6 +51,7 @@ export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   app.route("/", adminOrdersPages(deps)); // before /admin/orders/:id, which would take "stream"
   app.route("/", adminOrderPages(deps));
   app.route("/", adminProductPages(deps));
+  app.route("/", adminStockPages(deps));
   app.route("/", adminCategoryPages(deps));
   app.route("/", mailPages(deps));
   app.route("/", adminCustomerPages(deps));

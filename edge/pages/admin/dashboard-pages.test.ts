@@ -79,9 +79,10 @@ describe("the dashboard", () => {
       await sse.next();
       const first = (await sse.message()).data;
       expect(first).not.toContain("(TOY-002)");
+      await shop.oneWarehouse("TOY-002");
       const { available } = await shop.stockOf("TOY-002");
       const adjusted = await shop.call("POST", "/api/admin/products/TOY-002/stock", {
-        token: await shop.token("admin"), body: { delta: 3 - available, reason: "stocktake: most were damaged" },
+        token: await shop.token("admin"), body: { delta: 3 - available, reason: "stocktake: most were damaged", warehouse: "BER" },
       });
       expect(adjusted.status).toBe(200);
       let data = "";

@@ -29,6 +29,20 @@ describe("an order's page", () => {
     expect(html).toContain("Yes, release the inventory");
   });
 
+  test("an order held in two warehouses shows where, then a parcel per warehouse with its carrier key", async () => {
+    const sql = shop.sys.database.sql;
+    await sql.query("DELETE FROM inventory.stock WHERE sku = 'AUD-009'");
+    await sql.query("INSERT INTO inventory.stock (sku, warehouse, on_hand, reserved) VALUES ('AUD-009', 'BER', 1, 0), ('AUD-009', 'NJ', 5, 0)");
+    const id = await shop.place("ord-wes", { sku: "AUD-009", qty: 3, country: "DE" });
+    const shipped = await shop.waitFor(id, ["SHIPPED", "INVENTORY_FAILED", "PAYMENT_FAILED", "SHIPPING_FAILED"]);
+    expect(shipped.status).toBe("SHIPPED");
+    const html = await (await (await admin()).get(`/admin/orders/${id}`)).text();
+    expect(html).toContain("from <strong>BER</strong> (1 × AUD-009): SimPost, tracking");
+    expect(html).toContain("from <strong>NJ</strong> (2 × AUD-009): SimPost, tracking");
+    expect(html).toContain(`ship:${id}:1:BER`);
+    expect(html).toContain(`ship:${id}:1:NJ`);
+  });
+
   test("the reservation's expiry, and each transition's message with its event, correlation and causation ids", async () => {
     const id = await shop.place("ord-eve", { sku: "AUD-005", card: "tok_decline" });
     await shop.waitFor(id, ["PAYMENT_FAILED"]);
