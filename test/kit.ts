@@ -4,6 +4,7 @@ import type { FailureCode, OrderStatus } from "../actors/contracts/index.ts";
 import { startSystem, type Config, type Providers } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken, type Role } from "../edge/auth/auth.ts";
+import type { Sql } from "../db/sql.ts";
 import { engineConfig, type Engine } from "./engines.ts";
 
 export const ADDRESS = { name: "Ada Lovelace", line1: "12 Analytical St", city: "London", postalCode: "N1 9GU", country: "GB" };
@@ -110,6 +111,23 @@ export type Shop = Awaited<ReturnType<typeof startShop>>;
 
 /** The statuses of an order's timeline, in order. */
 export const path = (o: OrderJson) => o.timeline.map((t) => t.status);
+
+/**
+ * The events written for `key` (and of `type`, if given), published or not, oldest first:
+ * the relay deletes an outbox row once the in-database log has it, so a row is in one or the
+ * other (in both only between a publish and its delete), and each counts once by its id.
+ */
+export async function eventsFor(sql: Pick<Sql, "query">, key: string | null, type?: string): Promise<{ eventId: string; message: string }[]> {
+  const rows = await sql.query<{ eventId: string; message: string }>(
+    `SELECT DISTINCT ON (event_id) event_id AS "eventId", message FROM (
+       SELECT event_id::text, message FROM runtime.outbox WHERE ($1::text IS NULL OR key = $1) AND ($2::text IS NULL OR type = $2)
+       UNION ALL
+       SELECT value::jsonb->>'eventId', value FROM runtime.log
+        WHERE ($1::text IS NULL OR key = $1) AND ($2::text IS NULL OR value::jsonb->>'type' = $2)
+     ) written`, [key, type ?? null]);
+  const at = (m: string) => String((JSON.parse(m) as { at?: string }).at ?? "");
+  return rows.sort((a, b) => at(a.message).localeCompare(at(b.message)));
+}
 
 /** Poll until `check` holds (eventual consistency); the error names what never happened. */
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000, what = "condition") {

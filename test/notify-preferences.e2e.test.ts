@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { registerCustomer } from "./accounts-kit.ts";
-import { startShop, waitUntil, type Shop } from "./kit.ts";
+import { eventsFor, startShop, waitUntil, type Shop } from "./kit.ts";
 import { sseReader } from "./sse.ts";
 import { visitor } from "./visitor.ts";
 
@@ -42,10 +42,13 @@ describe("notification preferences with the notifier", () => {
     await Promise.all([deliver(adaOrder), deliver(bobOrder)]);
     await waitUntil(async () => sent(await rows(bobOrder)).includes("delivered:sms:+41791111111"), 15_000, "Bob's delivery text");
     // the notifier has decided on Ada's delivery too, and what it queued has gone out
-    await waitUntil(async () => (await shop.sys.database.sql.query(
-      `SELECT 1 FROM runtime.processed_events p JOIN runtime.outbox o ON o.event_id = p.event_id
-        WHERE p.consumer = 'notification' AND o.key = $1 AND o.type = 'order.StatusChanged.v1' AND o.message LIKE '%"to":"DELIVERED"%'`,
-      [adaOrder])).length > 0, 15_000, "Ada's delivery seen by the notifier");
+    await waitUntil(async () => {
+      const delivered = (await eventsFor(shop.sys.database.sql, adaOrder, "order.StatusChanged.v1")).filter((e) => e.message.includes('"to":"DELIVERED"'));
+      if (delivered.length === 0) return false;
+      const seen = await shop.sys.database.sql.query(
+        "SELECT 1 FROM runtime.processed_events WHERE consumer = 'notification' AND event_id::text = ANY($1)", [delivered.map((e) => e.eventId)]);
+      return seen.length > 0;
+    }, 15_000, "Ada's delivery seen by the notifier");
     await waitUntil(async () => (await rows(adaOrder)).every((m) => m.status === "sent"), 15_000, "Ada's mail sent");
     expect(sent(await rows(adaOrder)).sort()).toEqual([`orderConfirmed:email:${ada.email}`, `paymentReceipt:email:${ada.email}`, `shipped:email:${ada.email}`].sort());
     expect(sent(await rows(bobOrder)).sort()).toEqual([

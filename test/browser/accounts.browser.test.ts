@@ -9,9 +9,9 @@
  * with a screenshot of each page, desktop and 390 px wide.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { auditPage, auditWidth } from "./a11y.ts";
+import { eventsFor } from "../kit.ts";
 import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
 
 let b: BrowserShop;
@@ -19,8 +19,7 @@ const PHONE = { width: 390, height: 844 };
 
 /** The newest link token of `type` mailed to `email`, from the outbox. */
 async function tokenFor(type: string, email: string): Promise<string> {
-  const rows = await b.shop.sys.database.db.execute(sql`SELECT message FROM runtime.outbox WHERE type = ${type} ORDER BY id DESC`);
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { message: string }[];
+  const list = (await eventsFor(b.shop.sys.database.sql, null, type)).reverse();
   const found = list.map((r) => JSON.parse(r.message) as { payload: { email: string; token: string } }).find((e) => e.payload.email === email);
   if (!found) throw new Error(`no ${type} for ${email}`);
   return found.payload.token;
