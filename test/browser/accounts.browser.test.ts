@@ -9,13 +9,10 @@
  * with a screenshot of each page, desktop and 390 px wide.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Page } from "playwright-core";
-import { auditPage, auditWidth } from "./a11y.ts";
 import { eventsFor } from "../kit.ts";
-import { describeBrowser, screenshot, startBrowserShop, type BrowserShop } from "./kit.ts";
+import { auditedShots, describeBrowser, startBrowserShop, type BrowserShop } from "./kit.ts";
 
 let b: BrowserShop;
-const PHONE = { width: 390, height: 844 };
 
 /** The newest link token of `type` mailed to `email`, from the outbox. */
 async function tokenFor(type: string, email: string): Promise<string> {
@@ -23,17 +20,6 @@ async function tokenFor(type: string, email: string): Promise<string> {
   const found = list.map((r) => JSON.parse(r.message) as { payload: { email: string; token: string } }).find((e) => e.payload.email === email);
   if (!found) throw new Error(`no ${type} for ${email}`);
   return found.payload.token;
-}
-
-/** Screenshots of the page as it is, at desktop width and at 390 px, and what a screen reader and a phone meet. */
-async function shots(page: Page, name: string) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await screenshot(page, `accounts-${name}`);
-  expect(await auditPage(page)).toEqual([]);
-  await page.setViewportSize(PHONE);
-  await screenshot(page, `accounts-${name}-390`);
-  expect(await auditWidth(page)).toEqual([]);
-  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 describeBrowser("the account pages in Chromium", () => {
@@ -46,7 +32,7 @@ describeBrowser("the account pages in Chromium", () => {
     const email = `browser-${crypto.randomUUID().slice(0, 8)}@example.com`;
     const { page } = await b.newPage();
     await page.goto("/register");
-    await shots(page, "register");
+    await auditedShots(page, "accounts-register");
     await page.getByLabel("First name").fill("Grace");
     await page.getByLabel("Last name").fill("Hopper");
     await page.getByLabel("Phone (optional)").fill("+1 555 010 0000");
@@ -56,15 +42,15 @@ describeBrowser("the account pages in Chromium", () => {
     await page.getByText("Welcome! Your account is ready.").waitFor();
     const banner = page.getByRole("region", { name: "Email verification" });
     await banner.waitFor();
-    await shots(page, "registered");
+    await auditedShots(page, "accounts-registered");
 
     await page.goto("/account");
-    await shots(page, "account");
+    await auditedShots(page, "accounts-account");
 
     await page.goto(`/verify-email?token=${await tokenFor("user.EmailVerificationRequested.v1", email)}`);
     await page.getByRole("heading", { name: "Email address verified" }).waitFor();
     expect(await banner.count()).toBe(0);
-    await shots(page, "verified");
+    await auditedShots(page, "accounts-verified");
     await page.goto("/account");
     expect(await page.getByText("verified", { exact: true }).count()).toBe(1);
     expect(await banner.count()).toBe(0);
@@ -80,19 +66,19 @@ describeBrowser("the account pages in Chromium", () => {
     // forgotten: from the sign-in page of a third, signed-out browser
     const reset = await b.newPage();
     await reset.page.goto("/login");
-    await shots(reset.page, "login");
+    await auditedShots(reset.page, "accounts-login");
     await reset.page.getByRole("link", { name: "Forgot your password?" }).click();
-    await shots(reset.page, "forgot");
+    await auditedShots(reset.page, "accounts-forgot");
     await reset.page.getByLabel("Email").fill(email);
     await reset.page.getByRole("button", { name: "Send the link" }).click();
     await reset.page.getByText("If an account uses this address").waitFor();
-    await shots(reset.page, "forgot-sent");
+    await auditedShots(reset.page, "accounts-forgot-sent");
     await reset.page.goto(`/reset-password?token=${await tokenFor("user.PasswordResetRequested.v1", email)}`);
-    await shots(reset.page, "reset");
+    await auditedShots(reset.page, "accounts-reset");
     await reset.page.getByLabel("New password").fill("hopper-cobol-1959");
     await reset.page.getByRole("button", { name: "Set the new password" }).click();
     await reset.page.getByText("Your password is changed and every session has ended.").waitFor();
-    await shots(reset.page, "reset-done");
+    await auditedShots(reset.page, "accounts-reset-done");
     await reset.page.getByLabel("Email").fill(email);
     await reset.page.getByLabel("Password").fill("hopper-cobol-1959");
     await reset.page.getByRole("button", { name: "Sign in" }).click();

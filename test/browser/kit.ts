@@ -6,7 +6,7 @@
  * Without /usr/bin/chromium the suites are skipped locally and fail in CI (CI=true):
  * `.ci/run` installs it, `apt-get install -y chromium` does so by hand.
  */
-import { describe } from "bun:test";
+import { describe, expect } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -15,6 +15,7 @@ import { SESSION_COOKIE, type Role } from "../../edge/auth/auth.ts";
 import type { Engine } from "../engines.ts";
 import { startShop } from "../kit.ts";
 import { ARTIFACTS } from "../processes.ts";
+import { auditPage, auditWidth } from "./a11y.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
@@ -131,6 +132,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, "-")}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The page as it is at desktop width and at 390 px: a screenshot of each (`name`, `name-390`),
+ * no problem for a screen reader at the first, and nothing wider than a phone at the second.
+ */
+export async function auditedShots(page: Page, name: string) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await screenshot(page, name);
+  expect(await auditPage(page)).toEqual([]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, `${name}-390`);
+  expect(await auditWidth(page)).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 /** A browser profile on `b` signed in as `sub` with `role`. */

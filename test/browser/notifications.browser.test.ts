@@ -5,25 +5,12 @@
  * and the order's admin page lists them. Screenshots at desktop width and 390 px.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Page } from "playwright-core";
 import { registerCustomer } from "../accounts-kit.ts";
 import { waitUntil } from "../kit.ts";
-import { auditPage, auditWidth } from "./a11y.ts";
-import { describeBrowser, openLive, screenshot, signedIn, startBrowserShop, type BrowserShop } from "./kit.ts";
+import { auditedShots, describeBrowser, openLive, signedIn, startBrowserShop, type BrowserShop } from "./kit.ts";
 import { expectClean, expectSameDocument, LIVE_MS } from "./storefront-steps.ts";
 
 let b: BrowserShop;
-
-/** The page at desktop width and at 390 px: screenshots, and what a screen reader and a phone meet. */
-async function shots(page: Page, name: string) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await screenshot(page, `notifications-${name}`);
-  expect(await auditPage(page)).toEqual([]);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await screenshot(page, `notifications-${name}-390`);
-  expect(await auditWidth(page)).toEqual([]);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 describeBrowser("message preferences and history in Chromium", () => {
   beforeAll(async () => {
@@ -64,14 +51,14 @@ describeBrowser("message preferences and history in Chromium", () => {
     const shipped = (await rows()).find((m) => m.template === "shipped")!;
     await mail.page.locator(`#message-${shipped.id}`, { hasText: "sent" }).waitFor({ timeout: LIVE_MS });
     await expectSameDocument(mail, mailDocuments);
-    await shots(mail.page, "admin-mail-live");
+    await auditedShots(mail.page, "notifications-admin-mail-live");
 
     await page.goto("/account");
     const history = page.getByRole("region", { name: "Messages sent to you" });
     await history.getByRole("link", { name: `Order ${orderId} has shipped` }).waitFor();
     expect(await history.getByText("Text message to").count()).toBe(0);
     expect(await history.getByText(`Email to ${grace.email}`).count()).toBeGreaterThanOrEqual(3);
-    await shots(page, "account");
+    await auditedShots(page, "notifications-account");
     expectClean(w);
 
     const order = await b.newPage(adminContext);
@@ -79,7 +66,7 @@ describeBrowser("message preferences and history in Chromium", () => {
     const messages = order.page.getByRole("region", { name: "Messages", exact: true });
     await messages.getByRole("link", { name: "shipped", exact: true }).waitFor();
     expect(await messages.getByRole("row").count()).toBe((await rows()).length + 1);
-    await shots(order.page, "admin-order");
+    await auditedShots(order.page, "notifications-admin-order");
     await messages.getByRole("link", { name: "shipped", exact: true }).click();
     await order.page.waitForURL(new RegExp(`/admin/mail/${shipped.id}$`));
     expectClean(order);
