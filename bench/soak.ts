@@ -45,7 +45,7 @@ const pg = args.postgres ? await freshPostgres() : null;
 const sys = await startSystem({ ...(pg ? { databaseUrl: pg.url } : { dataDir: join(dir, "pg") }), handlingMs: 0, seed: true, retention });
 const engine = pg ? "Postgres, in-database log" : "embedded default: PGlite on disk";
 try {
-  await sys.database.db.execute("UPDATE inventory.stock SET on_hand = 1000000000");
+  await sys.database.db.execute("UPDATE inventory.stock SET on_hand = 1000000");
   const secret = crypto.randomUUID() + crypto.randomUUID();
   const server = Bun.serve({ port: 0, fetch: createApp(sys, secret).fetch });
   const skus = (await sys.catalog.list({ limit: 100, offset: 0 })).map((p) => p.sku);
