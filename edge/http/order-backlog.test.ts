@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { openPglite, type Database } from "../../db/client.ts";
+import { orderBacklog } from "./order-backlog.ts";
+
+let database: Database;
+beforeAll(async () => {
+  database = await openPglite();
+});
+afterAll(() => database.close());
+
+const place = (id: string, status = "CREATED") => database.sql.query(
+  `INSERT INTO ordering.orders (id, customer_id, status, state, created_at, updated_at) VALUES ($1, 'c-1', $2, '{}', now(), now())
+   ON CONFLICT (id) DO UPDATE SET status = excluded.status`, [id, status]);
+const move = (id: string, status: string) => database.sql.query(`UPDATE ordering.orders SET status = $2 WHERE id = $1`, [id, status]);
+
+/** A watcher on a clock the test turns (ms). */
+function watcher(opts = { everyMs: 100, horizonMs: 30_000 }) {
+  let t = 0;
+  const w = orderBacklog(database.sql, opts, () => t);
+  return { w, at: (ms: number) => (t = ms) };
+}
+
+describe("order backlog", () => {
+  test("counts the accepted orders still reserving stock or paying, and how long they waited", async () => {
+    const { w, at } = watcher();
+    for (const [i, id] of ["b1", "b2", "b3"].entries()) {
+      await place(id);
+      at(i * 100);
+      w.accepted(id);
+    }
+    at(1_000);
+    expect(await w.current()).toEqual({ inWork: 3, lateMs: 1_000 });
+    await move("b1", "INVENTORY_RESERVED");
+    await move("b2", "PAYMENT_AUTHORIZED"); // paid: what is left waits for the handling time, not for work
+    at(1_300);
+    expect(await w.current()).toEqual({ inWork: 2, lateMs: 1_300 });
+    await move("b1", "PAYMENT_FAILED");
+    at(1_600);
+    expect(await w.current()).toEqual({ inWork: 1, lateMs: 1_400 });
+  });
+
+  test("the oldest 5% do not set the age: one order on a slow card among many moves nothing", async () => {
+    const { w, at } = watcher();
+    await place("slow");
+    w.accepted("slow");
+    at(9_000);
+    for (let i = 0; i < 39; i++) {
+      await place(`q${i}`);
+      w.accepted(`q${i}`);
+    }
+    at(9_200);
+    expect(await w.current()).toMatchObject({ inWork: 40, lateMs: 200 });
+  });
+
+  test("an order is watched for the horizon at most", async () => {
+    const { w, at } = watcher({ everyMs: 100, horizonMs: 5_000 });
+    await place("h1");
+    w.accepted("h1");
+    at(6_000);
+    expect(await w.current()).toMatchObject({ inWork: 0, lateMs: 0 });
+  });
+
+  test("a measure is reused within everyMs, and taken again first once twice that old", async () => {
+    const { w, at } = watcher();
+    await place("r1");
+    w.accepted("r1");
+    expect((await w.current()).inWork).toBe(1);
+    await move("r1", "SHIPPED");
+    at(50);
+    expect((await w.current()).inWork).toBe(1); // fresh enough
+    at(500);
+    expect((await w.current()).inWork).toBe(0); // stale: measured again before answering
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * How far behind the saga is, as an edge can tell cheaply: of the orders this edge accepted,
+ * how many are still being worked on (reserving stock or paying) and how long they have
+ * waited. One short query (primary-key lookups of the oldest orders it accepted) refreshes
+ * it at most every `everyMs`, shared by every request; none runs per request.
+ *
+ * Why the edge's own orders and not a count over the whole shop: an order stuck in the log
+ * (a consumer behind) has no read model yet, so only its writer knows it is waiting; each
+ * edge takes a share of the same load, so its orders see the same delays as everyone's.
+ * Their age takes in every hop - the relay (an outbox it does not empty), the log, the
+ * consumers - so the outbox's own age is left to the command gate: it also counts the
+ * time of the transaction that wrote a row, so one slow commit would read as lag.
+ */
+import type { Sql } from "../../db/sql.ts";
+import type { OrderStatus } from "../../actors/contracts/payloads.ts";
+import type { Backlog } from "./admission.ts";
+
+/** Statuses in which an order waits for the saga's work, not for a customer or a timer. */
+const IN_WORK: OrderStatus[] = ["CREATED", "INVENTORY_RESERVED"];
+/** Orders looked up per refresh, oldest first: enough to see the oldest 5% of thousands. */
+const CHECKED = 200;
+/** The rank that counts: the age the oldest 5% are past, so one slow card moves nothing. */
+const LATE_SHARE = 0.05;
+
+const PROBE = `SELECT id FROM ordering.orders WHERE id = ANY($1::text[]) AND status = ANY($2::text[])`;
+
+export type BacklogOptions = { everyMs: number; horizonMs: number };
+
+/** The orders an edge accepted, watched until their work is done (or `horizonMs` has passed). */
+export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = () => performance.now()) {
+  const accepted = new Map<string, number>(); // in acceptance order: the first is the oldest
+  let last: { at: number; backlog: Backlog } | null = null;
+  let pending: Promise<Backlog> | null = null;
+
+  async function probe(): Promise<Backlog> {
+    const t = now();
+    for (const [id, at] of accepted) {
+      if (t - at <= opts.horizonMs) break;
+      accepted.delete(id); // past the horizon: the stall alert's business, not a load signal
+    }
+    const ids = [...take(accepted.keys(), CHECKED)];
+    const working = new Set(ids.length ? (await db.query<{ id: string }>(PROBE, [ids, IN_WORK])).map((r) => r.id) : []);
+    for (const id of ids) if (!working.has(id)) accepted.delete(id);
+    return { inWork: accepted.size, lateMs: lateAge(accepted, t) };
+  }
+
+  function refresh(): Promise<Backlog> {
+    pending ??= probe()
+      .catch((): Backlog => ({ inWork: 0, lateMs: 0 })) // the command gate answers for a database out of reach
+      .then((backlog) => {
+        last = { at: now(), backlog };
+        pending = null;
+        return backlog;
+      });
+    return pending;
+  }
+
+  return {
+    /** An order this edge accepted just now (a repeated one keeps its first time). */
+    accepted(orderId: string) {
+      if (!accepted.has(orderId)) accepted.set(orderId, now());
+    },
+    /**
+     * The backlog as last measured, refreshed in the background once `everyMs` old; a
+     * measure more than twice that old (no command came for a while) is taken again first,
+     * so a shop that has caught up admits again at once.
+     */
+    async current(): Promise<Backlog> {
+      const age = last ? now() - last.at : Infinity;
+      if (age > 2 * opts.everyMs) return refresh();
+      if (age > opts.everyMs) void refresh();
+      return last!.backlog;
+    },
+  };
+}
+
+/** How old the orders in work are, past the oldest few: the age at rank 5% from the oldest. */
+function lateAge(accepted: Map<string, number>, t: number): number {
+  const rank = Math.floor(accepted.size * LATE_SHARE);
+  let i = 0;
+  for (const at of accepted.values()) if (i++ === rank) return t - at;
+  return 0;
+}
+
+function* take<T>(xs: Iterable<T>, n: number): Iterable<T> {
+  if (n <= 0) return;
+  for (const x of xs) {
+    yield x;
+    if (--n === 0) return;
+  }
+}
