@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import type { AuthEnv } from "../auth/auth.ts";
-import { admission, admitShare, orderAdmission, Share, Turns, type Backlog, type Shed } from "./admission.ts";
+import { admission, admitOrder, admitShare, orderAdmission, Share, Turns, type Backlog, type Shed } from "./admission.ts";
 
 /** An app whose commands wait for the test to let them end; it records what ran and what ended. */
 function app(limits = { maxInFlight: 2, queueMs: 50, deadlineMs: 100 }) {
@@ -142,18 +142,32 @@ describe("turns", () => {
 
 describe("order admission", () => {
   const limits = { targetMs: 1_000, minInWork: 16 };
-  const backlog = (b: Partial<Backlog>): Backlog => ({ inWork: 100, lateMs: 0, ...b });
+  const backlog = (b: Partial<Backlog>): Backlog => ({ inWork: 100, lateMs: 0, doneRate: 200, ...b });
 
   test.each([
-    ["work younger than half the target: every order", backlog({ lateMs: 400 }), 1],
-    ["at half the target: still every order", backlog({ lateMs: 500 }), 1],
-    ["three quarters of the target: half of them", backlog({ lateMs: 750 }), 0.5],
-    ["at the target: none", backlog({ lateMs: 1_000 }), 0],
-    ["far past it: none", backlog({ lateMs: 9_000 }), 0],
-    ["late, but too few orders in work to mean load (slow cards): every order", backlog({ inWork: 15, lateMs: 9_000 }), 1],
-    ["just enough orders in work to count", backlog({ inWork: 16, lateMs: 900 }), 0.2],
-  ])("%s", (_, b, share) => {
-    expect(admitShare(b, limits)).toBeCloseTo(share, 9);
+    ["up to half the target: every order", 500, 1],
+    ["three quarters of the target: half of them", 750, 0.5],
+    ["at the target: none", 1_000, 0],
+    ["far past it: none", 9_000, 0],
+  ])("share: %s", (_, lateMs, share) => {
+    expect(admitShare(lateMs, limits)).toBeCloseTo(share, 9);
+  });
+
+  /** What `admitOrder` answers to eight orders in a row under `b`, one digit each. */
+  const eight = (b: Backlog, placing = 0) => {
+    const share = new Share();
+    return Array.from({ length: 8 }, () => (admitOrder(b, placing, limits, share) ? 1 : 0)).join("");
+  };
+  test.each([
+    ["work on time: every order, however much is in work", backlog({ inWork: 5_000, lateMs: 500, doneRate: 1 }), 0, "11111111"],
+    ["late by three quarters of the target: every other order", backlog({ lateMs: 750 }), 0, "01010101"],
+    ["as late as the target: none", backlog({ lateMs: 1_000 }), 0, "00000000"],
+    ["late, with more in work than leave it within the target: none", backlog({ inWork: 150, lateMs: 600, doneRate: 100 }), 0, "00000000"],
+    ["the orders being placed count as in work", backlog({ inWork: 90, lateMs: 600, doneRate: 100 }), 10, "00000000"],
+    ["a few late orders (slow cards), with room: every order", backlog({ inWork: 15, lateMs: 9_000, doneRate: 0 }), 0, "11111111"],
+    ["a crowd let in after a late backlog drained: up to the room only", backlog({ inWork: 10, lateMs: 2_000, doneRate: 0 }), 6, "00000000"],
+  ])("%s", (_, b, placing, taken) => {
+    expect(eight(b, placing)).toBe(taken);
   });
 
   test("a share is taken evenly: a quarter is every fourth, none is none, all is all", () => {

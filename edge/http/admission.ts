@@ -95,22 +95,37 @@ export type Backlog = {
   inWork: number;
   /** how long the orders in work have waited, past the oldest 5% of them, ms */
   lateMs: number;
+  /** orders of this edge leaving that work per second, lately */
+  doneRate: number;
 };
-/** New orders are shed, more of them the later the work: from `targetMs / 2` some, from `targetMs` all. */
+/**
+ * New orders are shed, more of them the later the work: from `targetMs / 2` some, from
+ * `targetMs` all; lateness counts from `minInWork` orders in work.
+ */
 export type OrderLimits = { targetMs: number; minInWork: number };
 
-/**
- * The share of new orders to take: all while the work is younger than half the target, none
- * once it is as old as the target, a straight line between. Lateness counts only with at
- * least `minInWork` orders in work: a few slow orders (a card that never answers) are the
- * step timeout's business, not a sign of load.
- */
-export function admitShare(b: Backlog, l: OrderLimits): number {
-  const late = b.inWork >= l.minInWork ? b.lateMs : 0;
+/** The share of new orders to take at `lateMs`: all up to half the target, none from the target on, a straight line between. */
+export function admitShare(lateMs: number, l: OrderLimits): number {
   const soft = l.targetMs / 2;
-  if (late <= soft) return 1;
-  if (late >= l.targetMs) return 0;
-  return (l.targetMs - late) / (l.targetMs - soft);
+  if (lateMs <= soft) return 1;
+  if (lateMs >= l.targetMs) return 0;
+  return (l.targetMs - lateMs) / (l.targetMs - soft);
+}
+
+/**
+ * Whether to take a new order, with `placing` orders being placed right now. While the work
+ * is on time, yes. Once it is late, no more orders in work than leave it within the target
+ * (the pace times the target, or `minInWork`): the orders that wait behind a late backlog
+ * are what a queue makes late, and a crowd of retries let in at once would be one. Within
+ * that room, a few late orders (under `minInWork`: a card that never answers) are the step
+ * timeout's business and shed nothing; more take `admitShare`, evenly.
+ */
+export function admitOrder(b: Backlog, placing: number, l: OrderLimits, share: Share): boolean {
+  if (b.lateMs <= l.targetMs / 2) return true;
+  const room = Math.max(l.minInWork, (b.doneRate * l.targetMs) / 1000);
+  if (b.inWork + placing >= room) return false;
+  if (b.inWork < l.minInWork) return true;
+  return share.take(admitShare(b.lateMs, l));
 }
 
 /** Takes a share of what comes, evenly and without chance: at 0.25, every fourth. */
@@ -124,27 +139,36 @@ export class Share {
   }
 }
 
-type Watched = { current(): Promise<Backlog>; accepted(orderId: string): void };
+type Watched = { current(): Promise<Backlog>; accepted(orderId: string, at: number): void };
 const BACKLOG_RETRY_AFTER_S = "1";
 
 /**
  * Early shedding for the routes that place orders: before anything is read or written, a new
- * order is turned away (503, Retry-After: 1, nothing changed) in the share `admitShare` says,
- * so the orders taken still finish within the target instead of every order waiting longer.
- * An order accepted (202 with its id, or the checkout's redirect to its page) is watched.
+ * order is turned away (503, Retry-After: 1, nothing changed) when `admitOrder` says so, so
+ * the orders taken still finish within the target instead of every order waiting longer.
+ * An order accepted (202 with its id, or the checkout's redirect to its page) is watched
+ * from its request's arrival (performance.now(), the watcher's clock).
  */
 export function orderAdmission(limits: OrderLimits, backlog: Watched, onShed: (why: Shed) => void = () => {}): MiddlewareHandler<AuthEnv> {
   const share = new Share();
+  let placing = 0;
   return async (c, next) => {
     if (c.req.method !== "POST") return next();
     const b = await backlog.current();
-    if (!share.take(admitShare(b, limits))) {
+    if (!admitOrder(b, placing, limits, share)) {
       onShed("backlog");
-      return busy(c, `the shop is busy: the orders it is working on have waited ${Math.round(b.lateMs)} ms; nothing was changed, place the order again with the same Idempotency-Key in ${BACKLOG_RETRY_AFTER_S} s`, BACKLOG_RETRY_AFTER_S);
+      return busy(c, `the shop is busy: ${b.inWork} orders in work have waited ${Math.round(b.lateMs)} ms; nothing was changed, place the order again with the same Idempotency-Key in ${BACKLOG_RETRY_AFTER_S} s`, BACKLOG_RETRY_AFTER_S);
     }
-    await next();
-    const id = await placedOrderId(c.res);
-    if (id) backlog.accepted(id);
+    // The order's wait counts from its request's arrival: a slow commit is part of it.
+    const arrived = performance.now();
+    placing++;
+    try {
+      await next();
+      const id = await placedOrderId(c.res);
+      if (id) backlog.accepted(id, arrived);
+    } finally {
+      placing--;
+    }
   };
 }
 

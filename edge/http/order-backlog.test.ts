@@ -29,14 +29,14 @@ describe("order backlog", () => {
       w.accepted(id);
     }
     at(1_000);
-    expect(await w.current()).toEqual({ inWork: 3, lateMs: 1_000 });
+    expect(await w.current()).toMatchObject({ inWork: 3, lateMs: 1_000 });
     await move("b1", "INVENTORY_RESERVED");
     await move("b2", "PAYMENT_AUTHORIZED"); // paid: what is left waits for the handling time, not for work
     at(1_300);
-    expect(await w.current()).toEqual({ inWork: 2, lateMs: 1_300 });
+    expect(await w.current()).toMatchObject({ inWork: 2, lateMs: 1_300 });
     await move("b1", "PAYMENT_FAILED");
     at(1_600);
-    expect(await w.current()).toEqual({ inWork: 1, lateMs: 1_400 });
+    expect(await w.current()).toMatchObject({ inWork: 1, lateMs: 1_400 });
   });
 
   test("the oldest 5% do not set the age: one order on a slow card among many moves nothing", async () => {
@@ -70,5 +70,21 @@ describe("order backlog", () => {
     expect((await w.current()).inWork).toBe(1); // fresh enough
     at(500);
     expect((await w.current()).inWork).toBe(0); // stale: measured again before answering
+  });
+
+  test("an order accepted counts at once; the pace follows the orders leaving work", async () => {
+    const { w, at } = watcher();
+    expect(await w.current()).toMatchObject({ inWork: 0, doneRate: 0 });
+    for (let i = 0; i < 10; i++) {
+      await place(`p${i}`);
+      w.accepted(`p${i}`);
+    }
+    at(50);
+    expect((await w.current()).inWork).toBe(10); // before any measure sees them
+    for (let i = 0; i < 10; i++) await move(`p${i}`, "PAYMENT_AUTHORIZED");
+    at(1_000);
+    const b = await w.current();
+    expect(b.inWork).toBe(0);
+    expect(b.doneRate).toBeCloseTo(10 * (1 - Math.exp(-1)), 6); // 10 a second, averaged over a second
   });
 });

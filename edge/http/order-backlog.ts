@@ -21,6 +21,8 @@ const IN_WORK: OrderStatus[] = ["CREATED", "INVENTORY_RESERVED"];
 const CHECKED = 200;
 /** The rank that counts: the age the oldest 5% are past, so one slow card moves nothing. */
 const LATE_SHARE = 0.05;
+/** How quickly the rate of orders leaving work follows a change (the time constant of its average). */
+const RATE_MS = 1_000;
 
 const PROBE = `SELECT id FROM ordering.orders WHERE id = ANY($1::text[]) AND status = ANY($2::text[])`;
 
@@ -28,11 +30,12 @@ export type BacklogOptions = { everyMs: number; horizonMs: number };
 
 /** The orders an edge accepted, watched until their work is done (or `horizonMs` has passed). */
 export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = () => performance.now()) {
-  const accepted = new Map<string, number>(); // in acceptance order: the first is the oldest
-  let last: { at: number; backlog: Backlog } | null = null;
-  let pending: Promise<Backlog> | null = null;
+  const accepted = new Map<string, number>(); // in acceptance order: the first is (about) the oldest
+  type Measure = { lateMs: number; doneRate: number };
+  let last: { at: number; measure: Measure } | null = null;
+  let pending: Promise<Measure> | null = null;
 
-  async function probe(): Promise<Backlog> {
+  async function probe(): Promise<Measure> {
     const t = now();
     for (const [id, at] of accepted) {
       if (t - at <= opts.horizonMs) break;
@@ -40,36 +43,40 @@ export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = 
     }
     const ids = [...take(accepted.keys(), CHECKED)];
     const working = new Set(ids.length ? (await db.query<{ id: string }>(PROBE, [ids, IN_WORK])).map((r) => r.id) : []);
-    for (const id of ids) if (!working.has(id)) accepted.delete(id);
-    return { inWork: accepted.size, lateMs: lateAge(accepted, t) };
+    let done = 0;
+    for (const id of ids) if (!working.has(id) && accepted.delete(id)) done++;
+    const since = last ? Math.max(1, t - last.at) : RATE_MS;
+    const before = last?.measure.doneRate ?? 0;
+    const doneRate = before + ((1000 * done) / since - before) * (1 - Math.exp(-since / RATE_MS));
+    return { lateMs: lateAge(accepted, t), doneRate };
   }
 
-  function refresh(): Promise<Backlog> {
+  function refresh(): Promise<Measure> {
     pending ??= probe()
-      .catch((): Backlog => ({ inWork: 0, lateMs: 0 })) // the command gate answers for a database out of reach
-      .then((backlog) => {
-        last = { at: now(), backlog };
+      .catch((): Measure => ({ lateMs: 0, doneRate: last?.measure.doneRate ?? 0 })) // the command gate answers for a database out of reach
+      .then((measure) => {
+        last = { at: now(), measure };
         pending = null;
-        return backlog;
+        return measure;
       });
     return pending;
   }
 
   return {
-    /** An order this edge accepted just now (a repeated one keeps its first time). */
-    accepted(orderId: string) {
-      if (!accepted.has(orderId)) accepted.set(orderId, now());
+    /** An order this edge accepted, placed by a request that arrived `at` (a repeated one keeps its first time). */
+    accepted(orderId: string, at = now()) {
+      if (!accepted.has(orderId)) accepted.set(orderId, at);
     },
     /**
-     * The backlog as last measured, refreshed in the background once `everyMs` old; a
-     * measure more than twice that old (no command came for a while) is taken again first,
-     * so a shop that has caught up admits again at once.
+     * The orders in work now, and their lateness and pace as last measured, refreshed in the
+     * background once `everyMs` old; a measure more than twice that old (no order came for a
+     * while) is taken again first, so a shop that has caught up admits again at once.
      */
     async current(): Promise<Backlog> {
       const age = last ? now() - last.at : Infinity;
-      if (age > 2 * opts.everyMs) return refresh();
-      if (age > opts.everyMs) void refresh();
-      return last!.backlog;
+      const measure = age > 2 * opts.everyMs ? await refresh() : last!.measure;
+      if (age > opts.everyMs && age <= 2 * opts.everyMs) void refresh();
+      return { inWork: accepted.size, ...measure };
     },
   };
 }
