@@ -21,7 +21,7 @@ import { commandGate } from "./http/command-gate.ts";
 import { sameOrigin } from "./auth/csrf.ts";
 import { onError, wantsHtml } from "./http/http-errors.ts";
 import { admission, orderAdmission } from "./http/admission.ts";
-import { orderBacklog } from "./http/order-backlog.ts";
+import { orderBacklog, workStatuses } from "./http/order-backlog.ts";
 import { limitedBody, readableRequest } from "./http/readable.ts";
 import { httpMetrics, metricsForAdmins, opsRoutes } from "./http/ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
@@ -76,7 +76,7 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   // New orders are shed early while the saga is behind, before anything reads the database.
   const shedding = sys.config.orderShedding;
   if (shedding.targetMs > 0) {
-    const placing = orderAdmission(shedding, orderBacklog(sys.database.sql, shedding), (why) => sys.meters.shed.inc({ why }));
+    const placing = orderAdmission(shedding, orderBacklog(sys.database.sql, { ...shedding, inWork: workStatuses(sys.config.handlingMs) }), (why) => sys.meters.shed.inc({ why }));
     app.use("/api/orders", placing);
     app.use("/checkout", placing);
   }

@@ -80,7 +80,7 @@ export const defaults: Config = {
   roles: ROLES,
   maxOutboxAgeMs: 5_000,
   commands: { maxInFlight: 128, queueMs: 2_000, deadlineMs: 8_000 },
-  orderShedding: { targetMs: 1_000, minInWork: 16, everyMs: 100, horizonMs: 30_000 },
+  orderShedding: { targetMs: 1_000, minInWork: 8, everyMs: 100, horizonMs: 30_000 },
   dataDir: "./.data/pg",
   partitions: 8,
   reservationTtlMs: 15 * 60_000,

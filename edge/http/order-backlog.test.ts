@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openPglite, type Database } from "../../db/client.ts";
-import { orderBacklog } from "./order-backlog.ts";
+import { orderBacklog, workStatuses } from "./order-backlog.ts";
 
 let database: Database;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ const place = (id: string, status = "CREATED") => database.sql.query(
 const move = (id: string, status: string) => database.sql.query(`UPDATE ordering.orders SET status = $2 WHERE id = $1`, [id, status]);
 
 /** A watcher on a clock the test turns (ms). */
-function watcher(opts = { everyMs: 100, horizonMs: 30_000 }) {
+function watcher(opts = { everyMs: 100, horizonMs: 30_000, inWork: workStatuses(15_000) }) {
   let t = 0;
   const w = orderBacklog(database.sql, opts, () => t);
   return { w, at: (ms: number) => (t = ms) };
@@ -53,7 +53,7 @@ describe("order backlog", () => {
   });
 
   test("an order is watched for the horizon at most", async () => {
-    const { w, at } = watcher({ everyMs: 100, horizonMs: 5_000 });
+    const { w, at } = watcher({ everyMs: 100, horizonMs: 5_000, inWork: workStatuses(15_000) });
     await place("h1");
     w.accepted("h1");
     at(6_000);
@@ -86,5 +86,17 @@ describe("order backlog", () => {
     const b = await w.current();
     expect(b.inWork).toBe(0);
     expect(b.doneRate).toBeCloseTo(10 * (1 - Math.exp(-1)), 6); // 10 a second, averaged over a second
+  });
+
+  test("with no handling time, a paid order is still in work until it has shipped", async () => {
+    const { w, at } = watcher({ everyMs: 100, horizonMs: 30_000, inWork: workStatuses(0) });
+    await place("z1", "PAYMENT_AUTHORIZED");
+    await place("z2", "PROCESSING");
+    await place("z3", "SHIPPED");
+    for (const id of ["z1", "z2", "z3"]) w.accepted(id);
+    expect((await w.current()).inWork).toBe(2);
+    await move("z1", "SHIPPED");
+    at(500);
+    expect((await w.current()).inWork).toBe(1);
   });
 });

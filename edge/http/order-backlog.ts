@@ -15,8 +15,12 @@ import type { Sql } from "../../db/sql.ts";
 import type { OrderStatus } from "../../actors/contracts/payloads.ts";
 import type { Backlog } from "./admission.ts";
 
-/** Statuses in which an order waits for the saga's work, not for a customer or a timer. */
-const IN_WORK: OrderStatus[] = ["CREATED", "INVENTORY_RESERVED"];
+/**
+ * Statuses in which an order waits for the saga's work, not for a customer or a timer: up to
+ * its payment; with no handling time (nothing to wait for once paid), until it has shipped.
+ */
+export const workStatuses = (handlingMs: number): OrderStatus[] =>
+  handlingMs > 0 ? ["CREATED", "INVENTORY_RESERVED"] : ["CREATED", "INVENTORY_RESERVED", "PAYMENT_AUTHORIZED", "PROCESSING"];
 /** Orders looked up per refresh, oldest first: enough to see the oldest 5% of thousands. */
 const CHECKED = 200;
 /** The rank that counts: the age the oldest 5% are past, so one slow card moves nothing. */
@@ -26,7 +30,7 @@ const RATE_MS = 1_000;
 
 const PROBE = `SELECT id FROM ordering.orders WHERE id = ANY($1::text[]) AND status = ANY($2::text[])`;
 
-export type BacklogOptions = { everyMs: number; horizonMs: number };
+export type BacklogOptions = { everyMs: number; horizonMs: number; inWork: OrderStatus[] };
 
 /** The orders an edge accepted, watched until their work is done (or `horizonMs` has passed). */
 export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = () => performance.now()) {
@@ -42,7 +46,7 @@ export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = 
       accepted.delete(id); // past the horizon: the stall alert's business, not a load signal
     }
     const ids = [...take(accepted.keys(), CHECKED)];
-    const working = new Set(ids.length ? (await db.query<{ id: string }>(PROBE, [ids, IN_WORK])).map((r) => r.id) : []);
+    const working = new Set(ids.length ? (await db.query<{ id: string }>(PROBE, [ids, opts.inWork])).map((r) => r.id) : []);
     let done = 0;
     for (const id of ids) if (!working.has(id) && accepted.delete(id)) done++;
     const since = last ? Math.max(1, t - last.at) : RATE_MS;
