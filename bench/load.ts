@@ -44,6 +44,8 @@ export type Completion = {
   phase: number;
   /** performance.now() when the order's first POST was sent (earlier than postStart when it was shed) */
   firstTry: number;
+  /** POSTs sent for it: 1, or more after 503s */
+  tries: number;
   /** performance.now() when the POST that was accepted was sent, answered, and when the final status arrived */
   postStart: number;
   postEnd: number;
@@ -89,7 +91,7 @@ export const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.
 
 export const ADDRESS = { name: "Bench", line1: "1 Load St", city: "Perf", postalCode: "12345", country: "US" };
 
-type Times = { phase: number; firstTry: number; postStart: number; postEnd: number };
+type Times = { phase: number; firstTry: number; tries: number; postStart: number; postEnd: number };
 
 export function createLoad(opts: LoadOptions) {
   const prefix = opts.keyPrefix ?? "bench-";
@@ -140,7 +142,7 @@ export function createLoad(opts: LoadOptions) {
   async function placeOne(i: number, phase: number) {
     const firstTry = performance.now();
     const body = JSON.stringify({ items: items(i), shippingAddress: ADDRESS, paymentToken: "tok_visa" });
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       const postStart = performance.now();
       let res: Response;
       try {
@@ -174,7 +176,7 @@ export function createLoad(opts: LoadOptions) {
       const { orderId } = (await res.json()) as { orderId: string };
       accepted++;
       acceptedIds.push(orderId);
-      const times = { phase, firstTry, postStart, postEnd: performance.now() };
+      const times = { phase, firstTry, tries, postStart, postEnd: performance.now() };
       postLatencies.push(times.postEnd - postStart);
       const seen = early.get(orderId);
       if (seen) {

@@ -26,10 +26,11 @@ export async function overload(t: Target, o: ScenarioOptions, capacity: number):
   for (const [p, phase] of phases.entries()) {
     const offered = Math.round(phase.rate * phase.durationS);
     const done = r.completions.filter((c) => c.phase === p);
-    const atOnce = done.filter((c) => c.firstTry === c.postStart).length;
+    const atOnce = done.filter((c) => c.tries === 1).length;
     line(`${phase.name} (${f0(phase.rate)}/s)`, `${offered} orders offered (${f0(first)}-${f0(first + offered - 1)}): ${done.length} accepted and finished ` +
       `(${atOnce} at the first try, ${done.length - atOnce} after 503s); ${r.shedAt.filter((s) => s.phase === p).length} 503s answered to them`);
     line("  accepted", `POST -> final ${spread(latencies(r, "accepted", p))}`);
+    line("  of which", `POST -> 202 ${spread(done.map((c) => c.postEnd - c.postStart).sort((a, b) => a - b))}`);
     line("  first try", `first POST -> final ${spread(latencies(r, "firstTry", p))} (waits after 503s included)`);
     first += offered;
   }
