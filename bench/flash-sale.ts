@@ -16,7 +16,7 @@ export async function flashSale(t: Target, o: ScenarioOptions): Promise<boolean>
   const orders = Math.round(o.rate * o.durationS);
   const initial = await stockUp(t, hot, Math.floor((STOCKED_SHARE * orders) / HOT_SKUS));
   console.log(`\nflash sale (${o.mode}): ${f0(o.rate)} orders/s for ${o.durationS} s, each one unit of one of ${hot.join(", ")}; ${[...initial.values()].join(" / ")} units in stock`);
-  const since = new Date(Date.now() - 1_000);
+  const since = new Date(); // orders written before (the warm-up) are not this run's
   const r = await t.load({
     bases: t.bases, tokens: t.tokens, skus: t.skus, rate: o.rate, durationS: o.durationS, orders: 0, concurrency: 0,
     keyPrefix: "hot-", drainMs: o.drainS * 1000, giveUpMs: 10_000, items: (i) => [{ sku: hot[i % hot.length]!, qty: 1 }],
