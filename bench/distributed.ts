@@ -21,7 +21,8 @@ import { subjects } from "../actors/contracts/subjects.ts";
 import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
 import { issueToken } from "../edge/auth/auth.ts";
 import { freshPostgres } from "../test/engines.ts";
-import { createLoad, pct, type LoadResult } from "./load.ts";
+import { createLoad, pct, type LoadOptions, type LoadResult } from "./load.ts";
+import { runScenarios, wantsScenario } from "./scenario-run.ts";
 import { runPgbench, type PgbenchResult } from "./pgbench.ts";
 import { allPids, cpuBetween, describe, pidsNamed, rssMiB, snapshot, topPids, type CpuUse, type Snapshot } from "./procs.ts";
 import { freePorts, healthy, spawnRole, stopChild, type Child } from "./children.ts";
@@ -40,6 +41,10 @@ export type DistributedOptions = {
   keepLogs: boolean;
   /** write a CPU profile of every shop process (markdown, Bun's --cpu-prof-md) next to its log */
   profile: boolean;
+  /** scenarios instead of one steady rate (bench/scenarios.ts) */
+  findCapacity: boolean;
+  overload: boolean;
+  hot: boolean;
 };
 
 const NATS_URL = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -194,6 +199,21 @@ async function bench(
     }
   }
 
+  if (wantsScenario(opts)) {
+    return runScenarios({
+      bases, tokens, skus,
+      load(o: LoadOptions) {
+        const l = createLoad(o);
+        onView = l.onView;
+        return l.run();
+      },
+      query: (text, params) => sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]) as unknown as Promise<never[]>,
+    }, {
+      ...opts, drainS: opts.drainS, pgbench: pg,
+      mode: `distributed: Postgres, Kafka mock 3 brokers x ${opts.partitions} partitions, NATS; 1 relay, ${opts.actors} actors, ${opts.edges} edges`,
+    });
+  }
+
   // 5. The measured load, with a sample of progress and CPU every few seconds.
   const pgPidsNow = async () => (await sql<{ pid: number }[]>`
     SELECT pid FROM pg_stat_activity WHERE (datname = ${dbName} OR datname IS NULL) AND pid <> pg_backend_pid()`).map((r) => r.pid);
@@ -289,7 +309,7 @@ async function bench(
   await sampling;
   const cpuEnd = snapshot(groups);
   cpuSend ??= cpuEnd;
-  say(`load done: ${result.finished}/${result.placed - result.errors} finished after ${result.elapsedS.toFixed(1)} s`);
+  say(`load done: ${result.finished}/${result.accepted} finished after ${result.elapsedS.toFixed(1)} s`);
 
   // 6. Where the time goes, while the database is still there.
   await Bun.sleep(1_500); // backends flush their statistics when idle, at most once a second
@@ -308,7 +328,7 @@ async function bench(
     waits: [...waits].map(([w, n]) => [w, n / Math.max(1, waitSamples)] as [string, number]).sort((a, b) => b[1] - a[1]),
     held: [...held].map(([w, n]) => [w, n / Math.max(1, waitSamples)] as [string, number]).sort((a, b) => b[1] - a[1]),
   });
-  return result.finished === result.placed - result.errors && result.errors === 0 ? 0 : 1;
+  return result.finished === result.accepted && result.errors === 0 ? 0 : 1;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -407,16 +427,16 @@ function report(r: {
   const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "-");
   const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(19)}${value}`);
-  const unfinished = res.placed - res.errors - res.finished;
+  const unfinished = res.accepted - res.finished;
   // Costs per order: per finished order when every order finished; otherwise the work was spread
   // over partial sagas, so divide by the orders accepted and say so.
-  const base = unfinished > 0 ? res.placed - res.errors : res.finished;
+  const base = unfinished > 0 ? res.accepted : res.finished;
   const per = (n: number) => n / Math.max(1, base);
   const perNote = unfinished > 0 ? ` [per order accepted; ${unfinished} sagas unfinished, so a full saga costs more]` : "";
 
   const mode = opts.rate > 0 ? `open loop, ${opts.rate} orders/s offered for ${opts.durationS} s` : `closed loop, ${opts.concurrency} in flight`;
   console.log(`\nsaga bench (distributed: Postgres, Kafka mock 3 brokers x ${opts.partitions} partitions, NATS; 1 relay, ${opts.actors} actors, ${opts.edges} edges as processes; ${mode})`);
-  line("orders placed", `${res.placed} (${res.errors} errors)${res.errors ? ` ${JSON.stringify([...res.errorSamples].slice(0, 3))}` : ""}`);
+  line("orders placed", `${res.placed} (${res.errors} errors, ${res.shed} answers 503 sent again, ${res.gaveUp} given up)${res.errors ? ` ${JSON.stringify([...res.errorSamples].slice(0, 3))}` : ""}`);
   const statuses = new Map<string, number>();
   for (const c of res.completions) statuses.set(c.status, (statuses.get(c.status) ?? 0) + 1);
   line("orders finished", `${res.finished} (${[...statuses].map(([s, n]) => `${s} ${n}`).join(", ")})`);
@@ -424,7 +444,7 @@ function report(r: {
   line("throughput", `${f1(throughput)} orders/s (POST to final status, ${f1(res.elapsedS)} s)`);
   const inWindow = res.completions.filter((c) => c.final - res.t0 <= res.sendS * 1000).length;
   if (opts.rate > 0) {
-    line("during the load", `${f1(inWindow / res.sendS)} orders/s finished while offering ${opts.rate}/s for ${f1(res.sendS)} s; ${res.placed - res.errors - inWindow} still in flight when the last POST went out`);
+    line("during the load", `${f1(inWindow / res.sendS)} orders/s finished while offering ${opts.rate}/s for ${f1(res.sendS)} s; ${res.accepted - inWindow} still in flight when the last POST went out`);
     line("sender", `at most ${f0(res.maxSendLagMs)} ms behind its schedule`);
   }
   // Orders that never finished count as slower than any that did (not dropped from the percentiles).

@@ -4,6 +4,9 @@
  * one or more edges, and times each order from its POST to the first final status seen on
  * the live feed. The caller wires the feed: `onView` takes each OrderView published on
  * `orders.all` (in-process pub/sub for the embedded shop, NATS for the distributed one).
+ *
+ * A 503 is a client's cue, as the README asks: the order is sent again with the same
+ * Idempotency-Key after its Retry-After, until it is accepted or the client gives up.
  */
 
 export const FINAL = new Set(["SHIPPED", "INVENTORY_FAILED", "PAYMENT_FAILED", "SHIPPING_FAILED"]);
@@ -26,12 +29,24 @@ export type LoadOptions = {
   keyPrefix?: string;
   /** how long to wait for final statuses once every POST has been answered */
   drainMs?: number;
+  /** open loop in steps: each phase's rate for its seconds, one after another (instead of `rate` for `durationS`) */
+  phases?: { rate: number; durationS: number }[];
+  /** the lines of order i (default: two lines spread over `skus`) */
+  items?(i: number): { sku: string; qty: number }[];
+  /** a client sends a shed order again (after Retry-After) until this long after its first try (60 s) */
+  giveUpMs?: number;
 };
 
 export type Completion = {
   orderId: string;
   status: string;
-  /** performance.now() when the POST was sent, answered, and when the final status arrived */
+  /** the open-loop phase the order was offered in (0 without phases) */
+  phase: number;
+  /** performance.now() when the order's first POST was sent (earlier than postStart when it was shed) */
+  firstTry: number;
+  /** POSTs sent for it: 1, or more after 503s */
+  tries: number;
+  /** performance.now() when the POST that was accepted was sent, answered, and when the final status arrived */
   postStart: number;
   postEnd: number;
   final: number;
@@ -39,8 +54,20 @@ export type Completion = {
 };
 
 export type LoadResult = {
+  /** orders offered (one Idempotency-Key each) */
   placed: number;
+  /** orders answered with neither 202 nor 503, or not at all */
   errors: number;
+  /** orders accepted (a 202), at the first try or after being shed */
+  accepted: number;
+  /** 503 answers (each one a try sent again after Retry-After, or the last before giving up) */
+  shed: number;
+  /** orders whose client gave up after 503s (never accepted; nothing to finish) */
+  gaveUp: number;
+  /** ms after t0 of each 503 answer, and the phase of its order */
+  shedAt: { at: number; phase: number }[];
+  /** ids of the orders accepted, one per key */
+  acceptedIds: string[];
   finished: number;
   /** performance.now() when the first request was due */
   t0: number;
@@ -64,9 +91,12 @@ export const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.
 
 export const ADDRESS = { name: "Bench", line1: "1 Load St", city: "Perf", postalCode: "12345", country: "US" };
 
+type Times = { phase: number; firstTry: number; tries: number; postStart: number; postEnd: number };
+
 export function createLoad(opts: LoadOptions) {
   const prefix = opts.keyPrefix ?? "bench-";
-  const inflight = new Map<string, { postStart: number; postEnd: number }>();
+  const phases = opts.phases ?? (opts.rate > 0 ? [{ rate: opts.rate, durationS: opts.durationS }] : []);
+  const inflight = new Map<string, Times>();
   // A final status can beat the POST's answer to this process when the CPU is saturated.
   const early = new Map<string, { at: number; view: ViewLike }>();
   const completions: Completion[] = [];
@@ -78,7 +108,7 @@ export function createLoad(opts: LoadOptions) {
   let running = false;
   let closed = false;
 
-  const complete = (orderId: string, times: { postStart: number; postEnd: number }, view: ViewLike, at: number) => {
+  const complete = (orderId: string, times: Times, view: ViewLike, at: number) => {
     inflight.delete(orderId);
     completions.push({ orderId, status: view.status, ...times, final: at, view });
     if (++finished === placedTarget) allDone();
@@ -98,75 +128,104 @@ export function createLoad(opts: LoadOptions) {
 
   let errors = 0;
   let placed = 0;
-  async function placeOne(i: number) {
-    const t0 = performance.now();
-    let res: Response;
-    try {
-      res = await fetch(`${opts.bases[i % opts.bases.length]}/api/orders`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${opts.tokens[i % opts.tokens.length]}`, "content-type": "application/json", "idempotency-key": `${prefix}${i}` },
-        body: JSON.stringify({
-          items: [{ sku: opts.skus[i % opts.skus.length], qty: 1 }, { sku: opts.skus[(i * 7 + 3) % opts.skus.length], qty: 2 }],
-          shippingAddress: ADDRESS,
-          paymentToken: "tok_visa",
-        }),
-      });
-    } catch (err) {
-      errors++;
-      noteError(`fetch failed: ${err instanceof Error ? err.message : err}`);
+  let accepted = 0;
+  let shed = 0;
+  let gaveUp = 0;
+  let t0 = 0;
+  const shedAt: { at: number; phase: number }[] = [];
+  const acceptedIds: string[] = [];
+  const items = opts.items ?? ((i: number) => [
+    { sku: opts.skus[i % opts.skus.length]!, qty: 1 }, { sku: opts.skus[(i * 7 + 3) % opts.skus.length]!, qty: 2 },
+  ]);
+  const giveUpMs = opts.giveUpMs ?? 60_000;
+
+  async function placeOne(i: number, phase: number) {
+    const firstTry = performance.now();
+    const body = JSON.stringify({ items: items(i), shippingAddress: ADDRESS, paymentToken: "tok_visa" });
+    for (let tries = 1; ; tries++) {
+      const postStart = performance.now();
+      let res: Response;
+      try {
+        res = await fetch(`${opts.bases[i % opts.bases.length]}/api/orders`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${opts.tokens[i % opts.tokens.length]}`, "content-type": "application/json", "idempotency-key": `${prefix}${i}` },
+          body,
+        });
+      } catch (err) {
+        errors++;
+        noteError(`fetch failed: ${err instanceof Error ? err.message : err}`);
+        return;
+      }
+      if (res.status === 503) {
+        shed++;
+        shedAt.push({ at: performance.now() - t0, phase });
+        const wait = 1000 * (Number(res.headers.get("retry-after")) || 1);
+        await res.arrayBuffer();
+        if (performance.now() + wait - firstTry > giveUpMs) {
+          gaveUp++;
+          return;
+        }
+        await Bun.sleep(wait);
+        continue;
+      }
+      if (res.status !== 202) {
+        errors++;
+        noteError(`HTTP ${res.status}: ${(await res.text().catch(() => "")).slice(0, 120)}`);
+        return;
+      }
+      const { orderId } = (await res.json()) as { orderId: string };
+      accepted++;
+      acceptedIds.push(orderId);
+      const times = { phase, firstTry, tries, postStart, postEnd: performance.now() };
+      postLatencies.push(times.postEnd - postStart);
+      const seen = early.get(orderId);
+      if (seen) {
+        early.delete(orderId);
+        complete(orderId, times, seen.view, seen.at);
+      } else {
+        inflight.set(orderId, times);
+      }
       return;
-    }
-    if (res.status !== 202) {
-      errors++;
-      noteError(`HTTP ${res.status}: ${(await res.text().catch(() => "")).slice(0, 120)}`);
-      return;
-    }
-    const { orderId } = (await res.json()) as { orderId: string };
-    const times = { postStart: t0, postEnd: performance.now() };
-    postLatencies.push(times.postEnd - t0);
-    const seen = early.get(orderId);
-    if (seen) {
-      early.delete(orderId);
-      complete(orderId, times, seen.view, seen.at);
-    } else {
-      inflight.set(orderId, times);
     }
   }
 
   async function run(): Promise<LoadResult> {
     running = true;
     const done = new Promise<void>((r) => (allDone = r));
-    const t0 = performance.now();
+    t0 = performance.now();
     let maxSendLagMs = 0;
     let sendS = 0;
-    if (opts.rate > 0) {
-      const total = Math.round(opts.rate * opts.durationS);
-      placedTarget = total;
+    if (phases.length > 0) {
       const pending: Promise<void>[] = [];
-      for (let i = 0; i < total; i++) {
-        const due = t0 + (i * 1000) / opts.rate;
-        const wait = due - performance.now();
-        if (wait > 1) await Bun.sleep(wait);
-        maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
-        pending.push(placeOne(i));
-        placed++;
+      let i = 0;
+      let start = t0;
+      for (const [phase, { rate, durationS }] of phases.entries()) {
+        const total = Math.round(rate * durationS);
+        for (let k = 0; k < total; k++, i++) {
+          const due = start + (k * 1000) / rate;
+          const wait = due - performance.now();
+          if (wait > 1) await Bun.sleep(wait);
+          maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
+          pending.push(placeOne(i, phase));
+          placed++;
+        }
+        start += durationS * 1000;
       }
       sendS = (performance.now() - t0) / 1000;
       await Promise.all(pending);
     } else {
       const total = opts.orders;
-      placedTarget = total;
       let next = 0;
       await Promise.all(Array.from({ length: opts.concurrency }, async () => {
         while (next < total) {
           const i = next++;
-          await placeOne(i);
+          await placeOne(i, 0);
           placed++;
         }
       }));
       sendS = (performance.now() - t0) / 1000;
     }
-    placedTarget = placed - errors;
+    placedTarget = accepted;
     if (finished >= placedTarget) allDone();
     let timer: Timer | undefined;
     await Promise.race([done, new Promise((r) => (timer = setTimeout(r, opts.drainMs ?? 120_000)))]);
@@ -177,7 +236,7 @@ export function createLoad(opts: LoadOptions) {
     early.clear();
     const latencies = completions.map((c) => c.final - c.postStart).sort((a, b) => a - b);
     return {
-      placed, errors, finished, t0, elapsedS, sendS, maxSendLagMs, latencies,
+      placed, errors, accepted, shed, gaveUp, shedAt, acceptedIds, finished, t0, elapsedS, sendS, maxSendLagMs, latencies,
       postLatencies: postLatencies.sort((a, b) => a - b), completions, errorSamples,
     };
   }
@@ -186,6 +245,6 @@ export function createLoad(opts: LoadOptions) {
     onView,
     run,
     /** live counters, for progress lines while the load runs */
-    progress: () => ({ placed, errors, finished, inflight: inflight.size }),
+    progress: () => ({ placed, errors, accepted, shed, finished, inflight: inflight.size }),
   };
 }

@@ -152,5 +152,5 @@ time to ready            ${restarts.map((x) => (x.readyMs / 1000).toFixed(2)).jo
 orders                   ${r.finished} finished of ${r.placed} placed, ${r.errors} errors${r.errors ? ` ${JSON.stringify([...r.errorSamples])}` : ""}
 created -> final         p50 ${pct(r.latencies, 50).toFixed(0)} ms, p99 ${pct(r.latencies, 99).toFixed(0)} ms, max ${(r.latencies.at(-1) ?? NaN).toFixed(0)} ms
 load average             ${loadBefore} before, ${loadavg()} after (1, 5, 15 min)`);
-  return r.finished === r.placed && r.errors === 0 ? 0 : 1;
+  return r.finished === r.accepted && r.gaveUp === 0 && r.errors === 0 ? 0 : 1;
 }

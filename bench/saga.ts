@@ -14,6 +14,11 @@
  *   --pgbench S    seconds of pgbench -N (15; 0 skips it)   --drain S (120)  --keep-logs
  *   --profile      a CPU profile of every shop process (Bun's --cpu-prof-md), kept with the logs
  *   defaults there: --rate 250 --duration 60
+ *
+ * Scenarios, on either shop (bench/scenarios.ts): --find-capacity (from --rate, default 50
+ * embedded and 100 distributed, in steps of --duration seconds, default 20), --overload
+ * (twice --rate, or the capacity just found), --hot (a flash sale; with --find-capacity, the
+ * capacity under it). They print pgbench -N beside the capacity (--pgbench S, 15; 0 skips).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +29,9 @@ import { startSystem } from "../actors/system/system.ts";
 import { createApp } from "../edge/app.ts";
 import { issueToken } from "../edge/auth/auth.ts";
 import { runDistributed } from "./distributed.ts";
-import { createLoad, pct } from "./load.ts";
+import { createLoad, pct, type LoadOptions } from "./load.ts";
+import { runPgbench } from "./pgbench.ts";
+import { runScenarios, wantsScenario } from "./scenario-run.ts";
 import { sizeLines, tableSizes } from "./table-sizes.ts";
 
 const { values: args } = parseArgs({
@@ -43,21 +50,35 @@ const { values: args } = parseArgs({
     drain: { type: "string", default: "120" },
     "keep-logs": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    "find-capacity": { type: "boolean", default: false },
+    overload: { type: "boolean", default: false },
+    hot: { type: "boolean", default: false },
   },
 });
+const scenarios = { findCapacity: args["find-capacity"], overload: args.overload, hot: args.hot };
+const scenario = wantsScenario(scenarios);
 
 if (args.distributed) {
   process.exit(await runDistributed({
-    rate: Number(args.rate ?? 250), durationS: Number(args.duration ?? 60),
+    ...scenarios,
+    rate: Number(args.rate ?? (args["find-capacity"] ? 100 : 250)), durationS: Number(args.duration ?? (scenario ? 20 : 60)),
     orders: Number(args.orders), concurrency: Number(args.concurrency),
     edges: Number(args.edges), actors: Number(args.actors), partitions: Number(args.partitions),
     warmup: Number(args.warmup), pgbenchS: Number(args.pgbench), drainS: Number(args.drain), keepLogs: args["keep-logs"], profile: args.profile,
   }));
 }
 
-args.rate ??= "150";
+args.rate ??= args["find-capacity"] ? "50" : "150";
 args.duration ??= "20";
 const rate = Number(args.rate);
+
+// The yardstick first, on a quiet machine (it needs this machine's Postgres, not the shop).
+const pg = scenario && args["find-capacity"] && Number(args.pgbench) > 0
+  ? await runPgbench({ seconds: Number(args.pgbench) }).catch((err) => {
+    console.error(`pgbench -N not measured: ${err instanceof Error ? err.message : err}`);
+    return null;
+  })
+  : null;
 
 const dir = mkdtempSync(join(tmpdir(), "saga-bench-"));
 const statements = new Map<string, number>();
@@ -74,16 +95,41 @@ const base = `http://localhost:${server.port}`;
 const skus = (await sys.catalog.list({ limit: 100, offset: 0 })).map((p) => p.sku);
 const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => issueToken(secret, { sub: `bench-${i}`, role: "customer" })));
 
+if (scenario) {
+  let onView: (v: unknown) => void = () => {};
+  sys.pubsub.subscribe(subjects.allOrders, (v) => onView(v));
+  const load = (opts: LoadOptions) => {
+    const l = createLoad(opts);
+    onView = l.onView;
+    return l.run();
+  };
+  // Warm-up, not counted: the first orders pay for compiling and for the consumers' first batches.
+  const warm = await load({ bases: [base], tokens, skus, rate: 0, durationS: 0, orders: 20, concurrency: 4, keyPrefix: "warmup-", drainMs: 90_000 });
+  console.error(`[bench] warm-up: ${warm.finished}/${warm.placed} orders finished in ${warm.elapsedS.toFixed(1)} s`);
+  const code = await runScenarios({
+    bases: [base], tokens, skus, load,
+    query: (text, params) => sys.database.sql.query(text, params),
+  }, {
+    ...scenarios, rate, durationS: Number(args.duration), drainS: Number(args.drain), pgbench: pg,
+    mode: `embedded default: PGlite on disk, ${sys.config.partitions} partitions`,
+  });
+  console.log(`  rss                ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  server.stop(true);
+  await sys.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(code);
+}
+
 const load = createLoad({
   bases: [base], tokens, skus, rate, durationS: Number(args.duration), orders: Number(args.orders), concurrency: Number(args.concurrency),
 });
 sys.pubsub.subscribe(subjects.allOrders, load.onView);
-const { placed, errors, finished, elapsedS: elapsed, latencies } = await load.run();
+const { placed, errors, accepted, shed, finished, elapsedS: elapsed, latencies } = await load.run();
 const q = (p: number) => pct(latencies, p);
 
 const mode = rate > 0 ? `open loop, ${rate} orders/s offered for ${args.duration} s` : `closed loop, ${args.concurrency} in flight`;
 console.log(`saga bench (embedded default: PGlite on disk, ${sys.config.partitions} partitions; ${mode})`);
-console.log(`  orders placed      ${placed} (${errors} errors)`);
+console.log(`  orders placed      ${placed} (${errors} errors, ${shed} answers 503 sent again, ${placed - errors - accepted} given up)`);
 console.log(`  orders finished    ${finished}`);
 console.log(`  throughput         ${(finished / elapsed).toFixed(1)} orders/s (POST to final status, ${elapsed.toFixed(1)} s)`);
 console.log(`  latency p50        ${q(50).toFixed(0)} ms`);
@@ -101,4 +147,4 @@ for (const line of sizeLines(await tableSizes(sys.database.sql))) console.log(li
 server.stop(true);
 await sys.stop();
 rmSync(dir, { recursive: true, force: true });
-process.exit(finished === placed - errors && errors === 0 ? 0 : 1);
+process.exit(finished === accepted && errors === 0 ? 0 : 1);

@@ -62,7 +62,7 @@ try {
     const s = await tableSizes(sys.database.sql);
     samples.push(s);
     const p = load.progress();
-    console.log(`  minute ${((s.at - t0) / 60_000).toFixed(1)}: ${p.placed} orders placed, ${p.placed - p.errors - p.inflight} finished, ${p.errors} errors${pg ? "" : `, data dir ${mib(dirBytes(join(dir, "pg")))}`}`);
+    console.log(`  minute ${((s.at - t0) / 60_000).toFixed(1)}: ${p.placed} orders placed, ${p.accepted - p.inflight} finished, ${p.errors} errors${pg ? "" : `, data dir ${mib(dirBytes(join(dir, "pg")))}`}`);
     for (const line of sizeLines(s)) console.log(line);
   }, everyMs);
   const result = await load.run();

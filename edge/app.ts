@@ -20,7 +20,8 @@ import { cartCount, mergeCartOnSignIn } from "./http/cart-session.ts";
 import { commandGate } from "./http/command-gate.ts";
 import { sameOrigin } from "./auth/csrf.ts";
 import { onError, wantsHtml } from "./http/http-errors.ts";
-import { admission } from "./http/admission.ts";
+import { admission, orderAdmission } from "./http/admission.ts";
+import { orderBacklog, workStatuses } from "./http/order-backlog.ts";
 import { limitedBody, readableRequest } from "./http/readable.ts";
 import { httpMetrics, metricsForAdmins, opsRoutes } from "./http/ops.ts";
 import { withCorrelation } from "../actors/runtime/log.ts";
@@ -72,6 +73,13 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.use(sameOrigin());
   // Before anything that may wait on the database (sessions, the shell, the command gate).
   app.use(admission(sys.config.commands, (why) => sys.meters.shed.inc({ why })));
+  // New orders are shed early while the saga is behind, before anything reads the database.
+  const shedding = sys.config.orderShedding;
+  if (shedding.targetMs > 0) {
+    const placing = orderAdmission(shedding, orderBacklog(sys.database.sql, { ...shedding, inWork: workStatuses(sys.config.handlingMs) }), (why) => sys.meters.shed.inc({ why }));
+    app.use("/api/orders", placing);
+    app.use("/checkout", placing);
+  }
   app.use(authenticate(secret, { renew: cookieRenewal(session), sessions: (id, version) => sys.accounts.sessionIsCurrent(id, version) }));
   app.use(pageShell({ cartCount: cartCount(sys.carts), unverified: (id) => sys.accounts.emailUnverified(id) }));
   app.onError(onError);

@@ -58,6 +58,7 @@ const LEFT_TO_DEFAULT: Record<string, string> = {
   COMMANDS_IN_FLIGHT: "commands an edge serves at once before they queue: the default suits an edge beside its database",
   COMMAND_QUEUE_MS: "how long a command waits for a turn before its 503",
   COMMAND_DEADLINE_MS: "an edge's answer to a command that takes longer is a 503, well before a client's usual 20-30 s timeout",
+  SHED_ORDERS_LATE_MS: "new orders are shed while the ones in work are this late: the default keeps accepted orders near a second",
   // business timings: one default in the image, so every actors instance decides alike
   HANDLING_TIME_MS: "the shop's cancel window before shipping",
   RESERVATION_TTL_MS: "15 minutes, as the checkout journey specifies",

@@ -31,6 +31,12 @@ export type Config = {
    * the wait for a turn beyond that, and the deadline of one served; past either, a 503
    */
   commands: { maxInFlight: number; queueMs: number; deadlineMs: number };
+  /**
+   * early shedding of new orders (edge/http/admission.ts): some are shed once the orders an
+   * edge has in work (at least `minInWork` of them) are `targetMs / 2` late, all at
+   * `targetMs` (0: never); measured every `everyMs`, an order watched for `horizonMs` at most
+   */
+  orderShedding: { targetMs: number; minInWork: number; everyMs: number; horizonMs: number };
   /** PGlite data directory; undefined keeps everything in memory (tests) */
   dataDir: string | undefined;
   partitions: number;
@@ -74,6 +80,7 @@ export const defaults: Config = {
   roles: ROLES,
   maxOutboxAgeMs: 5_000,
   commands: { maxInFlight: 128, queueMs: 2_000, deadlineMs: 8_000 },
+  orderShedding: { targetMs: 1_000, minInWork: 8, everyMs: 100, horizonMs: 30_000 },
   dataDir: "./.data/pg",
   partitions: 8,
   reservationTtlMs: 15 * 60_000,
@@ -155,6 +162,7 @@ export function configFromEnv(env: Env = process.env, roles?: string): Config {
       queueMs: num(env.COMMAND_QUEUE_MS, defaults.commands.queueMs),
       deadlineMs: num(env.COMMAND_DEADLINE_MS, defaults.commands.deadlineMs),
     },
+    orderShedding: { ...defaults.orderShedding, targetMs: num(env.SHED_ORDERS_LATE_MS, defaults.orderShedding.targetMs) },
     dataDir: env.DATA_DIR ?? defaults.dataDir,
     partitions: num(env.PARTITIONS, defaults.partitions),
     lanes: env.LANES ? num(env.LANES, 1) : undefined,
