@@ -20,6 +20,8 @@ const E = {
   shipped: ev({ type: "shipping.OrderShipped.v1", payload: { ...id, trackingNumber: "TRK-7", carrier: "Post", attempt: 1 } }),
   delivered: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "SHIPPED", to: "DELIVERED", reason: "delivered", details: {} } }),
   declined: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "INVENTORY_RESERVED", to: "PAYMENT_FAILED", reason: "card declined", code: "CARD_DECLINED", details: { reservedUntil: "2030-01-01T12:15:00.000Z" } } }),
+  expired: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "PAYMENT_FAILED", to: "INVENTORY_RELEASED", reason: "reservation expired", code: "RESERVATION_EXPIRED", details: {} } }),
+  released: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "PAYMENT_FAILED", to: "INVENTORY_RELEASED", reason: "released by an admin", details: {} } }),
   processing: ev({ type: "order.StatusChanged.v1", payload: { ...id, from: "PAYMENT_AUTHORIZED", to: "PROCESSING", reason: "x", details: {} } }),
   cancelled: ev({ type: "order.OrderCancelled.v1", payload: { ...id, reason: "customer asked", refund: true } }),
   refunded: ev({ type: "payment.PaymentRefunded.v1", payload: { ...id, paymentId: "pay-1", amount: TOTAL } }),
@@ -50,6 +52,8 @@ const CASES: Case[] = [
   ["delivered, both muted: none", FACTS, E.delivered, MUTED, []],
   ["payment declined: told, with a way to pay again", FACTS, E.declined, ADA, [["paymentDeclined", "email", "ada@example.com"]]],
   ["payment declined, email muted: transactional mail still goes", FACTS, E.declined, MUTED, [["paymentDeclined", "email", "ada@example.com"]]],
+  ["reservation ran out unpaid: told the order is closed", FACTS, E.expired, ADA, [["closedUnpaid", "email", "ada@example.com"]]],
+  ["released for another reason (an admin): none", FACTS, E.released, ADA, []],
   ["another status change: none", FACTS, E.processing, ADA, []],
   ["cancelled", FACTS, E.cancelled, ADA, [["cancelled", "email", "ada@example.com"]]],
   ["refunded", FACTS, E.refunded, ADA, [["refunded", "email", "ada@example.com"]]],
@@ -111,6 +115,7 @@ describe("notification templates: HTML and text, the order's currency, links to 
     ["receipt in yen", only(FACTS, E.captured), /Receipt/, ["¥4,900", "pay-1"]],
     ["payment declined", only(FACTS, E.declined), /Payment declined for order order-1/,
       ["¥4,900", "No money was taken", "held for you until 1 Jan 2030", "https://shop.example.com/orders/order-1"]],
+    ["closed unpaid", only(FACTS, E.expired), /Order order-1 was closed unpaid/, ["¥4,900", "No money was taken", "https://shop.example.com/orders/order-1"]],
     ["shipment", only(FACTS, E.shipped), /has shipped/, ["Post", "TRK-7"]],
     ["delivery", only(FACTS, E.delivered), /delivered/, ["https://shop.example.com/orders/order-1"]],
     ["cancellation with refund", only(FACTS, E.cancelled), /cancelled/, ["customer asked", "¥4,900", "refunded to your card"]],
@@ -153,6 +158,10 @@ describe("what the notifier wants of the messages it reads", () => {
     expect(wanted).toBe(to === "DELIVERED" || to === "PAYMENT_FAILED");
     if (wanted) return;
     for (const s of [null, FACTS, { ...FACTS, carrier: "Post", trackingNumber: "TRK-7" }]) expect(decide(s, changedTo(to)).kind).toBe("ignore");
+  });
+  test("a release is wanted only when the reservation ran out unpaid", () => {
+    expect(notificationActor.wants!(E.expired)).toBe(true);
+    expect(notificationActor.wants!(E.released)).toBe(false);
   });
   test("every other type it reads is wanted", () => {
     for (const e of Object.values(E).filter((e) => e.type !== "order.StatusChanged.v1")) expect(notificationActor.wants!(e)).toBe(true);

@@ -5,7 +5,7 @@
  * `notificationResources`), unique per (event, recipient, channel), so a redelivered or
  * replayed event adds none; the delivery worker sends the rows after commit.
  */
-import type { Envelope, OrderItem, OrderStatus } from "./contracts/index.ts";
+import type { Envelope, OrderItem, PayloadOf } from "./contracts/index.ts";
 import { ignore, ok, type Actor } from "./runtime/actor.ts";
 
 export type Channel = "email" | "sms";
@@ -43,6 +43,8 @@ export type Template =
   | { kind: "paymentReceipt"; orderId: string; amount: number; currency: string; paymentId: string }
   /** the card was declined: another card can pay from the order page until the items go back */
   | { kind: "paymentDeclined"; orderId: string; total: number; currency: string; reservedUntil?: string }
+  /** no card paid before the reservation ran out: the order is closed and its items went back */
+  | { kind: "closedUnpaid"; orderId: string; total: number; currency: string }
   | { kind: "shipped"; orderId: string; carrier: string; trackingNumber: string }
   | { kind: "delivered"; orderId: string }
   | { kind: "cancelled"; orderId: string; reason: string; refund: boolean; total: number; currency: string }
@@ -56,13 +58,13 @@ export type Template =
  */
 export const ESSENTIAL: Record<Template["kind"], boolean> = {
   welcome: false, verifyEmail: true, passwordReset: true, passwordChanged: true, orderConfirmed: true,
-  paymentReceipt: true, paymentDeclined: true, shipped: true, delivered: false, cancelled: true, refunded: true, lowStock: true,
+  paymentReceipt: true, paymentDeclined: true, closedUnpaid: true, shipped: true, delivered: false, cancelled: true, refunded: true, lowStock: true,
 };
 
 /** The channels each message goes out on, to a recipient with an address there. */
 export const CHANNELS: Record<Template["kind"], Channel[]> = {
   welcome: ["email"], verifyEmail: ["email"], passwordReset: ["email"], passwordChanged: ["email"], orderConfirmed: ["email"],
-  paymentReceipt: ["email"], paymentDeclined: ["email"], shipped: ["email", "sms"], delivered: ["email", "sms"], cancelled: ["email"], refunded: ["email"], lowStock: ["email"],
+  paymentReceipt: ["email"], paymentDeclined: ["email"], closedUnpaid: ["email"], shipped: ["email", "sms"], delivered: ["email", "sms"], cancelled: ["email"], refunded: ["email"], lowStock: ["email"],
 };
 
 /** Whether the recipient's choice decides if `kind` goes out on `channel` (the account page lists these). */
@@ -76,7 +78,7 @@ export const customerKinds = (channel: Channel, isOptional: boolean): Exclude<Te
 /** How soon a message must be sent (the seed's SLAs): critical under a minute, high under five. */
 export const PRIORITY: Record<Template["kind"], "critical" | "high"> = {
   welcome: "high", verifyEmail: "critical", passwordReset: "critical", passwordChanged: "critical", orderConfirmed: "critical",
-  paymentReceipt: "critical", paymentDeclined: "critical", shipped: "high", delivered: "high", cancelled: "critical", refunded: "critical", lowStock: "high",
+  paymentReceipt: "critical", paymentDeclined: "critical", closedUnpaid: "critical", shipped: "high", delivered: "high", cancelled: "critical", refunded: "critical", lowStock: "high",
 };
 
 /** One message to send: unique by `key`. */
@@ -126,7 +128,7 @@ function templateFor(s: OrderFacts, e: Envelope): Template | null {
     case "shipping.OrderShipped.v1":
       return { kind: "shipped", orderId, carrier: e.payload.carrier, trackingNumber: e.payload.trackingNumber };
     case "order.StatusChanged.v1":
-      return statusTemplate(s, e.payload.to, e.payload.details, orderId);
+      return statusTemplate(s, e.payload, orderId);
     case "order.OrderCancelled.v1":
       return { kind: "cancelled", orderId, reason: e.payload.reason, refund: e.payload.refund, total: s.total, currency: s.currency };
     case "payment.PaymentRefunded.v1":
@@ -136,13 +138,20 @@ function templateFor(s: OrderFacts, e: Envelope): Template | null {
   }
 }
 
-/** The status changes a customer is told of: delivered, and a declined card (with until when another can pay). */
-const TOLD: ReadonlySet<OrderStatus> = new Set(["DELIVERED", "PAYMENT_FAILED"]);
+type StatusChange = PayloadOf<"order.StatusChanged.v1">;
 
-function statusTemplate(s: OrderFacts, to: OrderStatus, details: Record<string, unknown>, orderId: string): Template | null {
-  if (to === "DELIVERED") return { kind: "delivered", orderId };
-  if (to !== "PAYMENT_FAILED") return null;
-  const until = typeof details.reservedUntil === "string" ? { reservedUntil: details.reservedUntil } : {};
+/**
+ * The status changes a customer is told of: delivered, a declined card (with until when
+ * another can pay), and an order closed because no card paid before its reservation ran out.
+ */
+const told = (c: Pick<StatusChange, "to" | "code">): boolean =>
+  c.to === "DELIVERED" || c.to === "PAYMENT_FAILED" || (c.to === "INVENTORY_RELEASED" && c.code === "RESERVATION_EXPIRED");
+
+function statusTemplate(s: OrderFacts, c: StatusChange, orderId: string): Template | null {
+  if (!told(c)) return null;
+  if (c.to === "DELIVERED") return { kind: "delivered", orderId };
+  if (c.to === "INVENTORY_RELEASED") return { kind: "closedUnpaid", orderId, total: s.total, currency: s.currency };
+  const until = typeof c.details.reservedUntil === "string" ? { reservedUntil: c.details.reservedUntil } : {};
   return { kind: "paymentDeclined", orderId, total: s.total, currency: s.currency, ...until };
 }
 
@@ -166,8 +175,8 @@ export const notificationActor: Actor<OrderFacts, Envelope, Mailbag> = {
     "order.OrderCreated.v1", "payment.PaymentCaptured.v1", "shipping.OrderShipped.v1", "order.StatusChanged.v1",
     "order.OrderCancelled.v1", "payment.PaymentRefunded.v1", "inventory.LowStock.v1", ...USER_EVENTS,
   ],
-  // of the status changes, only delivery and a declined card make a message (see statusTemplate)
-  wants: (e) => e.type !== "order.StatusChanged.v1" || TOLD.has(e.payload.to),
+  // of the status changes, only delivery, a declined card and an unpaid order closed make a message (see statusTemplate)
+  wants: (e) => e.type !== "order.StatusChanged.v1" || told(e.payload),
   decide(s, e, { res }) {
     if (e.type === "inventory.LowStock.v1") {
       const t: Template = { kind: "lowStock", ...e.payload };

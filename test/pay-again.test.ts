@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { paymentSimulator } from "../actors/providers/payment-sim.ts";
 import { shippingSimulator } from "../actors/providers/shipping-sim.ts";
-import { startShop, type Shop } from "./kit.ts";
+import { startShop, waitUntil, type Shop } from "./kit.ts";
 import { visitor } from "./visitor.ts";
 
 let shop: Shop;
@@ -67,14 +67,20 @@ test("page: the form's double submit makes one attempt and lands on the order bo
   expect(after).not.toContain("/pay");
 });
 
-test("after the reservation expired: 409 with a clear message", async () => {
+test("after the reservation expired: 409 with a clear message, and the customer was told the order is closed", async () => {
   const short = await startShop({ reservationTtlMs: 300 });
   try {
-    const id = await short.place("payer-4", { card: "tok_decline" });
+    const signUp = await short.call("POST", "/api/auth/register", { body: { email: "payer-4@example.com", password: "analytical1", name: "Ada Lovelace" } });
+    expect(`${signUp.status} ${JSON.stringify(signUp.json)}`).toStartWith("201");
+    const customer = signUp.json.user.id as string;
+    const id = await short.place(customer, { card: "tok_decline" });
     await short.waitFor(id, ["INVENTORY_RELEASED"]);
-    const res = await short.call("POST", `/api/orders/${id}/pay`, { token: await short.token("customer", "payer-4"), body: { card: VISA } });
+    const res = await short.call("POST", `/api/orders/${id}/pay`, { token: await short.token("customer", customer), body: { card: VISA } });
     expect(res.status).toBe(409);
     expect(JSON.stringify(res.json)).toContain("reservation has expired");
+    const mails = () => short.sys.database.sql.query<{ template: string }>("SELECT template FROM notify.messages WHERE subject = $1 ORDER BY id", [id]);
+    await waitUntil(async () => (await mails()).some((m) => m.template === "closedUnpaid"), 10_000, "the closed-unpaid mail");
+    expect((await mails()).map((m) => m.template)).toEqual(["orderConfirmed", "paymentDeclined", "closedUnpaid"]);
   } finally {
     await short.stop();
   }

@@ -14,7 +14,7 @@ import { Layout, type Shell } from "../layout.tsx";
 const MESSAGE_NAMES: Record<Exclude<Template["kind"], "lowStock">, string> = {
   welcome: "the welcome message", verifyEmail: "links to verify your address", passwordReset: "password reset links",
   passwordChanged: "password change notices", orderConfirmed: "order confirmations", paymentReceipt: "payment receipts",
-  paymentDeclined: "declined card notices",
+  paymentDeclined: "declined card notices", closedUnpaid: "orders closed unpaid",
   shipped: "shipment notices with tracking", delivered: "delivery confirmations", cancelled: "cancellations", refunded: "refunds",
 };
 /** The customer's messages on `channel`, the optional ones or the others, by name. */

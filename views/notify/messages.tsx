@@ -98,6 +98,15 @@ function partOf(t: Template, base: string): Part {
         text: [say, `Pay with another card: ${orderLink(t.orderId)}`],
       };
     }
+    case "closedUnpaid": {
+      const say = `No card paid for order ${t.orderId} (${formatMoney(t.total, t.currency)}) before its items had to go back on sale, so we closed it. No money was taken.`;
+      return {
+        subject: `Order ${t.orderId} was closed unpaid`,
+        body: <><h1>Order closed</h1><p>{say}</p><p>The products may still be in stock: you are welcome to order them again.</p>
+          <Button href={orderLink(t.orderId)}>View your order</Button></>,
+        text: [say, "The products may still be in stock: you are welcome to order them again.", `View your order: ${orderLink(t.orderId)}`],
+      };
+    }
     case "shipped":
       return {
         subject: `Order ${t.orderId} has shipped`,
