@@ -12,10 +12,11 @@
  * upgrade (both timed), so the page shows what it costs with that many orders behind it.
  *
  *   --users N (50)  --duration S (10)  --warmup S (2)  --orders N (50)  --fixture N (100000)  --only a,b
+ *   --profile DIR   the shop runs under Bun's --cpu-prof-md and writes its profile to DIR when it stops
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { slugOf } from "../actors/catalog/search.ts";
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     orders: { type: "string", default: "50" },
     fixture: { type: "string", default: "100000" },
     only: { type: "string" },
+    profile: { type: "string" },
   },
 });
 const USERS = Number(args.users);
@@ -173,6 +175,8 @@ async function main() {
   if (fixture > 0) await writeFixture(join(dir, "pg"), fixture);
   const shop = await spawnRole("bench-pages-shop", "edge,actors,relay", {
     DATA_DIR: join(dir, "pg"), JWT_SECRET: SECRET, HANDLING_TIME_MS: "0", SEED_CATALOG: "true",
+    // Bun reads extra command-line options from BUN_OPTIONS: the profile is written when the shop exits
+    ...(args.profile ? { BUN_OPTIONS: `--cpu-prof-md --cpu-prof-dir=${resolve(args.profile)}` } : {}),
   }, shopPort);
   children.push(shop);
   const baseline = await startBaseline(basePort);
@@ -196,6 +200,7 @@ async function main() {
   console.log("\nCPU columns: % of one core used while measuring by the server process (shop or baseline), by this");
   console.log("load generator, and by everything else on the machine (the idle server of the other rows included).");
   console.log("The order page is the HTML only; a browser then also holds its live stream open.");
+  if (args.profile) console.log(`The shop's CPU profile (Markdown) is written to ${resolve(args.profile)} when it stops.`);
   if (fixture > 0) console.log(`The admin dashboard is measured with ${fixture.toLocaleString("en-US")} more orders in the database (see above).`);
 }
 

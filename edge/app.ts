@@ -39,6 +39,9 @@ import { uploadedImages } from "./pages/product-images.ts";
 import { currencyRoutes } from "./pages/currency.ts";
 import { AUTH_API, cookieRenewal } from "./auth/session.ts";
 import { pageShell } from "./http/shell.ts";
+import { recentReads } from "./http/shared-read.ts";
+import { subjects } from "../actors/contracts/subjects.ts";
+import { z } from "zod";
 import { adminPages } from "./pages/admin/admin-pages.tsx";
 import { sendErrorPage } from "./pages/error-pages.tsx";
 
@@ -112,8 +115,36 @@ export function createApp(sys: System, secret: string, opts: AppOptions = {}) {
   app.route("/", orderHistoryPages(sys.orders));
   app.route("/", signInHistoryPages(sys.customers));
   app.route("/", adminPages(sys));
+  const order = orderReads(sys);
   app.route("/", orderPages({
-    loadOrder: (id) => sys.orders.find(id), loadDetails: (id) => sys.orders.deliveryFacts(id), pubsub: sys.pubsub,
+    loadOrder: async (id) => {
+      const { view } = await order.get(id);
+      if (!view) order.forget(id); // an order not there yet is read again as soon as asked
+      return view;
+    },
+    loadDetails: async (id) => (await order.get(id)).details, pubsub: sys.pubsub,
   }));
   return app;
 }
+
+/** How long an order page may show what was read for another: the bound on a move this edge did not hear of. */
+const ORDER_READ_MS = 5_000;
+
+/**
+ * An order's view and delivery facts, read once for every page load of it until the order
+ * moves: each commit of its view is announced on `orders.all` (every edge hears it), and
+ * its timers and address change only with its status.
+ */
+function orderReads(sys: System) {
+  const reads = recentReads(async (id: string) => {
+    const [view, details] = await Promise.all([sys.orders.find(id), sys.orders.deliveryFacts(id)]);
+    return { view, details };
+  }, { maxAgeMs: ORDER_READ_MS });
+  sys.pubsub.subscribe(subjects.allOrders, (data) => {
+    const moved = Moved.safeParse(data);
+    if (moved.success) reads.forget(moved.data.orderId);
+    else reads.clear();
+  });
+  return reads;
+}
+const Moved = z.object({ orderId: z.string() });

@@ -16,7 +16,7 @@ import { AccountConflict, InputError } from "../contracts/errors.ts";
 import { RefreshTokens, type RefreshTokenOptions } from "./refresh-tokens.ts";
 import { log } from "../runtime/log.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
-import { bumpSessionVersion, SessionVersions } from "./session-versions.ts";
+import { bumpSessionVersion, SESSION_CHECK_TTL_SECONDS, SessionVersions } from "./session-versions.ts";
 import { argon2Passwords, type Passwords } from "./passwords.ts";
 
 export type Role = "customer" | "admin";
@@ -62,6 +62,8 @@ const byEmail = (email: string) => sql`lower(${users.email}) = ${normalEmail(ema
 export class Accounts {
   private readonly tokens: RefreshTokens;
   private readonly sessions: SessionVersions;
+  private readonly cache: Cache;
+  private readonly checkSeconds: number;
   private readonly passwords: Passwords;
   /** Compared against when the email is unknown, so both failures take as long. */
   private dummyHash: Promise<string> | undefined;
@@ -72,7 +74,9 @@ export class Accounts {
     this.tokens = new RefreshTokens(db, opts);
     this.onOutbox = opts.onOutbox ?? (() => {});
     this.now = opts.now ?? Date.now;
-    this.sessions = new SessionVersions(db, opts.cache ?? memoryCache(), opts.sessionCheckSeconds);
+    this.cache = opts.cache ?? memoryCache();
+    this.checkSeconds = opts.sessionCheckSeconds ?? SESSION_CHECK_TTL_SECONDS;
+    this.sessions = new SessionVersions(db, this.cache, opts.sessionCheckSeconds);
     this.passwords = opts.passwords ?? argon2Passwords();
   }
 
@@ -135,7 +139,9 @@ export class Accounts {
           .where(and(eq(users.id, spent.userId), enabled)).returning(columns);
         return row ?? null;
       });
-      return account ? { kind: "verified", account } : { kind: "invalid" };
+      if (!account) return { kind: "invalid" };
+      await this.cache.del(unverifiedKey(account.id)); // the banner goes on the next page, on every edge sharing the cache
+      return { kind: "verified", account };
     } catch (err) {
       if (isUniqueViolation(err)) return { kind: "taken" }; // another account took the new address meanwhile
       throw err;
@@ -270,10 +276,18 @@ export class Accounts {
     return account ?? null;
   }
 
-  /** Whether the account has yet to verify its address (false for an unknown or disabled one): the pages' banner. */
+  /**
+   * Whether the account has yet to verify its address (false for an unknown or disabled
+   * one): the pages' banner. Read through the cache like the session check; following a
+   * verification link forgets it.
+   */
   async emailUnverified(id: string): Promise<boolean> {
+    const cached = await this.cache.get<unknown>(unverifiedKey(id));
+    if (typeof cached === "boolean") return cached;
     const [row] = await this.db.select({ at: users.emailVerifiedAt }).from(users).where(and(eq(users.id, id), enabled));
-    return row !== undefined && row.at === null;
+    const unverified = row !== undefined && row.at === null;
+    await this.cache.set(unverifiedKey(id), unverified, this.checkSeconds);
+    return unverified;
   }
 
   /** Starts a session (a new refresh-token family) for a signed-in account. */
@@ -365,6 +379,7 @@ const firstNameOf = (a: Pick<Account, "firstName" | "name">) => a.firstName || a
 const isUniqueViolation = (err: unknown): boolean =>
   typeof err === "object" && err !== null && ("code" in err && err.code === "23505" || "cause" in err && isUniqueViolation(err.cause));
 
+const unverifiedKey = (userId: string) => `unverified:${userId}`;
 const emailTaken = () => new AccountConflict("EMAIL_TAKEN", "An account with this email already exists");
 
 /** 24 random characters that pass the password policy (retries the rare draw without a digit). */

@@ -5,7 +5,8 @@
  * the limits. Carts expire lazily: one untouched for 7 days reads as empty and is deleted
  * when next seen, and creating a cart sweeps away every expired one.
  */
-import { and, asc, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { Cache } from "../runtime/cache.ts";
 import type { Db, Q, Tx } from "../../db/client.ts";
 import { cartItems, carts, products, stockTotals } from "../../db/schema.ts";
 import type { Line } from "../contracts/index.ts";
@@ -17,13 +18,23 @@ import { whose, type CartOwner } from "./cart-owner.ts";
 import { NotFound } from "../contracts/errors.ts";
 import { available } from "../catalog/stock-sql.ts";
 
+/** How long a cached badge count may be reused: the bound on a change that raced its read. */
+export const COUNT_TTL_SECONDS = 5;
+const countKey = (o: CartOwner): string | null =>
+  o.kind === "user" ? `cart-count:user:${o.userId}` : o.cartId ? `cart-count:guest:${o.cartId}` : null;
+
 export type Added = { cartId: string; name: string; qty: number; count: number };
 
 export type { CartOwner } from "./cart-owner.ts";
 
 /** The carts of guests and customers: reads with today's prices and stock, changes under the cart's lock. */
 export class Carts {
-  constructor(private db: Db, private clock: () => Date = () => new Date()) {}
+  /**
+   * `counts` keeps the badge's count per cart for COUNT_TTL_SECONDS: every change here
+   * forgets it after its commit (on every edge sharing the cache), so a page reads the
+   * database once per change rather than once per page.
+   */
+  constructor(private db: Db, private clock: () => Date = () => new Date(), private counts: Cache | null = null) {}
 
   /** The cart's lines with today's names, prices and free stock, oldest first; [] when there is no live cart. */
   async lines(owner: CartOwner): Promise<CartLine[]> {
@@ -31,10 +42,19 @@ export class Carts {
     return cart ? linesOf(this.db, cart.id) : [];
   }
 
-  /** Units in the cart, for the header badge: one query, no writes. */
+  /** Units in the cart, for the header badge: one query, no writes; read through the cache when there is one. */
   async count(owner: CartOwner): Promise<number> {
     const mine = whose(owner);
     if (!mine) return 0;
+    const key = countKey(owner);
+    const cached = key && this.counts ? await this.counts.get<unknown>(key) : null;
+    if (typeof cached === "number") return cached;
+    const n = await this.countNow(mine);
+    if (key && this.counts) await this.counts.set(key, n, COUNT_TTL_SECONDS);
+    return n;
+  }
+
+  private async countNow(mine: SQL): Promise<number> {
     const [row] = await this.db.select({ n: sql<number>`coalesce(sum(${cartItems.qty}), 0)`.mapWith(Number) })
       .from(carts).innerJoin(cartItems, eq(cartItems.cartId, carts.id))
       .where(and(mine, gte(carts.updatedAt, expiryCutoff(this.clock()))));
@@ -48,6 +68,10 @@ export class Carts {
    * an order got there first) or the cart has expired, the locked path decides instead.
    */
   async add(owner: CartOwner, sku: string, qty: number): Promise<Added> {
+    return this.forgetting([owner], () => this.addNow(owner, sku, qty));
+  }
+
+  private async addNow(owner: CartOwner, sku: string, qty: number): Promise<Added> {
     checkRequestedQty(qty, 1);
     const seen = await peek(this.db, owner, sku);
     if (!seen) throw new NotFound(`There is no product ${sku}.`);
@@ -76,23 +100,23 @@ export class Carts {
   async setQty(owner: CartOwner, sku: string, qty: number): Promise<number> {
     checkRequestedQty(qty, 0);
     if (qty === 0) return this.remove(owner, sku);
-    return this.db.transaction(async (tx) => {
+    return this.forgetting([owner], () => this.db.transaction(async (tx) => {
       const cart = await this.find(tx, owner, true);
       if (!cart || !(await lineOf(tx, cart.id, sku))) throw new NotFound(`${sku} is not in your cart`);
       checkLineQty(await productOf(tx, sku), qty);
       await tx.update(cartItems).set({ qty }).where(and(eq(cartItems.cartId, cart.id), eq(cartItems.sku, sku)));
       return this.touch(tx, cart.id);
-    });
+    }));
   }
 
   /** Remove a line; removing one that is not there is fine (a repeated click). Returns the new count. */
   async remove(owner: CartOwner, sku: string): Promise<number> {
-    return this.db.transaction(async (tx) => {
+    return this.forgetting([owner], () => this.db.transaction(async (tx) => {
       const cart = await this.find(tx, owner, true);
       if (!cart) return 0;
       await tx.delete(cartItems).where(and(eq(cartItems.cartId, cart.id), eq(cartItems.sku, sku)));
       return this.touch(tx, cart.id);
-    });
+    }));
   }
 
   /**
@@ -101,7 +125,8 @@ export class Carts {
    * the guest cart is deleted. Returns the units that moved.
    */
   async merge(guestCartId: string, userId: string): Promise<{ moved: number }> {
-    return this.db.transaction(async (tx) => {
+    const owners: CartOwner[] = [{ kind: "guest", cartId: guestCartId }, { kind: "user", userId }];
+    return this.forgetting(owners, () => this.db.transaction(async (tx) => {
       const guest = await this.find(tx, { kind: "guest", cartId: guestCartId }, true);
       if (!guest) return { moved: 0 };
       const incoming = await linesOf(tx, guest.id);
@@ -119,12 +144,12 @@ export class Carts {
       await tx.delete(carts).where(eq(carts.id, guest.id));
       await this.touch(tx, cartId);
       return { moved };
-    });
+    }));
   }
 
   /** After checkout: take the ordered units out of the cart (lines added meanwhile stay). */
   async removeOrdered(owner: CartOwner, lines: Line[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.forgetting([owner], () => this.db.transaction(async (tx) => {
       const cart = await this.find(tx, owner, true);
       if (!cart) return;
       for (const { sku, qty } of lines) {
@@ -133,7 +158,17 @@ export class Carts {
         await tx.update(cartItems).set({ qty: sql`${cartItems.qty} - ${qty}` }).where(and(line, gt(cartItems.qty, qty)));
       }
       await this.touch(tx, cart.id);
-    });
+    }));
+  }
+
+  /** Runs a change, then (committed or not) forgets the owners' cached counts. */
+  private async forgetting<T>(owners: CartOwner[], change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      const keys = owners.map(countKey).filter((k) => k !== null);
+      if (this.counts && keys.length > 0) await this.counts.del(...keys);
+    }
   }
 
   /** The owner's live cart (locked when asked); an expired one is deleted on sight and reads as none. */

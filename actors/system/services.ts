@@ -98,7 +98,8 @@ export async function openServices(config: Config, e: Engines): Promise<Services
     catalog,
     catalogAdmin,
     search,
-    carts: new Carts(db),
+    // badge counts go through the shared cache: a change on one edge reaches the others
+    carts: new Carts(db, undefined, e.cache),
     currencies: new Currencies(db, e.cache),
     // session checks go through the shared cache: a sign-out on one edge reaches the others
     accounts: new Accounts(db, { cache: e.cache, onOutbox: e.outboxWritten }),

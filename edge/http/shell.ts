@@ -50,14 +50,17 @@ export function pageShell(deps: ShellDeps): MiddlewareHandler<AuthEnv> {
       const key = getCookie(c, NOTICE_COOKIE);
       if (key !== undefined) deleteCookie(c, NOTICE_COOKIE, { path: "/" });
       const notice = key !== undefined && Object.hasOwn(NOTICES, key) ? NOTICES[key as NoticeKey] : undefined;
+      const [cartCount, unverified] = await Promise.all([
+        deps.cartCount(c), user && deps.unverified ? deps.unverified(user.sub) : false,
+      ]);
       return {
         user: user ? { name: user.name ?? "you", role: user.role } : null,
-        cartCount: await deps.cartCount(c),
+        cartCount,
         currency: currencyOf(c),
         currencies: CURRENCY_CODES,
         here: url.pathname + url.search,
         notice,
-        unverified: user && deps.unverified ? await deps.unverified(user.sub) : false,
+        unverified,
         ...extra,
       } satisfies Shell;
     });

@@ -40,8 +40,8 @@ export type AdminPageDeps = DeadLetterPageDeps & AdminOrderPageDeps & DashboardP
 
 export function adminPages(deps: AdminPageDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  app.use("/admin", adminOnly(), withAlerts(deps.alerts));
-  app.use("/admin/*", adminOnly(), withAlerts(deps.alerts));
+  // "/admin/*" takes "/admin" too: one guard and one shell for every page
+  app.use("/admin/*", adminOnly(), withAlerts(deps.alerts, deps.pubsub));
   app.onError(adminErrors);
 
   app.route("/", dashboardPages(deps));

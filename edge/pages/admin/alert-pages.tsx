@@ -22,6 +22,7 @@ import { AckReason, AlertKindField, alertIdOf } from "../../http/alert-params.ts
 import { formBody } from "../../http/form.ts";
 import { blankIsAny } from "../../http/query-fields.ts";
 import { refreshStream } from "../../http/refresh-stream.ts";
+import { recentReads } from "../../http/shared-read.ts";
 import { query } from "../../http/validate.ts";
 
 const PAGE_SIZE = 50;
@@ -35,11 +36,23 @@ const AckForm = z.object({ reason: AckReason, kind: AlertKindField });
 
 export type AlertPageDeps = AdminActionDeps & { pubsub: PubSub };
 
-/** Every admin page's shell carries the open alerts (read only when a page renders its shell). */
-export function withAlerts(alerts: Alerts): MiddlewareHandler<AuthEnv> {
+/** How old the shell's alerts may be when no change was heard: the bound on one announced to another edge only. */
+const SHELL_ALERTS_MS = 5_000;
+
+/**
+ * Every admin page's shell carries the open alerts (read only when a page renders its
+ * shell). One read serves every admin of the process until an alert changes: each change
+ * is announced on `ops.alerts`.
+ */
+export function withAlerts(alerts: Pick<Alerts, "summary">, pubsub: PubSub): MiddlewareHandler<AuthEnv> {
+  const summary = recentReads(() => alerts.summary(), { maxAgeMs: SHELL_ALERTS_MS });
+  pubsub.subscribe(subjects.alerts, () => summary.clear());
   return async (c, next) => {
     const shell = c.get("shell");
-    c.set("shell", async (extra = {}) => ({ ...await shell(extra), alerts: await alerts.summary() }));
+    c.set("shell", async (extra = {}) => {
+      const [own, open] = await Promise.all([shell(extra), summary.get(null)]);
+      return { ...own, alerts: open };
+    });
     await next();
   };
 }
