@@ -74,7 +74,7 @@ describe("openLiveFeed", () => {
     const heard: number[] = [];
     // every stream's frame spends CPU: the fan-out has spent its slice at each of its looks
     const cpu = () => {
-      const { user, system } = process.cpuUsage();
+      const { user, system } = process.threadCpuUsage();
       return (user + system) / 1000;
     };
     const spend = (ms: number) => {
