@@ -24,7 +24,7 @@
  *   --streams 1000,5000,10000  --rounds N (5)  --getters N (4)  --changes N (1000)
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -139,12 +139,28 @@ async function getsDuring(base: string, stop: Promise<unknown>): Promise<number[
   return times;
 }
 
+/**
+ * The server's RSS once it has stopped shrinking (two readings a second apart within 1 MiB,
+ * 15 s at most): a collection of earlier garbage while the streams open would otherwise be
+ * taken for memory the streams gave back.
+ */
+async function settledRss(pid: number): Promise<number> {
+  let last = rssMiB(pid) ?? NaN;
+  for (let i = 0; i < 15; i++) {
+    await Bun.sleep(1000);
+    const now = rssMiB(pid) ?? NaN;
+    if (Math.abs(now - last) < 1) return now;
+    last = now;
+  }
+  return last;
+}
+
 /** From the change's POST to each stream (p50, p99), from the first stream to each (spreadP99), ms. */
 type Figures = { p50: number; p99: number; spreadP50: number; spreadP99: number; getP99: number; kibPerStream: number };
 
 /** Opens `n` streams, changes what they show `ROUNDS` times with `change`, and times each stream. */
 async function fanOut(server: ShopProcess, port: number, path: string, n: number, first: number, change: () => Promise<void>): Promise<Figures> {
-  const before = rssMiB(server.proc.pid) ?? NaN;
+  const before = await settledRss(server.proc.pid);
   const streams = await openStreams(port, path, n, first);
   await Bun.sleep(500);
   const after = rssMiB(server.proc.pid) ?? NaN;
@@ -334,8 +350,11 @@ async function main() {
   }
 }
 
+const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(", ")}`;
 try {
+  console.log(`at the start: ${load()}`);
   await main();
+  console.log(`at the end: ${load()}`);
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

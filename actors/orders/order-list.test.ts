@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openPglite, type Database } from "../../db/client.ts";
 import type { OrderStatus } from "../contracts/index.ts";
 import { decodeCursor, ORDER_SORTS } from "./order-cursor.ts";
-import { listOrders, type OrderListQuery } from "./order-list.ts";
+import { listOrders, narrows, type OrderListQuery } from "./order-list.ts";
 
 const ADMIN = { sub: "admin", role: "admin" } as const;
 const STATUSES: OrderStatus[] = ["SHIPPED", "PAYMENT_FAILED", "CREATED"];
@@ -88,6 +88,17 @@ describe("a page", () => {
       expect(view.total).toBeGreaterThanOrEqual(100);
       expect(view.total).toBeLessThanOrEqual(200);
       expect(view.orderId.startsWith("o-0")).toBe(true);
+    }
+  });
+
+  test("narrows says whether a filter can leave an order out: one that does not lists every order", async () => {
+    const all = { sort: "placed", dir: "desc", limit: 200 } as const;
+    const empty = { ...all, statuses: [], customer: "", currency: "", idPrefix: "" };
+    expect(narrows(empty)).toBe(false);
+    expect(await ids(empty)).toEqual(await ids(all));
+    for (const one of [{ statuses: ["SHIPPED" as const] }, { from: new Date(0) }, { to: new Date() }, { customer: "user" },
+      { minTotal: 0 }, { maxTotal: 1_000_000 }, { currency: "EUR" }, { idPrefix: "o-" }]) {
+      expect(narrows({ ...all, ...one })).toBe(true);
     }
   });
 });

@@ -41,6 +41,19 @@ export type OrderListQuery = OrderFilter & {
 export type OrderRow = { view: OrderView; baseTotal: number; customer: { name: string; email: string } | null };
 export type OrderPage = { rows: OrderRow[]; /** the cursor of the page after this one, or null on the last */ next: string | null };
 
+/**
+ * Whether `f` narrows the list at all: a live table whose filter does not need not ask
+ * again which of the orders that moved still match. Every field is named (the type checks
+ * it), as `where` reads it.
+ */
+export function narrows(f: OrderFilter): boolean {
+  const given: Record<keyof OrderFilter, boolean> = {
+    statuses: Boolean(f.statuses?.length), from: Boolean(f.from), to: Boolean(f.to), customer: Boolean(f.customer),
+    minTotal: f.minTotal !== undefined, maxTotal: f.maxTotal !== undefined, currency: Boolean(f.currency), idPrefix: Boolean(f.idPrefix),
+  };
+  return Object.values(given).some(Boolean);
+}
+
 /** Escape LIKE's wildcards so the customer text matches as typed. */
 const literal = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 

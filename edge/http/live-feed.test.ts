@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { memoryPubSub } from "../../actors/runtime/pubsub.ts";
 import { countingPubSub, sseReader } from "../../test/sse.ts";
-import { FAN_OUT_SLICE, openLiveFeed, type Frame } from "./live-feed.ts";
+import { FAN_OUT_CHECK, FAN_OUT_SLICE_MS, openLiveFeed, type Frame } from "./live-feed.ts";
 import { sseMessage } from "./sse.ts";
 
 let open: ReturnType<typeof sseReader>[] = [];
@@ -69,12 +69,26 @@ describe("openLiveFeed", () => {
     expect(pubsub.live).toBe(0);
   });
 
-  test("the publisher returns before any stream hears the message, and the fan-out yields between slices", async () => {
+  test("the publisher returns before any stream hears the message, and a fan-out that spends its slice of CPU yields", async () => {
     const pubsub = countingPubSub(memoryPubSub());
     const heard: number[] = [];
-    const feeds = Array.from({ length: FAN_OUT_SLICE * 2 + 1 }, (_, i) => {
+    // every stream's frame spends CPU: the fan-out has spent its slice at each of its looks
+    const cpu = () => {
+      const { user, system } = process.threadCpuUsage();
+      return (user + system) / 1000;
+    };
+    const spend = (ms: number) => {
+      for (const end = cpu() + ms; cpu() < end;);
+    };
+    const feeds = Array.from({ length: FAN_OUT_CHECK * 2 + 1 }, (_, i) => {
       const feed = openLiveFeed<Item>(pubsub, { subject: "test.slices", parse: (data) => data as Item, dropped: "dropped" });
-      const app = new Hono().get("/", (c) => feed.respond(c, { n: 0, to: "all" }, (item) => (item.n > 0 && heard.push(i), null), 60_000));
+      const frame: Frame<Item> = (item) => {
+        if (item.n === 0) return null;
+        spend((FAN_OUT_SLICE_MS * 1.5) / FAN_OUT_CHECK);
+        heard.push(i);
+        return null;
+      };
+      const app = new Hono().get("/", (c) => feed.respond(c, { n: 0, to: "all" }, frame, 60_000));
       return app.request("/");
     });
     const responses = await Promise.all(feeds);

@@ -25,9 +25,10 @@ import { openStreams } from "../../http/sse.ts";
 
 /**
  * The shortest time between two renders of one admin's dashboard: short enough that a
- * move shows within a blink, long enough that a burst of orders is a few shared reads.
+ * move shows within a blink (a change waits for the period's end at worst, so it adds to
+ * commit -> dashboard), long enough that a burst of orders is a few shared reads.
  */
-export const DASHBOARD_EVERY_MS = 200;
+export const DASHBOARD_EVERY_MS = 100;
 /**
  * How old the figures of a page load may be: admins loading the page together share a read.
  * Its stream renders once as it opens, with figures read since, and then after each change.

@@ -161,6 +161,25 @@ describe("the live stream", () => {
     }
   });
 
+  test("unfiltered: every order that moves is on the table, arriving on top and then changing in place", async () => {
+    const sse = sseReader(await (await admin()).get("/admin/orders/stream", { accept: "text/event-stream" }));
+    try {
+      await sse.next();
+      const id = await shop.place(ada, { sku: "AUD-005" });
+      // orders of earlier tests may still be moving: their rows come meanwhile
+      let message = await sse.message();
+      while (!message.data.includes(`id="order-${id}"`)) message = await sse.message();
+      expect(message.data).toContain(`<tr id="order-${id}" class="order-row arrived"`);
+      expect(message.data).toContain("Ada Lovelace");
+      while (!message.data.includes(`id="order-${id}" class="order-row changed" data-status="SHIPPED"`)) {
+        expect(message.data).not.toContain("order-row leaving");
+        message = await sse.message();
+      }
+    } finally {
+      await sse.cancel();
+    }
+  });
+
   test("a row that leaves the filter is sent fading; an order of another customer is not sent", async () => {
     const page = await admin();
     const id = await shop.place(grace, { sku: "AUD-005", card: "tok_decline" });

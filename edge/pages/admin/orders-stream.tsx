@@ -1,15 +1,16 @@
 /**
  * The orders table's SSE stream: it subscribes to every order's view (orders.all - NATS in
  * distributed mode, so orders placed through any edge arrive), reads the admin's page, then
- * for each batch of orders that moved asks the database which match the filter (one query)
- * and sends what orders-live.ts decides: a row in place, a row on top, a faded row, the bar.
+ * for each batch of orders that moved reads their rows and, under a filter, which still
+ * match it (a second query), and sends what orders-live.ts decides: a row in place, a row
+ * on top, a faded row, the bar.
  */
 import type { Context } from "hono";
 import { render } from "preact-render-to-string";
 import { InputError } from "../../../actors/contracts/errors.ts";
 import { OrderView } from "../../../actors/contracts/order-view.ts";
 import { subjects } from "../../../actors/contracts/subjects.ts";
-import type { OrderListQuery, OrderRow } from "../../../actors/orders/order-list.ts";
+import { narrows, type OrderListQuery, type OrderRow } from "../../../actors/orders/order-list.ts";
 import type { OrderService } from "../../../actors/orders/order-service.ts";
 import { log } from "../../../actors/runtime/log.ts";
 import type { PubSub } from "../../../actors/runtime/pubsub.ts";
@@ -28,6 +29,7 @@ export async function ordersStream(c: Context<AuthEnv>, deps: { orders: OrderSer
   const { query, search } = readOrderList(params, pageSize);
   const since = sinceOf(params.get("since"));
   const first = `/admin/orders${search}`;
+  const filtered = narrows(query);
   // subscribe before reading the page: an order that moves in between is queued, not lost
   const moved = new Map<string, OrderView>();
   let wake = () => {};
@@ -48,14 +50,15 @@ export async function ordersStream(c: Context<AuthEnv>, deps: { orders: OrderSer
     throw e;
   }
 
-  /** The messages for orders that moved: who matches is asked of the database, in one query per batch. */
+  /**
+   * The messages for orders that moved: their rows in one query per batch, and who still
+   * matches the filter in another when there is a filter (unfiltered, every row matches).
+   */
   async function update(views: OrderView[]): Promise<string> {
     const ids = views.map((v) => v.orderId);
     const filter: OrderListQuery = { ...query, after: undefined, only: ids, limit: ids.length };
-    const [matching, current] = await Promise.all([
-      deps.orders.list(admin, filter),
-      deps.orders.list(admin, { sort: query.sort, dir: query.dir, only: ids, limit: ids.length }),
-    ]);
+    const moved = deps.orders.list(admin, { sort: query.sort, dir: query.dir, only: ids, limit: ids.length });
+    const [matching, current] = await Promise.all([filtered ? deps.orders.list(admin, filter) : moved, moved]);
     const matches = new Set(matching.rows.map((r) => r.view.orderId));
     const rows = new Map(current.rows.map((r) => [r.view.orderId, r]));
     let html = "";
