@@ -34,7 +34,7 @@ export const quickPasswords = argon2Passwords({ memoryCost: 1024, timeCost: 1 })
 /** A migrated database on `engine`; `close` also drops a Postgres database. */
 export async function openEngine(engine: Engine): Promise<{ db: Db; sql: Sql; close(): Promise<void> }> {
   if (engine === "embedded") return openPglite();
-  const pg = await freshPostgres();
+  const pg = await freshPostgres({ migrated: true });
   const database = await openPostgres(pg.url);
   return { db: database.db, sql: database.sql, close: async () => (await database.close(), await pg.drop()) };
 }

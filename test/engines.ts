@@ -21,7 +21,7 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** The configuration and the teardown of one engine's servers for one test shop. */
 export async function engineConfig(engine: Engine, partitions: number): Promise<{ config: Partial<Config>; stop(): Promise<void> }> {
   if (engine === "embedded") return { config: {}, stop: async () => {} };
-  const pg = await freshPostgres();
+  const pg = await freshPostgres({ migrated: true });
   if (engine === "postgres") return { config: { databaseUrl: pg.url }, stop: () => pg.drop() };
   const mock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions })) });
   const token = crypto.randomUUID();
@@ -51,12 +51,26 @@ export function testDatabaseName(): string {
   return `saga_test_${run ? `${run}_` : ""}${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
 }
 
-/** Create an empty database; `drop` removes it. */
-export async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * The migrated database `npm test` makes once for its run (SAGA_TEST_TEMPLATE, see
+ * test/run.ts): `freshPostgres({ migrated: true })` copies it instead of migrating anew.
+ */
+function migratedTemplate(): string | undefined {
+  const name = process.env.SAGA_TEST_TEMPLATE;
+  if (name !== undefined && !/^saga_test_[a-z0-9_]{1,40}$/.test(name)) throw new Error(`SAGA_TEST_TEMPLATE must name a saga_test_ database, got ${JSON.stringify(name)}`);
+  return name;
+}
+
+/**
+ * Create a database; `drop` removes it. Empty, or with `migrated` a copy of the run's
+ * migrated template when there is one (the opening's migrate then finds nothing to do).
+ */
+export async function freshPostgres(opts: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {}, connect_timeout: 5 });
   const name = testDatabaseName();
+  const template = opts.migrated ? migratedTemplate() : undefined;
   try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await admin.unsafe(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
   } catch (err) {
     await admin.end({ timeout: 1 });
     throw new Error(`Postgres is needed at ${ADMIN_URL} (set TEST_DATABASE_URL; start it with pg_ctlcluster): ${err}`);
@@ -82,7 +96,7 @@ export function databases() {
     async open(engine: Engine): Promise<Database> {
       const o = engine === "embedded"
         ? { database: await openPglite(), drop: async () => {} }
-        : await freshPostgres().then(async (pg) => ({ database: await openPostgres(pg.url), drop: pg.drop }));
+        : await freshPostgres({ migrated: true }).then(async (pg) => ({ database: await openPostgres(pg.url), drop: pg.drop }));
       opened.push(o);
       return o.database;
     },

@@ -19,7 +19,7 @@ const providers = { payment: paymentSimulator(), shipping: shippingSimulator() }
 
 beforeAll(async () => {
   mock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions: 4 })) });
-  pg = await freshPostgres();
+  pg = await freshPostgres({ migrated: true });
   shop = await startShop({
     databaseUrl: pg.url, kafkaBrokers: mock.bootstrap, kafkaSessionTimeoutMs: 3_000, natsUrl: NATS_URL,
     maxOutboxAgeMs: 2_000, handlingMs: 20,

@@ -9,7 +9,7 @@ import { browseAll, PAGE_SIZE } from "./search-filters.ts";
 
 async function openEngine(engine: Engine): Promise<{ db: Db; close(): Promise<void> }> {
   if (engine === "embedded") return openPglite();
-  const pg = await freshPostgres();
+  const pg = await freshPostgres({ migrated: true });
   const database = await openPostgres(pg.url);
   return { db: database.db, close: async () => (await database.close(), await pg.drop()) };
 }

@@ -40,7 +40,7 @@ describe("outbox relay", () => {
   let pg: Awaited<ReturnType<typeof freshPostgres>>;
   let database: Database;
   beforeAll(async () => {
-    pg = await freshPostgres();
+    pg = await freshPostgres({ migrated: true });
     database = await openPostgres(pg.url);
   });
   afterAll(async () => {
@@ -118,7 +118,7 @@ function flakyBus(published: BusRecord[], failures: number): Bus {
 }
 
 test.each(["postgres", "pglite"] as const)("%s: a failed publish leaves its rows to go out again, in order; what went out is deleted", async (engine) => {
-  const pg = engine === "postgres" ? await freshPostgres() : null;
+  const pg = engine === "postgres" ? await freshPostgres({ migrated: true }) : null;
   const database = pg ? await openPostgres(pg.url) : await openPglite();
   try {
     const published: BusRecord[] = [];
