@@ -46,7 +46,7 @@ describe("preferences on the account page", () => {
     const ada = await signUp(kit.app);
     const { status, text } = await send(ada, "/account");
     expect(status).toBe(200);
-    expect(text).toContain("We always email you links to verify your address, password reset links, password change notices, order confirmations, payment receipts, declined card notices, shipment notices with tracking, cancellations and refunds");
+    expect(text).toContain("We always email you links to verify your address, password reset links, password change notices, order confirmations, payment receipts, declined card notices, orders closed unpaid, shipment notices with tracking, cancellations and refunds");
     expect(text).toContain("The welcome message and delivery confirmations");
     expect(text).toContain("Shipment notices with tracking and delivery confirmations");
     expect(text).toMatch(/<input type="checkbox" name="email" value="on" checked/);
