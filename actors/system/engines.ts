@@ -39,6 +39,8 @@ const DELIVERY_ATTEMPTS = 5;
 
 /** where writers tell relays in other processes that the outbox has new rows */
 const OUTBOX_CHANNEL = "outbox";
+/** where relays tell dozing Kafka consumers in other processes that records were published */
+const LOG_CHANNEL = "log_published";
 
 export type Engines = {
   database: Database;
@@ -69,10 +71,14 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   if (config.seed) await startStep("seeding the catalog", pg, () => seedCatalog(database.db));
   const cache = config.upstash ? upstashCache(config.upstash.url, config.upstash.token, { prefix: config.upstash.prefix }) : memoryCache();
   const kafka = config.kafkaBrokers;
+  // A relay's publish wakes the consumers that doze for quiet (kafka-doze.ts) in every process.
+  const published = kafka && plays("relay")
+    ? coalesced(() => database.notify(LOG_CHANNEL), 1, (err) => log.warn("log wake-up failed", { error: err }))
+    : undefined;
   const bus: Bus = kafka
     ? await startStep("opening the log", "kafka", () => KafkaBus.open({
       brokers: kafka, partitions: config.partitions, sessionTimeoutMs: config.kafkaSessionTimeoutMs,
-      lanes: config.lanes, lingerMs: config.lingerMs, memberFile: config.kafkaMemberFile,
+      lanes: config.lanes, lingerMs: config.lingerMs, memberFile: config.kafkaMemberFile, published,
     }))
     : await startStep("opening the log", pg, () => EmbeddedBus.open(database.db, { partitions: config.partitions, lanes: config.lanes, lingerMs: config.lingerMs }));
   const nats = config.natsUrl;
@@ -83,6 +89,9 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
   // commit, at most one per process every few milliseconds; a relay here is woken directly.
   const unlisten = relay && config.kafkaBrokers
     ? await startStep("listening for outbox writes", pg, () => database.listen(OUTBOX_CHANNEL, () => relay.wake()))
+    : null;
+  const unlistenLog = bus instanceof KafkaBus && plays("actors")
+    ? await startStep("listening for published records", pg, () => database.listen(LOG_CHANNEL, () => bus.wake()))
     : null;
   const tellRelays = config.kafkaBrokers
     ? coalesced(() => database.notify(OUTBOX_CHANNEL), 2, (err) => log.warn("outbox wake-up failed", { error: err }))
@@ -135,6 +144,7 @@ export async function openEngines(config: Config & { lanes: number; lingerMs: nu
     },
     async close() {
       await unlisten?.().catch(() => undefined);
+      await unlistenLog?.().catch(() => undefined);
       await relay?.stop();
       await bus.close().catch(() => undefined);
       await pubsub.close?.();

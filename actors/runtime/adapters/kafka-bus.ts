@@ -17,6 +17,7 @@ import { Lane, tpKey, Watermarks } from "./lanes.ts";
 import { log } from "../log.ts";
 import { stickyCopartitioned } from "./kafka-assignor.ts";
 import { leavePredecessor, rememberMember } from "./kafka-member.ts";
+import { Doze } from "./kafka-doze.ts";
 
 export type KafkaBusOptions = {
   brokers: string[];
@@ -33,11 +34,23 @@ export type KafkaBusOptions = {
    * LeaveGroup for it, so the group rebalances at once instead of after the session timeout
    */
   memberFile?: string;
+  /**
+   * told after every publish, so that members dozing in other processes wake (kafka-doze.ts);
+   * members in this process are woken directly
+   */
+  published?: () => void;
+  /** quiet time after which a member stops fetching until woken (default 1 s; 0: never) */
+  dozeAfterMs?: number;
 };
+
+/** how often a dozing member fetches anyway, and for how long */
+const PEEK_MS = 1_000;
+const LOOK_MS = 60;
 
 export class KafkaBus implements Bus {
   readonly partitions: number;
   private consumers = new Set<Consumer>();
+  private dozes = new Set<Doze>();
   private admin: Admin | null = null;
 
   private constructor(private kafka: Kafka, private producer: Producer, private opts: KafkaBusOptions) {
@@ -91,6 +104,13 @@ export class KafkaBus implements Bus {
     } catch (err) {
       throw new Unavailable(`kafka publish failed: ${err instanceof Error ? err.message : err}`, { cause: err });
     }
+    this.wake();
+    this.opts.published?.();
+  }
+
+  /** Records were published (here or by another process): members that doze fetch again. */
+  wake(): void {
+    for (const d of this.dozes) d.wake();
   }
 
   async consume(group: string, topics: readonly Topic[], handler: BatchHandler): Promise<Consumer> {
@@ -137,6 +157,13 @@ export class KafkaBus implements Bus {
     // The highest offset queued per topic-partition: after a rebalance kafkajs fetches again
     // from the committed offset, and what is already queued or done is not queued twice.
     const queued = new Map<string, number>();
+    const dozeAfter = this.opts.dozeAfterMs ?? 1_000;
+    const doze = dozeAfter > 0 ? new Doze({
+      idleMs: dozeAfter, peekMs: PEEK_MS, lookMs: LOOK_MS,
+      // (both throw only before the first run, which the first join follows)
+      pause: () => quietly(() => consumer.pause(topics.map((topic) => ({ topic })))),
+      resume: () => quietly(() => consumer.resume(topics.map((topic) => ({ topic })))),
+    }) : null;
     let joined!: () => void;
     const hasJoined = new Promise<void>((r) => (joined = r));
     consumer.on(consumer.events.REBALANCING, () => {
@@ -156,6 +183,8 @@ export class KafkaBus implements Bus {
       for (const lane of lanes) lane.keep((d) => mine.has(tpKey(d.topic, d.partition)));
       held = [...new Set(Object.values(e.payload.memberAssignment).flat())].sort((a, b) => a - b);
       if (this.opts.memberFile) rememberMember(this.opts.memberFile, e.payload.memberId);
+      // partitions taken over may hold a backlog: fetch at once
+      doze?.wake();
       joined();
     });
     // A start that fails here is tried again from the top by its caller: nothing is left behind.
@@ -169,6 +198,7 @@ export class KafkaBus implements Bus {
         partitionsConsumedConcurrently: this.partitions * topics.length,
         eachBatch: async ({ batch, isRunning, isStale, resolveOffset, heartbeat }) => {
           if (batch.isEmpty() || !isRunning() || isStale()) return;
+          doze?.wake();
           const topic = parseTopic(batch.topic);
           const k = tpKey(topic, batch.partition);
           const after = queued.get(k) ?? -1;
@@ -190,7 +220,9 @@ export class KafkaBus implements Bus {
         },
       };
       await consumer.run(runConfig);
+      if (doze) this.dozes.add(doze);
     } catch (err) {
+      doze?.stop();
       committer.close();
       await consumer.disconnect().catch(() => undefined);
       throw err;
@@ -203,6 +235,10 @@ export class KafkaBus implements Bus {
       stop: async () => {
         // Stop fetching, finish what is queued, commit it, then leave the group.
         stopping = true;
+        if (doze) {
+          doze.stop();
+          this.dozes.delete(doze);
+        }
         consumer.pause(topics.map((topic) => ({ topic })));
         await Promise.all(lanes.map((l) => l.idle()));
         await committer.flush();
@@ -243,6 +279,14 @@ export class KafkaBus implements Bus {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function quietly(fn: () => void) {
+  try {
+    fn();
+  } catch (err) {
+    log.warn("kafka consumer: pause or resume failed", { error: err });
+  }
+}
 
 /** Wait for the first join, saying every few seconds that it is still awaited. */
 async function untilJoined(joined: Promise<void>, group: string) {
