@@ -61,6 +61,7 @@ export const viewStore: StateStore<OrderView> = {
  */
 export const stockResources: Resources<Stock> = {
   tables: ["inventory.stock"], // movements are only appended
+  contended: true,
   async load(q, skus) {
     if (skus.length === 0) return {};
     const rows = await q.query<{ sku: string; warehouse: string; country: string; priority: number; on_hand: number; reserved: number }>(

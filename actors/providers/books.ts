@@ -71,45 +71,47 @@ export function memoryBooks(): Books {
 }
 
 /**
- * Books in a database (tables of schema `sim`, migration 0009). One transaction per
- * decision: its answer row, inserted first, is the lock a concurrent call with the same key
- * waits on; it then reads the answer this one kept.
+ * Books in a database (tables of schema `sim`, migration 0009). A decision runs on the
+ * records as read (no lock, no transaction held across it) and is kept with ONE statement:
+ * the answer row, its records and journal entries, only if no answer was kept under the key
+ * meanwhile and every record it read is still as it was (locked while checked, so a capture
+ * and a refund of one payment queue). A record that changed is read and decided again; a
+ * key answered meanwhile gets that answer. Nothing is half kept across a crash.
  */
 export function sqlBooks(sql: Sql, name: string): Books {
   return {
     async once<T>(op: string, key: string, decide: (l: Ledger) => Promise<Answer<T>>) {
-      return sql.transaction(async (tx) => {
-        const mine = await tx.query(
-          "INSERT INTO sim.answers (book, op, key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1 AS n", [name, op, key]);
-        if (mine.length === 0) {
-          const [kept] = await tx.query<{ answer: string | null }>(
-            "SELECT answer::text AS answer FROM sim.answers WHERE book = $1 AND op = $2 AND key = $3", [name, op, key]);
-          return kept?.answer == null ? NO_ANSWER : (JSON.parse(kept.answer) as T);
-        }
+      for (;;) {
+        const read = new Map<string, string | null>();
+        const puts = new Map<string, string>();
+        const entries: string[] = [];
         const answer = await decide({
           async record<V>(id: string) {
-            const [row] = await tx.query<{ value: string }>(
-              "SELECT value::text AS value FROM sim.records WHERE book = $1 AND id = $2 FOR UPDATE", [name, id]);
-            return row ? (JSON.parse(row.value) as V) : null;
+            const put = puts.get(id);
+            if (put !== undefined) return JSON.parse(put) as V;
+            if (!read.has(id)) {
+              const [row] = await sql.query<{ value: string }>("SELECT value::text AS value FROM sim.records WHERE book = $1 AND id = $2", [name, id]);
+              read.set(id, row?.value ?? null);
+            }
+            const value = read.get(id);
+            return value == null ? null : (JSON.parse(value) as V);
           },
-          put: async (id, value) => void (await tx.query(
-            `INSERT INTO sim.records (book, id, value) VALUES ($1, $2, $3::text::jsonb)
-             ON CONFLICT (book, id) DO UPDATE SET value = excluded.value`, [name, id, JSON.stringify(value)])),
-          append: async (entry) => void (await tx.query(
-            "INSERT INTO sim.journal (book, entry) VALUES ($1, $2::text::jsonb)", [name, JSON.stringify(entry)])),
+          put: async (id, value) => void puts.set(id, JSON.stringify(value)),
+          append: async (entry) => void entries.push(JSON.stringify(entry)),
         });
-        // No answer is kept as NULL: the key hangs again, as the first call did.
-        if (answer !== NO_ANSWER) {
-          await tx.query("UPDATE sim.answers SET answer = $4::text::jsonb WHERE book = $1 AND op = $2 AND key = $3",
-            [name, op, key, JSON.stringify(answer)]);
-        }
-        return answer;
-      });
+        const [row] = await sql.query<{ mine: number }>(keepStatement, [
+          name, op, key, answer === NO_ANSWER ? null : JSON.stringify(answer), // no answer is kept as NULL: the key hangs again
+          [...read.keys()], [...read.values()], [...puts.keys()], [...puts.values()], entries,
+        ]);
+        if (row!.mine > 0) return answer;
+        // answered under this key before (or meanwhile): that answer; else a record read had changed: again
+        const [before] = await sql.query<{ answer: string | null }>(answerQuery, [name, op, key]);
+        if (before) return before.answer == null ? NO_ANSWER : (JSON.parse(before.answer) as T);
+      }
     },
     async answered<T>(op: string, key: string) {
-      const [kept] = await sql.query<{ answer: string | null }>(
-        "SELECT answer::text AS answer FROM sim.answers WHERE book = $1 AND op = $2 AND key = $3", [name, op, key]);
-      return kept?.answer == null ? null : (JSON.parse(kept.answer) as T);
+      const [row] = await sql.query<{ answer: string | null }>(answerQuery, [name, op, key]);
+      return row?.answer == null ? null : (JSON.parse(row.answer) as T);
     },
     async journal<E>() {
       const rows = await sql.query<{ entry: string }>("SELECT entry::text AS entry FROM sim.journal WHERE book = $1 ORDER BY seq", [name]);
@@ -117,6 +119,30 @@ export function sqlBooks(sql: Sql, name: string): Books {
     },
   };
 }
+
+const answerQuery = "SELECT answer::text AS answer FROM sim.answers WHERE book = $1 AND op = $2 AND key = $3";
+
+/**
+ * Keep a decision: $1 book, $2 op, $3 key, $4 answer; $5/$6 the records it read and their
+ * values then (null: none); $7/$8 the records it wrote; $9 its journal entries in order.
+ * `mine`: 1 when the answer was kept (no answer under the key, the records read as read).
+ */
+const keepStatement = `WITH locked AS (
+    SELECT id, value FROM sim.records WHERE book = $1 AND id = ANY($5::text[]) FOR UPDATE),
+  current AS (
+    SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM unnest($5::text[], $6::text[]) AS r(id, value)
+      LEFT JOIN locked l ON l.id = r.id WHERE l.value IS DISTINCT FROM r.value::jsonb)),
+  mine AS (
+    INSERT INTO sim.answers (book, op, key, answer) SELECT $1, $2, $3, $4::text::jsonb FROM current
+    ON CONFLICT DO NOTHING RETURNING 1),
+  puts AS (
+    INSERT INTO sim.records (book, id, value) SELECT $1, p.id, p.value::jsonb
+    FROM unnest($7::text[], $8::text[]) AS p(id, value) WHERE EXISTS (SELECT 1 FROM mine)
+    ON CONFLICT (book, id) DO UPDATE SET value = excluded.value),
+  entries AS (
+    INSERT INTO sim.journal (book, entry) SELECT $1, e.entry::jsonb
+    FROM unnest($9::text[]) WITH ORDINALITY AS e(entry, n) WHERE EXISTS (SELECT 1 FROM mine) ORDER BY e.n)
+  SELECT count(*)::int AS mine FROM mine`;
 
 /**
  * The books in the database forget an answer, and a journal entry, `keepMs` after they

@@ -137,12 +137,15 @@ export class ActorGroup {
       const loads = shares.map((s) => s.loading());
       const rows = await query(tx, tagged([markStatement(shares, parkedMark), ...loads.filter((l): l is Stmt => l !== null)]));
       const fresh = new Set(rows.filter((r) => r.src === 0).map((r) => `${r.key}\0${r.value}`));
-      let src = 0;
-      for (const [i, s] of shares.entries()) {
-        const from = loads[i] ? ++src : -1;
-        await s.decide(tx, s.items.filter((item) => fresh.has(`${s.kind}\0${item.env.eventId}`)), rows.filter((r) => r.src === from));
-      }
       announced = await this.park(tx, poison);
+      let src = 0;
+      const from = loads.map((l) => (l ? ++src : -1));
+      // Kinds that lock shared rows decide last: their locks wait on nothing but the write and the commit.
+      const order = [...shares.keys()].sort((a, b) => Number(shares[a]!.contended) - Number(shares[b]!.contended));
+      for (const i of order) {
+        const s = shares[i]!;
+        await s.decide(tx, s.items.filter((item) => fresh.has(`${s.kind}\0${item.env.eventId}`)), rows.filter((r) => r.src === from[i]));
+      }
       // ONE statement writes every kind's states, the stock, the outbox and the timers.
       const write = together([
         ...shares.flatMap((s) => s.saving()),

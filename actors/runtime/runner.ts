@@ -55,6 +55,8 @@ export interface Share {
   readonly items: Item[];
   /** Does this kind call providers (and so read its states before the transaction)? */
   readonly calls: boolean;
+  /** Does it lock rows many keys share (decided last in the transaction)? */
+  readonly contended: boolean;
   /** Before the transaction: read the states provider calls depend on. */
   plan(): Promise<void>;
   /** Before the transaction, after `plan`: the provider calls. */
@@ -163,6 +165,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
       kind: this.kind,
       items: unique,
       calls: this.calls,
+      contended: !!this.b.resources?.contended,
       get outbox() {
         return w.outbox;
       },

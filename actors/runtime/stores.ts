@@ -27,6 +27,11 @@ export interface Resources<R> {
   saving(before: R, after: R, now: Date): { stmts: Stmt[]; changed: string[] };
   /** the tables its statements look up by key and rewrite */
   readonly tables: readonly string[];
+  /**
+   * Rows many keys share and `load` locks (stock levels): the group loads them last, just
+   * before its one write and the commit, so no other kind's round trips wait inside the lock.
+   */
+  readonly contended?: boolean;
 }
 
 /** Run a store's load on its own. */
