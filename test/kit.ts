@@ -53,17 +53,22 @@ export async function startShop(overrides: Partial<Config> = {}, providers?: Pro
     return { status: res.status, json, headers: res.headers };
   }
 
-  /** Place an order as `customer`; returns its id. */
+  /**
+   * Place an order as `customer`; returns its id. A 503 (the shop shedding a burst of orders)
+   * is sent again with the same Idempotency-Key after its Retry-After, as the README asks of clients.
+   */
   async function place(customer: string, o: { sku?: string; qty?: number; card?: string; postalCode?: string; country?: string; key?: string } = {}) {
-    const res = await call("POST", "/api/orders", {
+    const key = o.key ?? crypto.randomUUID();
+    const send = async () => call("POST", "/api/orders", {
       token: await token("customer", customer),
-      headers: { "idempotency-key": o.key ?? crypto.randomUUID() },
+      headers: { "idempotency-key": key },
       body: {
         items: [{ sku: o.sku ?? "AUD-001", qty: o.qty ?? 1 }],
         shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode, country: o.country ?? ADDRESS.country },
         paymentToken: o.card ?? "tok_visa",
       },
     });
+    const res = await untilTaken(send);
     expect(res.status).toBe(202);
     return res.json.orderId as string;
   }
@@ -127,6 +132,16 @@ export async function eventsFor(sql: Pick<Sql, "query">, key: string | null, typ
      ) written`, [key, type ?? null]);
   const at = (m: string) => String((JSON.parse(m) as { at?: string }).at ?? "");
   return rows.sort((a, b) => at(a.message).localeCompare(at(b.message)));
+}
+
+/** Send until the answer is not a 503, waiting its Retry-After between tries (at most 60 s in all). */
+export async function untilTaken<R extends { status: number; headers: Headers }>(send: () => Promise<R>): Promise<R> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await send();
+    if (res.status !== 503 || Date.now() > deadline) return res;
+    await Bun.sleep(Number(res.headers.get("retry-after") ?? 1) * 1000);
+  }
 }
 
 /** Poll until `check` holds (eventual consistency); the error names what never happened. */

@@ -11,7 +11,7 @@ import { startKafkaMock, type KafkaMock } from "../deploy/kafka-mock/index.ts";
 import { startProviderSim } from "../deploy/provider-sim.ts";
 import { issueToken } from "../edge/auth/auth.ts";
 import { freshPostgres, NATS_URL } from "./engines.ts";
-import { ADDRESS, waitUntil } from "./kit.ts";
+import { ADDRESS, untilTaken, waitUntil } from "./kit.ts";
 import { ARTIFACTS, freePort, spawnRole, type ShopProcess } from "./processes.ts";
 
 const SECRET = crypto.randomUUID() + crypto.randomUUID();
@@ -55,11 +55,12 @@ afterAll(async () => {
 const token = (sub: string, role: "customer" | "admin" = "customer") => issueToken(SECRET, { sub, role });
 
 async function place(edge: string, customer: string, o: { sku: string; card: string; postalCode?: string }) {
-  const res = await fetch(`${edge}/api/orders`, {
+  const key = crypto.randomUUID();
+  const res = await untilTaken(async () => fetch(`${edge}/api/orders`, {
     method: "POST",
-    headers: { authorization: `Bearer ${await token(customer)}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+    headers: { authorization: `Bearer ${await token(customer)}`, "content-type": "application/json", "idempotency-key": key },
     body: JSON.stringify({ items: [{ sku: o.sku, qty: 1 }], shippingAddress: { ...ADDRESS, postalCode: o.postalCode ?? ADDRESS.postalCode }, paymentToken: o.card }),
-  });
+  }));
   if (res.status !== 202) throw new Error(`place: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { orderId: string }).orderId;
 }
