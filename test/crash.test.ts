@@ -15,7 +15,7 @@ import { paymentSimulator } from "../actors/providers/payment-sim.ts";
 import { shippingSimulator } from "../actors/providers/shipping-sim.ts";
 import { issueToken } from "../edge/auth/auth.ts";
 import { ENGINES, freshPostgres } from "./engines.ts";
-import { ADDRESS, startShop, waitUntil } from "./kit.ts";
+import { ADDRESS, startShop, untilTaken, waitUntil } from "./kit.ts";
 import { freePort, spawnRole } from "./processes.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "saga-shop-crash-"));
@@ -41,11 +41,12 @@ test.each(ENGINES)("%s: kill -9 with paid orders in flight; started again, all f
   let second: Awaited<ReturnType<typeof startShop>> | null = null;
   try {
     for (let i = 0; i < 20; i++) {
-      const res = await fetch(`${base}/api/orders`, {
+      const key = crypto.randomUUID();
+      const res = await untilTaken(async () => fetch(`${base}/api/orders`, {
         method: "POST",
-        headers: { authorization: `Bearer ${await issueToken(SECRET, { sub: `crash-${i % 5}`, role: "customer" })}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+        headers: { authorization: `Bearer ${await issueToken(SECRET, { sub: `crash-${i % 5}`, role: "customer" })}`, "content-type": "application/json", "idempotency-key": key },
         body: JSON.stringify({ items: [{ sku: i % 2 ? "BOK-002" : "SPT-009", qty: 1 }], shippingAddress: ADDRESS, paymentToken: cards[i % cards.length] }),
-      });
+      }));
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { orderId: string }).orderId);
     }
