@@ -217,7 +217,7 @@ export const shopMetrics = (r: Registry) => ({
   httpDuration: r.histogram("http_request_duration_seconds",
     "Time to the response head, by method and route pattern", ["method", "route"]),
   shed: r.counter("http_commands_shed_total",
-    "Commands answered 503 for want of time: no turn within the queue wait (queue) or no answer by the deadline (deadline)", ["why"]),
+    "Commands answered 503 for want of time: no turn within the queue wait (queue), no answer by the deadline (deadline), or a new order shed while the orders taken wait in the saga (backlog)", ["why"]),
 });
 export type ShopMetrics = ReturnType<typeof shopMetrics>;
 
