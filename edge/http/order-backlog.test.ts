@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openPglite, type Database } from "../../db/client.ts";
-import { orderBacklog, workStatuses } from "./order-backlog.ts";
+import { orderBacklog, workStatuses, type BacklogOptions } from "./order-backlog.ts";
 
 let database: Database;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ const place = (id: string, status = "CREATED") => database.sql.query(
 const move = (id: string, status: string) => database.sql.query(`UPDATE ordering.orders SET status = $2 WHERE id = $1`, [id, status]);
 
 /** A watcher on a clock the test turns (ms). */
-function watcher(opts = { everyMs: 100, horizonMs: 30_000, inWork: workStatuses(15_000) }) {
+function watcher(opts: BacklogOptions = { everyMs: 100, horizonMs: 30_000, inWork: workStatuses(15_000) }) {
   let t = 0;
   const w = orderBacklog(database.sql, opts, () => t);
   return { w, at: (ms: number) => (t = ms) };
@@ -50,6 +50,22 @@ describe("order backlog", () => {
     }
     at(9_200);
     expect(await w.current()).toMatchObject({ inWork: 40, lateMs: 200 });
+  });
+
+  test("however few are in work, the first minInWork never set the age: a few slow cards among a handful", async () => {
+    const { w, at } = watcher({ everyMs: 100, horizonMs: 30_000, inWork: workStatuses(15_000), minInWork: 3 });
+    for (const id of ["s1", "s2", "s3"]) {
+      await place(id);
+      w.accepted(id);
+    }
+    at(5_000);
+    expect(await w.current()).toMatchObject({ inWork: 3, lateMs: 0 });
+    for (const id of ["s4", "s5"]) {
+      await place(id);
+      w.accepted(id);
+    }
+    at(5_300);
+    expect(await w.current()).toMatchObject({ inWork: 5, lateMs: 300 }); // the fourth oldest
   });
 
   test("an order is watched for the horizon at most", async () => {

@@ -30,7 +30,11 @@ const RATE_MS = 1_000;
 
 const PROBE = `SELECT id FROM ordering.orders WHERE id = ANY($1::text[]) AND status = ANY($2::text[])`;
 
-export type BacklogOptions = { everyMs: number; horizonMs: number; inWork: OrderStatus[] };
+/**
+ * `minInWork`: the oldest orders that never set the age however few are in work: orders that
+ * wait on a slow card are the step timeout's business, not a queue.
+ */
+export type BacklogOptions = { everyMs: number; horizonMs: number; inWork: OrderStatus[]; minInWork?: number };
 
 /** The orders an edge accepted, watched until their work is done (or `horizonMs` has passed). */
 export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = () => performance.now()) {
@@ -52,7 +56,7 @@ export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = 
     const since = last ? Math.max(1, t - last.at) : RATE_MS;
     const before = last?.measure.doneRate ?? 0;
     const doneRate = before + ((1000 * done) / since - before) * (1 - Math.exp(-since / RATE_MS));
-    return { lateMs: lateAge(accepted, t), doneRate };
+    return { lateMs: lateAge(accepted, t, opts.minInWork ?? 0), doneRate };
   }
 
   function refresh(): Promise<Measure> {
@@ -85,9 +89,9 @@ export function orderBacklog(db: Sql, opts: BacklogOptions, now: () => number = 
   };
 }
 
-/** How old the orders in work are, past the oldest few: the age at rank 5% from the oldest. */
-function lateAge(accepted: Map<string, number>, t: number): number {
-  const rank = Math.floor(accepted.size * LATE_SHARE);
+/** How old the orders in work are, past the oldest few: the age at rank 5% from the oldest, or past the first `few`. */
+function lateAge(accepted: Map<string, number>, t: number, few: number): number {
+  const rank = Math.max(few, Math.floor(accepted.size * LATE_SHARE));
   let i = 0;
   for (const at of accepted.values()) if (i++ === rank) return t - at;
   return 0;
