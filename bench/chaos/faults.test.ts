@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { faultSchedule, runFaults, type Targets } from "./faults.ts";
+import { COORDINATOR, faultSchedule, runFaults, type Targets } from "./faults.ts";
 import type { FaultEvent } from "./invariants.ts";
 
 const opts = { seed: 7, durationMs: 60_000, everyMs: 5_000, actors: 2, edges: 2, brokers: 3 };
@@ -20,6 +20,11 @@ test("every kind of fault is in a minute's schedule, in time order, at about its
   expect(count("terminateBackends")).toBeGreaterThanOrEqual(3);
   expect(count("kafkaErrors")).toBeGreaterThanOrEqual(4);
   expect(s.map((x) => x.atMs)).toEqual(s.map((x) => x.atMs).sort((a, b) => a - b));
+});
+
+test("the brokers taken down are the others, never the group's coordinator", () => {
+  const downed = new Set(faultSchedule({ ...opts, durationMs: 600_000 }).flatMap((x) => (x.fault.kind === "brokerDown" ? [x.fault.broker] : [])));
+  expect([...downed].sort()).toEqual([1, 2, 3].filter((b) => b !== COORDINATOR));
 });
 
 test("a broker taken down comes back up 3-6 s later", () => {

@@ -3,7 +3,8 @@
  * run can be replayed), and the loop that makes each fault happen on time and logs it.
  *
  * With `every` = E seconds: an actors process is killed (-9) every E s (left alone while it
- * is still starting again after the last kill); the relay and an edge every ~6E s; a broker goes down for 3-6 s every ~4E s; the database's backends are
+ * is still starting again after the last kill); the relay and an edge every ~6E s; a broker
+ * other than the group's coordinator goes down for 3-6 s every ~4E s; the database's backends are
  * terminated every ~3E s; a burst of Kafka request errors every ~2E s. The provider faults
  * (late, lost and doubled answers) are rates in force for the whole run: see shop.ts.
  */
@@ -18,6 +19,9 @@ export type Fault =
   | { kind: "terminateBackends"; share: number }
   | { kind: "kafkaErrors"; api: KafkaApi; code: number; count: number };
 export type Scheduled = { atMs: number; fault: Fault };
+
+/** The broker that coordinates the consumer group, spared by brokerDown (see shop.ts). */
+export const COORDINATOR = 1;
 
 export type ScheduleOptions = { seed: number; durationMs: number; everyMs: number; actors: number; edges: number; brokers: number };
 
@@ -47,7 +51,8 @@ export function faultSchedule(o: ScheduleOptions): Scheduled[] {
   every(o.everyMs * 6, () => [{ kind: "kill", target: "relay", index: 0 }]);
   every(o.everyMs * 6, (r) => [{ kind: "kill", target: "edge", index: r.int(o.edges) }]);
   every(o.everyMs * 4, (r) => {
-    const broker = 1 + r.int(o.brokers);
+    const others = Array.from({ length: o.brokers }, (_, i) => i + 1).filter((b) => b !== COORDINATOR);
+    const broker = others[r.int(others.length)]!;
     const forMs = 3_000 + r.int(3_000);
     return [{ kind: "brokerDown", broker, forMs }, { afterMs: forMs, fault: { kind: "brokerUp", broker } }];
   });

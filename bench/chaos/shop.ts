@@ -9,12 +9,13 @@ import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import postgres from "postgres";
 import { TOPICS } from "../../actors/contracts/index.ts";
+import { GROUP } from "../../actors/system/actors.ts";
 import { startKafkaMock, type KafkaMock } from "../../deploy/kafka-mock/index.ts";
 import type { ProviderFaults } from "../../deploy/provider-faults.ts";
 import { freshPostgres, NATS_URL } from "../../test/engines.ts";
 import { freePorts, healthy, spawnRole, type Child } from "../children.ts";
 import { pidsNamed } from "../procs.ts";
-import type { Targets } from "./faults.ts";
+import { COORDINATOR, type Targets } from "./faults.ts";
 import type { Death, FaultEvent, LedgerRow, ParcelRow } from "./invariants.ts";
 
 export type ShopOptions = {
@@ -46,6 +47,11 @@ export async function startShop(o: ShopOptions) {
   try {
     const mock: KafkaMock = await startKafkaMock({ brokers: 3, topics: TOPICS.map((name) => ({ name, partitions: o.partitions })) });
     cleanups.push(() => mock.stop());
+    // A real cluster moves a group's coordinator off a broker that is down; the mock never does,
+    // and members it expires meanwhile come back under ids it may have handed to others (they
+    // are memory addresses), which aborts it. So the group's coordinator is broker 1, which
+    // the brokerDown fault spares (see faults.ts).
+    await mock.setCoordinator(GROUP, COORDINATOR);
     const mockPid = pidsNamed("mock-cluster", process.pid)[0];
     // No fault stops the cluster: if it dies, say when and what it printed (librdkafka aborts on a failed assertion).
     void mock.exited.then((why) => {
@@ -106,7 +112,8 @@ export async function startShop(o: ShopOptions) {
     cleanups.push(() => Promise.all(members.map(async (m) => (m.child.proc.kill("SIGKILL"), await m.child.proc.exited))));
     await start("relay", "relay").child.started; // it migrates and seeds
     const started = [
-      ...Array.from({ length: o.actors }, (_, i) => start("actors", `actors-${i + 1}`)),
+      // as in compose.yaml: a restarted actors process leaves the group for its killed run at once
+      ...Array.from({ length: o.actors }, (_, i) => start("actors", `actors-${i + 1}`, { KAFKA_MEMBER_FILE: join(o.logDir, `actors-${i + 1}.member`) })),
       ...edgePorts.map((port, i) => start("edge", `edge-${i + 1}`, { PORT: String(port) })),
     ];
     await Promise.all(started.map((m) => m.child.started));

@@ -7,6 +7,7 @@
  * Faults are typed on stdin, one per line, each answered OK or ERR <why>:
  *   down <broker> | up <broker> | rtt <broker> <ms>
  *   errors <produce|fetch|offsetCommit|joinGroup|heartbeat|syncGroup> <kafka error code> <count>
+ *   coordinator <group> <broker>
  */
 import { parseArgs } from "node:util";
 import { TOPICS } from "../../actors/contracts/index.ts";
@@ -39,6 +40,7 @@ function command(m: KafkaMock, line: string): Promise<void> {
     case "errors":
       if (!(args[0]! in KAFKA_APIS)) return Promise.reject(new Error(`unknown api ${args[0]} (one of ${Object.keys(KAFKA_APIS).join(", ")})`));
       return m.requestErrors(args[0] as KafkaApi, n[1]!, n[2]!);
+    case "coordinator": return m.setCoordinator(args[0] ?? "", n[1]!);
     default: return Promise.reject(new Error(`unknown command: ${line.trim()}`));
   }
 }

@@ -10,6 +10,12 @@ export type KafkaMock = {
   /** The next `count` requests of `api` (to any broker) fail with Kafka error `code`. */
   requestErrors(api: KafkaApi, code: number, count: number): Promise<void>;
   createTopic(name: string, partitions: number): Promise<void>;
+  /**
+   * Makes broker `id` the coordinator of consumer group `group`. The cluster never moves a
+   * coordinator off a broker that is down (a real one elects another within seconds), so a
+   * run that takes brokers down pins the coordinator to one it spares.
+   */
+  setCoordinator(group: string, id: number): Promise<void>;
   /** Settles when the cluster's process exits, with why (its exit code and what it printed). */
   exited: Promise<Error>;
   stop(): Promise<void>;
@@ -108,6 +114,10 @@ export async function startKafkaMock(opts: KafkaMockOptions): Promise<KafkaMock>
       return send(`errors ${key} ${code} ${count}`);
     },
     createTopic: async (name, partitions) => (assertTopic(name, partitions), send(`topic ${name} ${partitions}`)),
+    setCoordinator: async (group, id) => {
+      if (!TOPIC_NAME.test(group)) throw new RangeError(`kafka mock: illegal group name ${JSON.stringify(group)}`);
+      return send(`coordinator ${group} ${broker(id)}`);
+    },
     exited: died,
     stop: () => (stopping ??= stop()),
   };

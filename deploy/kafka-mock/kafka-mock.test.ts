@@ -185,6 +185,25 @@ test("a second member joining the group takes half of the partitions", async () 
   }
 }, 30_000);
 
+test("setCoordinator pins a group to a broker: with that broker down the group cannot form, and it forms once it is back", async () => {
+  await mock.setCoordinator("pinned", 3);
+  await mock.brokerDown(3);
+  const c = member("pinned");
+  let joined = false;
+  c.on(c.events.GROUP_JOIN, () => (joined = true));
+  try {
+    await consume(c, "orders", []);
+    await Bun.sleep(2_000);
+    expect(joined).toBe(false);
+    await mock.brokerUp(3);
+    await until("the member to join once its coordinator is back", () => joined, 15_000);
+  } finally {
+    await mock.brokerUp(3);
+    await c.disconnect();
+  }
+  await expect(mock.setCoordinator("pinned", 9)).rejects.toThrow("broker id must be an integer in 1..3");
+}, 30_000);
+
 test("kafkajs's idempotent producer cannot start: the mock names controller 0, and brokers count from 1", async () => {
   const producer = kafka.producer({ idempotent: true, retry: { retries: 1 } });
   try {

@@ -6,9 +6,11 @@
  * Prints "BOOTSTRAP host:port,..." once, then serves one command per stdin line,
  * answering "OK" or "ERR <message>":
  *   down <id> | up <id> | rtt <id> <ms> | topic <name> <partitions>
- *   | errors <api key> <error code> <count> | quit
+ *   | errors <api key> <error code> <count> | coordinator <group> <id> | quit
  * Broker ids run from 1 to <brokers>. `errors` makes the next <count> requests of that API
  * (to any broker) fail with that Kafka error code (rd_kafka_mock_push_request_errors).
+ * `coordinator` makes broker <id> the coordinator of consumer group <group> (by default the
+ * cluster picks one by hashing the group's name; it never moves it off a broker that is down).
  * EOF behaves like quit, so the cluster dies
  * with the process that holds our stdin.
  */
@@ -49,6 +51,7 @@ static int serve(rd_kafka_mock_cluster_t *mc, char *line) {
   else if (sscanf(line, "rtt %d %d", &id, &n) == 2) err = rd_kafka_mock_broker_set_rtt(mc, id, n);
   else if (sscanf(line, "topic %255s %d", name, &n) == 2) err = create_topic(mc, name, n);
   else if (sscanf(line, "errors %d %d %d", &id, &code, &n) == 3) err = push_errors(mc, id, code, n);
+  else if (sscanf(line, "coordinator %255s %d", name, &id) == 2) err = rd_kafka_mock_coordinator_set(mc, "group", name, id);
   else {
     printf("ERR unknown command: %s\n", line);
     fflush(stdout);
