@@ -19,6 +19,8 @@ export type OrderRow = {
   createdAt: number;
   /** when the order reached its current status (epoch ms) */
   settledAt: number;
+  /** when it first came to rest (a status out of IN_FLIGHT), before any later change a customer or admin asked for */
+  firstRestAt?: number;
   /** what else its saga holds (tries per step, a shipment asked for), for a stuck order's example */
   saga?: string;
 };

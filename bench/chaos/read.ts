@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Line } from "../../actors/contracts/index.ts";
-import type { LedgerRow, OrderRow, ParcelRow, StockRow, World } from "./invariants.ts";
+import { IN_FLIGHT, type LedgerRow, type OrderRow, type ParcelRow, type StockRow, type World } from "./invariants.ts";
 import type { Shop } from "./shop.ts";
 
 /** The part of an order's state the checks read. */
@@ -16,7 +16,7 @@ const OrderState = z.object({
   parcels: z.array(z.object({ trackingNumber: z.string() })).optional(),
   attempts: z.record(z.string(), z.number()),
   shipmentRequested: z.boolean(),
-  history: z.array(z.object({ at: z.string() })),
+  history: z.array(z.object({ at: z.string(), status: z.string() })),
 });
 const LedgerEntry = z.object({ kind: z.enum(["authorize", "capture", "refund"]), paymentId: z.string(), orderId: z.string().optional() }) satisfies z.ZodType<LedgerRow>;
 const Parcel = z.object({ orderId: z.string().optional(), trackingNumber: z.string(), warehouse: z.string().optional() }) satisfies z.ZodType<ParcelRow>;
@@ -29,10 +29,12 @@ export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Om
   const orders: OrderRow[] = orderRows.map((r) => {
     const s = OrderState.parse(typeof r.state === "string" ? JSON.parse(r.state) : r.state);
     const last = s.history.at(-1)?.at;
+    const rest = s.history.find((h) => !IN_FLIGHT.has(h.status))?.at;
     return {
       id: r.id, status: r.status, items: s.items, reserved: s.reserved, trackingNumber: s.trackingNumber,
       ...(s.parcels ? { parcels: s.parcels.map((p) => p.trackingNumber) } : {}),
       createdAt: r.created_at.getTime(), settledAt: last ? Date.parse(last) : r.created_at.getTime(),
+      ...(rest ? { firstRestAt: Date.parse(rest) } : {}),
       saga: `tries ${Object.entries(s.attempts).map(([k, v]) => `${k} ${v}`).join(", ")}${s.shipmentRequested ? "; shipment asked for" : ""}`,
     };
   });

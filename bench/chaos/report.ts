@@ -12,8 +12,10 @@ export type ChaosReport = {
     cancels: Record<string, number>; statuses: Record<string, number>;
   };
   customers: { total: number; gaveUp: number };
-  /** an order's creation to its final status, from its own timeline */
-  createdToFinalMs: { p50: number; p99: number; max: number; orders: number };
+  /** an order's creation to its final status, from its own timeline (a customer's cancel 20 s on counts) */
+  createdToFinalMs: Latency;
+  /** an order's creation to its first status out of flight: the saga's own pace, without the later changes customers asked for */
+  createdToRestMs: Latency;
   faults: Record<string, number>;
   /** every dead letter, explained or not: by consumer and message type, with a few errors */
   deadLetters: { count: number; byConsumer: Record<string, number>; examples: string[] };
@@ -25,6 +27,8 @@ export type ChaosReport = {
   /** admin stock adjustments sent, answered 200, and recorded as movements (a retried one may count twice) */
   restocks: { sent: number; answered: number; recorded: number };
 };
+
+type Latency = { p50: number; p99: number; max: number; orders: number };
 
 const count = <T>(xs: T[], key: (x: T) => string) => {
   const m: Record<string, number> = {};
@@ -39,7 +43,11 @@ export function summarize(r: {
   providerDone: { delayed: number; twice: number; lost: number; lostKeys: string[] }; elapsedS: number; restocks: { sent: number; answered: number; recorded: number };
 }): ChaosReport {
   const { results, world } = r;
-  const latencies = world.orders.filter((o) => !IN_FLIGHT.has(o.status)).map((o) => o.settledAt - o.createdAt).sort((a, b) => a - b);
+  const settled = world.orders.filter((o) => !IN_FLIGHT.has(o.status));
+  const latency = (ms: number[]): Latency => {
+    const xs = ms.sort((a, b) => a - b);
+    return { p50: pct(xs, 50), p99: pct(xs, 99), max: xs.at(-1) ?? NaN, orders: xs.length };
+  };
   const customers = new Set(results.map((x) => x.plan.customer));
   return {
     ok: r.checks.every((c) => c.ok),
@@ -55,7 +63,8 @@ export function summarize(r: {
       statuses: count(world.orders, (o) => o.status),
     },
     customers: { total: customers.size, gaveUp: new Set(results.filter((x) => x.gaveUp).map((x) => x.plan.customer)).size },
-    createdToFinalMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), max: latencies.at(-1) ?? NaN, orders: latencies.length },
+    createdToFinalMs: latency(settled.map((o) => o.settledAt - o.createdAt)),
+    createdToRestMs: latency(settled.map((o) => (o.firstRestAt ?? o.settledAt) - o.createdAt)),
     faults: count(world.faults.filter((f) => f.kind !== "restarted"), (f) => f.kind),
     deadLetters: {
       count: world.deadLetters.length,
@@ -85,7 +94,9 @@ export function printReport(r: ChaosReport) {
   line("orders", `${r.orders.planned} planned, ${r.orders.accepted} accepted, ${r.orders.refused} refused, ${r.orders.gaveUp} given up; ${r.orders.duplicates} POSTed twice`);
   line("final statuses", list(r.orders.statuses));
   line("cancels", list(r.orders.cancels));
-  line("created -> final", `p50 ${r.createdToFinalMs.p50.toFixed(0)} ms, p99 ${r.createdToFinalMs.p99.toFixed(0)} ms, max ${r.createdToFinalMs.max.toFixed(0)} ms (${r.createdToFinalMs.orders} orders)`);
+  const ms = (l: Latency) => `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (${l.orders} orders)`;
+  line("created -> final", ms(r.createdToFinalMs));
+  line("created -> rest", `${ms(r.createdToRestMs)}: to the first status out of flight, before later cancels`);
   line("customers", `${r.customers.total}, of whom ${r.customers.gaveUp} gave up on an order`);
   line("client", `${r.client.tries} requests; retried: ${list(r.client.retries)}; other answers: ${list(r.client.unexpected)}`);
   line("faults", `${list(r.faults)}; ${r.restarts} processes started again`);
