@@ -7,6 +7,7 @@
 import type { AuditEntry } from "../../actors/ops/audit.ts";
 import type { DashboardFigures } from "../../actors/orders/dashboard.ts";
 import { STATUS_GROUP } from "../../actors/orders/figures.ts";
+import { render } from "preact-render-to-string";
 import { formatMoney, formatTime } from "../format.ts";
 import type { Shell } from "../layout.tsx";
 import { AdminLayout } from "./admin-layout.tsx";
@@ -25,33 +26,44 @@ export type DashboardProps = {
   recent: AuditEntry[];
 };
 
-export function OverviewPage({ shell, streamUrl, ...props }: DashboardProps & { shell: Shell; streamUrl: string }) {
+export function OverviewPage({ shell, streamUrl, region }: { shell: Shell; streamUrl: string; region: string }) {
   return (
     <AdminLayout title="Dashboard" shell={shell} section="/admin">
       <div {...{ "hx-sse:connect": streamUrl, "hx-swap": "none" }}>
         <h1>Dashboard</h1>
-        <DashboardRegion {...props} />
+        <DashboardRegion region={region} />
       </div>
     </AdminLayout>
   );
 }
 
 /** What the stream sends: the whole region, swapped in place. */
-export function DashboardUpdate(props: DashboardProps) {
+export function DashboardUpdate({ region }: { region: string }) {
   return (
     <hx-partial hx-target={`#${DASHBOARD_REGION}`} hx-swap="outerMorph">
-      <DashboardRegion {...props} />
+      <DashboardRegion region={region} />
     </hx-partial>
   );
 }
+
+/** The live region around its contents, rendered already (`dashboardRegion`). */
+function DashboardRegion({ region }: { region: string }) {
+  return <div id={DASHBOARD_REGION} dangerouslySetInnerHTML={{ __html: region }} />;
+}
+
+/**
+ * The region's contents as HTML: nothing in it is the viewing admin's, so one render per read
+ * serves the page loads and every stream.
+ */
+export const dashboardRegion = (props: DashboardProps): string => render(<DashboardContents {...props} />);
 
 const usd = (cents: number) => formatMoney(cents, "USD");
 const count = (n: number) => n.toLocaleString("en-US");
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
-export function DashboardRegion({ figures: f, parked, stalledSagas, streams, recent }: DashboardProps) {
+function DashboardContents({ figures: f, parked, stalledSagas, streams, recent }: DashboardProps) {
   return (
-    <div id={DASHBOARD_REGION}>
+    <>
       <p class="muted live-note">
         Live: figures as of <time dateTime={f.at}>{formatTime(f.at)}</time>; days and hours are UTC, money in USD.
       </p>
@@ -124,7 +136,7 @@ export function DashboardRegion({ figures: f, parked, stalledSagas, streams, rec
         )}
         <a href="/admin/audit">The whole audit log</a>
       </section>
-    </div>
+    </>
   );
 }
 

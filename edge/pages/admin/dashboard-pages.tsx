@@ -16,7 +16,7 @@ import type { AuditLog } from "../../../actors/ops/audit.ts";
 import type { DeadLetters } from "../../../actors/ops/dead-letters.ts";
 import type { Dashboard } from "../../../actors/orders/dashboard.ts";
 import type { PubSub } from "../../../actors/runtime/pubsub.ts";
-import { DashboardUpdate, OverviewPage, type DashboardProps } from "../../../views/admin/overview-page.tsx";
+import { dashboardRegion, DashboardUpdate, OverviewPage } from "../../../views/admin/overview-page.tsx";
 import { renderDocument } from "../../../views/layout.tsx";
 import type { AuthEnv } from "../../auth/auth.ts";
 import { refreshStream } from "../../http/refresh-stream.ts";
@@ -47,21 +47,24 @@ export function dashboardPages(deps: DashboardPageDeps): Hono<AuthEnv> {
     ]);
     return { figures: f, parked, stalledSagas, recent: recent.entries };
   });
-  const read = async (since: number): Promise<DashboardProps> => ({ ...await figures(since), streams: openStreams() });
-
-  app.get("/admin", async (c) => {
-    const props = await read(Date.now() - PAGE_FRESH_MS);
-    return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} streamUrl="/admin/stream" {...props} />));
-  });
-
-  // the region holds nothing of its admin: one render per read serves every stream
-  const rendered = new WeakMap<object, string>();
-  const update = async (since: number) => {
+  // the region holds nothing of its admin: one render per read serves every page load and stream
+  const rendered = new WeakMap<object, { region: string; update: string }>();
+  const region = async (since: number) => {
     const shared = await figures(since);
     let html = rendered.get(shared);
-    if (html === undefined) rendered.set(shared, (html = render(<DashboardUpdate {...shared} streams={openStreams()} />)));
+    if (html === undefined) {
+      const region = dashboardRegion({ ...shared, streams: openStreams() });
+      rendered.set(shared, (html = { region, update: render(<DashboardUpdate region={region} />) }));
+    }
     return html;
   };
+
+  app.get("/admin", async (c) => {
+    const { region: html } = await region(Date.now() - PAGE_FRESH_MS);
+    return c.html(renderDocument(<OverviewPage shell={await c.get("shell")()} streamUrl="/admin/stream" region={html} />));
+  });
+
+  const update = async (since: number) => (await region(since)).update;
   app.get("/admin/stream", (c) => refreshStream(c, deps.pubsub, [subjects.allOrders, subjects.deadLetters, subjects.stockLevels, subjects.alerts],
     update, { everyMs: DASHBOARD_EVERY_MS, initial: true }));
   return app;
