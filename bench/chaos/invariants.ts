@@ -23,6 +23,8 @@ export type OrderRow = {
   firstRestAt?: number;
   /** what else its saga holds (tries per step, a shipment asked for), for a stuck order's example */
   saga?: string;
+  /** its statuses with the ms since creation each came at, for the slowest orders' examples */
+  path?: string;
 };
 /** One idempotency key a customer sent: the order id it must name, and every id answered for it. */
 export type SentKey = { key: string; orderId: string; answered: string[] };

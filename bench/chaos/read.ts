@@ -35,6 +35,7 @@ export async function readWorld(shop: Shop, stockBefore: StockRow[]): Promise<Om
       ...(s.parcels ? { parcels: s.parcels.map((p) => p.trackingNumber) } : {}),
       createdAt: r.created_at.getTime(), settledAt: last ? Date.parse(last) : r.created_at.getTime(),
       ...(rest ? { firstRestAt: Date.parse(rest) } : {}),
+      path: s.history.map((h) => `${h.status} +${Date.parse(h.at) - r.created_at.getTime()}`).join(", "),
       saga: `tries ${Object.entries(s.attempts).map(([k, v]) => `${k} ${v}`).join(", ")}${s.shipmentRequested ? "; shipment asked for" : ""}`,
     };
   });

@@ -16,6 +16,8 @@ export type ChaosReport = {
   createdToFinalMs: Latency;
   /** an order's creation to its first status out of flight: the saga's own pace, without the later changes customers asked for */
   createdToRestMs: Latency;
+  /** the orders slowest to come to rest, with their statuses' times and tries */
+  slowest: string[];
   faults: Record<string, number>;
   /** every dead letter, explained or not: by consumer and message type, with a few errors */
   deadLetters: { count: number; byConsumer: Record<string, number>; examples: string[] };
@@ -65,6 +67,8 @@ export function summarize(r: {
     customers: { total: customers.size, gaveUp: new Set(results.filter((x) => x.gaveUp).map((x) => x.plan.customer)).size },
     createdToFinalMs: latency(settled.map((o) => o.settledAt - o.createdAt)),
     createdToRestMs: latency(settled.map((o) => (o.firstRestAt ?? o.settledAt) - o.createdAt)),
+    slowest: settled.map((o) => ({ o, ms: (o.firstRestAt ?? o.settledAt) - o.createdAt })).sort((a, b) => b.ms - a.ms).slice(0, 3)
+      .map(({ o, ms }) => `${o.id} at rest after ${ms} ms: ${o.path ?? o.status} (${o.saga ?? ""})`),
     faults: count(world.faults.filter((f) => f.kind !== "restarted"), (f) => f.kind),
     deadLetters: {
       count: world.deadLetters.length,
@@ -97,6 +101,7 @@ export function printReport(r: ChaosReport) {
   const ms = (l: Latency) => `p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (${l.orders} orders)`;
   line("created -> final", ms(r.createdToFinalMs));
   line("created -> rest", `${ms(r.createdToRestMs)}: to the first status out of flight, before later cancels`);
+  for (const e of r.slowest) console.log(`${" ".repeat(20)}e.g. ${e}`);
   line("customers", `${r.customers.total}, of whom ${r.customers.gaveUp} gave up on an order`);
   line("client", `${r.client.tries} requests; retried: ${list(r.client.retries)}; other answers: ${list(r.client.unexpected)}`);
   line("faults", `${list(r.faults)}; ${r.restarts} processes started again`);
