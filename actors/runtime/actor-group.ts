@@ -55,8 +55,12 @@ export class ActorGroup {
       }
     }
     const routed = this.runners.map((r) => [r, items.filter((i) => r.reads(i.env))] as const).filter(([, list]) => list.length > 0);
+    // Once the kinds that call nobody have committed, the keys with no message for a calling
+    // kind are done: the lane lets their next messages go while the calls are answered.
+    const calling = new Set(routed.filter(([r]) => r.calls).flatMap(([, list]) => list.map((i) => i.d.key)));
+    const release = batch.release && (() => batch.release!(batch.messages.filter((d) => !calling.has(d.key))));
     try {
-      await this.commit(routed, poison);
+      await this.commit(routed, poison, undefined, release);
     } catch (err) {
       // The database or the log is out of reach: no message is to blame, the batch comes again.
       if (isUnavailable(err)) throw err;
@@ -91,9 +95,10 @@ export class ActorGroup {
    * Commit every kind's share. Provider calls start first; when their answers come at once
    * everything goes in one transaction, otherwise the kinds that call nobody commit right
    * away (an order page shows "items reserved" while the card is still being charged) and
-   * the calling kinds once their answers are in. `parkedMark` marks a parked message processed.
+   * the calling kinds once their answers are in. `parkedMark` marks a parked message processed;
+   * `release` is told when the kinds that call nobody have committed alone.
    */
-  private async commit(routed: readonly (readonly [KindRunner, Item[]])[], poison: Poison[], parkedMark?: Mark) {
+  private async commit(routed: readonly (readonly [KindRunner, Item[]])[], poison: Poison[], parkedMark?: Mark, release?: () => void) {
     const shares = (await this.unprocessed(routed)).map(([r, list]) => r.share(list));
     if (shares.length === 0 && poison.length === 0) return;
     const calling = shares.filter((s) => s.calls);
@@ -106,6 +111,7 @@ export class ActorGroup {
       return this.transact(shares, poison, parkedMark);
     }
     await this.transact(shares.filter((s) => !s.calls), poison, parkedMark);
+    release?.();
     await answered;
     await this.transact(calling, []);
   }

@@ -11,7 +11,15 @@ export type Delivered = BusRecord & { partition: number; offset: number };
  * one order that this group reads comes from the same partition number (co-partitioning);
  * a partition is in at most one batch at a time, so one key is never handled twice at once.
  */
-export type Batch = { messages: Delivered[] };
+export type Batch = {
+  messages: Delivered[];
+  /**
+   * Told by a handler that these messages are done before the rest of the batch is (what
+   * waits only on a provider's answer): their keys go free at once. It passes every message
+   * of each key it names, or none of the key's.
+   */
+  release?(done: Delivered[]): void;
+};
 
 export type BatchHandler = (batch: Batch) => Promise<void>;
 

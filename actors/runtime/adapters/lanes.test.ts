@@ -28,6 +28,44 @@ describe("lane", () => {
     expect(lane.depth).toBe(0);
   });
 
+  test("what a batch releases goes free at once: its keys' next messages run while the rest waits on a provider", async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
+    const seen: string[][] = [];
+    const done: string[] = [];
+    const lane = new Lane(async (b) => {
+      seen.push(values(b));
+      if (!b.messages.some((m) => m.key === "pay")) return;
+      b.release?.(b.messages.filter((m) => m.key !== "pay"));
+      await answered;
+    }, 0, (d) => done.push(...d.map((m) => m.value)));
+    lane.push([msg("pay", 0), msg("stock", 1), msg("view", 2)]);
+    await Bun.sleep(5);
+    lane.push([msg("stock", 3), msg("pay", 4)]);
+    for (let i = 0; i < 100 && !done.includes("stock#3"); i++) await Bun.sleep(10);
+    expect(done).toEqual(["stock#1", "view#2", "stock#3"]);
+    expect(lane.depth).toBe(2); // pay#0 waits on its provider, pay#4 behind it
+    answer();
+    await lane.idle();
+    expect(seen).toEqual([["pay#0", "stock#1", "view#2"], ["stock#3"], ["pay#4"]]);
+    expect(done).toEqual(["stock#1", "view#2", "stock#3", "pay#0", "pay#4"]);
+  });
+
+  test("a batch that fails after releasing hands over again only what it had not released", async () => {
+    const seen: string[][] = [];
+    let failures = 0;
+    const lane = new Lane(async (b) => {
+      seen.push(values(b));
+      if (failures++ > 0) return;
+      b.release?.(b.messages.filter((m) => m.key !== "pay"));
+      await Bun.sleep(20);
+      throw new Error("provider answer lost with the connection");
+    }, 0, () => {});
+    lane.push([msg("pay", 0), msg("stock", 1)]);
+    await lane.idle();
+    expect(seen).toEqual([["pay#0", "stock#1"], ["pay#0"]]);
+  });
+
   test("a failed batch is handed over again before anything of its keys that came after it", async () => {
     const seen: string[][] = [];
     let failures = 0;

@@ -9,8 +9,11 @@
  * One key is never in two batches at once and its messages go in offset order; a batch
  * that fails goes back to the front of the queue, its keys held until then. A batch waits
  * for the one in flight (group commit), unless that one has taken longer than SLOW_MS (a
- * provider taking its time): then the keys that are free go ahead. Offsets are committed up
- * to the first message of each partition not yet done (the watermark).
+ * provider taking its time): then the keys that are free go ahead. A handler may release
+ * the messages it has finished while the rest of their batch waits on a provider: their keys
+ * go free at once, and a batch that holds only keys waiting on providers no longer counts
+ * against MAX_IN_FLIGHT (up to MAX_WAITING of them). Offsets are committed up to the first
+ * message of each partition not yet done (the watermark).
  */
 import type { Topic } from "../../contracts/index.ts";
 import type { BatchHandler, Delivered } from "../bus.ts";
@@ -23,6 +26,8 @@ const MAX_BATCH = 2_000;
 /** A batch in flight this long no longer holds up the keys that are free. */
 const SLOW_MS = 50;
 const MAX_IN_FLIGHT = 4;
+/** Batches whose other keys were released, waiting only on providers' answers. */
+const MAX_WAITING = 16;
 const RETRY_MS = 200;
 
 export const tpKey = (topic: string, partition: number) => `${topic}\0${partition}`;
@@ -34,6 +39,8 @@ export class Lane {
   private busy = new Set<string>();
   private inFlight = 0;
   private started: number[] = [];
+  /** batches in flight that released what did not wait on a provider */
+  private waiting = 0;
   private pumping = false;
   private later: ReturnType<typeof setTimeout> | null = null;
   private waiters: (() => void)[] = [];
@@ -91,7 +98,7 @@ export class Lane {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.closed && this.queue.length > 0 && this.started.length < MAX_IN_FLIGHT) {
+      while (!this.closed && this.queue.length > 0 && this.started.length - this.waiting < MAX_IN_FLIGHT && this.waiting < MAX_WAITING) {
         const oldest = this.started[0];
         if (oldest !== undefined && Date.now() - oldest < SLOW_MS) {
           // the batch in flight is quick: let messages gather behind it, unless it stalls
@@ -129,16 +136,30 @@ export class Lane {
     const keys = new Set(taken.map((d) => d.key));
     for (const k of keys) this.busy.add(k);
     this.inFlight += taken.length;
+    const released = new Set<Delivered>();
+    const release = (done: Delivered[]) => {
+      const fresh = done.filter((d) => !released.has(d));
+      if (fresh.length === 0) return;
+      if (released.size === 0) this.waiting++;
+      for (const d of fresh) released.add(d), keys.delete(d.key), this.busy.delete(d.key);
+      this.inFlight -= fresh.length;
+      this.onDone(fresh);
+      this.notify();
+      void this.pump();
+    };
+    const rest = () => (released.size === 0 ? taken : taken.filter((d) => !released.has(d)));
     try {
-      await this.handler({ messages: taken });
-      this.onDone(taken);
+      await this.handler({ messages: taken, release });
+      this.onDone(rest());
     } catch (err) {
-      log.warn("batch failed, will hand it over again", { messages: taken.length, error: err });
+      log.warn("batch failed, will hand it over again", { messages: taken.length - released.size, error: err });
       await sleep(RETRY_MS);
-      if (!this.closed) this.queue.unshift(...taken); // first again, before anything of its keys queued since
+      if (!this.closed) this.queue.unshift(...rest()); // first again, before anything of its keys queued since
     } finally {
-      this.inFlight -= taken.length;
+      this.inFlight -= taken.length - released.size;
+      // a released key may be in a newer batch by now: only the keys still held here go free
       for (const k of keys) this.busy.delete(k);
+      if (released.size > 0) this.waiting--;
       this.started.splice(this.started.indexOf(at), 1);
       this.notify();
       void this.pump();
