@@ -5,16 +5,24 @@ import { Lane, Watermarks } from "./lanes.ts";
 const msg = (key: string, offset: number, partition = 0): Delivered => ({ topic: "order.events", partition, offset, key, value: `${key}#${offset}` });
 const values = (b: Batch) => b.messages.map((m) => m.value);
 
+/** A lane whose handler `hold`s some batches until `go`; what it was handed and what it finished. */
+function watched(hold: (b: Batch) => Promise<void> | void) {
+  const seen: string[][] = [];
+  const done: string[] = [];
+  const lane = new Lane(async (b) => {
+    seen.push(values(b));
+    await hold(b);
+  }, 0, (d) => done.push(...d.map((m) => m.value)));
+  return { lane, seen, done };
+}
+
 describe("lane", () => {
   test("a key stuck in a slow batch holds up only itself: free keys go ahead, its own later messages wait, in order", async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const seen: string[][] = [];
-    const done: string[] = [];
-    const lane = new Lane(async (b) => {
-      seen.push(values(b));
+    const { lane, seen, done } = watched(async (b) => {
       if (b.messages.some((m) => m.key === "slow")) await held;
-    }, 0, (d) => done.push(...d.map((m) => m.value)));
+    });
     lane.push([msg("slow", 0)]);
     await Bun.sleep(5);
     lane.push([msg("slow", 1), msg("quick", 2), msg("slow", 3), msg("quick", 4)]);
@@ -31,14 +39,11 @@ describe("lane", () => {
   test("what a batch releases goes free at once: its keys' next messages run while the rest waits on a provider", async () => {
     let answer!: () => void;
     const answered = new Promise<void>((r) => (answer = r));
-    const seen: string[][] = [];
-    const done: string[] = [];
-    const lane = new Lane(async (b) => {
-      seen.push(values(b));
+    const { lane, seen, done } = watched(async (b) => {
       if (!b.messages.some((m) => m.key === "pay")) return;
       b.release?.(b.messages.filter((m) => m.key !== "pay"));
       await answered;
-    }, 0, (d) => done.push(...d.map((m) => m.value)));
+    });
     lane.push([msg("pay", 0), msg("stock", 1), msg("view", 2)]);
     await Bun.sleep(5);
     lane.push([msg("stock", 3), msg("pay", 4)]);
