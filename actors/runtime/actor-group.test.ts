@@ -263,6 +263,37 @@ describe("actor group with a slow provider", () => {
   });
 });
 
+describe("actor group with a provider that never answers one key", () => {
+  test("the other keys' answers commit without it, and the lane hears each key as it is done", async () => {
+    database = await openPglite();
+    const sim = paymentSimulator();
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
+    const held = { ...sim, authorize: async (key: string, input: Parameters<typeof sim.authorize>[1]) => (key.includes(":hang:") && await answered, sim.authorize(key, input)) };
+    const deps: RunnerDeps<ProviderCall> = {
+      sql: database.sql, call: providerCaller({ payment: held, shipping: shippingSimulator() }, 10_000),
+      now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
+    };
+    const group = new ActorGroup([
+      new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps),
+      new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+    ], deps);
+    const released: string[][] = [];
+    const handled = group.handleBatch({
+      messages: [delivered(paymentRequest("hang"), "hang", 0), delivered(paymentRequest("quick"), "quick", 1), delivered(created("view"), "view", 2)],
+      release: (done) => void released.push(done.map((d) => d.key)),
+    });
+    const authorized = async () => (await database.db.select({ key: outbox.key }).from(outbox)).map((r) => r.key);
+    for (let i = 0; i < 200 && (await authorized()).length === 0; i++) await Bun.sleep(10);
+    expect(await authorized()).toEqual(["quick"]);
+    expect(released).toEqual([["view"], ["quick"]]);
+    answer();
+    await handled;
+    expect((await authorized()).sort()).toEqual(["hang", "quick"]);
+    expect(released).toEqual([["view"], ["quick"]]); // the last key goes free with the batch
+  });
+});
+
 describe("actor group: writes only what changed", () => {
   /** Counts created orders; other messages leave its state as it was (or, `rebuilt`, an equal copy). */
   const counter = (rebuilt: boolean): Actor<{ created: number }, Envelope> => ({

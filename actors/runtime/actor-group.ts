@@ -28,6 +28,11 @@ type Poison = { kind: string; d: Delivered; error: string; attempts: number; sin
 type Mark = { kind: string; eventId: string };
 /** How long provider answers may take and still commit with everything else. */
 const QUICK_MS = 2;
+/**
+ * How long the calling kinds' answers may gather before those in are committed without the
+ * rest: longer than a provider's usual answer, so a batch is one transaction as a rule.
+ */
+const ANSWERS_MS = 100;
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -56,9 +61,11 @@ export class ActorGroup {
     }
     const routed = this.runners.map((r) => [r, items.filter((i) => r.reads(i.env))] as const).filter(([, list]) => list.length > 0);
     // Once the kinds that call nobody have committed, the keys with no message for a calling
-    // kind are done: the lane lets their next messages go while the calls are answered.
+    // kind are done, and so is a calling key once its answers are committed: the lane lets
+    // their next messages go while the other calls are answered.
     const calling = new Set(routed.filter(([r]) => r.calls).flatMap(([, list]) => list.map((i) => i.d.key)));
-    const release = batch.release && (() => batch.release!(batch.messages.filter((d) => !calling.has(d.key))));
+    const release = batch.release &&
+      ((keys?: ReadonlySet<string>) => batch.release!(batch.messages.filter((d) => (keys ? keys.has(d.key) : !calling.has(d.key)))));
     try {
       await this.commit(routed, poison, undefined, release);
     } catch (err) {
@@ -95,25 +102,43 @@ export class ActorGroup {
    * Commit every kind's share. Provider calls start first; when their answers come at once
    * everything goes in one transaction, otherwise the kinds that call nobody commit right
    * away (an order page shows "items reserved" while the card is still being charged) and
-   * the calling kinds once their answers are in. `parkedMark` marks a parked message processed;
-   * `release` is told when the kinds that call nobody have committed alone.
+   * the calling kinds once their answers are in: all together when they come within
+   * ANSWERS_MS, else each key's as soon as they are in (every ANSWERS_MS at most), so a
+   * provider that never answers one key holds up no other. `parkedMark` marks a parked
+   * message processed; `release` is told when the kinds that call nobody have committed
+   * alone (no keys), and which calling keys were committed ahead of the rest.
    */
-  private async commit(routed: readonly (readonly [KindRunner, Item[]])[], poison: Poison[], parkedMark?: Mark, release?: () => void) {
+  private async commit(routed: readonly (readonly [KindRunner, Item[]])[], poison: Poison[], parkedMark?: Mark, release?: (keys?: ReadonlySet<string>) => void) {
     const shares = (await this.unprocessed(routed)).map(([r, list]) => r.share(list));
     if (shares.length === 0 && poison.length === 0) return;
     const calling = shares.filter((s) => s.calls);
     await Promise.all(calling.map((s) => s.plan()));
-    const answered = Promise.all(calling.map((s) => s.call()));
-    const quick = calling.length === 0 ||
-      await Promise.race([answered.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), QUICK_MS))]);
-    if (quick) {
+    // a key is answered once every calling share that holds it has its answers
+    const waiting = new Map<string, number>();
+    for (const s of calling) for (const k of new Set(s.items.map((i) => i.env.key))) waiting.set(k, (waiting.get(k) ?? 0) + 1);
+    const answeredKeys = new Set<string>();
+    const answered = Promise.all(calling.map((s) => s.call((key) => {
+      const left = (waiting.get(key) ?? 1) - 1;
+      waiting.set(key, left);
+      if (left === 0) answeredKeys.add(key);
+    })));
+    const within = (ms: number) => Promise.race([answered.then(() => true), wait(ms).then(() => false)]);
+    if (calling.length === 0 || await within(QUICK_MS)) {
       await answered;
       return this.transact(shares, poison, parkedMark);
     }
     await this.transact(shares.filter((s) => !s.calls), poison, parkedMark);
     release?.();
+    const committed = new Set<string>();
+    while (!(await within(ANSWERS_MS))) {
+      const ready = new Set([...answeredKeys].filter((k) => !committed.has(k)));
+      if (ready.size === 0) continue;
+      await this.transact(calling.map((s) => s.split(ready)).filter((s) => s.items.length > 0), []);
+      for (const k of ready) committed.add(k);
+      release?.(ready);
+    }
     await answered;
-    await this.transact(calling, []);
+    await this.transact(committed.size === 0 ? calling : calling.map((s) => s.split(new Set(s.items.map((i) => i.env.key).filter((k) => !committed.has(k))))).filter((s) => s.items.length > 0), []);
   }
 
   /**

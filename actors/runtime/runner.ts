@@ -59,8 +59,10 @@ export interface Share {
   readonly contended: boolean;
   /** Before the transaction: read the states provider calls depend on. */
   plan(): Promise<void>;
-  /** Before the transaction, after `plan`: the provider calls. */
-  call(): Promise<void>;
+  /** Before the transaction, after `plan`: the provider calls; `answered` hears each key whose calls are all answered. */
+  call(answered?: (key: string) => void): Promise<void>;
+  /** The share of `keys` alone, planned and called already (its keys' answers in): to commit them before the rest. */
+  split(keys: ReadonlySet<string>): Share;
   /** The statement loading the keys' states (locked) in the transaction; null when they were read before it. */
   loading(): Stmt | null;
   /** In the transaction, with what `loading` returned: load resources, fold decide over `fresh`. */
@@ -150,12 +152,17 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
 
   /** This kind's share of a batch: `items` are the messages of types it reads, in log order. */
   share(items: Item[]): Share {
+    return this.shareOf(dedupe(items), null);
+  }
+
+  /** A share of `unique`; `given` when it is split from a share whose calls were made. */
+  private shareOf(unique: Item[], given: { planned: Map<string, S>; plannedText: Map<string, string>; results: Map<string, unknown> } | null): Share {
     const runner = this;
-    const unique = dedupe(items);
-    let planned: Map<string, S> | null = null;
+    let planned: Map<string, S> | null = given?.planned ?? null;
     /** each planned state as the database wrote it, to see whether it changed since */
-    let plannedText = new Map<string, string>();
-    let results = new Map<string, unknown>();
+    let plannedText = given?.plannedText ?? new Map<string, string>();
+    /** each provider call's answer by the id of the message that asked for it, filled as answers come */
+    const results = given?.results ?? new Map<string, unknown>();
     let w = emptyWrites<S>();
     let before: R | undefined;
     let current: R | undefined;
@@ -173,7 +180,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
         return [...w.timers.values()];
       },
       async plan() {
-        if (!runner.b.actor.plan || unique.length === 0) return;
+        if (given || !runner.b.actor.plan || unique.length === 0) return;
         // Actors that call providers are the only writers of their state: what is read
         // before the calls still holds inside the transaction (decide checks it).
         const { text, params } = runner.b.store.loading(keys(unique), false);
@@ -181,8 +188,12 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
         plannedText = new Map(rows.map((r) => [r.key, r.value]));
         planned = statesOf<S>(rows);
       },
-      async call() {
-        if (planned) results = await runner.callProviders(unique, planned);
+      async call(answered) {
+        if (planned && !given) await runner.callProviders(unique, planned, results, answered);
+      },
+      split(keys) {
+        const mine = <V>(m: Map<string, V>) => new Map([...m].filter(([k]) => keys.has(k)));
+        return runner.shareOf(unique.filter((i) => keys.has(i.env.key)), { planned: mine(planned ?? new Map()), plannedText: mine(plannedText), results });
       },
       loading() {
         return unique.length === 0 ? null : runner.b.store.loading(keys(unique), true);
@@ -267,11 +278,10 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     for (const s of t.steps) m.stepDuration.observe({ step: s.step }, s.seconds);
   }
 
-  /** Provider calls: keys concurrently, one key in order, each answer kept by message id. */
-  private async callProviders(items: Item[], states: Map<string, S>): Promise<Map<string, unknown>> {
-    const results = new Map<string, unknown>();
+  /** Provider calls: keys concurrently, one key in order, each answer kept in `results` by message id as it comes. */
+  private async callProviders(items: Item[], states: Map<string, S>, results: Map<string, unknown>, answered?: (key: string) => void): Promise<void> {
     const plan = this.b.actor.plan;
-    if (!plan) return results;
+    if (!plan) return;
     const now = this.deps.now();
     await Promise.all([...groupByKey(items)].map(async ([key, list]) => {
       let s: S | null = states.get(key) ?? null;
@@ -283,8 +293,8 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
         const out = this.b.actor.decide(s, input, { now, res: undefined as R, result: result as Res });
         if (out.kind === "ok") s = out.state;
       }
+      answered?.(key);
     }));
-    return results;
   }
 }
 
