@@ -237,21 +237,27 @@ describe("actor group across kinds", () => {
   });
 });
 
+/** A group of the payment kind and the projector whose card processor holds the authorizations `holds` picks until `answer`. */
+async function heldPayments(holds: (key: string) => boolean) {
+  database = await openPglite();
+  const sim = paymentSimulator();
+  let answer!: () => void;
+  const answered = new Promise<void>((r) => (answer = r));
+  const held = { ...sim, authorize: async (key: string, input: Parameters<typeof sim.authorize>[1]) => (holds(key) && await answered, sim.authorize(key, input)) };
+  const deps: RunnerDeps<ProviderCall> = {
+    sql: database.sql, call: providerCaller({ payment: held, shipping: shippingSimulator() }, 10_000),
+    now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
+  };
+  const group = new ActorGroup([
+    new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps),
+    new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
+  ], deps);
+  return { group, answer };
+}
+
 describe("actor group with a slow provider", () => {
   test("kinds that call nobody commit while a provider is still answering; the calling kind commits once it answers", async () => {
-    database = await openPglite();
-    const sim = paymentSimulator();
-    let answer!: () => void;
-    const answered = new Promise<void>((r) => (answer = r));
-    const held = { ...sim, authorize: async (key: string, input: Parameters<typeof sim.authorize>[1]) => (await answered, sim.authorize(key, input)) };
-    const deps: RunnerDeps<ProviderCall> = {
-      sql: database.sql, call: providerCaller({ payment: held, shipping: shippingSimulator() }, 10_000),
-      now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
-    };
-    const group = new ActorGroup([
-      new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps),
-      new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
-    ], deps);
+    const { group, answer } = await heldPayments(() => true);
     const handled = group.handleBatch(batch(delivered(created("o-1"), "o-1", 0), delivered(paymentRequest("o-1"), "o-1", 1)));
     const view = async () => (await database.db.select().from(orderViews))[0]?.status;
     for (let i = 0; i < 200 && (await view()) !== "CREATED"; i++) await Bun.sleep(10);
@@ -265,19 +271,7 @@ describe("actor group with a slow provider", () => {
 
 describe("actor group with a provider that never answers one key", () => {
   test("the other keys' answers commit without it, and the lane hears each key as it is done", async () => {
-    database = await openPglite();
-    const sim = paymentSimulator();
-    let answer!: () => void;
-    const answered = new Promise<void>((r) => (answer = r));
-    const held = { ...sim, authorize: async (key: string, input: Parameters<typeof sim.authorize>[1]) => (key.includes(":hang:") && await answered, sim.authorize(key, input)) };
-    const deps: RunnerDeps<ProviderCall> = {
-      sql: database.sql, call: providerCaller({ payment: held, shipping: shippingSimulator() }, 10_000),
-      now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
-    };
-    const group = new ActorGroup([
-      new Runner({ actor: paymentActor, store: actorStateStore<PaymentState>("payment"), input: (e: Envelope) => e }, deps),
-      new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps),
-    ], deps);
+    const { group, answer } = await heldPayments((key) => key.includes(":hang:"));
     const released: string[][] = [];
     const handled = group.handleBatch({
       messages: [delivered(paymentRequest("hang"), "hang", 0), delivered(paymentRequest("quick"), "quick", 1), delivered(created("view"), "view", 2)],
