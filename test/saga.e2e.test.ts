@@ -77,6 +77,17 @@ describe.each(ALL_ENGINES)("%s", (engine) => {
       expect(failed.timeline.at(-1)?.code).toBe("AUTHORIZATION_TIMEOUT");
     });
 
+    test("a card that never answers holds up no other order: the orders placed with it are paid while it still waits", async () => {
+      const [slow, ...others] = await Promise.all([
+        shop.place("alice", { sku: "TOY-005", card: "tok_timeout" }),
+        ...Array.from({ length: 8 }, (_, i) => shop.place(`payer-${i}`, { sku: "AUD-001" })),
+      ]);
+      await Promise.all(others.map((id) => shop.waitFor(id!, ["PAYMENT_AUTHORIZED", "PROCESSING", "SHIPPED"])));
+      // its three tries take three step timeouts; the others were not in its batch's hands meanwhile
+      expect((await shop.call("GET", `/api/orders/${slow}`, { token: admin })).json.status).toBeOneOf(["CREATED", "INVENTORY_RESERVED"]);
+      expect((await shop.waitFor(slow!, ["PAYMENT_FAILED"])).timeline.at(-1)?.code).toBe("AUTHORIZATION_TIMEOUT");
+    });
+
     test("an authorization and a booking whose answers are lost are found by lookup: SHIPPED, each done once", async () => {
       const id = await shop.place("alice", { sku: "HOM-003", card: "tok_answer_lost", postalCode: "00009" });
       const shipped = await shop.waitFor(id, ["SHIPPED", "PAYMENT_FAILED", "SHIPPING_FAILED"]);
