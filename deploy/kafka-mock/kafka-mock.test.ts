@@ -193,7 +193,7 @@ test("setCoordinator pins a group to a broker: with that broker down the group c
   c.on(c.events.GROUP_JOIN, () => (joined = true));
   try {
     await consume(c, "orders", []);
-    await Bun.sleep(2_000);
+    await Bun.sleep(1_000);
     expect(joined).toBe(false);
     await mock.brokerUp(3);
     await until("the member to join once its coordinator is back", () => joined, 15_000);
