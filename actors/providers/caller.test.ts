@@ -86,6 +86,17 @@ describe("reconciling an answer that was lost", () => {
     expect((await sim.ledger()).map((e) => e.kind)).toEqual(["authorize"]);
   });
 
+  test("a reply lost on the way costs one timeout: the lookup after it adopts the answer, with no second try", async () => {
+    const sim = paymentSimulator({ loseAnswers: ["authorize"] });
+    const keys: string[] = [];
+    const payment = { ...sim, authorize: (key: string, input: AuthorizeInput) => (keys.push(key), sim.authorize(key, input)) };
+    const { taken, sleep } = pauses();
+    const r = await providerCaller({ payment, shipping: shippingSimulator() }, 30, { sleep })(authorize("tok_visa"));
+    expect(r).toEqual({ ok: true, paymentId: expect.stringMatching(/^pay_/) });
+    expect(keys).toEqual(["authorize:o-1:1"]);
+    expect(taken).toEqual([]);
+  });
+
   test("the carrier books but every answer is lost: the booking is adopted, one parcel", async () => {
     const shipping = shippingSimulator({ loseAnswers: true });
     const input: ShipInput = { address: { name: "A", line1: "1 St", city: "C", postalCode: "12345", country: "GB" }, items: [], attempt: 1 };

@@ -2,7 +2,9 @@
  * Routes a planned provider call to its provider, bounded by the step timeout. A transient
  * failure - no answer in time, or a provider that is unavailable (connection refused, a 5xx)
  * - is tried again with the same idempotency key after a pause that doubles, with jitter,
- * up to `retries` times. Then the provider is asked what it answered under the key
+ * up to `retries` times; after a try that timed out the provider is first asked what it
+ * answered under the key, and a kept answer (a reply lost on the way) ends the call. Once
+ * the tries are spent the provider is asked what it answered under the key
  * (reconcile.ts): work it did is adopted; if it did nothing the step fails with the
  * operation's timeout code, for an admin to see; if it cannot be asked either, the call
  * throws `OutcomeUnknown` and the message comes again later, the step still pending. A call
@@ -49,7 +51,7 @@ export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOpti
   const lookup = async (call: OneCall, key: string): Promise<Looked<Answer>> => {
     const ask = (): Promise<Answer | null> => (call.provider === "payment" ? p.payment.lookup(call.op, key) : p.shipping.lookup(call.op, key));
     const found = await once(call, timeoutMs, ask);
-    return typeof found === "string" ? UNREACHABLE : found;
+    return found instanceof Missed ? UNREACHABLE : found;
   };
   const unknown = (call: OneCall, keys: string[]) =>
     new OutcomeUnknown(`${call.provider} provider could not be asked what became of ${keys.join(", ")}; the step stays pending`);
@@ -61,13 +63,20 @@ export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOpti
       if (before !== "go") return before.adopt;
     }
     for (let tries = 1, pause = firstPauseMs; ; tries++, pause = Math.min(pause * 2, maxPauseMs)) {
-      const why = await once(call, timeoutMs, () => send(p, call));
-      if (typeof why !== "string") return why;
+      const missed = await once(call, timeoutMs, () => send(p, call));
+      if (!(missed instanceof Missed)) return missed;
+      const { why } = missed;
       if (tries > retries) {
         const timedOut = { ok: false, code: TIMEOUT[call.op], reason: tries > 1 ? `${why} (${tries} tries)` : why } as Answer;
         const settled = afterTimeout(await lookup(call, call.idempotencyKey), timedOut);
         if (settled === UNREACHABLE) throw unknown(call, [call.idempotencyKey]);
         return settled;
+      }
+      // A call that got no answer in time may have been done with only its reply lost: the
+      // answer the provider kept ends it now (one timeout, not every try); none, try again.
+      if (missed.timedOut) {
+        const kept = await lookup(call, call.idempotencyKey);
+        if (kept !== null && kept !== UNREACHABLE) return kept;
       }
       // Half the pause plus a random share of the other half: callers that failed together spread out.
       await sleep(Math.round(pause / 2 + random() * (pause / 2)));
@@ -90,16 +99,21 @@ export function providerCaller(p: Providers, timeoutMs: number, retry: RetryOpti
   return (call: ProviderCall): Promise<Answer> => (call.op === "shipParcels" ? parcels(call) : one(call));
 }
 
-/** One try of `ask`: the provider's answer, or why there is none (a transient failure). Other errors throw. */
-async function once<A>(call: OneCall, timeoutMs: number, ask: () => Promise<A>): Promise<A | string> {
+/** A try that got no answer: why, and whether it timed out (the provider may have done the work) or was refused at the door. */
+class Missed {
+  constructor(readonly why: string, readonly timedOut: boolean) {}
+}
+
+/** One try of `ask`: the provider's answer, or `Missed` (a transient failure). Other errors throw. */
+async function once<A>(call: OneCall, timeoutMs: number, ask: () => Promise<A>): Promise<A | Missed> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`${call.provider} provider did not answer within ${timeoutMs} ms`), timeoutMs);
+  const timeout = new Promise<Missed>((resolve) => {
+    timer = setTimeout(() => resolve(new Missed(`${call.provider} provider did not answer within ${timeoutMs} ms`, true)), timeoutMs);
   });
   try {
     return await Promise.race([ask(), timeout]);
   } catch (err) {
-    if (err instanceof ProviderUnavailable) return `${call.provider} provider unavailable: ${err.message}`;
+    if (err instanceof ProviderUnavailable) return new Missed(`${call.provider} provider unavailable: ${err.message}`, false);
     throw err;
   } finally {
     clearTimeout(timer);
