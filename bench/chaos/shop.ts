@@ -96,6 +96,9 @@ export async function startShop(o: ShopOptions) {
           break;
         } catch (err) {
           o.note({ at: Date.now(), kind: "restart failed", detail: `${m.name}: ${err}` });
+          // one that never said it started is still running: gone before the next, or it outlives the run
+          m.child.proc.kill("SIGKILL");
+          await m.child.proc.exited;
         }
       }
       o.note({ at: Date.now(), kind: "restarted", detail: `${m.name} back as pid ${m.child.proc.pid} after ${((Date.now() - t) / 1000).toFixed(1)} s` });
