@@ -130,15 +130,17 @@ export class ActorGroup {
     await this.transact(shares.filter((s) => !s.calls), poison, parkedMark);
     release?.();
     const committed = new Set<string>();
+    const uncommitted = (keys: Iterable<string>) => new Set([...keys].filter((k) => !committed.has(k)));
+    const sharesOf = (keys: ReadonlySet<string>) => calling.map((s) => s.split(keys)).filter((s) => s.items.length > 0);
     while (!(await within(ANSWERS_MS))) {
-      const ready = new Set([...answeredKeys].filter((k) => !committed.has(k)));
+      const ready = uncommitted(answeredKeys);
       if (ready.size === 0) continue;
-      await this.transact(calling.map((s) => s.split(ready)).filter((s) => s.items.length > 0), []);
+      await this.transact(sharesOf(ready), []);
       for (const k of ready) committed.add(k);
       release?.(ready);
     }
     await answered;
-    await this.transact(committed.size === 0 ? calling : calling.map((s) => s.split(new Set(s.items.map((i) => i.env.key).filter((k) => !committed.has(k))))).filter((s) => s.items.length > 0), []);
+    await this.transact(committed.size === 0 ? calling : sharesOf(uncommitted(waiting.keys())), []);
   }
 
   /**

@@ -17,7 +17,14 @@ const move = (id: string, status: string) => database.sql.query(`UPDATE ordering
 function watcher(opts: BacklogOptions = { everyMs: 100, horizonMs: 30_000, inWork: workStatuses(15_000) }) {
   let t = 0;
   const w = orderBacklog(database.sql, opts, () => t);
-  return { w, at: (ms: number) => (t = ms) };
+  /** Place these orders (CREATED) and tell the watcher this edge accepted them, now. */
+  const accept = async (...ids: string[]) => {
+    for (const id of ids) {
+      await place(id);
+      w.accepted(id);
+    }
+  };
+  return { w, at: (ms: number) => (t = ms), accept };
 }
 
 describe("order backlog", () => {
@@ -40,46 +47,34 @@ describe("order backlog", () => {
   });
 
   test("the oldest 5% do not set the age: one order on a slow card among many moves nothing", async () => {
-    const { w, at } = watcher();
-    await place("slow");
-    w.accepted("slow");
+    const { w, at, accept } = watcher();
+    await accept("slow");
     at(9_000);
-    for (let i = 0; i < 39; i++) {
-      await place(`q${i}`);
-      w.accepted(`q${i}`);
-    }
+    await accept(...Array.from({ length: 39 }, (_, i) => `q${i}`));
     at(9_200);
     expect(await w.current()).toMatchObject({ inWork: 40, lateMs: 200 });
   });
 
   test("however few are in work, the first minInWork never set the age: a few slow cards among a handful", async () => {
-    const { w, at } = watcher({ everyMs: 100, horizonMs: 30_000, inWork: workStatuses(15_000), minInWork: 3 });
-    for (const id of ["s1", "s2", "s3"]) {
-      await place(id);
-      w.accepted(id);
-    }
+    const { w, at, accept } = watcher({ everyMs: 100, horizonMs: 30_000, inWork: workStatuses(15_000), minInWork: 3 });
+    await accept("s1", "s2", "s3");
     at(5_000);
     expect(await w.current()).toMatchObject({ inWork: 3, lateMs: 0 });
-    for (const id of ["s4", "s5"]) {
-      await place(id);
-      w.accepted(id);
-    }
+    await accept("s4", "s5");
     at(5_300);
     expect(await w.current()).toMatchObject({ inWork: 5, lateMs: 300 }); // the fourth oldest
   });
 
   test("an order is watched for the horizon at most", async () => {
-    const { w, at } = watcher({ everyMs: 100, horizonMs: 5_000, inWork: workStatuses(15_000) });
-    await place("h1");
-    w.accepted("h1");
+    const { w, at, accept } = watcher({ everyMs: 100, horizonMs: 5_000, inWork: workStatuses(15_000) });
+    await accept("h1");
     at(6_000);
     expect(await w.current()).toMatchObject({ inWork: 0, lateMs: 0 });
   });
 
   test("a measure is reused within everyMs, and taken again first once twice that old", async () => {
-    const { w, at } = watcher();
-    await place("r1");
-    w.accepted("r1");
+    const { w, at, accept } = watcher();
+    await accept("r1");
     expect((await w.current()).inWork).toBe(1);
     await move("r1", "SHIPPED");
     at(50);
@@ -89,12 +84,9 @@ describe("order backlog", () => {
   });
 
   test("an order accepted counts at once; the pace follows the orders leaving work", async () => {
-    const { w, at } = watcher();
+    const { w, at, accept } = watcher();
     expect(await w.current()).toMatchObject({ inWork: 0, doneRate: 0 });
-    for (let i = 0; i < 10; i++) {
-      await place(`p${i}`);
-      w.accepted(`p${i}`);
-    }
+    await accept(...Array.from({ length: 10 }, (_, i) => `p${i}`));
     at(50);
     expect((await w.current()).inWork).toBe(10); // before any measure sees them
     for (let i = 0; i < 10; i++) await move(`p${i}`, "PAYMENT_AUTHORIZED");
