@@ -41,13 +41,18 @@ const skuVersionKey = (sku: string) => `catalog:version:${sku}`;
  * it, so a cached search, listing or category count is never older than the last change.
  */
 export async function versioned<T>(cache: Cache, key: string, load: () => Promise<T>): Promise<T> {
-  const version = (await cache.get<number>(VERSION_KEY)) ?? 0;
+  const version = await catalogVersion(cache);
   const full = `catalog:${version}:${key}`;
   const hit = await cache.get<T>(full);
   if (hit !== null) return hit;
   const value = await load();
   await cache.set(full, value, TTL_SECONDS);
   return value;
+}
+
+/** The catalog's version: every change of a product, its stock or the categories moves it on. */
+export async function catalogVersion(cache: Cache): Promise<number> {
+  return (await cache.get<number>(VERSION_KEY)) ?? 0;
 }
 
 /** Makes every versioned read stale: call after products change. */

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Db } from "../../db/client.ts";
 import { rowsOf } from "../../db/rows.ts";
 import { categories, products, stockTotals } from "../../db/schema.ts";
-import { bumpCatalogVersion, versioned, type Product } from "./catalog.ts";
+import { bumpCatalogVersion, catalogVersion, versioned, type Product } from "./catalog.ts";
 import { memoryCache, type Cache } from "../runtime/cache.ts";
 import { PAGE_SIZE, PRICE_BUCKETS, sortOf, type PriceBucketId, type SearchParams, type Sort } from "./search-filters.ts";
 import { bucketOf, facetConditions, orderFor, productColumns, stockJoin, textQuery } from "./search-sql.ts";
@@ -52,6 +52,11 @@ export const slugOf = (category: string) => category.toLowerCase().replace(/[^\p
 export class Search {
   /** Reads are cached under the catalog version (see `versioned`); pass the shared cache. */
   constructor(private db: Db, private cache: Cache = memoryCache()) {}
+
+  /** The catalog's version: what the storefront shows of products, stock and categories changes only with it. */
+  version(): Promise<number> {
+    return catalogVersion(this.cache);
+  }
 
   /** Rebuild the typo-correction vocabulary and drop cached results; call after the products change. */
   async refreshTerms(): Promise<number> {

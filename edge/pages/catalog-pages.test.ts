@@ -148,3 +148,25 @@ describe("the storefront reads catalog.categories", () => {
     expect(search.indexOf('value="Zeta Gizmos"')).toBeLessThan(search.indexOf('value="Alpha Things"')); // the admins' order, not the alphabet
   });
 });
+
+describe("pages kept as rendered", () => {
+  test("a page served again after a price change, a stock change and a rename shows each change at once", async () => {
+    const admin = await shop.token("admin", "kept-pages-ada");
+    const as = (method: string, path: string, body?: unknown) => shop.call(method, path, { token: admin, body });
+    expect((await as("POST", "/api/admin/products", { sku: "KPT-1", name: "Kept Lamp", description: "Made by a test.", brand: "Keptco", category: "laptops", price: 4_200, lowStockThreshold: 1 })).status).toBe(201);
+    const pages = ["/p/KPT-1", "/c/laptops", "/search?q=kept"];
+    for (const path of pages) expect((await get(path)).html).toContain("$42.00");
+    expect((await get("/p/KPT-1")).html).toContain(">Out of stock</p>");
+
+    expect((await as("PATCH", "/api/admin/products/KPT-1", { price: 5_100, name: "Kept Lantern" })).status).toBe(200);
+    for (const path of pages) {
+      const { html } = await get(path);
+      expect(html).toContain("$51.00");
+      expect(html).toContain("Kept Lantern");
+      expect(html).not.toContain("$42.00");
+    }
+
+    expect((await as("POST", "/api/admin/products/KPT-1/stock", { warehouse: "BER", delta: 5, reason: "restock" })).status).toBe(200);
+    expect((await get("/p/KPT-1")).html).toContain(">Only 5 left!</p>");
+  });
+});

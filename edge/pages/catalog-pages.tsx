@@ -17,6 +17,7 @@ import { subjects } from "../../actors/contracts/subjects.ts";
 import { ListingUpdate } from "../../views/catalog/listing.tsx";
 import { refreshStream } from "../http/refresh-stream.ts";
 import type { Catalog } from "../../actors/catalog/catalog.ts";
+import type { Rate } from "../../actors/money/currency.ts";
 import type { Currencies } from "../../actors/money/rates.ts";
 import { NotFound } from "../../actors/contracts/errors.ts";
 import type { PubSub } from "../../actors/runtime/pubsub.ts";
@@ -29,7 +30,7 @@ import { productHref } from "../../views/catalog/product-card.tsx";
 import { ProductPage } from "../../views/catalog/product-page.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { listingPairs, listingQuery } from "../http/catalog-query.ts";
-import { listed, pageErrors, sendPage, visitorRate } from "./catalog-render.tsx";
+import { listed, pageErrors, sendKept, visitorRate } from "./catalog-render.tsx";
 import { productImages } from "./product-images.ts";
 import { searchPages } from "./search-pages.tsx";
 import { stockStream, stockStreamUrl } from "./stock-stream.tsx";
@@ -51,51 +52,57 @@ export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
   app.onError(pageErrors);
 
   app.get("/", async (c) => {
-    const [categories, featured, rate] = await Promise.all([
-      deps.search.categories(), deps.search.featured(FEATURED), visitorRate(c, deps.currencies),
-    ]);
-    const shell = await c.get("shell")();
-    return sendPage(c, <HomePage shell={shell} categories={categories} featured={featured.map(listed)} rate={rate} />);
+    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")()]);
+    return sendKept(c, ["home", version, rate, shell], async () => {
+      const [categories, featured] = await Promise.all([deps.search.categories(), deps.search.featured(FEATURED)]);
+      return <HomePage shell={shell} categories={categories} featured={featured.map(listed)} rate={rate} />;
+    });
   });
 
   /** A category's listing: its page, and the same listing again for its live stream. */
-  async function categoryListing(c: Context<AuthEnv>, fresh: boolean) {
+  async function categoryListing(c: Context<AuthEnv>, fresh: boolean, rate?: Rate) {
     const category = (await deps.search.categories()).find((x) => x.slug === c.req.param("category"));
     if (!category) throw new NotFound(`no category ${c.req.param("category")}`);
     const params = { ...listingQuery(c), categories: [category.name, ...(category.children ?? [])] }; // a parent lists its subcategories too
-    const [result, rate] = await Promise.all([fresh ? deps.search.fresh(params) : deps.search.search(params), visitorRate(c, deps.currencies)]);
+    const [result, rated] = await Promise.all([fresh ? deps.search.fresh(params) : deps.search.search(params), rate ?? visitorRate(c, deps.currencies)]);
     const action = categoryHref(category);
     const pairs = listingPairs(params, { category: false });
     const query = new URL(c.req.url).search;
     return {
       category,
       listing: {
-        result, items: result.items.map(listed), rate, action, inStock: params.inStock, q: "", showCategories: false,
+        result, items: result.items.map(listed), rate: rated, action, inStock: params.inStock, q: "", showCategories: false,
         href: (n: number) => pageHref(action, pairs, n), streamUrl: `${action}/live${query}`,
       },
     };
   }
 
+  // (an unknown category or a bad query is refused on every request: a failed render is never kept)
   app.get("/c/:category", async (c) => {
-    const { category, listing } = await categoryListing(c, false);
-    return sendPage(c, <CategoryPage shell={await c.get("shell")()} category={category} {...listing} />);
+    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")()]);
+    return sendKept(c, ["category", version, rate, shell], async () => {
+      const { category, listing } = await categoryListing(c, false, rate);
+      return <CategoryPage shell={shell} category={category} {...listing} />;
+    });
   });
 
-  // a product created, changed or archived by an admin (on any edge) shows without a reload
   app.get("/c/:category/live", async (c) => {
     await categoryListing(c, false); // an unknown category or bad query is refused before the stream opens
     return refreshStream(c, deps.pubsub, subjects.catalog, async () => render(<ListingUpdate {...(await categoryListing(c, true)).listing} />), { everyMs: 1000 });
   });
 
   app.get("/p/:sku", async (c) => {
-    const [product, rate] = await Promise.all([deps.catalog.get(c.req.param("sku")), visitorRate(c, deps.currencies)]);
-    const buyable = canBuy(product.available);
-    return sendPage(c, (
-      <ProductPage shell={await c.get("shell")()} product={product} rate={rate}
-        category={{ name: product.category, slug: await deps.search.categorySlug(product.category) }}
-        level={stockLevel(product.available)} canBuy={buyable}
-        streamUrl={stockStreamUrl(productHref(product.sku), buyable)} />
-    ));
+    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")()]);
+    return sendKept(c, ["product", version, rate, shell], async () => {
+      const product = await deps.catalog.get(c.req.param("sku"));
+      const buyable = canBuy(product.available);
+      return (
+        <ProductPage shell={shell} product={product} rate={rate}
+          category={{ name: product.category, slug: await deps.search.categorySlug(product.category) }}
+          level={stockLevel(product.available)} canBuy={buyable}
+          streamUrl={stockStreamUrl(productHref(product.sku), buyable)} />
+      );
+    });
   });
 
   app.route("/", stockStream(deps));

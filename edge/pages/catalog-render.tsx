@@ -10,6 +10,7 @@ import { ErrorPage } from "../../views/error-page.tsx";
 import { renderDocument } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { onError, refusal } from "../http/http-errors.ts";
+import { renderedPages } from "../http/rendered.ts";
 import { currencyOf } from "../http/shell.ts";
 import { shellOf } from "./error-pages.tsx";
 
@@ -30,6 +31,25 @@ export function sendPage(c: Context, page: VNode, status: 200 | 400 | 404 = 200)
   c.header("Cache-Control", PAGE_CACHE);
   c.header("Vary", "Cookie");
   return c.html(renderDocument(page), status);
+}
+
+/**
+ * The catalog's pages as rendered lately (a page is a few tens of KiB: the size bound keeps
+ * them to a few MiB). Shoppers on the same address in the same currency and with the same
+ * shell share one read and render of it until the catalog's version moves on.
+ */
+const kept = renderedPages({ maxEntries: 512, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 });
+
+/**
+ * A page as `sendPage` sends it, kept under `key`: `key` names all the page is made of
+ * besides the catalog's data (the catalog's version, the rate, the shell - which carries the
+ * address), so `page` reads and renders only on a key not seen lately.
+ */
+export async function sendKept(c: Context, key: readonly unknown[], page: () => Promise<VNode>): Promise<Response> {
+  c.header("Cache-Control", PAGE_CACHE);
+  c.header("Vary", "Cookie");
+  const bytes = await kept.get(key, async () => renderDocument(await page()));
+  return c.body(bytes, 200, { "Content-Type": "text/html; charset=UTF-8" });
 }
 
 /**

@@ -18,7 +18,7 @@ import { Suggestions } from "../../views/catalog/suggestions.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { listingPairs, listingQuery } from "../http/catalog-query.ts";
 import { query } from "../http/validate.ts";
-import { listed, sendPage, visitorRate } from "./catalog-render.tsx";
+import { listed, sendKept, visitorRate } from "./catalog-render.tsx";
 
 const SuggestQuery = z.object({ q: z.string().max(100, "at most 100 characters").default("") });
 
@@ -43,8 +43,9 @@ export function searchPages(deps: { search: Search; currencies: Currencies; pubs
   }
 
   app.get("/search", async (c) => {
-    const { q, listing } = await searchListing(c, false);
-    return sendPage(c, <SearchPage shell={await c.get("shell")({ q })} {...listing} />);
+    const { q } = listingQuery(c); // a bad query is refused before anything is read
+    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")({ q })]);
+    return sendKept(c, ["search", version, rate, shell], async () => <SearchPage shell={shell} {...(await searchListing(c, false)).listing} />);
   });
 
   // a product an admin creates that matches shows without a reload
