@@ -20,6 +20,7 @@ import type { OrderDetails } from "../../views/order/order-details.tsx";
 import { OrderPage } from "../../views/order/order-page.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { lastEventId, openLiveFeed, type Frame } from "../http/live-feed.ts";
+import { renderedPages } from "../http/rendered.ts";
 import { sseMessage } from "../http/sse.ts";
 import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
@@ -35,6 +36,9 @@ export type OrderPagesDeps = {
 /** The order page and its SSE stream; expects `authenticate` and `pageShell` to have run. */
 export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
+  // A customer who reloads an order that has not moved gets the page rendered for it before
+  // (each request is authorized before the page is looked up, as before).
+  const kept = renderedPages({ maxEntries: 1024, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 });
 
   app.get("/orders/:id", async (c) => {
     const user = c.get("user");
@@ -45,7 +49,10 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
     const streamUrl = `/orders/${encodeURIComponent(view.orderId)}/stream`;
     const [shell, details] = await Promise.all([c.get("shell")(), deps.loadDetails?.(view.orderId) ?? null]);
     c.header("Cache-Control", "no-store");
-    return c.html(renderDocument(<OrderPage shell={shell} view={view} streamUrl={streamUrl} details={details ?? undefined} />));
+    // the key is all the page is made of (the address follows from the view's order id)
+    const page = await kept.get([shell, view, details], async () =>
+      renderDocument(<OrderPage shell={shell} view={view} streamUrl={streamUrl} details={details ?? undefined} />));
+    return c.body(page, 200, { "Content-Type": "text/html; charset=UTF-8" });
   });
 
   app.get("/orders/:id/stream", async (c) => {
