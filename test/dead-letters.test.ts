@@ -1,9 +1,8 @@
 /** A poison message on the live system: parked with its error, visible to admins, replayable. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { envelope, topicOf } from "../actors/contracts/index.ts";
-import { outbox } from "../db/schema.ts";
 import { startShop, waitUntil, type Shop } from "./kit.ts";
 import { ENGINES } from "./engines.ts";
+import { sendUnprocessable } from "./poison.ts";
 
 describe.each(ENGINES)("%s", (engine) => {
   let shop: Shop;
@@ -12,21 +11,16 @@ describe.each(ENGINES)("%s", (engine) => {
   });
   afterAll(() => shop.stop());
 
-  test("a message the projector cannot handle is dead-lettered after maxAttempts, then replayed by an admin", async () => {
+  test("a message the order cannot process is dead-lettered after maxAttempts, then replayed by an admin", async () => {
     const admin = await shop.token("admin");
-    const env = envelope({
-      type: "order.StatusChanged.v1",
-      payload: { orderId: "ghost-order", from: "CREATED", to: "CANCELLED", reason: "test", details: {} },
-    }, "ghost-order", new Date(), null, crypto.randomUUID());
-    await shop.sys.database.db.insert(outbox).values({ eventId: env.eventId, topic: topicOf(env.type), key: env.key, type: env.type, message: JSON.stringify(env) });
-    shop.sys.relay?.wake();
+    await sendUnprocessable(shop, "ghost-order");
 
     let parked: any[] = [];
     await waitUntil(async () => {
       parked = (await shop.call("GET", "/api/admin/dead-letters", { token: admin })).json.deadLetters;
       return parked.length === 1;
     });
-    expect(parked[0]).toMatchObject({ consumer: "projector", topic: "order.events", key: "ghost-order", attempts: 3, replayedAt: null });
+    expect(parked[0]).toMatchObject({ consumer: "order", topic: "inventory.events", key: "ghost-order", attempts: 3, replayedAt: null });
     expect(parked[0].error).toContain("before its creation");
     // Everyone else moved on: an order placed afterwards still completes.
     await shop.waitFor(await shop.place("alice"), ["SHIPPED"]);
@@ -35,7 +29,7 @@ describe.each(ENGINES)("%s", (engine) => {
     const replay = await shop.call("POST", `/api/admin/dead-letters/${parked[0].id}/replay`, { token: admin });
     expect(replay.status).toBe(202);
     expect(replay.json.replayedAt).not.toBeNull();
-    // Still an orphan, so the projector fails it again: a second, new dead letter proves redelivery.
+    // Still without its read model, so the order fails it again: a second, new dead letter proves redelivery.
     await waitUntil(async () => (await shop.call("GET", "/api/admin/dead-letters", { token: admin })).json.deadLetters.length === 2);
     expect((await shop.call("POST", `/api/admin/dead-letters/${parked[0].id}/replay`, { token: admin })).status).toBe(404);
     expect((await shop.call("POST", "/api/admin/dead-letters/abc/replay", { token: admin })).status).toBe(400);
@@ -43,13 +37,7 @@ describe.each(ENGINES)("%s", (engine) => {
 
   test("the API filters letters, discards one and settles every waiting letter of a filter, each audited", async () => {
     const admin = await shop.token("admin", "api-ada");
-    for (const key of ["api-x-1", "api-x-2", "api-y-1"]) {
-      const env = envelope({
-        type: "order.StatusChanged.v1",
-        payload: { orderId: key, from: "CREATED", to: "CANCELLED", reason: "test", details: {} },
-      }, key, new Date(), null, crypto.randomUUID());
-      await shop.sys.database.db.insert(outbox).values({ eventId: env.eventId, topic: topicOf(env.type), key: env.key, type: env.type, message: JSON.stringify(env) });
-    }
+    for (const key of ["api-x-1", "api-x-2", "api-y-1"]) await sendUnprocessable(shop, key);
     shop.sys.relay?.wake();
     const waitingOf = async (key: string) => (await shop.call("GET", `/api/admin/dead-letters?state=waiting&key=${key}`, { token: admin })).json.deadLetters;
     await waitUntil(async () => (await waitingOf("api-")).length === 3);

@@ -237,6 +237,64 @@ describe("actor group across kinds", () => {
   });
 });
 
+describe("a kind with a follower", () => {
+  /** A leader that turns each "ping" into a status change its follower (the projector) takes in the same transaction. */
+  const leader: Actor<{ n: number }, Envelope> = {
+    kind: "leader",
+    reads: ["inventory.InventoryReserved.v1"],
+    decide: (s, e) => ok({ n: (s?.n ?? 0) + 1 }, [{
+      type: "order.StatusChanged.v1", payload: { orderId: e.key, from: "CREATED", to: "INVENTORY_RESERVED", reason: "stock reserved", details: {} },
+    }]),
+  };
+  async function followed() {
+    database = await openPglite();
+    const deps: RunnerDeps = { sql: database.sql, call: () => Promise.resolve(undefined), now: () => new Date(), maxAttempts: 3, onOutbox: () => {} };
+    const views: string[] = [];
+    const projector = new Runner<OrderView, Envelope, OrderAlerts, unknown>({
+      actor: projectorActor, store: viewStore, input: (e) => e, afterCommit: (changed) => views.push(...changed.map(([id, v]) => `${id} ${v.status}`)),
+    }, deps);
+    const group = new ActorGroup([new Runner({ actor: leader, store: actorStateStore<{ n: number }>("leader"), input: (e: Envelope) => e }, deps, [projector])], deps, pauses().retry);
+    const marks = async () => (await database.db.select().from(processedEvents)).map((r) => r.consumer).sort();
+    return { db: database.db, sql: database.sql, group, marks, views, projector };
+  }
+  const reserved = (orderId: string): Emit => ({ type: "inventory.InventoryReserved.v1", payload: { orderId, lines: [], attempt: 1 } });
+
+  test("what the kind emits reaches its follower in the same transaction, with no processed mark of its own", async () => {
+    const { db, sql, group, marks, views } = await followed();
+    // the view as the projector made it at the order's creation
+    const createdEnv = envelope(created("o-1"), "o-1", new Date(), null, crypto.randomUUID());
+    const made = projectorActor.decide(null, createdEnv, { now: new Date(), res: {}, result: undefined });
+    if (made.kind !== "ok" || !made.state) throw new Error("no view");
+    for (const st of [viewStore.saving([["o-1", made.state]], new Date(), new Map())].flat()) await sql.query(st.text, st.params);
+
+    await group.handleBatch(batch(delivered(reserved("o-1"), "o-1", 0)));
+    const [view] = await db.select().from(orderViews);
+    expect(view?.status).toBe("INVENTORY_RESERVED");
+    expect(views).toEqual(["o-1 INVENTORY_RESERVED"]); // told after the commit, as a kind of the log is
+    expect(await marks()).toEqual(["leader"]);
+    // the change still goes out on the log for the kinds that read it there
+    expect(await outboxTypes(db)).toEqual(["order.StatusChanged.v1"]);
+  });
+
+  test("a follower that fails fails its kind: nothing of either commits, and the message is parked for the kind", async () => {
+    const { db, group, marks, views } = await followed();
+    await group.handleBatch(batch(delivered(reserved("ghost"), "ghost", 0))); // no view to move: the projector throws
+    const [parked] = await db.select().from(deadLetters);
+    expect([parked?.consumer, parked?.attempts]).toEqual(["leader", 3]);
+    expect(parked?.error).toContain("before its creation");
+    expect(await db.select().from(orderViews)).toEqual([]);
+    expect(await loadStates(database.sql, actorStateStore<{ n: number }>("leader"), ["ghost"], false)).toEqual(new Map());
+    expect(await outboxTypes(db)).toEqual(["ops.DeadLetter.v1"]);
+    expect(await marks()).toEqual(["leader"]); // the parked message's mark
+    expect(views).toEqual([]);
+  });
+
+  test("a follower reads nothing from the log itself", async () => {
+    const { group } = await followed();
+    expect(group.topics).toEqual(["inventory.events"]);
+  });
+});
+
 /** A group of the payment kind and the projector whose card processor holds the authorizations `holds` picks until `answer`. */
 async function heldPayments(holds: (key: string) => boolean) {
   database = await openPglite();

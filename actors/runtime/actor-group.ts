@@ -4,7 +4,7 @@
  * nothing more), and every kind's share commits in ONE transaction:
  *
  *   parse ─▶ route by type ─▶ provider calls ─▶ BEGIN: processed marks ─▶ decide per kind
- *                                                 ─▶ states, outbox, timers, dead letters ─▶ COMMIT
+ *     ─▶ each kind's followers decide on what it emitted ─▶ states, outbox, timers, dead letters ─▶ COMMIT
  *
  * Every topic is keyed by orderId with the same partition count, and a batch holds each
  * partition at most once, so one order is never handled twice at once. A processed mark
@@ -164,6 +164,7 @@ export class ActorGroup {
   private async transact(shares: Share[], poison: Poison[], parkedMark?: Mark) {
     if (shares.length === 0 && poison.length === 0) return;
     let announced: { kind: string; row: OutboxRow }[] = [];
+    let followed: Share[] = [];
     await this.deps.sql.transaction(async (tx) => {
       // ONE statement marks every message processed (a redelivered one is not new: skipped)
       // and loads every kind's states, locked (kinds that called providers check theirs held).
@@ -179,15 +180,19 @@ export class ActorGroup {
         const s = shares[i]!;
         await s.decide(tx, s.items.filter((item) => fresh.has(`${s.kind}\0${item.env.eventId}`)), rows.filter((r) => r.src === from[i]));
       }
+      // The kinds that follow another decide on what it emitted (no marks: they commit with it).
+      followed = [];
+      for (const s of shares) followed.push(...(await s.follow(tx)));
+      const all = [...shares, ...followed];
       // ONE statement writes every kind's states, the stock, the outbox and the timers.
       const write = together([
-        ...shares.flatMap((s) => s.saving()),
-        ...outboxInsert([...shares.flatMap((s) => s.outbox), ...announced.map((a) => a.row)]),
-        ...timerWrites(shares.flatMap((s) => s.timers)),
+        ...all.flatMap((s) => s.saving()),
+        ...outboxInsert([...all.flatMap((s) => s.outbox), ...announced.map((a) => a.row)]),
+        ...timerWrites(all.flatMap((s) => s.timers)),
       ]);
       if (write) await run(tx, write);
     });
-    for (const s of shares) s.after();
+    for (const s of [...shares, ...followed]) s.after();
     if (announced.length > 0) {
       this.deps.onOutbox();
       this.deps.onParked?.(announced.length);

@@ -5,6 +5,12 @@
  * the new states, outgoing events and timers. The group writes them all in that one
  * transaction (see actor-group.ts); commands from the edge run here in a transaction of
  * their own.
+ *
+ * A kind may have followers: kinds that read what it emits, decided in the same transaction
+ * as its decision instead of through the log (the order's read model follows the order).
+ * A follower reads nothing from the log; its states and resources are loaded, decided and
+ * written wherever its kind commits - a batch, a command, a creation - so what it keeps
+ * moves with its kind, at once and atomically, in the order its kind decided.
  */
 import { together, type Sql, type Stmt } from "../../db/sql.ts";
 import { envelope, topicOf, type Emit, type Envelope, type Topic } from "../contracts/index.ts";
@@ -67,6 +73,8 @@ export interface Share {
   loading(): Stmt | null;
   /** In the transaction, with what `loading` returned: load resources, fold decide over `fresh`. */
   decide(tx: Sql, fresh: Item[], loaded: { key: string; value: string }[]): Promise<void>;
+  /** In the transaction, after `decide`: the shares of this kind's followers, decided on what it emitted. */
+  follow(tx: Sql): Promise<Share[]>;
   /** This kind's own rows (states, resources) as statements. */
   saving(): Stmt[];
   readonly outbox: OutboxRow[];
@@ -83,18 +91,33 @@ export interface KindRunner {
   readonly calls: boolean;
   reads(env: Envelope): boolean;
   share(items: Item[]): Share;
+  /**
+   * As a follower, in `tx`: this kind's share of `events` (emitted in this transaction by
+   * the kind it follows), loaded and decided; null when it reads none of them.
+   */
+  followed(tx: Sql, events: Envelope[], known?: "new"): Promise<Share | null>;
 }
 
 type Tally = { ok: number; ignored: number; steps: { step: string; seconds: number }[] };
-type Writes<S> = { states: Map<string, S>; outbox: OutboxRow[]; timers: Map<string, TimerWrite>; tally: Tally };
-const emptyWrites = <S>(): Writes<S> => ({ states: new Map(), outbox: [], timers: new Map(), tally: { ok: 0, ignored: 0, steps: [] } });
+/** What deciding wrote: `events` are the outbox rows' envelopes, in order, for the followers. */
+type Writes<S> = { states: Map<string, S>; outbox: OutboxRow[]; events: Envelope[]; timers: Map<string, TimerWrite>; tally: Tally };
+const emptyWrites = <S>(): Writes<S> => ({ states: new Map(), outbox: [], events: [], timers: new Map(), tally: { ok: 0, ignored: 0, steps: [] } });
+
+/** A follower of a new key reads nothing: its resources must follow from the key's events alone. */
+const NOTHING_TO_READ: Sql = {
+  query: () => Promise.reject(new Error("a follower of a new key read the database: its rows must follow from the key's events")),
+  transaction: () => Promise.reject(new Error("no transaction here")),
+};
+
+/** Where a message a follower takes from its kind came from: not the log (no partition or offset). */
+const inline = (env: Envelope): Item => ({ d: { topic: topicOf(env.type), key: env.key, value: "", partition: -1, offset: -1 }, env });
 
 export class Runner<S, M, R, Res, T extends string = never, C extends CallBase = never, J = never> implements KindRunner {
   readonly topics: readonly Topic[];
   private readTypes: ReadonlySet<string>;
 
   // C follows from the actor alone: the shared deps route every call there is.
-  constructor(private b: Binding<S, M, R, Res, T, C, J>, private deps: NoInfer<RunnerDeps<C>>) {
+  constructor(private b: Binding<S, M, R, Res, T, C, J>, private deps: NoInfer<RunnerDeps<C>>, readonly followers: readonly KindRunner[] = []) {
     this.readTypes = new Set(b.actor.reads);
     this.topics = [...new Set(b.actor.reads.map(topicOf))];
   }
@@ -115,26 +138,31 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
   /** Decide and commit a command from the edge for one key; returns the outcome (reject = 409). */
   async execute(key: string, input: M): Promise<Outcome<S, R, T, J>> {
     const w = emptyWrites<S>();
+    let followed: Share[] = [];
     const outcome = await this.deps.sql.transaction(async (tx) => {
       Object.assign(w, emptyWrites<S>()); // a retried transaction starts over
       const states = await loadStates(tx, this.b.store, [key], true);
       const out = this.apply(w, key, states.get(key) ?? null, input, null, undefined, undefined);
+      followed = await this.follow(tx, w.events);
       const write = together([
         ...(w.states.size > 0 ? [this.b.store.saving([...w.states], this.deps.now(), states)].flat() : []),
-        ...outboxInsert(w.outbox), ...timerWrites([...w.timers.values()]),
+        ...followed.flatMap((f) => f.saving()),
+        ...outboxInsert([...w.outbox, ...followed.flatMap((f) => f.outbox)]),
+        ...timerWrites([...w.timers.values(), ...followed.flatMap((f) => f.timers)]),
       ]);
       if (write) await run(tx, write);
       return out;
     });
     if (outcome.kind === "ok") this.after(w, []);
+    for (const f of followed) f.after();
     return outcome;
   }
 
   /**
    * A command that creates its key, decided on no state and written with ONE statement that
-   * inserts the state and its events only if the key is new (no transaction to open). When
-   * the key exists (a repeated request), or the decision needs more, `execute` decides on
-   * what is there.
+   * inserts the state, its events and its followers' rows only if the key is new (no
+   * transaction to open). When the key exists (a repeated request), or the decision needs
+   * more, `execute` decides on what is there.
    */
   async create(key: string, input: M): Promise<Outcome<S, R, T, J>> {
     const creating = this.b.store.creating;
@@ -143,11 +171,37 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     const timers = [...w.timers.values()];
     // a new key has no timer to cancel: one that does needs the state that is there
     if (!creating || out.kind !== "ok" || !w.states.has(key) || timers.some((t) => !t.set)) return this.execute(key, input);
-    const { text, params } = createWith(creating([...w.states], this.deps.now()), w.outbox, timers);
+    // The followers of a new key have nothing to load either: they decide on its events alone.
+    const followed = await this.follow(NOTHING_TO_READ, w.events, "new");
+    const { text, params } = createWith(creating([...w.states], this.deps.now()), [...w.outbox, ...followed.flatMap((f) => f.outbox)],
+      [...timers, ...followed.flatMap((f) => f.timers)], followed.flatMap((f) => f.saving()));
     const [row] = await this.deps.sql.query<{ n: number }>(text, params);
     if (!row || row.n === 0) return this.execute(key, input);
     this.after(w, []);
+    for (const f of followed) f.after();
     return out;
+  }
+
+  /** The followers' shares of `events`, each decided in `tx` (`known: "new"`: their keys are new, nothing is loaded). */
+  private async follow(tx: Sql, events: Envelope[], known?: "new"): Promise<Share[]> {
+    const out: Share[] = [];
+    for (const f of this.followers) {
+      const share = events.length > 0 ? await f.followed(tx, events, known) : null;
+      if (share) out.push(share);
+    }
+    return out;
+  }
+
+  async followed(tx: Sql, events: Envelope[], known?: "new"): Promise<Share | null> {
+    // a provider call cannot wait inside the transaction of the kind this one follows
+    if (this.calls) throw new Error(`${this.kind} calls providers: it cannot follow another kind`);
+    const items = events.filter((e) => this.reads(e)).map(inline);
+    if (items.length === 0) return null;
+    const share = this.shareOf(items, null);
+    const load = known === "new" ? null : share.loading();
+    const loaded = load ? await tx.query<{ key: string; value: string }>(load.text, load.params) : [];
+    await share.decide(tx, items, loaded);
+    return share;
   }
 
   /** This kind's share of a batch: `items` are the messages of types it reads, in log order. */
@@ -225,6 +279,9 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
         }
         if (res && before !== undefined && current !== undefined) resourceWrites = res.saving(before, current, runner.deps.now());
       },
+      follow(tx) {
+        return runner.follow(tx, w.events);
+      },
       saving() {
         // A state decide handed back as it was loaded (a message that changed nothing of it) is not written again.
         const changed = [...w.states].filter(([key, s]) => !sameState(s, loadedStates.get(key)));
@@ -258,6 +315,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     const step = cause && this.b.stepOf ? this.b.stepOf(cause) : null;
     if (step) w.tally.steps.push({ step, seconds: Math.max(0, (now.getTime() - Date.parse(cause!.timestamp)) / 1000) });
     w.outbox.push({ eventId: env.eventId, topic: topicOf(env.type), key, type: env.type, message: JSON.stringify(env) });
+    w.events.push(env);
   }
 
   private after(w: Writes<S>, changedResources: string[]) {

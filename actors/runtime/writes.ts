@@ -61,14 +61,28 @@ export async function run(tx: Sql, stmt: Stmt): Promise<void> {
 
 /**
  * `create` (an INSERT ... ON CONFLICT DO NOTHING RETURNING its key) and, only when it inserted,
- * the outbox rows and the timers it arms: ONE statement. `n` is how many rows `create` inserted.
+ * the outbox rows, the timers it arms and `also` (INSERT ... SELECT statements: the rows of
+ * the kinds that follow it): ONE statement. `n` is how many rows `create` inserted.
  */
-export function createWith(create: Stmt, rows: OutboxRow[], timers: TimerWrite[] = []): Stmt {
+export function createWith(create: Stmt, rows: OutboxRow[], timers: TimerWrite[] = [], also: Stmt[] = []): Stmt {
   const inserted = "EXISTS (SELECT 1 FROM created)";
-  const { texts, params } = renumbered([create, ...outboxInsert(rows, inserted), ...timerWrites(timers, inserted)]);
+  const { texts, params } = renumbered([create, ...outboxInsert(rows, inserted), ...timerWrites(timers, inserted), ...also.map((s) => onlyWhen(s, inserted))]);
   const [created, ...events] = texts;
   return {
     text: `WITH created AS (${created})${events.map((e, i) => `, e${i} AS (${e})`).join("")} SELECT count(*)::int AS n FROM created`,
     params,
   };
+}
+
+/**
+ * An `INSERT ... SELECT` with no WHERE of its own, made to insert only `when` it holds (the
+ * condition goes before its ON CONFLICT). Any other statement is refused: it could not be.
+ */
+export function onlyWhen(s: Stmt, when: string): Stmt {
+  const at = s.text.lastIndexOf("ON CONFLICT");
+  const body = at < 0 ? s.text : s.text.slice(0, at);
+  if (!/^\s*INSERT INTO\b[\s\S]*\bSELECT\b/i.test(body) || /\bWHERE\b/i.test(body)) {
+    throw new Error(`only an INSERT ... SELECT with no WHERE can be made conditional: ${s.text.slice(0, 60)}`);
+  }
+  return { text: `${body.trimEnd()} WHERE ${when}${at < 0 ? "" : ` ${s.text.slice(at)}`}`, params: s.params };
 }

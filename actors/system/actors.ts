@@ -36,10 +36,11 @@ export async function startActors(config: Config, e: Engines, providers: Provide
     sql: e.database.sql, call: providerCaller(providers, config.stepTimeoutMs), now: () => new Date(),
     maxAttempts: config.maxAttempts, onOutbox: e.outboxWritten, onParked: hooks.deadLettered, onTimer: (at) => e.timers?.schedule(at), metrics: meters,
   };
-  const order = new Runner(orderKind(config), deps);
   const k = participantKinds(hooks);
+  // The order's read model and alerts move with the order, in its transactions (no trip through the log).
+  const order = new Runner(orderKind(config), deps, [new Runner(k.projector, deps)]);
   const group = new ActorGroup([
-    order, new Runner(k.inventory, deps), new Runner(k.payment, deps), new Runner(k.shipping, deps), new Runner(k.projector, deps), new Runner(k.notification, deps),
+    order, new Runner(k.inventory, deps), new Runner(k.payment, deps), new Runner(k.shipping, deps), new Runner(k.notification, deps),
   ], deps);
   if (!config.roles.includes("actors")) return { order, stop: async () => {} };
   const consumer: Consumer = await startStep("joining the consumer group", config.kafkaBrokers ? "kafka" : databaseName(config),

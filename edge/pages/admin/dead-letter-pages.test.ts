@@ -1,8 +1,7 @@
 /** The dead letters in the console, against a real shop: live list, a letter's page, replay, discard, bulk, audit. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { envelope, topicOf } from "../../../actors/contracts/index.ts";
-import { outbox } from "../../../db/schema.ts";
 import { startShop, waitUntil, type Shop } from "../../../test/kit.ts";
+import { sendUnprocessable } from "../../../test/poison.ts";
 import { sseReader } from "../../../test/sse.ts";
 import { visitor } from "../../../test/visitor.ts";
 
@@ -12,14 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => shop.stop());
 
-/** A status change for an order that never existed: the projector fails it on every try and parks it. */
-async function park(key: string, reason = "test"): Promise<number> {
-  const env = envelope({
-    type: "order.StatusChanged.v1",
-    payload: { orderId: key, from: "CREATED", to: "CANCELLED", reason, details: {} },
-  }, key, new Date(), null, crypto.randomUUID());
-  await shop.sys.database.db.insert(outbox).values({ eventId: env.eventId, topic: topicOf(env.type), key: env.key, type: env.type, message: JSON.stringify(env) });
-  shop.sys.relay?.wake();
+/** An answer for an order whose read model is gone (test/poison.ts): the order fails it on every try and parks it. */
+async function park(key: string): Promise<number> {
+  await sendUnprocessable(shop, key);
   let id = 0;
   await waitUntil(async () => {
     const { letters } = await shop.sys.deadLetters.page({ key, limit: 5 });
@@ -42,7 +36,7 @@ describe("the list", () => {
       let frame = await sse.message();
       while (!frame.data.includes("ghost-live")) frame = await sse.message();
       expect(frame.data).toContain('<hx-partial hx-target="#dead-letter-list" hx-swap="outerMorph">');
-      expect(frame.data).toContain("order.StatusChanged.v1");
+      expect(frame.data).toContain("inventory.InventoryReserved.v1");
       expect(frame.data).toContain("before its creation");
     } finally {
       await sse.cancel();
@@ -52,7 +46,7 @@ describe("the list", () => {
   test("filters by state, consumer and key; an unknown state is a 400 naming it", async () => {
     const id = await park("ghost-filter");
     const page = await admin();
-    const waiting = await (await page.get("/admin/dead-letters?state=waiting&consumer=projector&key=ghost-fil")).text();
+    const waiting = await (await page.get("/admin/dead-letters?state=waiting&consumer=order&key=ghost-fil")).text();
     expect(waiting).toContain(`href="/admin/dead-letters/${id}"`);
     // the list region, not the open alerts above it, which name every waiting letter
     expect(waiting.slice(waiting.indexOf('id="dead-letter-list"'))).not.toContain("ghost-live");
@@ -74,11 +68,11 @@ describe("the list", () => {
 
 describe("one letter", () => {
   test("its page shows where it came from, why it failed, its headers and payload, escaped", async () => {
-    const id = await park("ghost-show", "<script>alert(1)</script>");
+    const id = await park("ghost-show-<script>alert(1)</script>");
     const html = await (await (await admin()).get(`/admin/dead-letters/${id}`)).text();
     expect(html).toContain(`Dead letter ${id}`);
-    expect(html).toContain("projector");
-    expect(html).toContain("&quot;type&quot;: &quot;order.StatusChanged.v1&quot;");
+    expect(html).toContain("before its creation");
+    expect(html).toContain("&quot;type&quot;: &quot;inventory.InventoryReserved.v1&quot;");
     expect(html).toContain("&lt;script>alert(1)&lt;/script>");
     expect(html).not.toContain("<script>alert(1)");
     expect(html).toMatch(/First failed<\/dt><dd><time datetime="[^"]+"/);
@@ -89,17 +83,17 @@ describe("one letter", () => {
   test("replay sends it back to its consumer, audited with the reason; a second replay is refused", async () => {
     const id = await park("ghost-replay");
     const page = await admin();
-    const res = await page.post(`/admin/dead-letters/${id}/replay`, { reason: "projector fixed" });
+    const res = await page.post(`/admin/dead-letters/${id}/replay`, { reason: "read model restored" });
     expect([res.status, res.headers.get("location")]).toEqual([303, `/admin/dead-letters/${id}?done=replay`]);
     expect((await shop.sys.deadLetters.get(id)).replayedAt).not.toBeNull();
-    // still an orphan: the projector parks it again as a new letter, proof it was delivered
+    // still without its read model: the order parks it again as a new letter, proof it was delivered
     await waitUntil(async () => (await shop.sys.deadLetters.page({ key: "ghost-replay", limit: 5 })).letters.length === 2);
     const again = await page.post(`/admin/dead-letters/${id}/replay`, { reason: "again" });
     expect(again.status).toBe(404);
     const { entries } = await shop.sys.audit.list({ objectType: "dead-letter", objectId: String(id), limit: 5 });
     expect(entries.map((e) => [e.adminId, e.action, e.fromState, e.toState, e.outcome, e.reason])).toEqual([
       ["dl-ada", "dead-letter.replay", "waiting", null, "refused", "again"],
-      ["dl-ada", "dead-letter.replay", "waiting", "replayed", "done", "projector fixed"],
+      ["dl-ada", "dead-letter.replay", "waiting", "replayed", "done", "read model restored"],
     ]);
   });
 
