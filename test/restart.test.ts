@@ -11,7 +11,7 @@ import { stock } from "../db/schema.ts";
 import { paymentSimulator } from "../actors/providers/payment-sim.ts";
 import { shippingSimulator } from "../actors/providers/shipping-sim.ts";
 import { ENGINES, freshPostgres } from "./engines.ts";
-import { startShop } from "./kit.ts";
+import { startShop, waitUntil } from "./kit.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "saga-shop-restart-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,13 +39,15 @@ test.each(ENGINES)("%s: a restart resumes from committed offsets and finishes ev
       const statuses = o.timeline.map((t) => t.status);
       expect(new Set(statuses).size).toBe(statuses.length);
     });
+    // Capture follows shipping: wait for it, then make sure each payment was captured once.
+    const shipped = finals.filter((o) => o.status === "SHIPPED").length;
+    await waitUntil(async () => (await providers.payment.ledger()).filter((e) => e.kind === "capture").length >= shipped, 30_000, "captures");
     const ledger = await providers.payment.ledger();
     for (const kind of ["authorize", "capture"] as const) {
       const perPayment = new Map<string, number>();
       for (const e of ledger.filter((x) => x.kind === kind)) perPayment.set(e.paymentId, (perPayment.get(e.paymentId) ?? 0) + 1);
       expect([...perPayment.values()].every((n) => n === 1)).toBe(true);
     }
-    const shipped = finals.filter((o) => o.status === "SHIPPED").length;
     expect(ledger.filter((e) => e.kind === "capture")).toHaveLength(shipped);
     expect(new Set((await providers.shipping.shipments()).map((s) => s.orderId)).size).toBe(shipped);
     expect(await providers.shipping.shipments()).toHaveLength(shipped);

@@ -289,6 +289,30 @@ describe("a kind with a follower", () => {
     expect(views).toEqual([]);
   });
 
+  test("an event only the follower reads does not go out on the log when the group says what it reads", async () => {
+    database = await openPglite();
+    let group: ActorGroup | undefined;
+    const deps: RunnerDeps = {
+      sql: database.sql, call: () => Promise.resolve(undefined), now: () => new Date(), maxAttempts: 3, onOutbox: () => {},
+      published: (env) => group?.reads(env) ?? true,
+    };
+    const projector = new Runner<OrderView, Envelope, OrderAlerts, unknown>({ actor: projectorActor, store: viewStore, input: (e) => e }, deps);
+    const audit: Actor<{ seen: number }, Envelope> = { kind: "audit", reads: ["order.StatusChanged.v1"], wants: (e) => e.key === "o-2", decide: (s) => ok({ seen: (s?.seen ?? 0) + 1 }) };
+    group = new ActorGroup([
+      new Runner({ actor: leader, store: actorStateStore<{ n: number }>("leader"), input: (e: Envelope) => e }, deps, [projector]),
+      new Runner({ actor: audit, store: actorStateStore<{ seen: number }>("audit"), input: (e: Envelope) => e }, deps),
+    ], deps, pauses().retry);
+    for (const id of ["o-1", "o-2"]) {
+      const made = projectorActor.decide(null, envelope(created(id), id, new Date(), null, crypto.randomUUID()), { now: new Date(), res: {}, result: undefined });
+      if (made.kind !== "ok" || !made.state) throw new Error("no view");
+      for (const st of [viewStore.saving([[id, made.state]], new Date(), new Map())].flat()) await database.sql.query(st.text, st.params);
+    }
+    await group.handleBatch(batch(delivered(reserved("o-1"), "o-1", 0), delivered(reserved("o-2"), "o-2", 1)));
+    expect((await database.db.select().from(orderViews)).map((v) => v.status)).toEqual(["INVENTORY_RESERVED", "INVENTORY_RESERVED"]);
+    // o-2's change is one the audit kind wants from the log; o-1's only the follower reads
+    expect((await database.db.select({ key: outbox.key, type: outbox.type }).from(outbox))).toEqual([{ key: "o-2", type: "order.StatusChanged.v1" }]);
+  });
+
   test("a follower reads nothing from the log itself", async () => {
     const { group } = await followed();
     expect(group.topics).toEqual(["inventory.events"]);

@@ -15,7 +15,7 @@
  * a message that cannot be processed costs its own key a moment, never its lane.
  */
 import { tagged, together, type Sql, type Stmt } from "../../db/sql.ts";
-import { ContractError, envelope, parseEnvelope, topicOf, type Topic } from "../contracts/index.ts";
+import { ContractError, envelope, parseEnvelope, topicOf, type Envelope, type Topic } from "../contracts/index.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { Batch, Delivered } from "./bus.ts";
 import { log } from "./log.ts";
@@ -44,6 +44,11 @@ export class ActorGroup {
   constructor(private runners: readonly KindRunner[], private deps: Omit<RunnerDeps, "call">, retry: Pick<BackoffOptions, "firstMs" | "sleep"> = {}) {
     this.topics = [...new Set(runners.flatMap((r) => r.topics))];
     this.retry = { firstMs: retry.firstMs ?? 50, sleep: retry.sleep ?? wait };
+  }
+
+  /** Does some kind of this group read `env` from the log? */
+  reads(env: Envelope): boolean {
+    return this.runners.some((r) => r.reads(env));
   }
 
   /** Handle one batch. Throws when the batch must be redelivered. */

@@ -50,6 +50,12 @@ export type RunnerDeps<C extends CallBase = never> = {
   /** told after a commit that set timers, with the earliest */
   onTimer?(at: Date): void;
   metrics?: Pick<ShopMetrics, "messages" | "deadLetters" | "stepDuration">;
+  /**
+   * Does an event a kind emits go out on the log: does some kind read it there? An event
+   * only a follower reads (it has it already) or nobody reads is not written to the outbox.
+   * Absent: every event goes out.
+   */
+  published?(env: Envelope): boolean;
 };
 
 /** A message read from the log, parsed. */
@@ -314,7 +320,7 @@ export class Runner<S, M, R, Res, T extends string = never, C extends CallBase =
     // A participant answering a request closes a saga step (clocks may differ: never below 0).
     const step = cause && this.b.stepOf ? this.b.stepOf(cause) : null;
     if (step) w.tally.steps.push({ step, seconds: Math.max(0, (now.getTime() - Date.parse(cause!.timestamp)) / 1000) });
-    w.outbox.push({ eventId: env.eventId, topic: topicOf(env.type), key, type: env.type, message: JSON.stringify(env) });
+    if (this.deps.published?.(env) ?? true) w.outbox.push({ eventId: env.eventId, topic: topicOf(env.type), key, type: env.type, message: JSON.stringify(env) });
     w.events.push(env);
   }
 

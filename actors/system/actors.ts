@@ -32,14 +32,18 @@ export type Actors = {
 
 /** Bind every kind to the engines; consume the log when this process plays the actors role. */
 export async function startActors(config: Config, e: Engines, providers: Providers, meters: ShopMetrics, hooks: KindHooks): Promise<Actors> {
+  // The log carries what some kind reads there: a status change only the projector (which
+  // follows the order) or nobody reads stays in the order's state and timeline.
+  let group: ActorGroup | undefined;
   const deps: RunnerDeps<ProviderCall> = {
     sql: e.database.sql, call: providerCaller(providers, config.stepTimeoutMs), now: () => new Date(),
     maxAttempts: config.maxAttempts, onOutbox: e.outboxWritten, onParked: hooks.deadLettered, onTimer: (at) => e.timers?.schedule(at), metrics: meters,
+    published: (env) => group?.reads(env) ?? true,
   };
   const k = participantKinds(hooks);
   // The order's read model and alerts move with the order, in its transactions (no trip through the log).
   const order = new Runner(orderKind(config), deps, [new Runner(k.projector, deps)]);
-  const group = new ActorGroup([
+  group = new ActorGroup([
     order, new Runner(k.inventory, deps), new Runner(k.payment, deps), new Runner(k.shipping, deps), new Runner(k.notification, deps),
   ], deps);
   if (!config.roles.includes("actors")) return { order, stop: async () => {} };
