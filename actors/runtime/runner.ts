@@ -105,7 +105,7 @@ export interface KindRunner {
 }
 
 type Tally = { ok: number; ignored: number; steps: { step: string; seconds: number }[] };
-/** What deciding wrote: `events` are the outbox rows' envelopes, in order, for the followers. */
+/** What deciding wrote: `events` is every event emitted, in order, for the followers; `outbox` holds those the log carries. */
 type Writes<S> = { states: Map<string, S>; outbox: OutboxRow[]; events: Envelope[]; timers: Map<string, TimerWrite>; tally: Tally };
 const emptyWrites = <S>(): Writes<S> => ({ states: new Map(), outbox: [], events: [], timers: new Map(), tally: { ok: 0, ignored: 0, steps: [] } });
 
