@@ -9,6 +9,11 @@
  * recently used go first past a count and a size.
  */
 
+import type { Context } from "hono";
+
+/** A kept page as the answer: its bytes as they are. */
+export const sendHtml = (c: Context, page: Uint8Array<ArrayBuffer>): Response => c.body(page, 200, { "Content-Type": "text/html; charset=UTF-8" });
+
 export type RenderedPages = {
   /** The page kept under `key`, or `render`'s, kept from now on. */
   get(key: readonly unknown[], render: () => Promise<string>): Promise<Uint8Array<ArrayBuffer>>;

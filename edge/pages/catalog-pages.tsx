@@ -30,7 +30,7 @@ import { productHref } from "../../views/catalog/product-card.tsx";
 import { ProductPage } from "../../views/catalog/product-page.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { listingPairs, listingQuery } from "../http/catalog-query.ts";
-import { listed, pageErrors, sendKept, visitorRate } from "./catalog-render.tsx";
+import { listed, pageErrors, sendCatalogPage, visitorRate } from "./catalog-render.tsx";
 import { productImages } from "./product-images.ts";
 import { searchPages } from "./search-pages.tsx";
 import { stockStream, stockStreamUrl } from "./stock-stream.tsx";
@@ -51,13 +51,10 @@ export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.onError(pageErrors);
 
-  app.get("/", async (c) => {
-    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")()]);
-    return sendKept(c, ["home", version, rate, shell], async () => {
-      const [categories, featured] = await Promise.all([deps.search.categories(), deps.search.featured(FEATURED)]);
-      return <HomePage shell={shell} categories={categories} featured={featured.map(listed)} rate={rate} />;
-    });
-  });
+  app.get("/", (c) => sendCatalogPage(c, deps, "home", async ({ rate, shell }) => {
+    const [categories, featured] = await Promise.all([deps.search.categories(), deps.search.featured(FEATURED)]);
+    return <HomePage shell={shell} categories={categories} featured={featured.map(listed)} rate={rate} />;
+  }));
 
   /** A category's listing: its page, and the same listing again for its live stream. */
   async function categoryListing(c: Context<AuthEnv>, fresh: boolean, rate?: Rate) {
@@ -78,32 +75,27 @@ export function catalogPages(deps: CatalogDeps): Hono<AuthEnv> {
   }
 
   // (an unknown category or a bad query is refused on every request: a failed render is never kept)
-  app.get("/c/:category", async (c) => {
-    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")()]);
-    return sendKept(c, ["category", version, rate, shell], async () => {
-      const { category, listing } = await categoryListing(c, false, rate);
-      return <CategoryPage shell={shell} category={category} {...listing} />;
-    });
-  });
+  app.get("/c/:category", (c) => sendCatalogPage(c, deps, "category", async ({ rate, shell }) => {
+    const { category, listing } = await categoryListing(c, false, rate);
+    return <CategoryPage shell={shell} category={category} {...listing} />;
+  }));
 
+  // a product created, changed or archived by an admin (on any edge) shows without a reload
   app.get("/c/:category/live", async (c) => {
     await categoryListing(c, false); // an unknown category or bad query is refused before the stream opens
     return refreshStream(c, deps.pubsub, subjects.catalog, async () => render(<ListingUpdate {...(await categoryListing(c, true)).listing} />), { everyMs: 1000 });
   });
 
-  app.get("/p/:sku", async (c) => {
-    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")()]);
-    return sendKept(c, ["product", version, rate, shell], async () => {
-      const product = await deps.catalog.get(c.req.param("sku"));
-      const buyable = canBuy(product.available);
-      return (
-        <ProductPage shell={shell} product={product} rate={rate}
-          category={{ name: product.category, slug: await deps.search.categorySlug(product.category) }}
-          level={stockLevel(product.available)} canBuy={buyable}
-          streamUrl={stockStreamUrl(productHref(product.sku), buyable)} />
-      );
-    });
-  });
+  app.get("/p/:sku", (c) => sendCatalogPage(c, deps, "product", async ({ rate, shell }) => {
+    const product = await deps.catalog.get(c.req.param("sku"));
+    const buyable = canBuy(product.available);
+    return (
+      <ProductPage shell={shell} product={product} rate={rate}
+        category={{ name: product.category, slug: await deps.search.categorySlug(product.category) }}
+        level={stockLevel(product.available)} canBuy={buyable}
+        streamUrl={stockStreamUrl(productHref(product.sku), buyable)} />
+    );
+  }));
 
   app.route("/", stockStream(deps));
   app.route("/", searchPages(deps));

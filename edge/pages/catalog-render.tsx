@@ -4,13 +4,14 @@ import type { VNode } from "preact";
 import type { Product } from "../../actors/catalog/catalog.ts";
 import type { Rate } from "../../actors/money/currency.ts";
 import type { Currencies } from "../../actors/money/rates.ts";
+import type { Search } from "../../actors/catalog/search.ts";
 import { stockLevel } from "../../actors/catalog/stock-live.ts";
 import type { Listed } from "../../views/catalog/product-card.tsx";
 import { ErrorPage } from "../../views/error-page.tsx";
-import { renderDocument } from "../../views/layout.tsx";
+import { renderDocument, type Shell } from "../../views/layout.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { onError, refusal } from "../http/http-errors.ts";
-import { renderedPages } from "../http/rendered.ts";
+import { renderedPages, sendHtml } from "../http/rendered.ts";
 import { currencyOf } from "../http/shell.ts";
 import { shellOf } from "./error-pages.tsx";
 
@@ -41,15 +42,18 @@ export function sendPage(c: Context, page: VNode, status: 200 | 400 | 404 = 200)
 const kept = renderedPages({ maxEntries: 512, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 });
 
 /**
- * A page as `sendPage` sends it, kept under `key`: `key` names all the page is made of
- * besides the catalog's data (the catalog's version, the rate, the shell - which carries the
- * address), so `page` reads and renders only on a key not seen lately.
+ * A catalog page as `sendPage` sends it, kept under its name, the catalog's version, the
+ * visitor's rate and shell (which carries the address): all it is made of besides the
+ * catalog's data, so `page` reads and renders only on a key not seen lately.
  */
-export async function sendKept(c: Context, key: readonly unknown[], page: () => Promise<VNode>): Promise<Response> {
+export async function sendCatalogPage(
+  c: Context<AuthEnv>, deps: { search: Search; currencies: Currencies }, name: string,
+  page: (seen: { rate: Rate; shell: Shell }) => Promise<VNode>, shellExtra?: Partial<Shell>,
+): Promise<Response> {
+  const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")(shellExtra)]);
   c.header("Cache-Control", PAGE_CACHE);
   c.header("Vary", "Cookie");
-  const bytes = await kept.get(key, async () => renderDocument(await page()));
-  return c.body(bytes, 200, { "Content-Type": "text/html; charset=UTF-8" });
+  return sendHtml(c, await kept.get([name, version, rate, shell], async () => renderDocument(await page({ rate, shell }))));
 }
 
 /**

@@ -20,7 +20,7 @@ import type { OrderDetails } from "../../views/order/order-details.tsx";
 import { OrderPage } from "../../views/order/order-page.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { lastEventId, openLiveFeed, type Frame } from "../http/live-feed.ts";
-import { renderedPages } from "../http/rendered.ts";
+import { renderedPages, sendHtml } from "../http/rendered.ts";
 import { sseMessage } from "../http/sse.ts";
 import { orderNotFound, sendErrorPage } from "./error-pages.tsx";
 
@@ -52,7 +52,7 @@ export function orderPages(deps: OrderPagesDeps): Hono<AuthEnv> {
     // the key is all the page is made of (the address follows from the view's order id)
     const page = await kept.get([shell, view, details], async () =>
       renderDocument(<OrderPage shell={shell} view={view} streamUrl={streamUrl} details={details ?? undefined} />));
-    return c.body(page, 200, { "Content-Type": "text/html; charset=UTF-8" });
+    return sendHtml(c, page);
   });
 
   app.get("/orders/:id/stream", async (c) => {

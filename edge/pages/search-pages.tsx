@@ -18,7 +18,7 @@ import { Suggestions } from "../../views/catalog/suggestions.tsx";
 import type { AuthEnv } from "../auth/auth.ts";
 import { listingPairs, listingQuery } from "../http/catalog-query.ts";
 import { query } from "../http/validate.ts";
-import { listed, sendKept, visitorRate } from "./catalog-render.tsx";
+import { listed, sendCatalogPage, visitorRate } from "./catalog-render.tsx";
 
 const SuggestQuery = z.object({ q: z.string().max(100, "at most 100 characters").default("") });
 
@@ -44,8 +44,7 @@ export function searchPages(deps: { search: Search; currencies: Currencies; pubs
 
   app.get("/search", async (c) => {
     const { q } = listingQuery(c); // a bad query is refused before anything is read
-    const [version, rate, shell] = await Promise.all([deps.search.version(), visitorRate(c, deps.currencies), c.get("shell")({ q })]);
-    return sendKept(c, ["search", version, rate, shell], async () => <SearchPage shell={shell} {...(await searchListing(c, false)).listing} />);
+    return sendCatalogPage(c, deps, "search", async ({ shell }) => <SearchPage shell={shell} {...(await searchListing(c, false)).listing} />, { q });
   });
 
   // a product an admin creates that matches shows without a reload
